@@ -1,0 +1,7 @@
+#!/usr/bin/env python3
+"""Start the Management API v2 simulator: ``python run_simulator.py --help``."""
+
+from simulator.cli import main
+
+if __name__ == "__main__":
+    raise SystemExit(main())

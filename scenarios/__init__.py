@@ -1,0 +1,1 @@
+"""The scenario library, shipped inside the package as ``simulator.scenarios``."""

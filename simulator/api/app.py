@@ -1,0 +1,63 @@
+"""The application factory: one fresh simulator per app, no globals."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from flask import Flask, Response
+
+from ..scenario import Scenario, default_scenario
+from ..service import Simulator
+from . import control, errors, management
+from .app_context import EXTENSION, simulator
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+
+class _TrailingSlash:
+    """Serve every path with and without a trailing slash, as the real API does."""
+
+    def __init__(self, app: WSGIApplication) -> None:
+        self.app = app
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        if len(path) > 1 and path.endswith("/"):
+            environ["PATH_INFO"] = path.rstrip("/") or "/"
+        return self.app(environ, start_response)
+
+
+def create_app(
+    config: dict[str, Any] | None = None,
+    scenario: Scenario | None = None,
+    simulator: Simulator | None = None,
+) -> Flask:
+    """Build an app around a simulator.
+
+    ``config`` may override the scenario's settings: ``workers``, ``seed``,
+    ``clock_mode``, ``speed``, ``status_names``. Without a scenario the built-in
+    default is used; without a clock mode, time is manual.
+    """
+    app = Flask(__name__.split(".")[0])
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    if simulator is None:
+        base = scenario or default_scenario()
+        simulator = Simulator(base.with_overrides(**(config or {})))
+    app.extensions[EXTENSION] = simulator
+    app.register_blueprint(management.blueprint)
+    app.register_blueprint(control.blueprint)
+    errors.register(app)
+
+    @app.after_request
+    def virtual_date(response: Response) -> Response:
+        response.headers["Date"] = simulator.http_date()
+        return response
+
+    app.wsgi_app = _TrailingSlash(app.wsgi_app)  # type: ignore[method-assign]
+    return app
+
+
+def get_simulator() -> Simulator:
+    """The simulator behind the current app."""
+    return simulator()

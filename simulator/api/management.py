@@ -1,0 +1,95 @@
+"""The Management API v2: datasets, their status, actions and jobs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, g, jsonify, request
+
+from ..query import bool_param, int_param
+from ..service import ACTIONS
+from .app_context import simulator
+from .common import ask, authenticate, json_body
+
+PREFIX = "/api/management/v2"
+
+blueprint = Blueprint("management", __name__, url_prefix=PREFIX)
+
+
+@blueprint.before_request
+def require_user() -> None:
+    g.user = authenticate(simulator())
+
+
+def _json(data: Any) -> Response:
+    return jsonify(data)
+
+
+@blueprint.get("/datasets")
+def list_datasets() -> Response:
+    args = request.args
+    return _json(
+        simulator().list_datasets(
+            g.user,
+            ask(),
+            rows=int_param("rows", args.get("rows"), 10, 1, 100),
+            page=int_param("page", args.get("page"), 1, 1),
+            where=args.get("where") or None,
+            sort=args.get("sort") or None,
+        )
+    )
+
+
+@blueprint.post("/datasets")
+def create_dataset() -> Response:
+    strict = bool_param("strict", request.args.get("strict"))
+    return _json(simulator().create_dataset(g.user, json_body(), ask(), strict=strict))
+
+
+@blueprint.get("/datasets/<dataset_uid>")
+def get_dataset(dataset_uid: str) -> Response:
+    return _json(simulator().get_dataset(g.user, dataset_uid, ask()))
+
+
+@blueprint.put("/datasets/<dataset_uid>")
+def update_dataset(dataset_uid: str) -> Response:
+    return _json(simulator().update_dataset(g.user, dataset_uid, json_body(), ask()))
+
+
+@blueprint.delete("/datasets/<dataset_uid>")
+def delete_dataset(dataset_uid: str) -> Response:
+    return _json(simulator().delete_dataset(g.user, dataset_uid))
+
+
+@blueprint.get("/datasets/<dataset_uid>/status")
+def get_dataset_status(dataset_uid: str) -> Response:
+    return _json(simulator().dataset_status(g.user, dataset_uid, ask()))
+
+
+@blueprint.get("/datasets/<dataset_uid>/status/records_errors")
+def get_records_errors(dataset_uid: str) -> Response:
+    return _json(simulator().records_errors(g.user, dataset_uid))
+
+
+def _action_view(action: str):  # type: ignore[no-untyped-def]
+    def view(dataset_uid: str) -> Response:
+        return _json(simulator().act(g.user, dataset_uid, action))
+
+    view.__name__ = f"{action}_dataset"
+    return view
+
+
+for _action in ACTIONS:
+    blueprint.add_url_rule(
+        f"/datasets/<dataset_uid>/{_action}", view_func=_action_view(_action), methods=["PUT"]
+    )
+
+
+@blueprint.get("/jobs")
+def list_jobs() -> Response:
+    return _json(simulator().list_jobs(g.user, ask()))
+
+
+@blueprint.get("/jobs/<job_id>")
+def get_job(job_id: str) -> Response:
+    return _json(simulator().get_job(g.user, job_id, ask()))

@@ -1,0 +1,151 @@
+"""The command line: start a simulator that answers like the Management API v2."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from . import __version__
+from .api import create_app
+from .clock import CLOCK_MODES
+from .scenario import Scenario, ScenarioError, default_scenario, load_scenario
+from .server import LiveServer
+from .service import DEFAULT_SPEED, Simulator
+from .statemachine import VOCABULARIES
+
+DESCRIPTION = """\
+A local simulator of the Opendatasoft Management API v2. It serves the datasets API
+at /api/management/v2 on a virtual clock, and a control API at /_sim to move that
+clock, reset the world and read the timeline of status transitions.
+"""
+
+EPILOG = """\
+examples:
+  %(prog)s                             realtime demo on the built-in scenario
+  %(prog)s --clock manual --port 0     for tests: time moves only through /_sim
+  %(prog)s --scenario my.yaml --seed 7 --workers 4
+
+control API (no credentials needed):
+  GET  /_sim/clock                     virtual time, mode, next event
+  POST /_sim/clock/advance             {"seconds": 30}
+  POST /_sim/clock/next                jump to the next scheduled event
+  POST /_sim/clock/run_until_idle      run until no job waits or runs
+  PUT  /_sim/clock                     {"mode": "realtime", "speed": 60}
+  POST /_sim/reset                     back to the scenario's time zero
+  GET  /_sim/statemachine              the transition table
+  GET  /_sim/timeline                  every transition so far
+"""
+
+
+def _positive_float(text: str) -> float:
+    value = float(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be greater than 0, got {text}")
+    return value
+
+
+def _count(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {text}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ods-simulator",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--host", default="127.0.0.1", help="interface to listen on (default: %(default)s)")
+    parser.add_argument(
+        "--port", type=_count, default=8000, help="port to listen on; 0 picks a free one (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--scenario",
+        metavar="FILE",
+        help="YAML scenario describing the world at time zero (default: the built-in scenario)",
+    )
+    parser.add_argument(
+        "--clock",
+        choices=CLOCK_MODES,
+        help="manual: time moves only through the control API; realtime: scaled wall time "
+        "(default: the scenario's, else realtime)",
+    )
+    parser.add_argument(
+        "--speed",
+        type=_positive_float,
+        help=f"virtual seconds per wall second in realtime mode (default: the scenario's, else {DEFAULT_SPEED:g})",
+    )
+    parser.add_argument("--workers", type=_count, help="size of the worker pool (default: the scenario's, else 2)")
+    parser.add_argument("--seed", type=_count, help="seed for identifiers and jitter (default: the scenario's, else 0)")
+    parser.add_argument(
+        "--status-names",
+        choices=VOCABULARIES,
+        help="coarse: the platform's public names (processing, deleting...); fine: the 15 "
+        "internal statuses (default: the scenario's, else coarse)",
+    )
+    parser.add_argument("--threads", type=_count, default=8, help="HTTP worker threads (default: %(default)s)")
+    return parser
+
+
+def configure(args: argparse.Namespace) -> Scenario:
+    """The scenario to serve, with the command line's settings applied."""
+    scenario = load_scenario(args.scenario) if args.scenario else default_scenario()
+    return scenario.with_overrides(
+        clock_mode=args.clock or scenario.clock_mode or "realtime",
+        speed=args.speed,
+        workers=args.workers,
+        seed=args.seed,
+        status_names=args.status_names,
+    )
+
+
+def banner(sim: Simulator, url: str) -> str:
+    scenario = sim.scenario
+    user = scenario.users[0]
+    key = user.api_keys[0] if user.api_keys else None
+    clock = sim.clock
+    speed = f" at {clock.speed:g}x" if clock.mode == "realtime" else " (POST /_sim/clock/advance to move it)"
+    lines = [
+        f"Opendatasoft Management API v2 simulator {__version__}",
+        f"  scenario     {scenario.name} (seed {scenario.seed}, {len(scenario.datasets)} datasets, "
+        f"{scenario.platform.workers} workers)",
+        f"  clock        {clock.mode}{speed}, status names {sim.vocabulary}",
+        f"  API          {url}/api/management/v2/",
+        f"  control      {url}/_sim/",
+        f"  user         {user.username}" + (f" / password {user.password}" if user.password else ""),
+    ]
+    if key:
+        lines += [
+            f"  API key      {key}",
+            "",
+            "Try:",
+            f'  curl -H "Authorization: Apikey {key}" {url}/api/management/v2/datasets/',
+        ]
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        scenario = configure(args)
+    except ScenarioError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    sim = Simulator(scenario)
+    app = create_app(simulator=sim)
+    try:
+        server = LiveServer(app, host=args.host, port=args.port, threads=args.threads or 1)
+    except OSError as exc:
+        print(f"error: cannot listen on {args.host}:{args.port}: {exc.strerror}", file=sys.stderr)
+        return 1
+    print(banner(sim, server.url), flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    return 0

@@ -1,0 +1,66 @@
+"""Clock policies: how far virtual time should have gone at a given moment.
+
+The engine owns virtual time; a policy only says where it should be. ``manual``
+never moves on its own. ``realtime`` moves ``speed`` virtual seconds per wall
+second, measured from an anchor, and catches up lazily whenever the simulator is
+asked anything, so no background thread is needed.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from typing import Literal
+
+ClockMode = Literal["manual", "realtime"]
+CLOCK_MODES: tuple[ClockMode, ...] = ("manual", "realtime")
+
+#: Virtual time zero, unless a scenario says otherwise.
+DEFAULT_EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+class Clock:
+    def __init__(
+        self,
+        mode: ClockMode = "manual",
+        speed: float = 1.0,
+        epoch: datetime = DEFAULT_EPOCH,
+        wall: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.mode: ClockMode = mode
+        self.speed = speed
+        self.epoch = epoch
+        self._wall = wall
+        self._anchor_virtual = 0.0
+        self._anchor_wall = wall()
+
+    def target(self, virtual_now: float) -> float:
+        """Where virtual time should be now (never behind where it is)."""
+        if self.mode == "manual":
+            return virtual_now
+        elapsed = (self._wall() - self._anchor_wall) * self.speed
+        return max(virtual_now, self._anchor_virtual + elapsed)
+
+    def anchor(self, virtual_now: float) -> None:
+        """Count scaled time from here (after a jump, a reset or a change of mode)."""
+        self._anchor_virtual = virtual_now
+        self._anchor_wall = self._wall()
+
+    def configure(self, virtual_now: float, mode: ClockMode, speed: float) -> None:
+        self.mode = mode
+        self.speed = speed
+        self.anchor(virtual_now)
+
+    def to_datetime(self, t: float) -> datetime:
+        return self.epoch + timedelta(seconds=t)
+
+    def iso(self, t: float | None) -> str | None:
+        """ISO 8601 in UTC with ``+00:00``, to the second, as the platform writes it."""
+        if t is None:
+            return None
+        return self.to_datetime(t).isoformat(timespec="seconds")
+
+    def http_date(self, t: float) -> str:
+        return format_datetime(self.to_datetime(t), usegmt=True)

@@ -1,0 +1,170 @@
+"""Plain records of what the simulator stores: users, datasets, resources, jobs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .statemachine import Status
+
+#: Every domain-level permission, as the platform names them.
+DOMAIN_PERMISSIONS: tuple[str, ...] = (
+    "create_dataset",
+    "edit_dataset",
+    "publish_dataset",
+    "manage_dataset",
+    "explore_restricted_dataset",
+)
+
+
+@dataclass(slots=True)
+class User:
+    username: str
+    password: str | None = None
+    api_keys: tuple[str, ...] = ()
+    permissions: frozenset[str] = frozenset()
+    first_name: str = ""
+    last_name: str = ""
+    email: str = ""
+
+    def to_stub(self) -> dict[str, Any]:
+        return {"username": self.username}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "username": self.username,
+            "first_name": self.first_name,
+            "last_name": self.last_name,
+            "email": self.email,
+        }
+
+
+@dataclass(slots=True)
+class Resource:
+    resource_uid: str
+    title: str
+    url: str
+    type: str = "csvfile"
+    records: int = 0
+    params: dict[str, Any] = field(default_factory=dict)
+    #: Bumped on every change; a publish reprocesses resources whose revision moved.
+    revision: int = 1
+
+
+@dataclass(slots=True)
+class Failure:
+    """Why a dataset is in ``error``: the three keys the status shows."""
+
+    raw_message: str
+    raw_params: dict[str, Any]
+
+    @property
+    def message(self) -> str:
+        return self.raw_message.format(**self.raw_params)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"message": self.message, "raw_message": self.raw_message, "raw_params": self.raw_params}
+
+
+@dataclass(slots=True)
+class RecordError:
+    record_id: str
+    processor_uid: str | None
+    field_uid: str
+    raw_message: str
+    raw_params: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "record_id": self.record_id,
+            "processor_uid": self.processor_uid,
+            "field_uid": self.field_uid,
+            "message": self.raw_message.format(**self.raw_params),
+            "raw_message": self.raw_message,
+            "raw_params": self.raw_params,
+        }
+
+
+@dataclass(slots=True)
+class Progress:
+    """One stage of a job: when it ran and how many records it handled.
+
+    While the stage runs, records flow at ``rate`` per second once ``base`` seconds
+    have passed, up to ``target`` (the stage's records, or fewer when a limit or a
+    fault stops it early).
+    """
+
+    status: Status
+    started: float
+    records_total: int = 0
+    target: int = 0
+    base: float = 0.0
+    rate: float | None = None
+    ended: float | None = None
+    records_done: int = 0
+
+    def done_at(self, now: float) -> int:
+        if self.ended is not None:
+            return self.records_done
+        if self.rate is None:
+            return 0
+        return max(0, min(self.target, int((now - self.started - self.base) * self.rate)))
+
+
+@dataclass(slots=True)
+class Job:
+    job_id: str
+    function: str
+    dataset_uid: str
+    user: str
+    created: float
+    state: str = "waiting"
+    started: float | None = None
+    ended: float | None = None
+    progresses: list[Progress] = field(default_factory=list)
+    result: dict[str, Any] | None = None
+
+
+@dataclass(slots=True)
+class Version:
+    version: int
+    created: float
+    records: int
+    user: str
+    job_id: str
+
+
+@dataclass(slots=True)
+class Dataset:
+    dataset_uid: str
+    dataset_id: str
+    metas: dict[str, dict[str, Any]]
+    owner: str
+    created: float
+    last_modified: float
+    visibility: str = "domain"
+    published: bool = False
+    status: Status = Status.IDLE
+    #: When the fine status, and the coarse public name, were last entered.
+    since: float = 0.0
+    public_since: float = 0.0
+    status_user: str = ""
+    resources: dict[str, Resource] = field(default_factory=dict)
+    #: Records in the search index, per resource uid.
+    indexed: dict[str, int] = field(default_factory=dict)
+    #: Resource revision whose records were fully indexed, per resource uid.
+    indexed_revisions: dict[str, int] = field(default_factory=dict)
+    records_errors: list[RecordError] = field(default_factory=list)
+    records_errors_count: int = 0
+    failure: Failure | None = None
+    limit: dict[str, Any] | None = None
+    job: Job | None = None
+    versions: list[Version] = field(default_factory=list)
+
+    @property
+    def records(self) -> int:
+        return sum(self.indexed.values())
+
+    @property
+    def records_expected(self) -> int:
+        return sum(r.records for r in self.resources.values())

@@ -1,0 +1,105 @@
+"""Models to the Management API's JSON shapes.
+
+Rendering needs three things besides the model: the clock (virtual timestamps), the
+status vocabulary, and which relations the caller asked to ``expand``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .clock import Clock
+from .models import Dataset, Job, User
+from .statemachine import Status, Vocabulary, project
+
+
+@dataclass(frozen=True)
+class View:
+    clock: Clock
+    vocabulary: Vocabulary
+    #: Virtual time of the answer, for the progress of running stages.
+    now: float = 0.0
+    expand: frozenset[str] = frozenset()
+    users: dict[str, User] | None = None
+
+    def user(self, username: str, relation: str = "user") -> dict[str, Any]:
+        known = (self.users or {}).get(username)
+        if relation in self.expand and known is not None:
+            return known.to_dict()
+        return {"username": username}
+
+    def name(self, status: Status) -> str:
+        return project(status, self.vocabulary)
+
+
+def status_json(ds: Dataset, view: View) -> dict[str, Any]:
+    """The dataset status object, with the keys its status carries."""
+    body: dict[str, Any] = {
+        "name": view.name(ds.status),
+        "published": ds.published,
+        "since": view.clock.iso(ds.since if view.vocabulary == "fine" else ds.public_since),
+        "user": view.user(ds.status_user),
+    }
+    if ds.status == Status.IDLE and ds.published:
+        if "records_errors" in view.expand:
+            body["records_errors"] = [e.to_dict() for e in ds.records_errors]
+        else:
+            body["records_errors"] = ds.records_errors_count
+    elif ds.status == Status.ERROR and ds.failure is not None:
+        body.update(ds.failure.to_dict())
+    elif ds.status == Status.LIMIT_REACHED and ds.limit is not None:
+        body["params"] = dict(ds.limit)
+    return body
+
+
+def metas_json(ds: Dataset) -> dict[str, Any]:
+    metas: dict[str, Any] = {template: dict(values) for template, values in ds.metas.items()}
+    metas["publishing"] = {"published": ds.published}
+    return metas
+
+
+def dataset_json(ds: Dataset, view: View) -> dict[str, Any]:
+    status = status_json(ds, view) if "status" in view.expand else {"name": view.name(ds.status)}
+    return {
+        "dataset_id": ds.dataset_id,
+        "dataset_uid": ds.dataset_uid,
+        "metas": metas_json(ds),
+        "last_modified": view.clock.iso(ds.last_modified),
+        "published": ds.published,
+        "visibility": ds.visibility,
+        "default_security": {
+            "is_data_visible": True,
+            "visible_fields": [],
+            "filter_query": "",
+            "api_calls_quota": None,
+            "permissions": [],
+        },
+        "status": status,
+    }
+
+
+def job_json(job: Job, view: View) -> dict[str, Any]:
+    iso = view.clock.iso
+    return {
+        "job_id": job.job_id,
+        "function": job.function,
+        "dataset_uid": job.dataset_uid,
+        "user": view.user(job.user),
+        "state": job.state,
+        "created": iso(job.created),
+        "started": iso(job.started),
+        "ended": iso(job.ended),
+        "progresses": [
+            {
+                "status": view.name(p.status),
+                "fine_status": p.status.value,
+                "started": iso(p.started),
+                "ended": iso(p.ended),
+                "records_total": p.records_total,
+                "records_done": p.done_at(view.now),
+            }
+            for p in job.progresses
+        ],
+        "result": job.result,
+    }

@@ -1,0 +1,91 @@
+"""In-memory repository of datasets, jobs and users, with seeded identifiers."""
+
+from __future__ import annotations
+
+import random
+import string
+
+from .models import Dataset, Job, User
+
+_ALNUM = string.ascii_lowercase + string.digits
+
+
+class Store:
+    """Everything the simulator knows, indexed the ways the API looks it up.
+
+    Identifiers come from one seeded generator, so the same scenario and the same
+    requests give the same ids.
+    """
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.datasets: dict[str, Dataset] = {}
+        self.jobs: dict[str, Job] = {}
+        self.users: dict[str, User] = {}
+        self._by_id: dict[str, str] = {}
+        self._by_key: dict[str, User] = {}
+
+    # identifiers -------------------------------------------------------------
+
+    def _short(self, prefix: str, taken: dict[str, object]) -> str:
+        while True:
+            uid = prefix + "".join(self.rng.choices(_ALNUM, k=6))
+            if uid not in taken:
+                return uid
+
+    def new_dataset_uid(self) -> str:
+        return self._short("da_", self.datasets)
+
+    def new_resource_uid(self, dataset: Dataset) -> str:
+        return self._short("re_", dataset.resources)
+
+    def new_hex_id(self) -> str:
+        """A 40-hex identifier, the shape of job ids and record ids."""
+        return f"{self.rng.getrandbits(160):040x}"
+
+    def new_job_id(self) -> str:
+        while True:
+            job_id = self.new_hex_id()
+            if job_id not in self.jobs:
+                return job_id
+
+    # datasets ----------------------------------------------------------------
+
+    def add_dataset(self, dataset: Dataset) -> None:
+        self.datasets[dataset.dataset_uid] = dataset
+        self._by_id[dataset.dataset_id] = dataset.dataset_uid
+
+    def remove_dataset(self, dataset: Dataset) -> None:
+        del self.datasets[dataset.dataset_uid]
+        del self._by_id[dataset.dataset_id]
+
+    def rename_dataset(self, dataset: Dataset, new_id: str) -> None:
+        del self._by_id[dataset.dataset_id]
+        dataset.dataset_id = new_id
+        self._by_id[new_id] = dataset.dataset_uid
+
+    def dataset_by_id(self, dataset_id: str) -> Dataset | None:
+        uid = self._by_id.get(dataset_id)
+        return None if uid is None else self.datasets[uid]
+
+    def id_taken(self, dataset_id: str) -> bool:
+        return dataset_id in self._by_id
+
+    def free_dataset_id(self, wanted: str) -> str:
+        """Return ``wanted``, or ``wanted-2``, ``wanted-3``... if it is taken."""
+        if not self.id_taken(wanted):
+            return wanted
+        n = 2
+        while self.id_taken(f"{wanted}-{n}"):
+            n += 1
+        return f"{wanted}-{n}"
+
+    # users -------------------------------------------------------------------
+
+    def add_user(self, user: User) -> None:
+        self.users[user.username] = user
+        for key in user.api_keys:
+            self._by_key[key] = user
+
+    def user_by_key(self, key: str) -> User | None:
+        return self._by_key.get(key)
