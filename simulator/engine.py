@@ -1,10 +1,10 @@
 """The discrete-event engine: a worker pool running dataset jobs on simpy's clock.
 
 Each accepted action becomes a :class:`~simulator.models.Job`. It waits in a FIFO
-queue (the dataset shows ``queued``) until the pool has a free worker, then one simpy
-process runs its stages one after the other. Every status change goes through
-:meth:`Engine.move`, which refuses moves outside the transition table and appends
-the move to the timeline.
+queue (the dataset shows ``queued``) until one of the pool's workers, each a
+long-lived simpy process, takes it and runs its stages one after the other. Every
+status change goes through :meth:`Engine.move`, which refuses moves outside the
+transition table and appends the move to the timeline.
 """
 
 from __future__ import annotations
@@ -28,9 +28,16 @@ S = Status
 
 #: A stage's share of the work: (resource uid, records) in processing order.
 Lots = list[tuple[str, int]]
+#: One stage of a plan: its status, its lots and their total records.
+Step = tuple[Status, Lots, int]
+
+#: Builds an Entry without the Python-level constructor namedtuple adds (hot path).
+_new_entry = tuple.__new__
 
 #: What ends a job early: the license limit, or a fault.
 LIMIT = "license_limit"
+
+IDLE = S.IDLE.value
 
 #: How many record errors a dataset keeps in detail (the count stays exact).
 MAX_RECORD_ERRORS_KEPT = 1000
@@ -49,14 +56,23 @@ class Engine:
         self.platform = platform
         self.store = store
         self.timeline = timeline
+        self._timings = dict(platform.timings)
+        self._limit = platform.max_records_by_dataset
+        self._log = timeline.entries.append
         self.faults = faults or FaultBook()
         self.rng = rng or random.Random(0)
+        #: How many workers may run jobs now (an outage lowers it).
         self.capacity = platform.workers
         self.busy = 0
         self.waiting: deque[Job] = deque()
+        #: The worker process running each busy dataset's job.
         self.running: dict[str, simpy.Process] = {}
+        self._workers = 0
+        self._parked: deque[simpy.Event] = deque()
+        self._idle: simpy.Event | None = None
         #: Called with each dataset removed by a finished delete job.
         self.on_removed: Callable[[Dataset], None] = store.remove_dataset
+        self._hire(self.capacity)
         for outage in self.faults.outages:
             self.env.process(self._outage(outage))
 
@@ -88,9 +104,17 @@ class Engine:
 
     def run_until_idle(self) -> bool:
         """Run until no job waits or runs; ``False`` if that can never happen."""
-        env = self.env
-        while self.active_jobs and env.peek() < inf:
-            env.step()
+        if self.active_jobs:
+            # simpy's own loop, stopped by an event the last job to end triggers,
+            # is several times cheaper than checking after every step from here
+            self._idle = self.env.event()
+            try:
+                self.env.run(until=self._idle)
+            except RuntimeError as exc:
+                if not str(exc).startswith("No scheduled events left"):
+                    raise
+            finally:
+                self._idle = None
         self.settle()
         return self.active_jobs == 0
 
@@ -102,9 +126,8 @@ class Engine:
         if (src, to) not in ALLOWED:
             raise IllegalTransition(f"{ds.dataset_uid}: {src} -> {to} is not in the table")
         t = self.env.now
-        self.timeline.entries.append(
-            Entry(t, ds.dataset_uid, ds.dataset_id, src, to, cause, job.job_id if job else None)
-        )
+        job_id = job.job_id if job is not None else None
+        self._log(_new_entry(Entry, (t, ds.dataset_uid, ds.dataset_id, src, to, cause, job_id)))
         if to != REMOVED:
             if PUBLIC_NAME[src] != PUBLIC_NAME[to]:  # type: ignore[index]
                 ds.public_since = t
@@ -120,22 +143,82 @@ class Engine:
         ds.status_user = job.user
         self.store.jobs[job.job_id] = job
         self.waiting.append(job)
-        self._dispatch()
+        if self._parked and self.busy < self.capacity:
+            self._parked.popleft().succeed()
 
     def abort(self, ds: Dataset) -> None:
         """Interrupt the stage the dataset's job is running."""
         self.running[ds.dataset_uid].interrupt("abort_processing")
 
     def set_capacity(self, workers: int) -> None:
+        """Resize the pool: running jobs finish; extra workers start at once."""
         self.capacity = max(0, workers)
-        self._dispatch()
+        self._hire(self.capacity - self._workers)
+        while self._parked:
+            self._parked.popleft().succeed()
 
-    def _dispatch(self) -> None:
-        while self.waiting and self.busy < self.capacity:
-            job = self.waiting.popleft()
-            ds = self.store.datasets[job.dataset_uid]
-            self.busy += 1
-            self.running[ds.dataset_uid] = self.env.process(self._run(job, ds))
+    def _hire(self, count: int) -> None:
+        for _ in range(count):
+            self._workers += 1
+            self.env.process(self._worker())
+
+    def _worker(self) -> Generator[simpy.Event, Any, None]:
+        """Take the oldest waiting job whenever the pool has room; park otherwise.
+
+        The job's stages run right here rather than in a generator of their own:
+        this loop is the engine's hot path.
+        """
+        env = self.env
+        waiting = self.waiting
+        while True:
+            if not waiting or self.busy >= self.capacity:
+                wake = env.event()
+                self._parked.append(wake)
+                yield wake
+                continue
+            job = waiting.popleft()
+            ds = self._take(job)
+            cause = "worker_free"
+            stop: StageFailure | str | None = None
+            for step in self._plan(job, ds):
+                self.move(ds, step[0], cause, job)
+                cause = "stage_done"
+                progress, duration, stop = self._begin(job, ds, step)
+                try:
+                    yield env.timeout(duration)
+                except simpy.Interrupt:
+                    self._end(ds, step, progress, progress.done_at(env.now), None)
+                    stop = yield from self._abort(job, ds)
+                    break
+                self._end(ds, step, progress, progress.target, stop)
+                if stop is not None:
+                    break
+            else:
+                self._finish(job, ds)
+            self._release(job, ds, stop)
+
+    def _take(self, job: Job) -> Dataset:
+        """Bookkeeping as a worker takes a job."""
+        ds = self.store.datasets[job.dataset_uid]
+        self.busy += 1
+        self.running[job.dataset_uid] = self.env.active_process  # type: ignore[assignment]
+        job.state = "running"
+        job.started = self.env.now
+        if job.function == "publish":
+            ds.records_errors = []
+            ds.records_errors_count = 0
+        return ds
+
+    def _release(self, job: Job, ds: Dataset, stop: StageFailure | str | None) -> None:
+        """Bookkeeping as a worker lets a job go, ended or stopped."""
+        if stop is not None:
+            self._stop(job, ds, stop)
+        job.ended = self.env.now
+        ds.job = None
+        self.busy -= 1
+        del self.running[job.dataset_uid]
+        if not self.busy and not self.waiting and self._idle is not None:
+            self._idle.succeed()
 
     def _outage(self, outage: WorkerOutage) -> Generator[simpy.Event, Any, None]:
         yield self.env.timeout(outage.start)
@@ -146,107 +229,78 @@ class Engine:
 
     # jobs --------------------------------------------------------------------
 
-    def _plan(self, job: Job, ds: Dataset) -> list[tuple[Status, Lots]]:
+    def _plan(self, job: Job, ds: Dataset) -> list[Step]:
         """The stages a job runs, decided when a worker picks it up."""
-        everything = [(uid, r.records) for uid, r in ds.resources.items()]
-        indexed = list(ds.indexed.items())
-        match job.function:
-            case "publish" if not ds.published:
-                return [(S.PROCESSING_DATASET, []), (S.PROCESSING_ALL_DATASET_DATA, everything)]
-            case "publish":
-                removed = [(uid, n) for uid, n in indexed if uid not in ds.resources]
-                changed = [
-                    (uid, r.records)
-                    for uid, r in ds.resources.items()
-                    if ds.indexed_revisions.get(uid) != r.revision
-                ]
-                plan: list[tuple[Status, Lots]] = [(S.PROCESSING_DATASET, [])]
-                if removed:
-                    plan.append((S.DELETING_RESOURCE_RECORDS, removed))
-                # nothing changed: every source is fetched and processed again
-                plan.append((S.PROCESSING_RESOURCE_RECORDS, changed or everything))
-                return plan
-            case "publish_metadata":
-                return [(S.PROCESSING_DATASET, [])]
-            case "unpublish" | "delete":
-                return [(S.DELETING_ALL_DATASET_DATA, indexed), (S.DELETING_DATASET, [])]
-            case "save_version":
-                return [(S.SAVING_DATASET_VERSION, [("", ds.records)])]
-        raise ValueError(f"unknown job function {job.function!r}")
+        function = job.function
+        if function == "publish":
+            if not ds.published:
+                lots = [(uid, r.records) for uid, r in ds.resources.items()]
+                return [_BARE[S.PROCESSING_DATASET], _step(S.PROCESSING_ALL_DATASET_DATA, lots)]
+            removed = [(uid, n) for uid, n in ds.indexed.items() if uid not in ds.resources]
+            changed = [
+                (uid, r.records)
+                for uid, r in ds.resources.items()
+                if ds.indexed_revisions.get(uid) != r.revision
+            ]
+            # nothing changed: every source is fetched and processed again
+            changed = changed or [(uid, r.records) for uid, r in ds.resources.items()]
+            plan = [_BARE[S.PROCESSING_DATASET]]
+            if removed:
+                plan.append(_step(S.DELETING_RESOURCE_RECORDS, removed))
+            plan.append(_step(S.PROCESSING_RESOURCE_RECORDS, changed))
+            return plan
+        if function == "publish_metadata":
+            return [_BARE[S.PROCESSING_DATASET]]
+        if function in ("unpublish", "delete"):
+            indexed = list(ds.indexed.items())
+            return [_step(S.DELETING_ALL_DATASET_DATA, indexed), _BARE[S.DELETING_DATASET]]
+        if function == "save_version":
+            return [_step(S.SAVING_DATASET_VERSION, [("", ds.records)])]
+        raise ValueError(f"unknown job function {function!r}")
 
-    def _run(self, job: Job, ds: Dataset) -> Generator[simpy.Event, Any, None]:
-        job.state = "running"
-        job.started = self.env.now
-        if job.function == "publish":
-            ds.records_errors = []
-            ds.records_errors_count = 0
-        cause = "worker_free"
+    def _begin(
+        self, job: Job, ds: Dataset, step: Step
+    ) -> tuple[Progress, float, StageFailure | str | None]:
+        """Start a stage: where it will stop, why, and how long it takes to get there."""
+        status, lots, work = step
+        faults = self.faults
+        timing = self._timings[status]
+        target = work
         stop: StageFailure | str | None = None
-        try:
-            for status, lots in self._plan(job, ds):
-                self.move(ds, status, cause, job)
-                cause = "stage_done"
-                stop = yield from self._stage(job, ds, status, lots)
-                if stop is not None:
-                    break
-        except simpy.Interrupt:
-            stop = yield from self._abort(job, ds)
-        else:
-            if stop is None:
-                self._finish(job, ds)
-        if stop is not None:
-            self._stop(job, ds, stop)
-        # released here rather than in a ``finally``: a discarded engine's suspended
-        # jobs must not start others when the garbage collector closes them
-        self.busy -= 1
-        del self.running[ds.dataset_uid]
-        job.ended = self.env.now
-        ds.job = None
-        self._dispatch()
-
-    def _stage(
-        self, job: Job, ds: Dataset, status: Status, lots: Lots
-    ) -> Generator[simpy.Event, Any, StageFailure | str | None]:
-        """Run one stage; return what stopped the job early, if anything."""
-        timing = self.platform.timings[status]
-        work = sum(n for _, n in lots)
-        target, stop = work, None
         if status in RECORD_STAGES:
             for uid, _ in lots:
                 ds.indexed.pop(uid, None)
                 ds.indexed_revisions.pop(uid, None)
-            limit = self.platform.max_records_by_dataset
-            if limit is not None and ds.records + work > limit:
-                target, stop = max(0, limit - ds.records), LIMIT
-        failure = self.faults.failure_for(ds, status)
-        if failure is not None:
-            point = failure.stop_point(work)
+            limit = self._limit
+            if limit is not None:
+                kept = ds.records
+                if kept + work > limit:
+                    target, stop = max(0, limit - kept), LIMIT
+        if faults.failures:
+            failure = faults.failure_for(ds, status)
+            point = None if failure is None else failure.stop_point(work)
             if point is not None and point <= target:
                 target, stop = point, failure
-        factor = self.faults.slowdown(ds, status)
-        if timing.jitter:
-            factor *= 1 + self.rng.uniform(-timing.jitter, timing.jitter)
-        base = timing.base * factor
-        rate = timing.rate / factor if timing.rate else None
+        base, rate = timing.base, timing.rate
+        if faults.slow_stages or timing.jitter:
+            factor = faults.slowdown(ds, status)
+            if timing.jitter:
+                factor *= 1 + self.rng.uniform(-timing.jitter, timing.jitter)
+            base *= factor
+            rate = rate / factor if rate else None
         progress = Progress(status, self.env.now, work, target, base, rate)
         job.progresses.append(progress)
-        try:
-            yield self.env.timeout(base + (target / rate if rate else 0.0))
-        except simpy.Interrupt:
-            self._commit(ds, status, lots, progress.done_at(self.env.now), progress)
-            raise
-        self._commit(ds, status, lots, target, progress)
-        if status in RECORD_STAGES and target:
-            self._add_record_errors(ds, status, target)
-        if isinstance(stop, StageFailure):
-            self.faults.note_fired(stop)
-        return stop
+        return progress, (base + target / rate if rate else base), stop
 
-    def _commit(self, ds: Dataset, status: Status, lots: Lots, done: int, p: Progress) -> None:
-        """Apply ``done`` records of a stage's work to the index."""
-        p.ended = self.env.now
-        p.records_done = done
+    def _end(
+        self, ds: Dataset, step: Step, progress: Progress, done: int, stop: StageFailure | str | None
+    ) -> None:
+        """End a stage having handled ``done`` of its records, and apply them to the index."""
+        status, lots, _ = step
+        progress.ended = self.env.now
+        progress.records_done = done
         if status in RECORD_STAGES:
+            processed = done
             for uid, n in lots:
                 take = min(n, done)
                 done -= take
@@ -254,6 +308,8 @@ class Engine:
                     ds.indexed[uid] = ds.indexed.get(uid, 0) + take
                 if take == n and uid in ds.resources:
                     ds.indexed_revisions[uid] = ds.resources[uid].revision
+            if processed and self.faults.record_errors:
+                self._add_record_errors(ds, status, processed)
         elif status in DELETING_STAGES:
             for uid, n in lots:
                 take = min(n, done)
@@ -264,6 +320,8 @@ class Engine:
                 else:
                     ds.indexed.pop(uid, None)
                     ds.indexed_revisions.pop(uid, None)
+        if stop is not None and stop is not LIMIT:
+            self.faults.note_fired(stop)  # type: ignore[arg-type]
 
     def _add_record_errors(self, ds: Dataset, status: Status, processed: int) -> None:
         for rule in self.faults.record_errors_for(ds, status):
@@ -282,22 +340,22 @@ class Engine:
                 )
 
     def _finish(self, job: Job, ds: Dataset) -> None:
-        match job.function:
-            case "publish":
-                ds.published = True
-            case "unpublish":
-                ds.published = False
-            case "save_version":
-                number = len(ds.versions) + 1
-                ds.versions.append(Version(number, self.env.now, ds.records, job.user, job.job_id))
-            case "delete":
-                job.state = "done"
-                job.result = {"status": REMOVED}
-                self.move(ds, REMOVED, "deleted", job)
-                self.on_removed(ds)
-                return
+        function = job.function
+        if function == "publish":
+            ds.published = True
+        elif function == "unpublish":
+            ds.published = False
+        elif function == "save_version":
+            number = len(ds.versions) + 1
+            ds.versions.append(Version(number, self.env.now, ds.records, job.user, job.job_id))
+        elif function == "delete":
+            job.state = "done"
+            job.result = {"status": REMOVED}
+            self.move(ds, REMOVED, "deleted", job)
+            self.on_removed(ds)
+            return
         job.state = "done"
-        job.result = {"status": S.IDLE.value, "records": ds.records}
+        job.result = {"status": IDLE, "records": ds.records}
         self.move(ds, S.IDLE, "job_done", job)
 
     def _stop(self, job: Job, ds: Dataset, stop: StageFailure | str) -> None:
@@ -323,10 +381,24 @@ class Engine:
         self, job: Job, ds: Dataset
     ) -> Generator[simpy.Event, Any, StageFailure | str | None]:
         self.move(ds, S.ABORTING_PROCESSING, "abort_processing", job)
-        stop = yield from self._stage(job, ds, S.ABORTING_PROCESSING, [])
+        step = _BARE[S.ABORTING_PROCESSING]
+        progress, duration, stop = self._begin(job, ds, step)
+        yield self.env.timeout(duration)
+        self._end(ds, step, progress, 0, stop)
         if stop is None:
             ds.published = ds.published or ds.records > 0
             job.state = "aborted"
-            job.result = {"status": S.IDLE.value, "records": ds.records}
+            job.result = {"status": IDLE, "records": ds.records}
             self.move(ds, S.IDLE, "aborted", job)
         return stop
+
+
+def _step(status: Status, lots: Lots) -> Step:
+    work = 0
+    for _, n in lots:
+        work += n
+    return status, lots, work
+
+
+#: Steps of stages that handle no records, built once (nothing mutates them).
+_BARE: dict[Status, Step] = {status: (status, [], 0) for status in Status}

@@ -107,14 +107,19 @@ def closest(word: str, choices: Any) -> str:
     return f" (did you mean '{match[0]}'?)" if match else ""
 
 
-def check_value(template: str, name: str, value: Any) -> Any:
-    """Return ``value`` if it fits the field's type, else raise naming the field."""
+def check_template(template: str) -> Template:
+    """The named template, or a refusal naming the closest known one."""
     if template not in TEMPLATES:
         raise InvalidParameter(
             "metas", f"unknown template '{template}'{closest(template, TEMPLATES)}; "
             f"known: {', '.join(TEMPLATES)}"
         )
-    fields = TEMPLATES[template].fields
+    return TEMPLATES[template]
+
+
+def check_value(template: str, name: str, value: Any) -> Any:
+    """Return ``value`` if it fits the field's type, else raise naming the field."""
+    fields = check_template(template).fields
     if name not in fields:
         raise InvalidParameter(
             f"metas.{template}", f"unknown metadata '{name}'{closest(name, fields)}"
@@ -164,6 +169,7 @@ def check_metas(metas: Any) -> dict[str, dict[str, Any]]:
     for template, values in metas.items():
         if template == "publishing":
             continue  # read-only mirror of the dataset's state, ignored on write
+        check_template(template)
         if not isinstance(values, dict):
             raise InvalidParameter(f"metas.{template}", "expected an object of metadata values")
         clean[template] = {name: check_value(template, name, v) for name, v in values.items()}

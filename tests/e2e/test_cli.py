@@ -1,0 +1,102 @@
+"""run_simulator.py as a user runs it: a real process, its banner, its exit codes."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+pytestmark = pytest.mark.e2e
+
+ROOT = Path(__file__).resolve().parents[2]
+SCRIPT = str(ROOT / "run_simulator.py")
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, SCRIPT, *args], capture_output=True, text=True, timeout=60)
+
+
+@pytest.fixture
+def start() -> Iterator:  # type: ignore[type-arg]
+    procs: list[subprocess.Popen[str]] = []
+
+    def start(*args: str) -> tuple[str, list[str]]:
+        proc = subprocess.Popen(
+            [sys.executable, SCRIPT, *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
+        procs.append(proc)
+        lines: list[str] = []
+        deadline = time.monotonic() + 30
+        assert proc.stdout is not None
+        while time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            if not line:
+                break
+            lines.append(line.rstrip("\n"))
+            if line.startswith("  curl"):
+                match = re.search(r"http://[\d.]+:\d+", "\n".join(lines))
+                assert match, lines
+                return match.group(0), lines
+        raise AssertionError(f"no banner: {lines}")
+
+    yield start
+    for proc in procs:
+        proc.terminate()
+        proc.wait(timeout=10)
+        if proc.stdout:
+            proc.stdout.close()
+
+
+def test_port_zero_picks_a_free_port_and_prints_url_credentials_and_a_curl_example(start) -> None:  # type: ignore[no-untyped-def]
+    url, lines = start("--port", "0", "--clock", "manual")
+    text = "\n".join(lines)
+    assert "API key      ods-sim-admin-key" in text
+    assert "user         admin / password admin" in text
+    assert f'curl -H "Authorization: Apikey ods-sim-admin-key" {url}/api/management/v2/datasets/' in text
+    r = requests.get(f"{url}/api/management/v2/datasets", auth=("admin", "admin"), timeout=10)
+    assert [d["dataset_id"] for d in r.json()["datasets"]][:2] == ["trees", "bike-counters"]
+    assert requests.get(f"{url}/_sim/clock", timeout=10).json()["mode"] == "manual"
+
+
+def test_the_default_is_a_realtime_demo_clock(start) -> None:  # type: ignore[no-untyped-def]
+    url, lines = start("--port", "0")
+    assert any("clock        realtime at 10x" in line for line in lines)
+    clock = requests.get(f"{url}/_sim/clock", timeout=10).json()
+    assert (clock["mode"], clock["speed"]) == ("realtime", 10)
+
+
+def test_flags_override_the_scenario(start, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text("platform: {workers: 7}\ndatasets: [{dataset_id: only}]\n")
+    url, lines = start("--port", "0", "--scenario", str(scenario), "--workers", "3", "--status-names", "fine", "--clock", "manual")
+    assert any("1 datasets, 3 workers" in line for line in lines)
+    assert requests.get(f"{url}/_sim/clock", timeout=10).json()["workers"] == 3
+
+
+def test_help_explains_every_flag() -> None:
+    result = run("--help")
+    assert result.returncode == 0
+    for flag in ("--host", "--port", "--clock", "--speed", "--workers", "--seed", "--status-names", "--scenario"):
+        assert flag in result.stdout
+    assert "/_sim/clock/advance" in result.stdout
+
+
+def test_a_broken_scenario_exits_2_naming_the_file_and_key(tmp_path: Path) -> None:
+    scenario = tmp_path / "bad.yaml"
+    scenario.write_text("platform:\n  wrokers: 3\n")
+    result = run("--scenario", str(scenario))
+    assert result.returncode == 2
+    assert f"{scenario}: platform.wrokers: unknown key (did you mean 'workers'?)" in result.stderr
+
+
+def test_bad_flag_values_are_refused_by_the_parser() -> None:
+    result = run("--clock", "fast")
+    assert result.returncode == 2
+    assert "invalid choice: 'fast'" in result.stderr
+    assert run("--speed", "0").returncode == 2

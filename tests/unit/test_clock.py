@@ -1,0 +1,57 @@
+"""Clock policies against a fake wall clock."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from simulator.clock import Clock
+
+
+class FakeWall:
+    def __init__(self) -> None:
+        self.t = 1000.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+def test_manual_time_never_moves_on_its_own() -> None:
+    wall = FakeWall()
+    clock = Clock("manual", speed=60, wall=wall)
+    wall.t += 3600
+    assert clock.target(12.0) == 12.0
+
+
+def test_realtime_moves_speed_virtual_seconds_per_wall_second() -> None:
+    wall = FakeWall()
+    clock = Clock("realtime", speed=60, wall=wall)
+    wall.t += 2.5
+    assert clock.target(0.0) == 150.0
+
+
+def test_realtime_counts_from_the_last_anchor_and_never_goes_back() -> None:
+    wall = FakeWall()
+    clock = Clock("realtime", speed=10, wall=wall)
+    wall.t += 1
+    clock.anchor(500.0)  # e.g. after a manual jump
+    assert clock.target(500.0) == 500.0
+    wall.t += 1
+    assert clock.target(500.0) == 510.0
+    assert clock.target(900.0) == 900.0
+
+
+def test_switching_to_manual_freezes_time() -> None:
+    wall = FakeWall()
+    clock = Clock("realtime", speed=10, wall=wall)
+    wall.t += 5
+    clock.configure(50.0, "manual", 10)
+    wall.t += 5
+    assert clock.target(50.0) == 50.0
+
+
+def test_timestamps_are_iso_8601_utc_from_the_epoch() -> None:
+    clock = Clock(epoch=datetime(2015, 4, 15, 15, 13, 4, tzinfo=UTC))
+    assert clock.iso(0) == "2015-04-15T15:13:04+00:00"
+    assert clock.iso(3661.7) == "2015-04-15T16:14:05+00:00"
+    assert clock.iso(None) is None
+    assert clock.http_date(60) == "Wed, 15 Apr 2015 15:14:04 GMT"

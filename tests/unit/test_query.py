@@ -1,0 +1,65 @@
+"""The listing query language: where clauses, sorting, integer parameters."""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator.errors import InvalidParameter
+from simulator.models import Dataset
+from simulator.query import bool_param, int_param, parse_where, sort_datasets
+
+
+def ds(dataset_id: str, uid: str, modified: float = 0, published: bool = False) -> Dataset:
+    d = Dataset(uid, dataset_id, {"default": {"title": dataset_id.upper()}}, "admin", 0, modified)
+    d.published = published
+    return d
+
+
+DATA = [ds("trees", "da_aaaaa1", 5), ds("bikes", "da_aaaaa2", 9, True), ds("toilets", "da_aaaaa3", 1)]
+
+
+@pytest.mark.parametrize("where", ['datasetid="bikes"', "datasetid='bikes'", "datasetid=bikes", " datasetid = bikes "])
+def test_where_accepts_the_three_quotings_of_datasetid(where: str) -> None:
+    assert [d.dataset_id for d in DATA if parse_where(where)(d)] == ["bikes"]
+
+
+def test_where_clauses_join_with_and() -> None:
+    match = parse_where('published=true AND dataset_uid="da_aaaaa2"')
+    assert [d.dataset_id for d in DATA if match(d)] == ["bikes"]
+
+
+@pytest.mark.parametrize(
+    ("where", "reason"),
+    [("title=x", "unknown field 'title'"), ("datasetid ~ x", "cannot parse"), ("", "cannot parse")],
+)
+def test_where_refuses_what_it_cannot_read_naming_the_parameter(where: str, reason: str) -> None:
+    with pytest.raises(InvalidParameter, match=reason) as err:
+        parse_where(where)
+    assert err.value.raw_params["parameter"] == "where"
+
+
+def test_sort_by_field_and_descending_with_a_minus() -> None:
+    assert [d.dataset_id for d in sort_datasets(DATA, "dataset_id")] == ["bikes", "toilets", "trees"]
+    assert [d.dataset_id for d in sort_datasets(DATA, "-last_modified")] == ["bikes", "trees", "toilets"]
+    assert [d.dataset_id for d in sort_datasets(DATA, "-published,dataset_id")] == ["bikes", "toilets", "trees"]
+
+
+def test_sort_refuses_an_unknown_field() -> None:
+    with pytest.raises(InvalidParameter, match="unknown field 'size'"):
+        sort_datasets(DATA, "size")
+
+
+def test_integer_parameters_are_bounded() -> None:
+    assert int_param("rows", None, 10, 1, 100) == 10
+    assert int_param("rows", "100", 10, 1, 100) == 100
+    for bad, reason in [("101", "between 1 and 100"), ("0", "between 1 and 100"), ("ten", "expected an integer")]:
+        with pytest.raises(InvalidParameter, match=reason):
+            int_param("rows", bad, 10, 1, 100)
+
+
+def test_boolean_parameters() -> None:
+    assert bool_param("strict", "true") is True
+    assert bool_param("strict", "False") is False
+    assert bool_param("strict", None) is False
+    with pytest.raises(InvalidParameter, match="expected true or false"):
+        bool_param("strict", "maybe")
