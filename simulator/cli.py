@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from . import __version__
 from .api import create_app
-from .clock import CLOCK_MODES
+from .clock import CLOCK_MODES, MAX_SPEED
 from .scenario import Scenario, ScenarioError, default_scenario, load_scenario
 from .server import LiveServer
 from .service import DEFAULT_SPEED, Simulator
@@ -38,10 +38,10 @@ control API (no credentials needed):
 """
 
 
-def _positive_float(text: str) -> float:
+def _speed(text: str) -> float:
     value = float(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be greater than 0, got {text}")
+    if not 0 < value <= MAX_SPEED:
+        raise argparse.ArgumentTypeError(f"must be above 0 and at most {MAX_SPEED:g}, got {text}")
     return value
 
 
@@ -77,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--speed",
-        type=_positive_float,
+        type=_speed,
         help=f"virtual seconds per wall second in realtime mode (default: the scenario's, else {DEFAULT_SPEED:g})",
     )
     parser.add_argument("--workers", type=_count, help="size of the worker pool (default: the scenario's, else 2)")

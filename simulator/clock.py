@@ -20,6 +20,12 @@ CLOCK_MODES: tuple[ClockMode, ...] = ("manual", "realtime")
 #: Virtual time zero, unless a scenario says otherwise.
 DEFAULT_EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 
+#: The last instant a timestamp can name; virtual time stops there.
+END_OF_TIME = datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)
+
+#: Fastest realtime speed (virtual seconds per wall second).
+MAX_SPEED = 1_000_000.0
+
 
 class Clock:
     def __init__(
@@ -36,12 +42,17 @@ class Clock:
         self._anchor_virtual = 0.0
         self._anchor_wall = wall()
 
+    @property
+    def horizon(self) -> float:
+        """The largest virtual time this clock can show."""
+        return (END_OF_TIME - self.epoch).total_seconds()
+
     def target(self, virtual_now: float) -> float:
         """Where virtual time should be now (never behind where it is)."""
         if self.mode == "manual":
             return virtual_now
         elapsed = (self._wall() - self._anchor_wall) * self.speed
-        return max(virtual_now, self._anchor_virtual + elapsed)
+        return max(virtual_now, min(self.horizon, self._anchor_virtual + elapsed))
 
     def anchor(self, virtual_now: float) -> None:
         """Count scaled time from here (after a jump, a reset or a change of mode)."""

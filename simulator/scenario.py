@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 import yaml
 
-from .clock import CLOCK_MODES, DEFAULT_EPOCH, ClockMode
+from .clock import CLOCK_MODES, DEFAULT_EPOCH, MAX_SPEED, ClockMode
 from .faults import (
     ANY_DATASET,
     DELETING_STAGES,
@@ -210,7 +210,7 @@ def parse_scenario(data: Any, source: str = "<scenario>") -> Scenario:
         seed=top.count("seed", 0),
         status_names=top.choice("status_names", VOCABULARIES),
         clock_mode=clock.choice("mode", CLOCK_MODES),
-        speed=_positive(clock, "speed"),
+        speed=_speed(clock, "speed"),
         epoch=_epoch(clock),
         platform=_platform(top.get("platform", dict, {}), source),
         users=users or (default_user(),),
@@ -227,10 +227,10 @@ def _check_unique(source: str, path: str, values: list[str], what: str) -> None:
         seen.add(value)
 
 
-def _positive(r: _Reader, key: str) -> float | None:
+def _speed(r: _Reader, key: str) -> float | None:
     value = r.number(key)
-    if value is not None and value <= 0:
-        r.fail(key, "must be greater than 0")
+    if value is not None and not 0 < value <= MAX_SPEED:
+        r.fail(key, f"must be above 0 and at most {MAX_SPEED:g}")
     return value
 
 

@@ -10,6 +10,7 @@ under the lock, never live model objects.
 from __future__ import annotations
 
 import functools
+import math
 import random
 import re
 import threading
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any, ParamSpec, TypeVar
 
 from . import statemachine as sm
-from .clock import CLOCK_MODES, Clock, ClockMode
+from .clock import CLOCK_MODES, END_OF_TIME, MAX_SPEED, Clock, ClockMode
 from .engine import Engine
 from .errors import (
     AuthenticationRequired,
@@ -374,8 +375,12 @@ class Simulator:
     @_operation
     def advance(self, seconds: float) -> dict[str, Any]:
         """Move virtual time forward, running everything due on the way."""
-        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds < 0:
+        if not _finite(seconds) or seconds < 0:
             raise InvalidParameter("seconds", f"expected a number of seconds >= 0, got {seconds!r}")
+        if self.engine.now + seconds > self.clock.horizon:
+            raise InvalidParameter(
+                "seconds", f"{seconds:g} would move the clock past {END_OF_TIME.isoformat()}"
+            )
         self.engine.advance_to(self.engine.now + seconds)
         self.clock.anchor(self.engine.now)
         return self._clock_state()
@@ -398,10 +403,10 @@ class Simulator:
     def configure_clock(self, mode: Any = None, speed: Any = None) -> dict[str, Any]:
         if mode is not None and mode not in CLOCK_MODES:
             raise InvalidParameter("mode", f"expected one of {', '.join(CLOCK_MODES)}, got {mode!r}")
-        if speed is not None and (
-            isinstance(speed, bool) or not isinstance(speed, (int, float)) or speed <= 0
-        ):
-            raise InvalidParameter("speed", f"expected a number greater than 0, got {speed!r}")
+        if speed is not None and (not _finite(speed) or not 0 < speed <= MAX_SPEED):
+            raise InvalidParameter(
+                "speed", f"expected a number above 0 and at most {MAX_SPEED:g}, got {speed!r}"
+            )
         self.clock.configure(self.engine.now, mode or self.clock.mode, float(speed or self.clock.speed))
         return self._clock_state()
 
@@ -429,6 +434,11 @@ class Simulator:
 
 
 # helpers ------------------------------------------------------------------------------
+
+
+def _finite(value: Any) -> bool:
+    """A real number, not a boolean, not infinite, not NaN."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def slugify(text: str) -> str:

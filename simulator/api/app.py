@@ -41,6 +41,8 @@ def create_app(
     """
     app = Flask(__name__.split(".")[0])
     app.json.sort_keys = False  # type: ignore[attr-defined]
+    # a doubled slash is a path like any other (a JSON 404), not a redirect to HTML
+    app.url_map.merge_slashes = False
     if simulator is None:
         base = scenario or default_scenario()
         simulator = Simulator(base.with_overrides(**(config or {})))

@@ -23,11 +23,15 @@ def json_body() -> Any:
     if not raw.strip():
         return None
     try:
-        return json.loads(raw)
+        return json.loads(raw, parse_constant=_not_json)
     except UnicodeDecodeError:
         raise InvalidJSON("the body is not UTF-8 text") from None
     except json.JSONDecodeError as exc:
         raise InvalidJSON(f"{exc.msg} at line {exc.lineno} column {exc.colno}") from None
+
+
+def _not_json(name: str) -> None:
+    raise InvalidJSON(f"{name} is not a JSON value")
 
 
 def authenticate(sim: Simulator) -> User:

@@ -49,6 +49,14 @@ def test_switching_to_manual_freezes_time() -> None:
     assert clock.target(50.0) == 50.0
 
 
+def test_realtime_stops_at_the_last_instant_a_timestamp_can_name() -> None:
+    wall = FakeWall()
+    clock = Clock("realtime", speed=1e6, wall=wall)
+    wall.t += 1e9
+    assert clock.target(0.0) == clock.horizon
+    assert clock.iso(clock.horizon) == "9999-12-31T23:59:59+00:00"
+
+
 def test_timestamps_are_iso_8601_utc_from_the_epoch() -> None:
     clock = Clock(epoch=datetime(2015, 4, 15, 15, 13, 4, tzinfo=UTC))
     assert clock.iso(0) == "2015-04-15T15:13:04+00:00"
