@@ -62,7 +62,9 @@ def engine_run(datasets: int, workers: int) -> dict[str, float]:
     return _figures(t0, t1, t2, len(w.timeline), datasets, engine.now, targets)
 
 
-def _figures(t0: float, t1: float, t2: float, transitions: int, datasets: int, now: float, targets: list) -> dict[str, float]:  # type: ignore[type-arg]
+def _figures(
+    t0: float, t1: float, t2: float, transitions: int, datasets: int, now: float, targets: list
+) -> dict[str, float]:  # type: ignore[type-arg]
     assert transitions == 4 * datasets
     assert all(ds.published and ds.records for ds in targets), "every dataset must end published"
     return {
@@ -115,10 +117,14 @@ def best(fn: Callable[[], dict[str, float]], repeat: int, key: str) -> dict[str,
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--datasets", type=int, default=10_000)
     parser.add_argument("--workers", type=int, default=8)
-    parser.add_argument("--repeat", type=int, default=3, help="runs of each measure; the best is shown")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="runs of each measure; the best is shown"
+    )
     args = parser.parse_args()
 
     engine = best(lambda: engine_run(args.datasets, args.workers), args.repeat, "transitions_per_s")
@@ -128,9 +134,11 @@ def main() -> None:
     print(f"{args.datasets} publishes on {args.workers} workers, best of {args.repeat} runs")
     for name, r in (("engine", engine), ("facade", facade)):
         print(f"{name}:")
-        print(f"  wall time           {r['wall_s']:.3f} s (submit {r['submit_s']:.3f} s, run {r['run_s']:.3f} s)")
+        wall, submit, run = r["wall_s"], r["submit_s"], r["run_s"]
+        print(f"  wall time           {wall:.3f} s (submit {submit:.3f} s, run {run:.3f} s)")
         print(f"  transitions         {r['transitions']:.0f} over {r['virtual_s']:.0f} virtual s")
-        print(f"  transitions/s       {r['transitions_per_s']:,.0f} ({r['transitions_per_s'] / raw:.0%} of raw simpy)")
+        rate = r["transitions_per_s"]
+        print(f"  transitions/s       {rate:,.0f} ({rate / raw:.0%} of raw simpy)")
     print(f"raw simpy timeouts/s  {raw:,.0f} (median {statistics.median(raws):,.0f})")
     print(f"engine / raw simpy    {engine['transitions_per_s'] / raw:.0%}  (target: at least 25 %)")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from collections.abc import Sequence
 
@@ -60,9 +61,14 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.add_argument("--host", default="127.0.0.1", help="interface to listen on (default: %(default)s)")
     parser.add_argument(
-        "--port", type=_count, default=8000, help="port to listen on; 0 picks a free one (default: %(default)s)"
+        "--host", default="127.0.0.1", help="interface to listen on (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--port",
+        type=_count,
+        default=8000,
+        help="port to listen on; 0 picks a free one (default: %(default)s)",
     )
     parser.add_argument(
         "--scenario",
@@ -78,17 +84,26 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--speed",
         type=_speed,
-        help=f"virtual seconds per wall second in realtime mode (default: the scenario's, else {DEFAULT_SPEED:g})",
+        help="virtual seconds per wall second in realtime mode "
+        f"(default: the scenario's, else {DEFAULT_SPEED:g})",
     )
-    parser.add_argument("--workers", type=_count, help="size of the worker pool (default: the scenario's, else 2)")
-    parser.add_argument("--seed", type=_count, help="seed for identifiers and jitter (default: the scenario's, else 0)")
+    parser.add_argument(
+        "--workers", type=_count, help="size of the worker pool (default: the scenario's, else 2)"
+    )
+    parser.add_argument(
+        "--seed",
+        type=_count,
+        help="seed for identifiers and jitter (default: the scenario's, else 0)",
+    )
     parser.add_argument(
         "--status-names",
         choices=VOCABULARIES,
         help="coarse: the platform's public names (processing, deleting...); fine: the 15 "
         "internal statuses (default: the scenario's, else coarse)",
     )
-    parser.add_argument("--threads", type=_count, default=8, help="HTTP worker threads (default: %(default)s)")
+    parser.add_argument(
+        "--threads", type=_count, default=8, help="HTTP worker threads (default: %(default)s)"
+    )
     return parser
 
 
@@ -109,7 +124,11 @@ def banner(sim: Simulator, url: str) -> str:
     user = scenario.users[0]
     key = user.api_keys[0] if user.api_keys else None
     clock = sim.clock
-    speed = f" at {clock.speed:g}x" if clock.mode == "realtime" else " (POST /_sim/clock/advance to move it)"
+    speed = (
+        f" at {clock.speed:g}x"
+        if clock.mode == "realtime"
+        else " (POST /_sim/clock/advance to move it)"
+    )
     lines = [
         f"Opendatasoft Management API v2 simulator {__version__}",
         f"  scenario     {scenario.name} (seed {scenario.seed}, {len(scenario.datasets)} datasets, "
@@ -117,7 +136,8 @@ def banner(sim: Simulator, url: str) -> str:
         f"  clock        {clock.mode}{speed}, status names {sim.vocabulary}",
         f"  API          {url}/api/management/v2/",
         f"  control      {url}/_sim/",
-        f"  user         {user.username}" + (f" / password {user.password}" if user.password else ""),
+        f"  user         {user.username}"
+        + (f" / password {user.password}" if user.password else ""),
     ]
     if key:
         lines += [
@@ -144,8 +164,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: cannot listen on {args.host}:{args.port}: {exc.strerror}", file=sys.stderr)
         return 1
     print(banner(sim, server.url), flush=True)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         server.serve_forever()
-    except KeyboardInterrupt:
-        pass
     return 0

@@ -293,7 +293,12 @@ class Engine:
         return progress, (base + target / rate if rate else base), stop
 
     def _end(
-        self, ds: Dataset, step: Step, progress: Progress, done: int, stop: StageFailure | str | None
+        self,
+        ds: Dataset,
+        step: Step,
+        progress: Progress,
+        done: int,
+        stop: StageFailure | str | None,
     ) -> None:
         """End a stage having handled ``done`` of its records, and apply them to the index."""
         status, lots, _ = step

@@ -36,7 +36,9 @@ class SimulatorError(Exception):
 
 
 def _plain(value: Any) -> Any:
-    return value if isinstance(value, (str, int, float, bool, type(None), list, dict)) else str(value)
+    return (
+        value if isinstance(value, (str, int, float, bool, type(None), list, dict)) else str(value)
+    )
 
 
 class BadRequest(SimulatorError):
@@ -56,7 +58,9 @@ class InvalidParameter(SimulatorError):
     error_key = "InvalidParameterException"
 
     def __init__(self, parameter: str, reason: str) -> None:
-        super().__init__("Invalid value for '{parameter}': {reason}", parameter=parameter, reason=reason)
+        super().__init__(
+            "Invalid value for '{parameter}': {reason}", parameter=parameter, reason=reason
+        )
 
 
 class InvalidRequest(SimulatorError):

@@ -128,7 +128,9 @@ class FaultBook:
         self.fired[id(rule)] = self.fired.get(id(rule), 0) + 1
 
     def record_errors_for(self, dataset: Dataset, status: Status) -> list[RecordErrors]:
-        return [r for r in self.record_errors if status in r.stages and _matches(r.dataset, dataset)]
+        return [
+            r for r in self.record_errors if status in r.stages and _matches(r.dataset, dataset)
+        ]
 
     def slowdown(self, dataset: Dataset, status: Status) -> float:
         factor = 1.0

@@ -111,8 +111,9 @@ def check_template(template: str) -> Template:
     """The named template, or a refusal naming the closest known one."""
     if template not in TEMPLATES:
         raise InvalidParameter(
-            "metas", f"unknown template '{template}'{closest(template, TEMPLATES)}; "
-            f"known: {', '.join(TEMPLATES)}"
+            "metas",
+            f"unknown template '{template}'{closest(template, TEMPLATES)}; "
+            f"known: {', '.join(TEMPLATES)}",
         )
     return TEMPLATES[template]
 

@@ -63,7 +63,11 @@ class Failure:
         return self.raw_message.format(**self.raw_params)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"message": self.message, "raw_message": self.raw_message, "raw_params": self.raw_params}
+        return {
+            "message": self.message,
+            "raw_message": self.raw_message,
+            "raw_params": self.raw_params,
+        }
 
 
 @dataclass(slots=True)

@@ -64,7 +64,9 @@ def sort_datasets(datasets: list[Dataset], sort: str) -> list[Dataset]:
     for key in reversed([k.strip() for k in sort.split(",") if k.strip()]):
         name = key.lstrip("-")
         if name not in _SORT_KEYS:
-            raise InvalidParameter("sort", f"unknown field '{name}'; known: {', '.join(_SORT_KEYS)}")
+            raise InvalidParameter(
+                "sort", f"unknown field '{name}'; known: {', '.join(_SORT_KEYS)}"
+            )
         result.sort(key=_SORT_KEYS[name], reverse=key.startswith("-"))
     return result
 

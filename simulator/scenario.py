@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 import yaml
 
 from .clock import CLOCK_MODES, DEFAULT_EPOCH, MAX_SPEED, ClockMode
+from .errors import SimulatorError
 from .faults import (
     ANY_DATASET,
     DELETING_STAGES,
@@ -31,7 +32,6 @@ from .metadata import check_metas, closest
 from .models import DOMAIN_PERMISSIONS
 from .platform import DEFAULT_TIMINGS, Platform, StageTiming
 from .statemachine import VOCABULARIES, WORKING, Status, Vocabulary
-from .errors import SimulatorError
 
 T = TypeVar("T")
 
@@ -129,7 +129,9 @@ class _Reader:
         self.data = data
         for key in data:
             if key not in known:
-                self.fail(str(key), f"unknown key{closest(str(key), known)}; known: {', '.join(known)}")
+                self.fail(
+                    str(key), f"unknown key{closest(str(key), known)}; known: {', '.join(known)}"
+                )
 
     def at(self, key: str) -> str:
         return f"{self.path}.{key}" if self.path else key
@@ -175,15 +177,25 @@ def _as_tuple(kind: type | tuple[type, ...]) -> tuple[type, ...]:
 
 
 def _names(kind: type | tuple[type, ...]) -> str:
-    words = {int: "an integer", float: "a number", str: "a string", list: "a list",
-             dict: "a mapping", bool: "true or false"}
+    words = {
+        int: "an integer",
+        float: "a number",
+        str: "a string",
+        list: "a list",
+        dict: "a mapping",
+        bool: "true or false",
+    }
     return " or ".join(dict.fromkeys(words.get(k, k.__name__) for k in _as_tuple(kind)))
 
 
 def _kind(value: Any) -> str:
     if value is None:
         return "nothing"
-    return _names(type(value)) if type(value) in (int, float, str, list, dict, bool) else type(value).__name__
+    return (
+        _names(type(value))
+        if type(value) in (int, float, str, list, dict, bool)
+        else type(value).__name__
+    )
 
 
 # sections -----------------------------------------------------------------------
@@ -203,7 +215,9 @@ def parse_scenario(data: Any, source: str = "<scenario>") -> Scenario:
         _dataset(_Reader(d, p, source, _DATASET_KEYS), usernames) for p, d in top.items("datasets")
     )
     _check_unique(source, "datasets", [d.dataset_id for d in datasets], "dataset_id")
-    _check_unique(source, "datasets", [d.dataset_uid for d in datasets if d.dataset_uid], "dataset_uid")
+    _check_unique(
+        source, "datasets", [d.dataset_uid for d in datasets if d.dataset_uid], "dataset_uid"
+    )
     _check_unique(source, "users", [u.username for u in users], "username")
     return Scenario(
         name=source,
@@ -251,7 +265,9 @@ _STAGE_NAMES = tuple(s.value for s in Status if s in WORKING)
 
 def _platform(data: Any, source: str) -> Platform:
     r = _Reader(data, "platform", source, ("workers", "license", "stages"))
-    lic = _Reader(r.get("license", dict, {}), "platform.license", source, ("max_records_by_dataset",))
+    lic = _Reader(
+        r.get("license", dict, {}), "platform.license", source, ("max_records_by_dataset",)
+    )
     stages = _Reader(r.get("stages", dict, {}), "platform.stages", source, _STAGE_NAMES)
     timings = dict(DEFAULT_TIMINGS)
     for name in stages.data:
@@ -263,7 +279,9 @@ def _platform(data: Any, source: str) -> Platform:
         jitter = s.number("jitter", default.jitter)
         if jitter is not None and jitter >= 1:
             s.fail("jitter", f"must be below 1 (a relative spread), got {jitter:g}")
-        timings[Status(name)] = StageTiming(s.number("base", default.base) or 0.0, rate, jitter or 0.0)
+        timings[Status(name)] = StageTiming(
+            s.number("base", default.base) or 0.0, rate, jitter or 0.0
+        )
     return Platform(
         workers=r.count("workers", 2) or 0,
         max_records_by_dataset=lic.count("max_records_by_dataset"),
@@ -297,7 +315,15 @@ def _user(r: _Reader) -> UserSpec:
     return UserSpec(username, r.get("password", str), tuple(keys), frozenset(perms))
 
 
-_DATASET_KEYS = ("dataset_id", "dataset_uid", "metas", "visibility", "published", "resources", "owner")
+_DATASET_KEYS = (
+    "dataset_id",
+    "dataset_uid",
+    "metas",
+    "visibility",
+    "published",
+    "resources",
+    "owner",
+)
 
 
 def _dataset(r: _Reader, usernames: set[str]) -> DatasetSpec:
@@ -339,7 +365,9 @@ def _dataset(r: _Reader, usernames: set[str]) -> DatasetSpec:
 
 
 def _is_uid(uid: str) -> bool:
-    return len(uid) == 9 and uid.startswith("da_") and uid[3:].isalnum() and uid[3:] == uid[3:].lower()
+    return (
+        len(uid) == 9 and uid.startswith("da_") and uid[3:].isalnum() and uid[3:] == uid[3:].lower()
+    )
 
 
 # faults -------------------------------------------------------------------------
@@ -414,7 +442,9 @@ def _stages(r: _Reader, default: frozenset[Status]) -> frozenset[Status]:
     return frozenset(Status(n) for n in names)
 
 
-def _message(r: _Reader, default_message: str, default_params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+def _message(
+    r: _Reader, default_message: str, default_params: dict[str, Any]
+) -> tuple[str, dict[str, Any]]:
     raw_message = r.get("raw_message", str, default_message)
     params = r.get("raw_params", dict, default_params if "raw_message" not in r.data else {})
     try:
@@ -425,7 +455,16 @@ def _message(r: _Reader, default_message: str, default_params: dict[str, Any]) -
 
 
 def _failure(item: Any, path: str, source: str) -> StageFailure:
-    keys = ("type", "dataset", "stage", "after_records", "at_fraction", "times", "raw_message", "raw_params")
+    keys = (
+        "type",
+        "dataset",
+        "stage",
+        "after_records",
+        "at_fraction",
+        "times",
+        "raw_message",
+        "raw_params",
+    )
     r = _Reader(item, path, source, keys)
     kind = item["type"]
     stages, message, params, after = _FAILURE_KINDS[kind]
@@ -448,7 +487,17 @@ def _failure(item: Any, path: str, source: str) -> StageFailure:
 
 
 def _record_errors(item: Any, path: str, source: str) -> RecordErrors:
-    keys = ("type", "dataset", "stage", "count", "rate", "field", "processor_uid", "raw_message", "raw_params")
+    keys = (
+        "type",
+        "dataset",
+        "stage",
+        "count",
+        "rate",
+        "field",
+        "processor_uid",
+        "raw_message",
+        "raw_params",
+    )
     r = _Reader(item, path, source, keys)
     count, rate = r.count("count"), r.number("rate")
     if (count is None) == (rate is None):
@@ -505,7 +554,9 @@ def load_scenario_text(text: str, source: str = "<scenario>") -> Scenario:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else ""
-        raise ScenarioError(source, where, f"not valid YAML: {getattr(exc, 'problem', exc)}") from None
+        raise ScenarioError(
+            source, where, f"not valid YAML: {getattr(exc, 'problem', exc)}"
+        ) from None
     return parse_scenario(data, source)
 
 

@@ -54,8 +54,14 @@ _DATASET_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$")
 _WRITABLE = ("dataset_id", "metas", "visibility")
 #: Keys of a fetched dataset that a client may send back unchanged; ignored on write.
 _READ_ONLY = (
-    "dataset_uid", "published", "status", "last_modified", "default_security",
-    "changes", "metadata", "created",
+    "dataset_uid",
+    "published",
+    "status",
+    "last_modified",
+    "default_security",
+    "changes",
+    "metadata",
+    "created",
 )
 VISIBILITIES = ("domain", "restricted")
 
@@ -98,9 +104,7 @@ class World:
             scenario.platform, self.store, self.timeline, faults, random.Random(f"{seed}:jitter")
         )
         for spec in scenario.users:
-            self.store.add_user(
-                User(spec.username, spec.password, spec.api_keys, spec.permissions)
-            )
+            self.store.add_user(User(spec.username, spec.password, spec.api_keys, spec.permissions))
         for ds_spec in scenario.datasets:
             self._add_dataset(ds_spec)
 
@@ -218,7 +222,9 @@ class Simulator:
         }
 
     @_operation
-    def create_dataset(self, user: User, body: Any, ask: Ask, strict: bool = False) -> dict[str, Any]:
+    def create_dataset(
+        self, user: User, body: Any, ask: Ask, strict: bool = False
+    ) -> dict[str, Any]:
         self._require(user, "create_dataset")
         body = _check_body(body)
         metas = check_metas(body.get("metas", {}))
@@ -402,12 +408,16 @@ class Simulator:
     @_operation
     def configure_clock(self, mode: Any = None, speed: Any = None) -> dict[str, Any]:
         if mode is not None and mode not in CLOCK_MODES:
-            raise InvalidParameter("mode", f"expected one of {', '.join(CLOCK_MODES)}, got {mode!r}")
+            raise InvalidParameter(
+                "mode", f"expected one of {', '.join(CLOCK_MODES)}, got {mode!r}"
+            )
         if speed is not None and (not _finite(speed) or not 0 < speed <= MAX_SPEED):
             raise InvalidParameter(
                 "speed", f"expected a number above 0 and at most {MAX_SPEED:g}, got {speed!r}"
             )
-        self.clock.configure(self.engine.now, mode or self.clock.mode, float(speed or self.clock.speed))
+        self.clock.configure(
+            self.engine.now, mode or self.clock.mode, float(speed or self.clock.speed)
+        )
         return self._clock_state()
 
     def reset(self, scenario: Scenario | None = None) -> dict[str, Any]:
@@ -428,7 +438,10 @@ class Simulator:
 
     @_operation
     def timeline(
-        self, datasets: set[str] | None = None, since: float | None = None, until: float | None = None
+        self,
+        datasets: set[str] | None = None,
+        since: float | None = None,
+        until: float | None = None,
     ) -> list[dict[str, Any]]:
         return [e.to_dict() for e in self.world.timeline.query(datasets, since, until)]
 
@@ -455,7 +468,9 @@ def _check_body(body: Any) -> dict[str, Any]:
     known = _WRITABLE + _READ_ONLY
     for key in body:
         if key not in known:
-            raise InvalidParameter(key, f"unknown field{closest(key, known)}; writable: {', '.join(_WRITABLE)}")
+            raise InvalidParameter(
+                key, f"unknown field{closest(key, known)}; writable: {', '.join(_WRITABLE)}"
+            )
     return {k: v for k, v in body.items() if k in _WRITABLE}
 
 
@@ -474,5 +489,7 @@ def _dataset_id(value: Any) -> str | None:
 def _visibility(body: dict[str, Any]) -> str | None:
     value = body.get("visibility")
     if value is not None and value not in VISIBILITIES:
-        raise InvalidParameter("visibility", f"expected one of {', '.join(VISIBILITIES)}, got {value!r}")
+        raise InvalidParameter(
+            "visibility", f"expected one of {', '.join(VISIBILITIES)}, got {value!r}"
+        )
     return value

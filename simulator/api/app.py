@@ -15,6 +15,7 @@ from .app_context import EXTENSION, simulator
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
+
 class _TrailingSlash:
     """Serve every path with and without a trailing slash, as the real API does."""
 

@@ -65,15 +65,24 @@ def test_missing_or_wrong_credentials_get_a_401(
 
 
 def test_every_management_path_needs_credentials(client: FlaskClient) -> None:
-    for method, path in [("GET", "/datasets/da_x"), ("PUT", "/datasets/da_x/publish"), ("GET", "/jobs")]:
+    for method, path in [
+        ("GET", "/datasets/da_x"),
+        ("PUT", "/datasets/da_x/publish"),
+        ("GET", "/jobs"),
+    ]:
         assert client.open(f"{API}{path}", method=method).status_code == 401
 
 
 def test_users_of_the_scenario_authenticate_with_their_own_credentials(make_client: Make) -> None:
     c = make_client(USERS)
     assert c.get(f"{API}/datasets", headers=basic("admin", "s3cret")).status_code == 200
-    assert c.get(f"{API}/datasets", headers={"Authorization": "Apikey reader-key"}).status_code == 200
-    assert c.get(f"{API}/datasets", headers={"Authorization": f"Apikey {DEFAULT_API_KEY}"}).status_code == 401
+    assert (
+        c.get(f"{API}/datasets", headers={"Authorization": "Apikey reader-key"}).status_code == 200
+    )
+    assert (
+        c.get(f"{API}/datasets", headers={"Authorization": f"Apikey {DEFAULT_API_KEY}"}).status_code
+        == 401
+    )
 
 
 def test_a_user_without_a_permission_gets_a_403_and_nothing_happens(make_client: Make) -> None:

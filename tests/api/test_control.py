@@ -93,11 +93,21 @@ def test_the_timeline_filters_by_dataset_and_time(make_client: Make) -> None:
     assert {e["dataset_id"] for e in only_b} == {"b"}
     assert c.get("/_sim/timeline?dataset=da_bbbbbb").get_json() == only_b
     late = c.get("/_sim/timeline?since=6&until=25").get_json()
-    assert [(e["t"], e["dataset_id"], e["to"]) for e in late] == [(16, "b", "idle"), (25, "a", "idle")]
+    assert [(e["t"], e["dataset_id"], e["to"]) for e in late] == [
+        (16, "b", "idle"),
+        (25, "a", "idle"),
+    ]
     entry = only_b[1]
     assert entry == {
-        "t": 0, "dataset_uid": "da_bbbbbb", "dataset_id": "b", "from": "queued", "to": "processing_dataset",
-        "from_public": "queued", "to_public": "processing", "cause": "worker_free", "job_id": entry["job_id"],
+        "t": 0,
+        "dataset_uid": "da_bbbbbb",
+        "dataset_id": "b",
+        "from": "queued",
+        "to": "processing_dataset",
+        "from_public": "queued",
+        "to_public": "processing",
+        "cause": "worker_free",
+        "job_id": entry["job_id"],
     }
 
 

@@ -40,7 +40,9 @@ def test_create_with_an_empty_body_uses_the_uid_as_dataset_id(client: FlaskClien
 
 
 def test_create_slugifies_the_title_into_the_dataset_id(client: FlaskClient) -> None:
-    body = create(client, {"metas": {"default": {"title": "Arbres remarquables à Paris!"}}}).get_json()
+    body = create(
+        client, {"metas": {"default": {"title": "Arbres remarquables à Paris!"}}}
+    ).get_json()
     assert body["dataset_id"] == "arbres-remarquables-a-paris"
     assert body["metas"]["default"]["title"] == "Arbres remarquables à Paris!"
     assert body["metas"]["publishing"] == {"published": False}
@@ -63,7 +65,11 @@ def test_strict_mode_refuses_a_missing_or_taken_dataset_id(client: FlaskClient) 
 
 def test_json_is_read_whatever_the_content_type(client: FlaskClient) -> None:
     raw = json.dumps({"dataset_id": "plain"})
-    for headers in ({}, {"Content-Type": "text/plain"}, {"Content-Type": "application/x-www-form-urlencoded"}):
+    for headers in (
+        {},
+        {"Content-Type": "text/plain"},
+        {"Content-Type": "application/x-www-form-urlencoded"},
+    ):
         r = client.post(f"{API}/datasets", data=raw, headers={**AUTH, **headers})
         assert r.status_code == 200, r.get_json()
     listed = client.get(f"{API}/datasets", headers=AUTH).get_json()
@@ -78,7 +84,11 @@ def test_json_is_read_whatever_the_content_type(client: FlaskClient) -> None:
         ('{"dataset_id": "has space"}', "InvalidParameterException", "dataset_id"),
         ('{"dataset_id": 12}', "InvalidParameterException", "dataset_id"),
         ('{"datset_id": "x"}', "InvalidParameterException", "datset_id"),
-        ('{"metas": {"default": {"keyword": "one"}}}', "InvalidParameterException", "metas.default.keyword"),
+        (
+            '{"metas": {"default": {"keyword": "one"}}}',
+            "InvalidParameterException",
+            "metas.default.keyword",
+        ),
         ('{"metas": {"defualt": {}}}', "InvalidParameterException", "metas"),
         ('{"visibility": "public"}', "InvalidParameterException", "visibility"),
     ],
@@ -118,7 +128,12 @@ def test_list_pages_and_sorts(make_client: Make) -> None:
     client = make_client(THREE)
 
     def ids(**query: str) -> list[str]:
-        return [d["dataset_id"] for d in client.get(f"{API}/datasets", query_string=query, headers=AUTH).get_json()["datasets"]]
+        return [
+            d["dataset_id"]
+            for d in client.get(f"{API}/datasets", query_string=query, headers=AUTH).get_json()[
+                "datasets"
+            ]
+        ]
 
     assert ids(sort="dataset_id") == ["bikes", "toilets", "trees"]
     assert ids(sort="-dataset_id", rows="2") == ["trees", "toilets"]
@@ -128,17 +143,26 @@ def test_list_pages_and_sorts(make_client: Make) -> None:
 
 @pytest.mark.parametrize(
     ("query", "parameter"),
-    [({"rows": "1000"}, "rows"), ({"rows": "x"}, "rows"), ({"page": "0"}, "page"), ({"sort": "size"}, "sort"),
-     ({"where": "title=x"}, "where")],
+    [
+        ({"rows": "1000"}, "rows"),
+        ({"rows": "x"}, "rows"),
+        ({"page": "0"}, "page"),
+        ({"sort": "size"}, "sort"),
+        ({"where": "title=x"}, "where"),
+    ],
 )
-def test_list_refuses_bad_parameters(make_client: Make, query: dict[str, str], parameter: str) -> None:
+def test_list_refuses_bad_parameters(
+    make_client: Make, query: dict[str, str], parameter: str
+) -> None:
     r = make_client(THREE).get(f"{API}/datasets", query_string=query, headers=AUTH)
     assert r.status_code == 400
     assert r.get_json()["raw_params"]["parameter"] == parameter
 
 
 def test_unknown_query_parameters_are_ignored(make_client: Make) -> None:
-    r = make_client(THREE).get(f"{API}/datasets", query_string={"include_app_metas": "true", "x": "y"}, headers=AUTH)
+    r = make_client(THREE).get(
+        f"{API}/datasets", query_string={"include_app_metas": "true", "x": "y"}, headers=AUTH
+    )
     assert r.status_code == 200
 
 
@@ -168,7 +192,9 @@ def test_an_unknown_dataset_is_a_404_in_the_api_shape(client: FlaskClient) -> No
     }
 
 
-def test_update_changes_the_id_of_an_unpublished_dataset_and_merges_metas(make_client: Make) -> None:
+def test_update_changes_the_id_of_an_unpublished_dataset_and_merges_metas(
+    make_client: Make,
+) -> None:
     client = make_client(THREE)
     client.post("/_sim/clock/advance", json={"seconds": 90})
     body = {"dataset_id": "old-trees", "metas": {"default": {"keyword": ["a", "b"]}}}
@@ -185,11 +211,15 @@ def test_update_changes_the_id_of_an_unpublished_dataset_and_merges_metas(make_c
 def test_update_removes_a_meta_set_to_null(make_client: Make) -> None:
     client = make_client(THREE)
     body = {"metas": {"default": {"title": None}}}
-    updated = client.put(f"{API}/datasets/da_trees1", data=json.dumps(body), headers=AUTH).get_json()
+    updated = client.put(
+        f"{API}/datasets/da_trees1", data=json.dumps(body), headers=AUTH
+    ).get_json()
     assert "title" not in updated["metas"]["default"]
 
 
-def test_a_published_dataset_keeps_its_id_and_a_refused_update_changes_nothing(make_client: Make) -> None:
+def test_a_published_dataset_keeps_its_id_and_a_refused_update_changes_nothing(
+    make_client: Make,
+) -> None:
     client = make_client(THREE)
     before = client.get(f"{API}/datasets/da_bikes1", headers=AUTH).get_json()
     body = {"dataset_id": "cycles", "metas": {"default": {"title": "Cycles"}}}
@@ -228,7 +258,9 @@ def test_deleting_a_published_dataset_runs_a_job_then_it_is_gone(make_client: Ma
     r = client.delete(f"{API}/datasets/da_bikes1", headers=AUTH)
     assert r.status_code == 200
     assert re.fullmatch(r"[0-9a-f]{40}", r.get_json()["job_id"])
-    status = client.get(f"{API}/datasets/da_bikes1/status?status_names=fine", headers=AUTH).get_json()
+    status = client.get(
+        f"{API}/datasets/da_bikes1/status?status_names=fine", headers=AUTH
+    ).get_json()
     assert status["name"] == "deleting_all_dataset_data"
     client.post("/_sim/clock/run_until_idle")
     assert client.get(f"{API}/datasets/da_bikes1", headers=AUTH).status_code == 404

@@ -47,7 +47,9 @@ def advance(c: FlaskClient, seconds: float) -> None:
 
 
 @pytest.mark.parametrize("action", ["publish", "unpublish", "save_version", "publish_metadata"])
-def test_every_action_answers_a_40_hex_job_id_and_queues_the_dataset(c: FlaskClient, action: str) -> None:
+def test_every_action_answers_a_40_hex_job_id_and_queues_the_dataset(
+    c: FlaskClient, action: str
+) -> None:
     r = put(c, "da_live01", action)
     assert r.status_code == 200
     assert list(r.get_json()) == ["job_id"]
@@ -67,7 +69,11 @@ def test_a_publish_moves_through_processing_to_idle_on_the_virtual_clock(c: Flas
     assert status(c, "da_small1", "?status_names=fine")["name"] == "processing_all_dataset_data"
     advance(c, 20)
     final = status(c, "da_small1")
-    assert (final["name"], final["published"], final["since"]) == ("idle", True, "2026-01-01T00:00:25+00:00")
+    assert (final["name"], final["published"], final["since"]) == (
+        "idle",
+        True,
+        "2026-01-01T00:00:25+00:00",
+    )
 
 
 def test_coarse_since_only_moves_when_the_public_name_changes(c: FlaskClient) -> None:
@@ -81,7 +87,9 @@ def test_the_status_vocabulary_can_be_chosen_per_request_by_header(c: FlaskClien
     put(c, "da_small1", "publish")
     r = c.get(f"{API}/datasets/da_small1/status", headers={**AUTH, "X-Sim-Status-Names": "fine"})
     assert r.get_json()["name"] == "processing_dataset"
-    bad = c.get(f"{API}/datasets/da_small1/status", headers={**AUTH, "X-Sim-Status-Names": "medium"})
+    bad = c.get(
+        f"{API}/datasets/da_small1/status", headers={**AUTH, "X-Sim-Status-Names": "medium"}
+    )
     assert bad.status_code == 400
 
 
@@ -153,7 +161,9 @@ def test_the_license_limit_shows_limit_reached_with_its_params(c: FlaskClient) -
     }
 
 
-def test_a_failed_processing_shows_error_with_message_raw_message_and_raw_params(make_client: Make) -> None:
+def test_a_failed_processing_shows_error_with_message_raw_message_and_raw_params(
+    make_client: Make,
+) -> None:
     c = make_client(WORLD)
     created = c.post(f"{API}/datasets", data='{"dataset_id": "broken"}', headers=AUTH).get_json()
     uid = created["dataset_uid"]
@@ -162,8 +172,14 @@ def test_a_failed_processing_shows_error_with_message_raw_message_and_raw_params
     body = status(c, uid)
     assert body["name"] == "error"
     assert body["message"] == "Processor pr_abc123 is misconfigured for field address: invalid type"
-    assert body["raw_message"] == "Processor {processor_id} is misconfigured for field {field}: {msg}"
-    assert body["raw_params"] == {"processor_id": "pr_abc123", "field": "address", "msg": "invalid type"}
+    assert (
+        body["raw_message"] == "Processor {processor_id} is misconfigured for field {field}: {msg}"
+    )
+    assert body["raw_params"] == {
+        "processor_id": "pr_abc123",
+        "field": "address",
+        "msg": "invalid type",
+    }
     # error accepts a new action like idle does
     assert put(c, uid, "publish").status_code == 200
 
@@ -174,7 +190,14 @@ def test_record_errors_are_a_count_or_a_list_when_expanded(c: FlaskClient) -> No
     assert status(c, "da_small1")["records_errors"] == 3
     errors = status(c, "da_small1", "?expand=records_errors")["records_errors"]
     assert len(errors) == 3
-    assert set(errors[0]) == {"record_id", "processor_uid", "field_uid", "message", "raw_message", "raw_params"}
+    assert set(errors[0]) == {
+        "record_id",
+        "processor_uid",
+        "field_uid",
+        "message",
+        "raw_message",
+        "raw_params",
+    }
     listed = c.get(f"{API}/datasets/da_small1/status/records_errors", headers=AUTH).get_json()
     assert listed == errors
 
@@ -221,11 +244,22 @@ def test_jobs_are_listed_and_described_in_virtual_time(c: FlaskClient) -> None:
         "started": "2026-01-01T00:00:00+00:00",
         "ended": "2026-01-01T00:00:25+00:00",
         "progresses": [
-            {"status": "processing", "fine_status": "processing_dataset", "started": "2026-01-01T00:00:00+00:00",
-             "ended": "2026-01-01T00:00:05+00:00", "records_total": 0, "records_done": 0},
-            {"status": "processing", "fine_status": "processing_all_dataset_data",
-             "started": "2026-01-01T00:00:05+00:00", "ended": "2026-01-01T00:00:25+00:00",
-             "records_total": 1000, "records_done": 1000},
+            {
+                "status": "processing",
+                "fine_status": "processing_dataset",
+                "started": "2026-01-01T00:00:00+00:00",
+                "ended": "2026-01-01T00:00:05+00:00",
+                "records_total": 0,
+                "records_done": 0,
+            },
+            {
+                "status": "processing",
+                "fine_status": "processing_all_dataset_data",
+                "started": "2026-01-01T00:00:05+00:00",
+                "ended": "2026-01-01T00:00:25+00:00",
+                "records_total": 1000,
+                "records_done": 1000,
+            },
         ],
         "result": {"status": "idle", "records": 1000},
     }

@@ -19,7 +19,9 @@ SCRIPT = str(ROOT / "run_simulator.py")
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, SCRIPT, *args], capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, SCRIPT, *args], capture_output=True, text=True, timeout=60
+    )
 
 
 @pytest.fixture
@@ -28,7 +30,10 @@ def start() -> Iterator:  # type: ignore[type-arg]
 
     def start(*args: str) -> tuple[str, list[str]]:
         proc = subprocess.Popen(
-            [sys.executable, SCRIPT, *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+            [sys.executable, SCRIPT, *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
         )
         procs.append(proc)
         lines: list[str] = []
@@ -58,7 +63,10 @@ def test_port_zero_picks_a_free_port_and_prints_url_credentials_and_a_curl_examp
     text = "\n".join(lines)
     assert "API key      ods-sim-admin-key" in text
     assert "user         admin / password admin" in text
-    assert f'curl -H "Authorization: Apikey ods-sim-admin-key" {url}/api/management/v2/datasets/' in text
+    assert (
+        f'curl -H "Authorization: Apikey ods-sim-admin-key" {url}/api/management/v2/datasets/'
+        in text
+    )
     r = requests.get(f"{url}/api/management/v2/datasets", auth=("admin", "admin"), timeout=10)
     assert [d["dataset_id"] for d in r.json()["datasets"]][:2] == ["trees", "bike-counters"]
     assert requests.get(f"{url}/_sim/clock", timeout=10).json()["mode"] == "manual"
@@ -74,7 +82,18 @@ def test_the_default_is_a_realtime_demo_clock(start) -> None:  # type: ignore[no
 def test_flags_override_the_scenario(start, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     scenario = tmp_path / "s.yaml"
     scenario.write_text("platform: {workers: 7}\ndatasets: [{dataset_id: only}]\n")
-    url, lines = start("--port", "0", "--scenario", str(scenario), "--workers", "3", "--status-names", "fine", "--clock", "manual")
+    url, lines = start(
+        "--port",
+        "0",
+        "--scenario",
+        str(scenario),
+        "--workers",
+        "3",
+        "--status-names",
+        "fine",
+        "--clock",
+        "manual",
+    )
     assert any("1 datasets, 3 workers" in line for line in lines)
     assert requests.get(f"{url}/_sim/clock", timeout=10).json()["workers"] == 3
 
@@ -82,7 +101,16 @@ def test_flags_override_the_scenario(start, tmp_path: Path) -> None:  # type: ig
 def test_help_explains_every_flag() -> None:
     result = run("--help")
     assert result.returncode == 0
-    for flag in ("--host", "--port", "--clock", "--speed", "--workers", "--seed", "--status-names", "--scenario"):
+    for flag in (
+        "--host",
+        "--port",
+        "--clock",
+        "--speed",
+        "--workers",
+        "--seed",
+        "--status-names",
+        "--scenario",
+    ):
         assert flag in result.stdout
     assert "/_sim/clock/advance" in result.stdout
 

@@ -28,12 +28,17 @@ datasets:
   - {dataset_id: stations, dataset_uid: da_stati1, published: true, resources: [{records: 2500}]}
   - {dataset_id: broken, dataset_uid: da_broke1, resources: [{records: 900}]}
 faults:
-  - {type: processing_error, dataset: broken, after_records: 450,
-     raw_message: "Could not read {resource}: {reason}", raw_params: {resource: trees.csv, reason: timeout}}
+  - type: processing_error
+    dataset: broken
+    after_records: 450
+    raw_message: "Could not read {resource}: {reason}"
+    raw_params: {resource: trees.csv, reason: timeout}
 """
 
 
-def wait_for(live: Live, uid: str, names: set[str], poll: float = 5.0, limit: int = 200) -> tuple[dict[str, Any], list[str]]:
+def wait_for(
+    live: Live, uid: str, names: set[str], poll: float = 5.0, limit: int = 200
+) -> tuple[dict[str, Any], list[str]]:
     """Poll /status as real clients do, letting `poll` virtual seconds pass between polls."""
     seen: list[str] = []
     for _ in range(limit):
@@ -139,12 +144,19 @@ def test_the_fine_vocabulary_shows_every_stage(make_live: MakeLive) -> None:
 def test_create_with_a_raw_json_body_and_no_content_type(make_live: MakeLive) -> None:
     live = make_live(WORLD)
     body = json.dumps({"metas": {"default": {"title": "Noise levels"}}})
-    r = requests.post(f"{live.api}/datasets/", data=body, headers={"Authorization": f"Apikey {DEFAULT_API_KEY}"}, timeout=10)
+    r = requests.post(
+        f"{live.api}/datasets/",
+        data=body,
+        headers={"Authorization": f"Apikey {DEFAULT_API_KEY}"},
+        timeout=10,
+    )
     assert r.status_code == 200
     assert "Content-Type" not in r.request.headers
     created = r.json()
     assert created["dataset_id"] == "noise-levels"
-    found = live.http.get(f"{live.api}/datasets", params={"where": 'datasetid="noise-levels"'}, timeout=10).json()
+    found = live.http.get(
+        f"{live.api}/datasets", params={"where": 'datasetid="noise-levels"'}, timeout=10
+    ).json()
     assert [d["dataset_uid"] for d in found["datasets"]] == [created["dataset_uid"]]
 
 

@@ -125,7 +125,13 @@ def test_license_limit_caps_records_and_ends_in_limit_reached_published() -> Non
     w = world(ONE, limit=600)
     job = submit(w, "a")
     w.engine.run_until_idle()
-    assert moves(w)[-1] == (21, "a", "processing_all_dataset_data", "limit_reached", "license_limit")
+    assert moves(w)[-1] == (
+        21,
+        "a",
+        "processing_all_dataset_data",
+        "limit_reached",
+        "license_limit",
+    )
     a = get(w, "a")
     assert (a.status, a.published, a.records) == (S.LIMIT_REACHED, True, 600)
     assert a.limit == {"limit_type": "max_records_by_dataset", "limit": 600, "value": 1000}
@@ -144,10 +150,18 @@ faults:
     job = submit(w, "a")
     w.engine.run_until_idle()
     # 5 s metadata, then 10 s base and 300 records at 100/s
-    assert moves(w)[-1] == (18, "a", "processing_all_dataset_data", "error", "processor_misconfigured")
+    assert moves(w)[-1] == (
+        18,
+        "a",
+        "processing_all_dataset_data",
+        "error",
+        "processor_misconfigured",
+    )
     a = get(w, "a")
     assert a.failure is not None
-    assert a.failure.message == "Processor pr_abc123 is misconfigured for field address: invalid type"
+    assert (
+        a.failure.message == "Processor pr_abc123 is misconfigured for field address: invalid type"
+    )
     assert (a.records, job.state) == (300, "error")
 
 

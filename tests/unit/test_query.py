@@ -15,10 +15,16 @@ def ds(dataset_id: str, uid: str, modified: float = 0, published: bool = False) 
     return d
 
 
-DATA = [ds("trees", "da_aaaaa1", 5), ds("bikes", "da_aaaaa2", 9, True), ds("toilets", "da_aaaaa3", 1)]
+DATA = [
+    ds("trees", "da_aaaaa1", 5),
+    ds("bikes", "da_aaaaa2", 9, True),
+    ds("toilets", "da_aaaaa3", 1),
+]
 
 
-@pytest.mark.parametrize("where", ['datasetid="bikes"', "datasetid='bikes'", "datasetid=bikes", " datasetid = bikes "])
+@pytest.mark.parametrize(
+    "where", ['datasetid="bikes"', "datasetid='bikes'", "datasetid=bikes", " datasetid = bikes "]
+)
 def test_where_accepts_the_three_quotings_of_datasetid(where: str) -> None:
     assert [d.dataset_id for d in DATA if parse_where(where)(d)] == ["bikes"]
 
@@ -39,9 +45,21 @@ def test_where_refuses_what_it_cannot_read_naming_the_parameter(where: str, reas
 
 
 def test_sort_by_field_and_descending_with_a_minus() -> None:
-    assert [d.dataset_id for d in sort_datasets(DATA, "dataset_id")] == ["bikes", "toilets", "trees"]
-    assert [d.dataset_id for d in sort_datasets(DATA, "-last_modified")] == ["bikes", "trees", "toilets"]
-    assert [d.dataset_id for d in sort_datasets(DATA, "-published,dataset_id")] == ["bikes", "toilets", "trees"]
+    assert [d.dataset_id for d in sort_datasets(DATA, "dataset_id")] == [
+        "bikes",
+        "toilets",
+        "trees",
+    ]
+    assert [d.dataset_id for d in sort_datasets(DATA, "-last_modified")] == [
+        "bikes",
+        "trees",
+        "toilets",
+    ]
+    assert [d.dataset_id for d in sort_datasets(DATA, "-published,dataset_id")] == [
+        "bikes",
+        "toilets",
+        "trees",
+    ]
 
 
 def test_sort_refuses_an_unknown_field() -> None:
@@ -52,7 +70,11 @@ def test_sort_refuses_an_unknown_field() -> None:
 def test_integer_parameters_are_bounded() -> None:
     assert int_param("rows", None, 10, 1, 100) == 10
     assert int_param("rows", "100", 10, 1, 100) == 100
-    for bad, reason in [("101", "between 1 and 100"), ("0", "between 1 and 100"), ("ten", "expected an integer")]:
+    for bad, reason in [
+        ("101", "between 1 and 100"),
+        ("0", "between 1 and 100"),
+        ("ten", "expected an integer"),
+    ]:
         with pytest.raises(InvalidParameter, match=reason):
             int_param("rows", bad, 10, 1, 100)
 

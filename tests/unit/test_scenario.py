@@ -25,7 +25,12 @@ def test_an_empty_scenario_has_the_default_admin_and_two_workers() -> None:
 
 def test_the_built_in_default_scenario_loads() -> None:
     s = default_scenario()
-    assert [d.dataset_id for d in s.datasets] == ["trees", "bike-counters", "public-toilets", "air-quality"]
+    assert [d.dataset_id for d in s.datasets] == [
+        "trees",
+        "bike-counters",
+        "public-toilets",
+        "air-quality",
+    ]
     assert s.platform.max_records_by_dataset == 100000
 
 
@@ -56,15 +61,32 @@ def test_overrides_replace_only_what_is_given() -> None:
         ("platform: {workers: two}", "platform.workers", "expected an integer, got a string"),
         ("platform: {workers: -1}", "platform.workers", "must be at least 0"),
         ("clock: {mode: fast}", "clock.mode", "'fast' is not one of manual, realtime"),
-        ("platform: {stages: {procesing_dataset: {base: 1}}}", "platform.stages.procesing_dataset",
-         "did you mean 'processing_dataset'?"),
-        ("datasets: [{dataset_id: a}, {dataset_id: a}]", "datasets[1].dataset_id", "'a' is used twice"),
-        ("datasets: [{dataset_id: a, metas: {default: {titel: x}}}]", "datasets[0].metas",
-         "did you mean 'title'?"),
+        (
+            "platform: {stages: {procesing_dataset: {base: 1}}}",
+            "platform.stages.procesing_dataset",
+            "did you mean 'processing_dataset'?",
+        ),
+        (
+            "datasets: [{dataset_id: a}, {dataset_id: a}]",
+            "datasets[1].dataset_id",
+            "'a' is used twice",
+        ),
+        (
+            "datasets: [{dataset_id: a, metas: {default: {titel: x}}}]",
+            "datasets[0].metas",
+            "did you mean 'title'?",
+        ),
         ("faults: [{type: procesing_error}]", "faults[0].type", "did you mean 'processing_error'?"),
-        ("faults: [{type: record_errors, dataset: a}]", "faults[0].count", "exactly one of count or rate"),
-        ("users: [{username: u, permissions: [publish]}]", "users[0].permissions[0]",
-         "unknown permission 'publish'"),
+        (
+            "faults: [{type: record_errors, dataset: a}]",
+            "faults[0].count",
+            "exactly one of count or rate",
+        ),
+        (
+            "users: [{username: u, permissions: [publish]}]",
+            "users[0].permissions[0]",
+            "unknown permission 'publish'",
+        ),
         ("status_names: [fine]", "status_names", "expected a string, got a list"),
     ],
 )

@@ -25,7 +25,9 @@ def test_realtime_catches_up_lazily_on_the_next_question() -> None:
     admin = sim.store.users["admin"]
     sim.act(admin, "da_aaaaaa", "publish")
     wall.t = 1.0  # ten virtual seconds later
-    assert sim.dataset_status(admin, "da_aaaaaa", Ask("fine"))["name"] == "processing_all_dataset_data"
+    assert (
+        sim.dataset_status(admin, "da_aaaaaa", Ask("fine"))["name"] == "processing_all_dataset_data"
+    )
     wall.t = 3.0
     status = sim.dataset_status(admin, "da_aaaaaa", Ask())
     assert (status["name"], status["since"]) == ("idle", "2026-01-01T00:00:25+00:00")
@@ -41,7 +43,9 @@ def test_a_manual_jump_in_realtime_mode_does_not_move_time_backwards() -> None:
     assert sim.clock_state()["now"] == 115
 
 
-def test_answers_are_plain_data_that_later_changes_do_not_touch(make_sim: Callable[..., Simulator]) -> None:
+def test_answers_are_plain_data_that_later_changes_do_not_touch(
+    make_sim: Callable[..., Simulator],
+) -> None:
     sim = make_sim(WORLD)
     admin = sim.store.users["admin"]
     before = sim.get_dataset(admin, "da_aaaaaa", Ask())
@@ -62,7 +66,7 @@ def test_concurrent_callers_are_serialised_by_the_lock(make_sim: Callable[..., S
                 created = sim.create_dataset(admin, {}, Ask())
                 sim.act(admin, created["dataset_uid"], "publish")
                 sim.advance(1)
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=work) for _ in range(4)]

@@ -18,8 +18,14 @@ def test_there_are_fifteen_fine_statuses_with_their_wire_names() -> None:
 
 def test_the_coarse_vocabulary_has_the_platforms_eight_public_names() -> None:
     assert sm.PUBLIC_NAMES == (
-        "idle", "queued", "processing", "deleting", "saving_version",
-        "aborting_processing", "error", "limit_reached",
+        "idle",
+        "queued",
+        "processing",
+        "deleting",
+        "saving_version",
+        "aborting_processing",
+        "error",
+        "limit_reached",
     )
 
 
@@ -90,6 +96,8 @@ def test_the_served_table_lists_every_status_and_transition() -> None:
         s.value: PUBLIC_NAME[s] for s in Status
     }
     assert len(table["transitions"]) == len(TRANSITIONS)
-    assert {"from": "deleting_dataset", "to": "removed", "trigger": "the dataset is deleted"} in table[
-        "transitions"
-    ]
+    assert {
+        "from": "deleting_dataset",
+        "to": "removed",
+        "trigger": "the dataset is deleted",
+    } in table["transitions"]
