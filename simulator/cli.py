@@ -6,10 +6,12 @@ import argparse
 import contextlib
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from . import __version__
 from .api import create_app
 from .clock import CLOCK_MODES, MAX_SPEED
+from .headless import FORMATS, simulate
 from .scenario import Scenario, ScenarioError, default_scenario, load_scenario
 from .server import LiveServer
 from .service import DEFAULT_SPEED, Simulator
@@ -26,6 +28,9 @@ examples:
   %(prog)s                             realtime demo on the built-in scenario
   %(prog)s --clock manual --port 0     for tests: time moves only through /_sim
   %(prog)s --scenario my.yaml --seed 7 --workers 4
+  %(prog)s simulate scenarios/abort-midway.yaml
+                                       no server: play a scenario to its end and
+                                       print its timeline (see: simulate --help)
 
 control API (no credentials needed):
   GET  /_sim/clock                     virtual time, mode, next event
@@ -35,7 +40,19 @@ control API (no credentials needed):
   PUT  /_sim/clock                     {"mode": "realtime", "speed": 60}
   POST /_sim/reset                     back to the scenario's time zero
   GET  /_sim/statemachine              the transition table
-  GET  /_sim/timeline                  every transition so far
+  GET  /_sim/timeline                  every transition so far (?format=ndjson|csv|table)
+  PUT  /_sim/scenario                  load a scenario (YAML body) and reset to it
+  GET  /_sim/script                    what the scenario's script did and found
+"""
+
+USAGE = """%(prog)s [options]
+       %(prog)s simulate FILE [--until SECONDS] [--format FORMAT]"""
+
+SIMULATE_DESCRIPTION = """\
+Play a scenario to its end on a virtual clock, without a server, and print its
+timeline and what its script did and found. Exits 1 if an expectation of the
+script failed (with a diff of expected and actual), 2 if the scenario is invalid.
+The output depends only on the scenario and its seed.
 """
 
 
@@ -56,6 +73,7 @@ def _count(text: str) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ods-simulator",
+        usage=USAGE,
         description=DESCRIPTION,
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -107,16 +125,57 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def configure(args: argparse.Namespace) -> Scenario:
-    """The scenario to serve, with the command line's settings applied."""
-    scenario = load_scenario(args.scenario) if args.scenario else default_scenario()
-    return scenario.with_overrides(
-        clock_mode=args.clock or scenario.clock_mode or "realtime",
-        speed=args.speed,
-        workers=args.workers,
-        seed=args.seed,
-        status_names=args.status_names,
+def build_simulate_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ods-simulator simulate",
+        description=SIMULATE_DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("scenario", metavar="FILE", help="YAML scenario to play")
+    parser.add_argument(
+        "--until",
+        type=_time,
+        metavar="SECONDS",
+        help="stop at this virtual second "
+        "(default: when the script has played and every job ended)",
+    )
+    parser.add_argument(
+        "--format", choices=FORMATS, default="table", help="output (default: %(default)s)"
+    )
+    parser.add_argument("--seed", type=_count, help="override the scenario's seed")
+    parser.add_argument("--workers", type=_count, help="override the scenario's worker count")
+    return parser
+
+
+def _time(text: str) -> float:
+    value = float(text)
+    if not 0 <= value < float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a number of seconds >= 0, got {text}")
+    return value
+
+
+def run_simulate(argv: Sequence[str]) -> int:
+    args = build_simulate_parser().parse_args(argv)
+    try:
+        scenario = load_scenario(args.scenario)
+    except ScenarioError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    overrides = {"seed": args.seed, "workers": args.workers}
+    return simulate(scenario, args.until, args.format, overrides)
+
+
+def configure(args: argparse.Namespace) -> tuple[Scenario, dict[str, Any]]:
+    """The scenario to serve, and the command line's settings that override it."""
+    scenario = load_scenario(args.scenario) if args.scenario else default_scenario()
+    overrides = {
+        "clock_mode": getattr(args, "clock", None),
+        "speed": args.speed,
+        "workers": args.workers,
+        "seed": args.seed,
+        "status_names": args.status_names,
+    }
+    return scenario, overrides
 
 
 def banner(sim: Simulator, url: str) -> str:
@@ -150,13 +209,16 @@ def banner(sim: Simulator, url: str) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "simulate":
+        return run_simulate(argv[1:])
     args = build_parser().parse_args(argv)
     try:
-        scenario = configure(args)
+        scenario, overrides = configure(args)
     except ScenarioError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    sim = Simulator(scenario)
+    sim = Simulator(scenario, overrides=overrides, default_clock_mode="realtime")
     app = create_app(simulator=sim)
     try:
         server = LiveServer(app, host=args.host, port=args.port, threads=args.threads or 1)

@@ -223,9 +223,11 @@ class Engine:
     def _outage(self, outage: WorkerOutage) -> Generator[simpy.Event, Any, None]:
         yield self.env.timeout(outage.start)
         self.set_capacity(self.capacity - outage.workers)
+        self.faults.note(self.env.now, "worker_outage", "*", workers=-outage.workers)
         if outage.end is not None:
             yield self.env.timeout(outage.end - outage.start)
             self.set_capacity(self.capacity + outage.workers)
+            self.faults.note(self.env.now, "worker_outage", "*", workers=outage.workers)
 
     # jobs --------------------------------------------------------------------
 
@@ -284,6 +286,10 @@ class Engine:
         base, rate = timing.base, timing.rate
         if faults.slow_stages or timing.jitter:
             factor = faults.slowdown(ds, status)
+            if factor != 1.0:
+                faults.note(
+                    self.env.now, "slow_stage", ds.dataset_id, stage=status.value, factor=factor
+                )
             if timing.jitter:
                 factor *= 1 + self.rng.uniform(-timing.jitter, timing.jitter)
             base *= factor
@@ -326,11 +332,18 @@ class Engine:
                     ds.indexed.pop(uid, None)
                     ds.indexed_revisions.pop(uid, None)
         if stop is not None and stop is not LIMIT:
-            self.faults.note_fired(stop)  # type: ignore[arg-type]
+            assert isinstance(stop, StageFailure)
+            self.faults.note_fired(stop)
+            self.faults.note(
+                self.env.now, stop.kind, ds.dataset_id, stage=status.value, records=done
+            )
 
     def _add_record_errors(self, ds: Dataset, status: Status, processed: int) -> None:
         for rule in self.faults.record_errors_for(ds, status):
             count = rule.how_many(processed)
+            self.faults.note(
+                self.env.now, "record_errors", ds.dataset_id, stage=status.value, count=count
+            )
             ds.records_errors_count += count
             room = MAX_RECORD_ERRORS_KEPT - len(ds.records_errors)
             for _ in range(min(count, room)):

@@ -153,6 +153,18 @@ class PermissionDenied(SimulatorError):
         )
 
 
+class InvalidScenario(SimulatorError):
+    """A scenario given to the control API that cannot be loaded."""
+
+    error_key = "InvalidScenarioException"
+
+    def __init__(self, source: str, line: int | None, path: str, problem: str) -> None:
+        where = f"{source}:{line}" if line else source
+        template = "{where}: {path}: {problem}" if path else "{where}: {problem}"
+        super().__init__(template, where=where, path=path, problem=problem)
+        self.raw_params.update(source=source, line=line)
+
+
 class HTTPError(SimulatorError):
     """Any other refusal of the HTTP layer, with its own status code."""
 

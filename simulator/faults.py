@@ -1,12 +1,16 @@
 """Faults as data: what goes wrong, for which datasets, and when.
 
 Rules are immutable; a :class:`FaultBook` holds them together with how often each
-has fired, and answers the engine's questions ("does this stage fail?", "how many
-record errors?", "how much slower?").
+has fired, answers the engine's questions ("does this stage fail?", "how many
+record errors?", "how much slower?") and the HTTP layer's ("does this call fail?"),
+and logs every fault that took effect. A rule's ``dataset`` is an id, a uid, ``*``
+for all, or a glob pattern for datasets created at run time.
 """
 
 from __future__ import annotations
 
+import fnmatch
+import random
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,8 +41,18 @@ DELETING_STAGES: frozenset[Status] = frozenset(
 ANY_DATASET = "*"
 
 
+def is_pattern(target: str) -> bool:
+    """Whether a dataset reference is a glob pattern rather than a name."""
+    return any(c in target for c in "*?[")
+
+
 def _matches(target: str, dataset: Dataset) -> bool:
-    return target in (ANY_DATASET, dataset.dataset_id, dataset.dataset_uid)
+    if target in (ANY_DATASET, dataset.dataset_id, dataset.dataset_uid):
+        return True
+    return is_pattern(target) and (
+        fnmatch.fnmatchcase(dataset.dataset_id, target)
+        or fnmatch.fnmatchcase(dataset.dataset_uid, target)
+    )
 
 
 @dataclass(frozen=True)
@@ -106,13 +120,139 @@ class WorkerOutage:
     workers: int
 
 
+#: Failure kinds: the stages they hit by default, their default message and params,
+#: and where they stop by default (``None``: half-way through the stage's records).
+FAILURE_KINDS: dict[str, tuple[frozenset[Status], str, dict[str, Any], int | None]] = {
+    "processing_error": (
+        RECORD_STAGES,
+        "Could not process resource records: {reason}",
+        {"reason": "the source returned invalid data"},
+        None,
+    ),
+    "processor_misconfigured": (
+        RECORD_STAGES,
+        "Processor {processor_id} is misconfigured for field {field}: {msg}",
+        {"processor_id": "pr_000000", "field": "value", "msg": "invalid type"},
+        0,
+    ),
+    "deleting_error": (
+        DELETING_STAGES,
+        "Could not delete dataset records: {reason}",
+        {"reason": "the index did not answer"},
+        None,
+    ),
+    "aborting_error": (
+        frozenset({S.ABORTING_PROCESSING}),
+        "Could not abort the processing: {reason}",
+        {"reason": "the worker did not stop"},
+        None,
+    ),
+    "saving_error": (
+        frozenset({S.SAVING_DATASET_VERSION}),
+        "Could not save the dataset version: {reason}",
+        {"reason": "the version store is full"},
+        None,
+    ),
+}
+
+#: Every fault type a scenario may name.
+FAULT_TYPES: tuple[str, ...] = (
+    *FAILURE_KINDS,
+    "record_errors",
+    "slow_stage",
+    "worker_outage",
+    "http",
+)
+
+HTTP_METHODS: tuple[str, ...] = ("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS")
+
+#: Default error keys of injected HTTP errors, by status code.
+HTTP_ERROR_KEYS: dict[int, str] = {
+    400: "ODSException",
+    401: "AuthenticationRequiredException",
+    403: "PermissionDeniedException",
+    404: "NotFoundException",
+    408: "RequestTimeoutException",
+    429: "TooManyRequestsException",
+    500: "InternalServerErrorException",
+    502: "BadGatewayException",
+    503: "ServiceUnavailableException",
+    504: "GatewayTimeoutException",
+}
+
+
+@dataclass(frozen=True)
+class HttpFault:
+    """Answers matching calls of the Management API with an error, or later.
+
+    Calls match on ``methods`` (empty: any) and a glob ``path`` pattern. A rule fires
+    on every matching call, on the ``nth`` ones only, or with a seeded
+    ``probability``; at most ``times`` times; only between ``start`` and ``end``
+    (virtual seconds). ``latency`` virtual seconds pass before the answer; ``status``
+    (if any) replaces the answer with an error in the API's shape (or ``body``).
+    """
+
+    path: str
+    methods: frozenset[str] = frozenset()
+    status: int | None = None
+    body: dict[str, Any] | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    latency: float = 0.0
+    nth: frozenset[int] = frozenset()
+    probability: float | None = None
+    times: int | None = None
+    start: float = 0.0
+    end: float | None = None
+
+    def matches(self, method: str, path: str, now: float) -> bool:
+        return (
+            (not self.methods or method in self.methods)
+            and fnmatch.fnmatchcase(path, self.path)
+            and self.start <= now
+            and (self.end is None or now < self.end)
+        )
+
+    def error_body(self) -> dict[str, Any]:
+        if self.body is not None:
+            return dict(self.body)
+        assert self.status is not None
+        key = HTTP_ERROR_KEYS.get(self.status, "HTTPException")
+        raw = "Injected failure: the platform answered {status_code}"
+        return {
+            "status_code": self.status,
+            "error_key": key,
+            "message": raw.format(status_code=self.status),
+            "raw_message": raw,
+            "raw_params": {"status_code": self.status},
+        }
+
+
+@dataclass(frozen=True)
+class Injection:
+    """What an HTTP fault does to one call."""
+
+    latency: float
+    status: int | None
+    body: dict[str, Any] | None
+    headers: dict[str, str]
+
+
 @dataclass
 class FaultBook:
     failures: list[StageFailure] = field(default_factory=list)
     record_errors: list[RecordErrors] = field(default_factory=list)
     slow_stages: list[SlowStage] = field(default_factory=list)
     outages: list[WorkerOutage] = field(default_factory=list)
+    http: list[HttpFault] = field(default_factory=list)
+    #: Seeded draws for probabilistic HTTP faults.
+    rng: random.Random = field(default_factory=lambda: random.Random(0))
     fired: dict[int, int] = field(default_factory=dict)
+    _calls: dict[int, int] = field(default_factory=dict)
+    #: Every fault that took effect: virtual time, kind, dataset (or path), detail.
+    log: list[dict[str, Any]] = field(default_factory=list)
+
+    def note(self, t: float, kind: str, target: str, **detail: Any) -> None:
+        self.log.append({"t": t, "kind": kind, "target": target, **detail})
 
     def failure_for(self, dataset: Dataset, status: Status) -> StageFailure | None:
         for rule in self.failures:
@@ -138,3 +278,30 @@ class FaultBook:
             if status in rule.stages and _matches(rule.dataset, dataset):
                 factor *= rule.factor
         return factor
+
+    def inject(self, method: str, path: str, now: float) -> Injection | None:
+        """The first HTTP fault that fires on this call, if any; counts the call."""
+        for rule in self.http:
+            if not rule.matches(method, path, now):
+                continue
+            key = id(rule)
+            self._calls[key] = call = self._calls.get(key, 0) + 1
+            if rule.times is not None and self.fired.get(key, 0) >= rule.times:
+                continue
+            if rule.nth and call not in rule.nth:
+                continue
+            if rule.probability is not None and self.rng.random() >= rule.probability:
+                continue
+            self.fired[key] = self.fired.get(key, 0) + 1
+            body = rule.error_body() if rule.status is not None else None
+            self.note(
+                now,
+                "http",
+                path,
+                method=method,
+                status=rule.status,
+                latency=rule.latency,
+                call=call,
+            )
+            return Injection(rule.latency, rule.status, body, dict(rule.headers))
+        return None

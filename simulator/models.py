@@ -7,6 +7,9 @@ from typing import Any
 
 from .statemachine import Status
 
+#: Resource types the simulator knows.
+RESOURCE_TYPES: tuple[str, ...] = ("csvfile", "http", "realtime")
+
 #: Every domain-level permission, as the platform names them.
 DOMAIN_PERMISSIONS: tuple[str, ...] = (
     "create_dataset",
@@ -49,6 +52,8 @@ class Resource:
     params: dict[str, Any] = field(default_factory=dict)
     #: Bumped on every change; a publish reprocesses resources whose revision moved.
     revision: int = 1
+    #: Fields of its sample records: name -> kind (see simulator.datagen).
+    fields: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(slots=True)

@@ -1,39 +1,49 @@
 """Scenarios: a YAML description of a simulated world, turned into typed settings.
 
 A scenario names the seed, the clock, the platform (workers, license, stage timings),
-the users, the datasets that exist at time zero and the faults to inject. Every
-problem is reported with the key path where it was found.
+the users, the datasets at virtual time zero, the faults to inject and a script of
+actions and expectations. Loading is three steps: parse (YAML, or JSON for big
+generated files: JSON is YAML and parses twenty times faster), check the structure
+against the JSON Schema of :mod:`simulator.scenario_schema`, then convert, checking
+what a schema cannot say (references, uniqueness, windows). Every problem is
+reported with the file, the line and the key path, and a hint where one helps.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import fnmatch
+import json
+import random
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from functools import cache
 from importlib.resources import files
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import yaml
 
-from .clock import CLOCK_MODES, DEFAULT_EPOCH, MAX_SPEED, ClockMode
-from .errors import SimulatorError
+from .clock import DEFAULT_EPOCH, ClockMode
+from .datagen import DEFAULT_FIELDS, DataGen
 from .faults import (
     ANY_DATASET,
-    DELETING_STAGES,
+    FAILURE_KINDS,
     PROCESSING_STAGES,
     RECORD_STAGES,
+    HttpFault,
     RecordErrors,
     SlowStage,
     StageFailure,
     WorkerOutage,
+    is_pattern,
 )
-from .metadata import check_metas, closest
+from .metadata import closest
 from .models import DOMAIN_PERMISSIONS
 from .platform import DEFAULT_TIMINGS, Platform, StageTiming
-from .statemachine import VOCABULARIES, WORKING, Status, Vocabulary
-
-T = TypeVar("T")
+from .statemachine import Status, Vocabulary
+from .store import slugify
+from .validator import Path as KeyPath
+from .validator import Validator, render_path
 
 DEFAULT_USERNAME = "admin"
 DEFAULT_PASSWORD = "admin"
@@ -41,14 +51,23 @@ DEFAULT_API_KEY = "ods-sim-admin-key"
 
 
 class ScenarioError(ValueError):
-    """A scenario that cannot be loaded; says where and why."""
+    """A scenario that cannot be loaded: which file, which line, which key, why."""
 
-    def __init__(self, source: str, path: str, message: str) -> None:
+    def __init__(self, source: str, path: str, problem: str, line: int | None = None) -> None:
         self.source = source
         self.path = path
-        self.problem = message
-        where = f"{source}: {path}" if path else source
-        super().__init__(f"{where}: {message}")
+        self.problem = problem
+        self.line = line
+        where = f"{source}:{line}" if line else source
+        super().__init__(f"{where}: {path}: {problem}" if path else f"{where}: {problem}")
+
+    def to_params(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "line": self.line,
+            "path": self.path,
+            "problem": self.problem,
+        }
 
 
 @dataclass(frozen=True)
@@ -65,6 +84,7 @@ class ResourceSpec:
     records: int
     url: str
     type: str = "csvfile"
+    fields: tuple[tuple[str, str], ...] = tuple(DEFAULT_FIELDS.items())
 
 
 @dataclass(frozen=True)
@@ -84,6 +104,19 @@ class Faults:
     record_errors: tuple[RecordErrors, ...] = ()
     slow_stages: tuple[SlowStage, ...] = ()
     outages: tuple[WorkerOutage, ...] = ()
+    http: tuple[HttpFault, ...] = ()
+
+
+@dataclass(frozen=True)
+class ScriptStep:
+    """An action or an expectation at a virtual time; ``index`` is its place in the file."""
+
+    index: int
+    at: float
+    dataset: str
+    action: str | None = None
+    user: str | None = None
+    expect: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -98,6 +131,9 @@ class Scenario:
     users: tuple[UserSpec, ...] = ()
     datasets: tuple[DatasetSpec, ...] = ()
     faults: Faults = field(default_factory=Faults)
+    script: tuple[ScriptStep, ...] = ()
+    #: The text it was read from, when it came from a file or a request.
+    text: str | None = None
 
     def with_overrides(self, **changes: Any) -> Scenario:
         """Return a copy with command-line settings applied (``None`` keeps the file's)."""
@@ -115,449 +151,45 @@ def default_user() -> UserSpec:
     )
 
 
-# reading ------------------------------------------------------------------------
+@cache
+def validator() -> Validator:
+    from .scenario_schema import build_schema
 
-
-class _Reader:
-    """Walks one mapping of the document, tracking the key path for errors."""
-
-    def __init__(self, data: Any, path: str, source: str, known: tuple[str, ...]) -> None:
-        self.source = source
-        self.path = path
-        if not isinstance(data, dict):
-            self.fail("", f"expected a mapping, got {_kind(data)}")
-        self.data = data
-        for key in data:
-            if key not in known:
-                self.fail(
-                    str(key), f"unknown key{closest(str(key), known)}; known: {', '.join(known)}"
-                )
-
-    def at(self, key: str) -> str:
-        return f"{self.path}.{key}" if self.path else key
-
-    def fail(self, key: str, message: str) -> None:
-        raise ScenarioError(self.source, self.at(key) if key else self.path, message)
-
-    def get(self, key: str, kind: type[T] | tuple[type, ...], default: Any = None) -> Any:
-        if key not in self.data or self.data[key] is None:
-            return default
-        value = self.data[key]
-        if isinstance(value, bool) and bool not in _as_tuple(kind):
-            self.fail(key, f"expected {_names(kind)}, got a boolean")
-        if not isinstance(value, kind):
-            self.fail(key, f"expected {_names(kind)}, got {_kind(value)}")
-        return value
-
-    def number(self, key: str, default: float | None = None, low: float = 0.0) -> float | None:
-        value = self.get(key, (int, float), default)
-        if value is not None and value < low:
-            self.fail(key, f"must be at least {low:g}, got {value}")
-        return None if value is None else float(value)
-
-    def count(self, key: str, default: int | None = None, low: int = 0) -> int | None:
-        value = self.get(key, int, default)
-        if value is not None and value < low:
-            self.fail(key, f"must be at least {low}, got {value}")
-        return value
-
-    def choice(self, key: str, choices: tuple[str, ...], default: str | None = None) -> Any:
-        value = self.get(key, str, default)
-        if value is not None and value not in choices:
-            self.fail(key, f"'{value}' is not one of {', '.join(choices)}{closest(value, choices)}")
-        return value
-
-    def items(self, key: str) -> list[tuple[str, Any]]:
-        value = self.get(key, list, [])
-        return [(f"{self.at(key)}[{i}]", item) for i, item in enumerate(value)]
-
-
-def _as_tuple(kind: type | tuple[type, ...]) -> tuple[type, ...]:
-    return kind if isinstance(kind, tuple) else (kind,)
-
-
-def _names(kind: type | tuple[type, ...]) -> str:
-    words = {
-        int: "an integer",
-        float: "a number",
-        str: "a string",
-        list: "a list",
-        dict: "a mapping",
-        bool: "true or false",
-    }
-    return " or ".join(dict.fromkeys(words.get(k, k.__name__) for k in _as_tuple(kind)))
-
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    return (
-        _names(type(value))
-        if type(value) in (int, float, str, list, dict, bool)
-        else type(value).__name__
-    )
-
-
-# sections -----------------------------------------------------------------------
-
-_TOP = ("seed", "status_names", "clock", "platform", "users", "datasets", "faults")
-
-
-def parse_scenario(data: Any, source: str = "<scenario>") -> Scenario:
-    """Turn a loaded YAML document into a :class:`Scenario`, or raise :class:`ScenarioError`."""
-    if data is None:
-        data = {}
-    top = _Reader(data, "", source, _TOP)
-    clock = _Reader(top.get("clock", dict, {}), "clock", source, ("mode", "speed", "start"))
-    users = tuple(_user(_Reader(u, p, source, _USER_KEYS)) for p, u in top.items("users"))
-    usernames = {u.username for u in users} or {DEFAULT_USERNAME}
-    datasets = tuple(
-        _dataset(_Reader(d, p, source, _DATASET_KEYS), usernames) for p, d in top.items("datasets")
-    )
-    _check_unique(source, "datasets", [d.dataset_id for d in datasets], "dataset_id")
-    _check_unique(
-        source, "datasets", [d.dataset_uid for d in datasets if d.dataset_uid], "dataset_uid"
-    )
-    _check_unique(source, "users", [u.username for u in users], "username")
-    return Scenario(
-        name=source,
-        seed=top.count("seed", 0),
-        status_names=top.choice("status_names", VOCABULARIES),
-        clock_mode=clock.choice("mode", CLOCK_MODES),
-        speed=_speed(clock, "speed"),
-        epoch=_epoch(clock),
-        platform=_platform(top.get("platform", dict, {}), source),
-        users=users or (default_user(),),
-        datasets=datasets,
-        faults=_faults(top.items("faults"), source),
-    )
-
-
-def _check_unique(source: str, path: str, values: list[str], what: str) -> None:
-    seen: set[str] = set()
-    for i, value in enumerate(values):
-        if value in seen:
-            raise ScenarioError(source, f"{path}[{i}].{what}", f"'{value}' is used twice")
-        seen.add(value)
-
-
-def _speed(r: _Reader, key: str) -> float | None:
-    value = r.number(key)
-    if value is not None and not 0 < value <= MAX_SPEED:
-        r.fail(key, f"must be above 0 and at most {MAX_SPEED:g}")
-    return value
-
-
-def _epoch(clock: _Reader) -> datetime:
-    raw = clock.get("start", (str, datetime))
-    if raw is None:
-        return DEFAULT_EPOCH
-    if isinstance(raw, str):
-        try:
-            raw = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-        except ValueError:
-            clock.fail("start", f"'{raw}' is not an ISO 8601 datetime")
-    return raw if raw.tzinfo else raw.replace(tzinfo=UTC)
-
-
-_STAGE_NAMES = tuple(s.value for s in Status if s in WORKING)
-
-
-def _platform(data: Any, source: str) -> Platform:
-    r = _Reader(data, "platform", source, ("workers", "license", "stages"))
-    lic = _Reader(
-        r.get("license", dict, {}), "platform.license", source, ("max_records_by_dataset",)
-    )
-    stages = _Reader(r.get("stages", dict, {}), "platform.stages", source, _STAGE_NAMES)
-    timings = dict(DEFAULT_TIMINGS)
-    for name in stages.data:
-        s = _Reader(stages.data[name], stages.at(name), source, ("base", "rate", "jitter"))
-        default = DEFAULT_TIMINGS[Status(name)]
-        rate = s.number("rate", default.rate)
-        if rate is not None and rate <= 0:
-            s.fail("rate", "must be greater than 0 (leave it out for a stage without records)")
-        jitter = s.number("jitter", default.jitter)
-        if jitter is not None and jitter >= 1:
-            s.fail("jitter", f"must be below 1 (a relative spread), got {jitter:g}")
-        timings[Status(name)] = StageTiming(
-            s.number("base", default.base) or 0.0, rate, jitter or 0.0
-        )
-    return Platform(
-        workers=r.count("workers", 2) or 0,
-        max_records_by_dataset=lic.count("max_records_by_dataset"),
-        timings=timings,
-    )
-
-
-_USER_KEYS = ("username", "password", "api_keys", "permissions")
-
-
-def _user(r: _Reader) -> UserSpec:
-    username = r.get("username", str)
-    if not username:
-        r.fail("username", "is required")
-    keys = r.get("api_keys", list, [])
-    for i, key in enumerate(keys):
-        if not isinstance(key, str) or not key:
-            r.fail(f"api_keys[{i}]", "expected a non-empty string")
-    perms = r.get("permissions", (list, str), [])
-    if perms == "all":
-        perms = list(DOMAIN_PERMISSIONS)
-    elif isinstance(perms, str):
-        r.fail("permissions", "expected a list of permissions, or 'all'")
-    for i, perm in enumerate(perms):
-        if perm not in DOMAIN_PERMISSIONS:
-            r.fail(
-                f"permissions[{i}]",
-                f"unknown permission '{perm}'{closest(str(perm), DOMAIN_PERMISSIONS)}; "
-                f"known: {', '.join(DOMAIN_PERMISSIONS)}",
-            )
-    return UserSpec(username, r.get("password", str), tuple(keys), frozenset(perms))
-
-
-_DATASET_KEYS = (
-    "dataset_id",
-    "dataset_uid",
-    "metas",
-    "visibility",
-    "published",
-    "resources",
-    "owner",
-)
-
-
-def _dataset(r: _Reader, usernames: set[str]) -> DatasetSpec:
-    dataset_id = r.get("dataset_id", str)
-    if not dataset_id:
-        r.fail("dataset_id", "is required")
-    uid = r.get("dataset_uid", str)
-    if uid is not None and not _is_uid(uid):
-        r.fail("dataset_uid", f"'{uid}' is not 'da_' followed by 6 lowercase letters or digits")
-    try:
-        metas = check_metas(r.get("metas", dict, {}))
-    except SimulatorError as exc:
-        r.fail("metas", exc.message)
-    metas.setdefault("default", {}).setdefault("title", dataset_id)
-    resources = []
-    for path, item in r.items("resources"):
-        res = _Reader(item, path, r.source, ("title", "records", "url", "type"))
-        title = res.get("title", str) or f"{dataset_id}.csv"
-        resources.append(
-            ResourceSpec(
-                title=title,
-                records=res.count("records", 0) or 0,
-                url=res.get("url", str) or f"odsfile://{title}",
-                type=res.choice("type", ("csvfile", "realtime", "http"), "csvfile"),
-            )
-        )
-    owner = r.get("owner", str, next(iter(sorted(usernames))))
-    if owner not in usernames:
-        r.fail("owner", f"no user '{owner}' in this scenario{closest(owner, usernames)}")
-    return DatasetSpec(
-        dataset_id=dataset_id,
-        dataset_uid=uid,
-        metas=metas,
-        visibility=r.choice("visibility", ("domain", "restricted"), "domain"),
-        published=r.get("published", bool, False),
-        resources=tuple(resources),
-        owner=owner,
-    )
-
-
-def _is_uid(uid: str) -> bool:
-    return (
-        len(uid) == 9 and uid.startswith("da_") and uid[3:].isalnum() and uid[3:] == uid[3:].lower()
-    )
-
-
-# faults -------------------------------------------------------------------------
-
-_FAILURE_KINDS: dict[str, tuple[frozenset[Status], str, dict[str, Any], int | None]] = {
-    # kind: (default stages, default raw_message, default raw_params, default after_records)
-    "processing_error": (
-        RECORD_STAGES,
-        "Could not process resource records: {reason}",
-        {"reason": "the source returned invalid data"},
-        None,
-    ),
-    "processor_misconfigured": (
-        RECORD_STAGES,
-        "Processor {processor_id} is misconfigured for field {field}: {msg}",
-        {"processor_id": "pr_000000", "field": "value", "msg": "invalid type"},
-        0,
-    ),
-    "deleting_error": (
-        DELETING_STAGES,
-        "Could not delete dataset records: {reason}",
-        {"reason": "the index did not answer"},
-        None,
-    ),
-    "aborting_error": (
-        frozenset({Status.ABORTING_PROCESSING}),
-        "Could not abort the processing: {reason}",
-        {"reason": "the worker did not stop"},
-        None,
-    ),
-    "saving_error": (
-        frozenset({Status.SAVING_DATASET_VERSION}),
-        "Could not save the dataset version: {reason}",
-        {"reason": "the version store is full"},
-        None,
-    ),
-}
-_FAULT_TYPES = (*_FAILURE_KINDS, "record_errors", "slow_stage", "worker_outage")
-
-
-def _faults(items: list[tuple[str, Any]], source: str) -> Faults:
-    failures: list[StageFailure] = []
-    record_errors: list[RecordErrors] = []
-    slow: list[SlowStage] = []
-    outages: list[WorkerOutage] = []
-    for path, item in items:
-        kind = item.get("type") if isinstance(item, dict) else None
-        if kind not in _FAULT_TYPES:
-            hint = closest(str(kind), _FAULT_TYPES) if kind else ""
-            raise ScenarioError(
-                source, f"{path}.type", f"expected one of {', '.join(_FAULT_TYPES)}{hint}"
-            )
-        builder = _FAULT_BUILDERS.get(kind, _failure)
-        rule = builder(item, path, source)
-        {
-            StageFailure: failures,
-            RecordErrors: record_errors,
-            SlowStage: slow,
-            WorkerOutage: outages,
-        }[type(rule)].append(rule)  # type: ignore[attr-defined]
-    return Faults(tuple(failures), tuple(record_errors), tuple(slow), tuple(outages))
-
-
-def _stages(r: _Reader, default: frozenset[Status]) -> frozenset[Status]:
-    raw = r.get("stage", (str, list))
-    if raw is None:
-        return default
-    names = [raw] if isinstance(raw, str) else raw
-    for name in names:
-        if name not in _STAGE_NAMES:
-            r.fail("stage", f"'{name}' is not a working status{closest(str(name), _STAGE_NAMES)}")
-    return frozenset(Status(n) for n in names)
-
-
-def _message(
-    r: _Reader, default_message: str, default_params: dict[str, Any]
-) -> tuple[str, dict[str, Any]]:
-    raw_message = r.get("raw_message", str, default_message)
-    params = r.get("raw_params", dict, default_params if "raw_message" not in r.data else {})
-    try:
-        raw_message.format(**params)
-    except (KeyError, IndexError, ValueError) as exc:
-        r.fail("raw_message", f"cannot be filled from raw_params: {exc!r}")
-    return raw_message, dict(params)
-
-
-def _failure(item: Any, path: str, source: str) -> StageFailure:
-    keys = (
-        "type",
-        "dataset",
-        "stage",
-        "after_records",
-        "at_fraction",
-        "times",
-        "raw_message",
-        "raw_params",
-    )
-    r = _Reader(item, path, source, keys)
-    kind = item["type"]
-    stages, message, params, after = _FAILURE_KINDS[kind]
-    raw_message, raw_params = _message(r, message, params)
-    fraction = r.number("at_fraction")
-    if fraction is not None and fraction > 1:
-        r.fail("at_fraction", f"must be between 0 and 1, got {fraction:g}")
-    if fraction is not None and "after_records" in item:
-        r.fail("at_fraction", "give either after_records or at_fraction, not both")
-    return StageFailure(
-        kind=kind,
-        dataset=r.get("dataset", str, ANY_DATASET),
-        stages=_stages(r, stages),
-        raw_message=raw_message,
-        raw_params=raw_params,
-        after_records=r.count("after_records", after if fraction is None else None),
-        at_fraction=fraction,
-        times=r.count("times", None, low=1),
-    )
-
-
-def _record_errors(item: Any, path: str, source: str) -> RecordErrors:
-    keys = (
-        "type",
-        "dataset",
-        "stage",
-        "count",
-        "rate",
-        "field",
-        "processor_uid",
-        "raw_message",
-        "raw_params",
-    )
-    r = _Reader(item, path, source, keys)
-    count, rate = r.count("count"), r.number("rate")
-    if (count is None) == (rate is None):
-        r.fail("count", "give exactly one of count or rate")
-    if rate is not None and rate > 1:
-        r.fail("rate", f"must be between 0 and 1, got {rate:g}")
-    field_uid = r.get("field", str, "value")
-    raw_message, raw_params = _message(
-        r, 'Cannot convert "{value}" to "{type}"', {"value": "n/a", "type": "int"}
-    )
-    return RecordErrors(
-        dataset=r.get("dataset", str, ANY_DATASET),
-        field_uid=field_uid,
-        raw_message=raw_message,
-        raw_params=raw_params,
-        count=count,
-        rate=rate,
-        processor_uid=r.get("processor_uid", str),
-        stages=_stages(r, RECORD_STAGES),
-    )
-
-
-def _slow_stage(item: Any, path: str, source: str) -> SlowStage:
-    r = _Reader(item, path, source, ("type", "dataset", "stage", "factor"))
-    factor = r.number("factor")
-    if factor is None or factor <= 0:
-        r.fail("factor", "is required and must be greater than 0")
-    return SlowStage(r.get("dataset", str, ANY_DATASET), _stages(r, PROCESSING_STAGES), factor)
-
-
-def _worker_outage(item: Any, path: str, source: str) -> WorkerOutage:
-    r = _Reader(item, path, source, ("type", "from", "until", "workers"))
-    start = r.number("from", 0.0)
-    end = r.number("until")
-    if end is not None and start is not None and end <= start:
-        r.fail("until", f"must be after 'from' ({start:g}), got {end:g}")
-    workers = r.count("workers", 1, low=1)
-    return WorkerOutage(start or 0.0, end, workers or 1)
-
-
-_FAULT_BUILDERS: dict[str, Callable[[Any, str, str], Any]] = {
-    "record_errors": _record_errors,
-    "slow_stage": _slow_stage,
-    "worker_outage": _worker_outage,
-}
+    return Validator(build_schema())
 
 
 # loading ------------------------------------------------------------------------
 
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-def load_scenario_text(text: str, source: str = "<scenario>") -> Scenario:
+
+def parse_text(text: str, source: str) -> Any:
+    """The document a scenario's text holds (JSON is read as JSON: it is YAML too)."""
+    if text.lstrip().startswith("{"):
+        try:
+            return json.loads(text)
+        except ValueError:
+            pass  # not JSON after all: YAML flow style, read below
     try:
-        data = yaml.safe_load(text)
+        return yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark is not None else ""
-        raise ScenarioError(
-            source, where, f"not valid YAML: {getattr(exc, 'problem', exc)}"
-        ) from None
-    return parse_scenario(data, source)
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        context, start = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+        if context and start is not None and start.line + 1 != line:
+            problem += f" ({context} that starts on line {start.line + 1})"
+        raise ScenarioError(source, "", f"not valid YAML: {problem}", line) from None
+
+
+def load_scenario_text(text: str, source: str = "<scenario>") -> Scenario:
+    data = parse_text(text, source)
+    try:
+        return parse_scenario(data, source, text)
+    except ScenarioError as exc:
+        if exc.line is None:
+            exc = ScenarioError(exc.source, exc.path, exc.problem, line_of(text, exc.path))
+        raise exc from None
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -566,6 +198,8 @@ def load_scenario(path: str | Path) -> Scenario:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ScenarioError(str(path), "", f"cannot read the file: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise ScenarioError(str(path), "", "not UTF-8 text") from None
     return load_scenario_text(text, str(path))
 
 
@@ -573,3 +207,442 @@ def default_scenario() -> Scenario:
     """The built-in scenario the quick start runs."""
     text = (files("simulator.scenarios") / "default.yaml").read_text(encoding="utf-8")
     return load_scenario_text(text, "default.yaml")
+
+
+def line_of(text: str, path: str) -> int | None:
+    """The line of a key path in YAML text (of its parent if the key is missing)."""
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.YAMLError:
+        return None
+    line = None if node is None else node.start_mark.line + 1
+    for part in _split(path):
+        if isinstance(node, yaml.MappingNode) and isinstance(part, str):
+            match = next((v for k, v in node.value if k.value == part), None)
+            key = next((k for k, v in node.value if k.value == part), None)
+            if key is None:
+                return line
+            line, node = key.start_mark.line + 1, match
+        elif (
+            isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value)
+        ):
+            node = node.value[part]
+            line = node.start_mark.line + 1
+        else:
+            return line
+    return line
+
+
+def _split(path: str) -> list[str | int]:
+    parts: list[str | int] = []
+    for chunk in path.replace("[", ".[").split("."):
+        if chunk.startswith("["):
+            parts.append(int(chunk[1:-1]))
+        elif chunk:
+            parts.append(chunk)
+    return parts
+
+
+# converting ---------------------------------------------------------------------
+
+
+class _Context:
+    """What converting one document needs: where it came from, its seed, its names."""
+
+    def __init__(self, source: str, seed: int) -> None:
+        self.source = source
+        self.gen = DataGen(seed)
+        self.rng = random.Random(f"{seed}:generate")
+        self.dataset_names: set[str] = set()
+        self.dataset_ids: list[str] = []
+
+    def fail(self, path: KeyPath, problem: str) -> ScenarioError:
+        return ScenarioError(self.source, render_path(path), problem)
+
+
+def parse_scenario(data: Any, source: str = "<scenario>", text: str | None = None) -> Scenario:
+    """Turn a loaded document into a :class:`Scenario`, or raise :class:`ScenarioError`."""
+    if data is None:
+        data = {}
+    problem = validator().first_problem(data)
+    if problem is not None:
+        raise ScenarioError(source, problem.where, problem.message)
+    ctx = _Context(source, data.get("seed", 0))
+    platform = _platform(data.get("platform", {}))
+    users = _users(ctx, data.get("users", []))
+    usernames = [u.username for u in users]
+    datasets = _datasets(ctx, data.get("datasets", []), usernames, platform)
+    clock = data.get("clock", {})
+    return Scenario(
+        name=source,
+        seed=data.get("seed", 0),
+        status_names=data.get("status_names"),
+        clock_mode=clock.get("mode"),
+        speed=clock.get("speed"),
+        epoch=_epoch(ctx, clock.get("start")),
+        platform=platform,
+        users=users,
+        datasets=datasets,
+        faults=_faults(ctx, data.get("faults", []), platform),
+        script=_script(ctx, data.get("script", []), usernames),
+        text=text,
+    )
+
+
+def _epoch(ctx: _Context, raw: Any) -> datetime:
+    if raw is None:
+        return DEFAULT_EPOCH
+    if isinstance(raw, str):
+        try:
+            raw = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+        except ValueError:
+            raise ctx.fail(
+                ("clock", "start"), f"'{raw}' is not an ISO 8601 date and time"
+            ) from None
+    if not isinstance(raw, datetime):  # YAML may read a bare date
+        raise ctx.fail(("clock", "start"), "expected a date and time, e.g. 2026-01-01T08:00:00Z")
+    return raw if raw.tzinfo else raw.replace(tzinfo=UTC)
+
+
+def _platform(data: dict[str, Any]) -> Platform:
+    timings = dict(DEFAULT_TIMINGS)
+    for name, given in data.get("stages", {}).items():
+        default = DEFAULT_TIMINGS[Status(name)]
+        timings[Status(name)] = StageTiming(
+            given.get("base", default.base),
+            given.get("rate", default.rate),
+            given.get("jitter", default.jitter),
+        )
+    return Platform(
+        workers=data.get("workers", 2),
+        max_records_by_dataset=data.get("license", {}).get("max_records_by_dataset"),
+        timings=timings,
+    )
+
+
+def _users(ctx: _Context, items: list[dict[str, Any]]) -> tuple[UserSpec, ...]:
+    users: list[UserSpec] = []
+    seen: set[str] = set()
+    for i, item in enumerate(items):
+        username = item.get("username") or ctx.gen.username()
+        if username in seen:
+            raise ctx.fail(("users", i, "username"), f"'{username}' is used twice")
+        seen.add(username)
+        perms = item.get("permissions", [])
+        users.append(
+            UserSpec(
+                username,
+                item["password"] if "password" in item else ctx.gen.secret(12),
+                tuple(item.get("api_keys", ())),
+                frozenset(DOMAIN_PERMISSIONS if perms == "all" else perms),
+            )
+        )
+    return tuple(users) or (default_user(),)
+
+
+def _datasets(
+    ctx: _Context, items: list[dict[str, Any]], usernames: list[str], platform: Platform
+) -> tuple[DatasetSpec, ...]:
+    specs: list[DatasetSpec] = []
+    uids: set[str] = set()
+    for i, item in enumerate(items):
+        path: KeyPath = ("datasets", i)
+        owner = item.get("owner", usernames[0])
+        if owner not in usernames:
+            raise ctx.fail(
+                (*path, "owner"), f"no user '{owner}' in this scenario{closest(owner, usernames)}"
+            )
+        made = (
+            _generated(ctx, item, owner, path)
+            if "generate" in item
+            else [_explicit(ctx, item, owner)]
+        )
+        for spec in made:
+            if spec.dataset_id in ctx.dataset_names:
+                raise ctx.fail((*path, "dataset_id"), f"'{spec.dataset_id}' is used twice")
+            if spec.dataset_uid is not None:
+                if spec.dataset_uid in uids:
+                    raise ctx.fail((*path, "dataset_uid"), f"'{spec.dataset_uid}' is used twice")
+                uids.add(spec.dataset_uid)
+                ctx.dataset_names.add(spec.dataset_uid)
+            limit = platform.max_records_by_dataset
+            records = sum(r.records for r in spec.resources)
+            if spec.published and limit is not None and records > limit:
+                raise ctx.fail(
+                    (*path, "published"),
+                    f"'{spec.dataset_id}' cannot start published with {records} records: "
+                    f"the license allows {limit}",
+                )
+            ctx.dataset_names.add(spec.dataset_id)
+            ctx.dataset_ids.append(spec.dataset_id)
+            specs.append(spec)
+    return tuple(specs)
+
+
+def _explicit(ctx: _Context, item: dict[str, Any], owner: str) -> DatasetSpec:
+    metas = {t: dict(v) for t, v in item["metas"].items()} if "metas" in item else ctx.gen.metas()
+    dataset_id = item.get("dataset_id") or _slug_of(metas) or f"dataset-{len(ctx.dataset_ids) + 1}"
+    metas.setdefault("default", {}).setdefault("title", dataset_id)
+    resources = tuple(
+        _resource(r, f"{dataset_id}.csv" if n == 0 else f"{dataset_id}-{n + 1}.csv")
+        for n, r in enumerate(item.get("resources", []))
+    )
+    return DatasetSpec(
+        dataset_id=dataset_id,
+        dataset_uid=item.get("dataset_uid"),
+        metas=metas,
+        visibility=item.get("visibility", "domain"),
+        published=item.get("published", False),
+        resources=resources,
+        owner=owner,
+    )
+
+
+def _slug_of(metas: dict[str, dict[str, Any]]) -> str:
+    title = metas.get("default", {}).get("title")
+    return slugify(title) if isinstance(title, str) else ""
+
+
+def _resource(item: dict[str, Any], default_title: str) -> ResourceSpec:
+    title = item.get("title", default_title)
+    return ResourceSpec(
+        title=title,
+        records=item.get("records", 0),
+        url=item.get("url", f"odsfile://{title}"),
+        type=item.get("type", "csvfile"),
+        fields=tuple(item.get("fields", DEFAULT_FIELDS).items()),
+    )
+
+
+def _generated(ctx: _Context, item: dict[str, Any], owner: str, path: KeyPath) -> list[DatasetSpec]:
+    count = item["generate"]
+    prefix = item.get("prefix", "dataset")
+    width = len(str(count))
+    records = item.get("records", 1000)
+    if isinstance(records, dict) and records["min"] > records["max"]:
+        raise ctx.fail(
+            (*path, "records", "min"), f"{records['min']} is above max ({records['max']})"
+        )
+    per_dataset = item.get("resources", 1)
+    specs = []
+    for n in range(1, count + 1):
+        dataset_id = f"{prefix}-{n:0{width}d}"
+        resources = tuple(
+            ResourceSpec(
+                title=f"{dataset_id}-{r + 1}.csv" if per_dataset > 1 else f"{dataset_id}.csv",
+                records=records
+                if isinstance(records, int)
+                else ctx.rng.randint(records["min"], records["max"]),
+                url=f"odsfile://{dataset_id}.csv",
+            )
+            for r in range(per_dataset)
+        )
+        specs.append(
+            DatasetSpec(
+                dataset_id=dataset_id,
+                dataset_uid=None,
+                metas=ctx.gen.metas(),
+                visibility=item.get("visibility", "domain"),
+                published=item.get("published", False),
+                resources=resources,
+                owner=owner,
+            )
+        )
+    return specs
+
+
+# faults -------------------------------------------------------------------------
+
+
+def _faults(ctx: _Context, items: list[dict[str, Any]], platform: Platform) -> Faults:
+    failures: list[StageFailure] = []
+    record_errors: list[RecordErrors] = []
+    slow: list[SlowStage] = []
+    outages: list[WorkerOutage] = []
+    http: list[HttpFault] = []
+    for i, item in enumerate(items):
+        path: KeyPath = ("faults", i)
+        kind = item["type"]
+        if "dataset" in item:
+            _check_reference(ctx, (*path, "dataset"), item["dataset"])
+        if kind in FAILURE_KINDS:
+            failures.append(_failure(ctx, path, item))
+        elif kind == "record_errors":
+            record_errors.append(_record_errors(ctx, path, item))
+        elif kind == "slow_stage":
+            slow.append(
+                SlowStage(
+                    item.get("dataset", ANY_DATASET),
+                    _stages(item, PROCESSING_STAGES),
+                    item["factor"],
+                )
+            )
+        elif kind == "worker_outage":
+            outages.append(_outage(ctx, path, item, platform))
+        else:
+            http.append(_http(ctx, path, item))
+    return Faults(tuple(failures), tuple(record_errors), tuple(slow), tuple(outages), tuple(http))
+
+
+def _check_reference(ctx: _Context, path: KeyPath, name: str) -> None:
+    if name == ANY_DATASET or is_pattern(name) or name in ctx.dataset_names:
+        return
+    raise ctx.fail(
+        path,
+        f"no dataset '{name}' in this scenario{closest(name, ctx.dataset_ids)}; for datasets "
+        f"created at run time, use a glob pattern such as '{name}*'",
+    )
+
+
+def _stages(item: dict[str, Any], default: frozenset[Status]) -> frozenset[Status]:
+    raw = item.get("stage")
+    if raw is None:
+        return default
+    return frozenset(Status(n) for n in ([raw] if isinstance(raw, str) else raw))
+
+
+def _message(
+    ctx: _Context, path: KeyPath, item: dict[str, Any], message: str, params: dict[str, Any]
+) -> tuple[str, dict[str, Any]]:
+    raw_message = item.get("raw_message", message)
+    raw_params = item.get("raw_params", params if "raw_message" not in item else {})
+    try:
+        raw_message.format(**raw_params)
+    except KeyError as exc:
+        raise ctx.fail(
+            (*path, "raw_message"), f"names {{{exc.args[0]}}}, which raw_params does not give"
+        ) from None
+    except (IndexError, ValueError) as exc:
+        raise ctx.fail((*path, "raw_message"), f"is not a valid template: {exc}") from None
+    return raw_message, dict(raw_params)
+
+
+def _failure(ctx: _Context, path: KeyPath, item: dict[str, Any]) -> StageFailure:
+    kind = item["type"]
+    stages, message, params, after = FAILURE_KINDS[kind]
+    raw_message, raw_params = _message(ctx, path, item, message, params)
+    fraction = item.get("at_fraction")
+    if fraction is not None and "after_records" in item:
+        raise ctx.fail((*path, "at_fraction"), "give either after_records or at_fraction, not both")
+    return StageFailure(
+        kind=kind,
+        dataset=item.get("dataset", ANY_DATASET),
+        stages=_stages(item, stages),
+        raw_message=raw_message,
+        raw_params=raw_params,
+        after_records=item.get("after_records", after if fraction is None else None),
+        at_fraction=fraction,
+        times=item.get("times"),
+    )
+
+
+def _record_errors(ctx: _Context, path: KeyPath, item: dict[str, Any]) -> RecordErrors:
+    if ("count" in item) == ("rate" in item):
+        raise ctx.fail((*path, "count"), "give exactly one of count or rate")
+    stages = _stages(item, RECORD_STAGES)
+    if not stages <= RECORD_STAGES:
+        names = ", ".join(sorted(s.value for s in RECORD_STAGES))
+        raise ctx.fail(
+            (*path, "stage"), f"record errors happen only in stages that index records: {names}"
+        )
+    raw_message, raw_params = _message(
+        ctx, path, item, 'Cannot convert "{value}" to "{type}"', {"value": "n/a", "type": "int"}
+    )
+    return RecordErrors(
+        dataset=item.get("dataset", ANY_DATASET),
+        field_uid=item.get("field", "value"),
+        raw_message=raw_message,
+        raw_params=raw_params,
+        count=item.get("count"),
+        rate=item.get("rate"),
+        processor_uid=item.get("processor_uid"),
+        stages=stages,
+    )
+
+
+def _outage(ctx: _Context, path: KeyPath, item: dict[str, Any], platform: Platform) -> WorkerOutage:
+    start, end = item.get("from", 0), item.get("until")
+    if end is not None and end <= start:
+        raise ctx.fail((*path, "until"), f"must be after 'from' ({start:g}), got {end:g}")
+    workers = item.get("workers", 1)
+    if workers > platform.workers:
+        raise ctx.fail(
+            (*path, "workers"), f"the platform has only {platform.workers} worker(s), not {workers}"
+        )
+    return WorkerOutage(start, end, workers)
+
+
+def _http(ctx: _Context, path: KeyPath, item: dict[str, Any]) -> HttpFault:
+    start, end = item.get("from", 0), item.get("until")
+    if end is not None and end <= start:
+        raise ctx.fail((*path, "until"), f"must be after 'from' ({start:g}), got {end:g}")
+    if "status" not in item and "latency" not in item:
+        raise ctx.fail((*path, "status"), "an http fault needs a status, a latency, or both")
+    if "body" in item and "status" not in item:
+        raise ctx.fail((*path, "body"), "a body needs a status to go with it")
+    method = item.get("method", "*")
+    methods = (
+        frozenset() if method == "*" else frozenset([method] if isinstance(method, str) else method)
+    )
+    nth = item.get("nth", [])
+    return HttpFault(
+        path=item["path"].rstrip("/") or "/",
+        methods=methods,
+        status=item.get("status"),
+        body=item.get("body"),
+        headers=dict(item.get("headers", {})),
+        latency=item.get("latency", 0.0),
+        nth=frozenset([nth] if isinstance(nth, int) else nth),
+        probability=item.get("probability"),
+        times=item.get("times"),
+        start=start,
+        end=end,
+    )
+
+
+# script -------------------------------------------------------------------------
+
+
+def _script(
+    ctx: _Context, items: list[dict[str, Any]], usernames: list[str]
+) -> tuple[ScriptStep, ...]:
+    steps = []
+    for i, item in enumerate(items):
+        path: KeyPath = ("script", i)
+        if ("action" in item) == ("expect" in item):
+            raise ctx.fail((*path, "action"), "a step has exactly one of action or expect")
+        user = item.get("user")
+        if user is not None and user not in usernames:
+            raise ctx.fail(
+                (*path, "user"), f"no user '{user}' in this scenario{closest(user, usernames)}"
+            )
+        if "action" in item:
+            if "dataset" not in item:
+                raise ctx.fail((*path, "dataset"), f"is required: the dataset to {item['action']}")
+            dataset, where = item["dataset"], (*path, "dataset")
+        else:
+            if "dataset" in item or "user" in item:
+                raise ctx.fail(
+                    (*path, "dataset" if "dataset" in item else "user"), "goes inside expect"
+                )
+            dataset, where = item["expect"]["dataset"], (*path, "expect", "dataset")
+        expect = dict(item["expect"]) if "expect" in item else None
+        steps += [
+            ScriptStep(i, float(item["at"]), target, item.get("action"), user, expect)
+            for target in _targets(ctx, where, dataset)
+        ]
+    return tuple(sorted(steps, key=lambda s: s.at))
+
+
+def _targets(ctx: _Context, path: KeyPath, name: str) -> list[str]:
+    """The dataset ids a step applies to: one name, or every id a pattern matches."""
+    if not is_pattern(name):
+        if name not in ctx.dataset_names:
+            raise ctx.fail(
+                path, f"no dataset '{name}' in this scenario{closest(name, ctx.dataset_ids)}"
+            )
+        return [name]
+    matched = [d for d in ctx.dataset_ids if fnmatch.fnmatchcase(d, name)]
+    if not matched:
+        raise ctx.fail(path, f"the pattern '{name}' matches no dataset of this scenario")
+    return matched

@@ -15,40 +15,43 @@ import random
 import re
 import threading
 import time
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ParamSpec, TypeVar
 
 from . import statemachine as sm
 from .clock import CLOCK_MODES, END_OF_TIME, MAX_SPEED, Clock, ClockMode
+from .datagen import DEFAULT_FIELDS, sample_records
 from .engine import Engine
 from .errors import (
     AuthenticationRequired,
     BadRequest,
     InvalidParameter,
+    InvalidScenario,
     InvalidStatusPrecondition,
     PermissionDenied,
     UnknownDataset,
     UnknownJob,
 )
-from .faults import FaultBook
+from .faults import FaultBook, Injection
 from .metadata import check_metas, closest
 from .models import Dataset, Job, Resource, User
 from .query import parse_where, sort_datasets
 from .render import View, dataset_json, job_json, status_json
-from .scenario import DatasetSpec, Scenario
+from .scenario import DatasetSpec, Scenario, ScenarioError, ScriptStep, load_scenario_text
+from .script import Script
 from .statemachine import Status, Vocabulary
-from .store import Store
-from .timeline import Timeline
+from .store import Store, slugify
+from .timeline import Timeline, to_csv, to_ndjson, to_table
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
+TIMELINE_FORMATS = {"ndjson": to_ndjson, "csv": to_csv, "table": to_table}
+
 #: Demo speed when a scenario sets none: a publish moves visibly in a few seconds.
 DEFAULT_SPEED = 10.0
 
-ACTIONS = ("publish", "unpublish", "abort_processing", "save_version", "publish_metadata")
 
 _DATASET_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$")
 _WRITABLE = ("dataset_id", "metas", "visibility")
@@ -94,14 +97,20 @@ class World:
         seed = scenario.seed
         self.store = Store(random.Random(f"{seed}:ids"))
         self.timeline = Timeline()
-        faults = FaultBook(
+        self.faults = FaultBook(
             failures=list(scenario.faults.failures),
             record_errors=list(scenario.faults.record_errors),
             slow_stages=list(scenario.faults.slow_stages),
             outages=list(scenario.faults.outages),
+            http=list(scenario.faults.http),
+            rng=random.Random(f"{seed}:http"),
         )
         self.engine = Engine(
-            scenario.platform, self.store, self.timeline, faults, random.Random(f"{seed}:jitter")
+            scenario.platform,
+            self.store,
+            self.timeline,
+            self.faults,
+            random.Random(f"{seed}:jitter"),
         )
         for spec in scenario.users:
             self.store.add_user(User(spec.username, spec.password, spec.api_keys, spec.permissions))
@@ -122,7 +131,9 @@ class World:
         )
         for res in spec.resources:
             uid = store.new_resource_uid(ds)
-            ds.resources[uid] = Resource(uid, res.title, res.url, res.type, res.records)
+            ds.resources[uid] = Resource(
+                uid, res.title, res.url, res.type, res.records, fields=dict(res.fields)
+            )
             if spec.published:
                 ds.indexed[uid] = res.records
                 ds.indexed_revisions[uid] = 1
@@ -131,8 +142,22 @@ class World:
 
 
 class Simulator:
-    def __init__(self, scenario: Scenario, wall: Callable[[], float] = time.monotonic) -> None:
-        self.scenario = scenario
+    """The simulated platform, serving one scenario at a time.
+
+    ``overrides`` (``workers``, ``seed``, ``clock_mode``, ``speed``,
+    ``status_names``) apply to every scenario it is given, the first and any loaded
+    later; ``default_clock_mode`` applies when neither they nor the scenario say.
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        wall: Callable[[], float] = time.monotonic,
+        overrides: dict[str, Any] | None = None,
+        default_clock_mode: ClockMode = "manual",
+    ) -> None:
+        self.overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
+        self.default_clock_mode: ClockMode = default_clock_mode
         self._lock = threading.RLock()
         self._wall = wall
         self.clock = Clock(wall=wall)
@@ -297,15 +322,9 @@ class Simulator:
 
     @_operation
     def delete_dataset(self, user: User, dataset_uid: str) -> dict[str, Any]:
-        ds = self._dataset(user, dataset_uid, "edit_dataset")
-        if ds.published:
-            self._require(user, "publish_dataset")
-        self._precondition(ds, sm.ACTION_ORIGINS)
-        if not ds.published:
-            self.engine.move(ds, sm.REMOVED, "deleted")
-            self.store.remove_dataset(ds)
-            return {}
-        return {"job_id": self._submit(user, ds, "delete").job_id}
+        result = self._act(user, self._dataset(user, dataset_uid), "delete")
+        self.engine.settle()
+        return result
 
     # status and actions -----------------------------------------------------------
 
@@ -322,14 +341,26 @@ class Simulator:
     @_operation
     def act(self, user: User, dataset_uid: str, action: str) -> dict[str, Any]:
         """Accept an asynchronous action; answer its job id."""
-        ds = self._dataset(user, dataset_uid, "edit_dataset", "publish_dataset")
+        result = self._act(user, self._dataset(user, dataset_uid), action)
+        self.engine.settle()
+        return result
+
+    def _act(self, user: User, ds: Dataset, action: str) -> dict[str, Any]:
+        """Check and accept an action, from the API or a script; the caller settles."""
+        if action == "delete":
+            self._require(user, "edit_dataset", *(("publish_dataset",) if ds.published else ()))
+            self._precondition(ds, sm.ACTION_ORIGINS)
+            if not ds.published:
+                self.engine.move(ds, sm.REMOVED, "deleted")
+                self.store.remove_dataset(ds)
+                return {}
+            return {"job_id": self._submit(user, ds, "delete").job_id}
+        self._require(user, "edit_dataset", "publish_dataset")
         if action == "abort_processing":
             self._precondition(ds, sm.ABORTABLE)
             assert ds.job is not None
-            job_id = ds.job.job_id
             self.engine.abort(ds)
-            self.engine.settle()
-            return {"job_id": job_id}
+            return {"job_id": ds.job.job_id}
         self._precondition(ds, sm.ACTION_ORIGINS)
         return {"job_id": self._submit(user, ds, action).job_id}
 
@@ -340,7 +371,6 @@ class Simulator:
     def _submit(self, user: User, ds: Dataset, function: str) -> Job:
         job = Job(self.store.new_job_id(), function, ds.dataset_uid, user.username, self.engine.now)
         self.engine.submit(ds, job)
-        self.engine.settle()
         return job
 
     @_operation
@@ -424,14 +454,127 @@ class Simulator:
         """Start over from a scenario (the current one by default), at virtual time zero."""
         with self._lock:
             if scenario is not None:
-                self.scenario = scenario
+                self.scenario = scenario.with_overrides(**self.overrides)
             s = self.scenario
             self.world = World(s)
+            self.script = Script(s.script, self._perform, self._observe)
+            self.script.start(self.engine.env)
             self.clock.epoch = s.epoch
-            mode: ClockMode = s.clock_mode or "manual"
+            mode: ClockMode = s.clock_mode or self.default_clock_mode
             self.clock.configure(0.0, mode, s.speed or DEFAULT_SPEED)
             self.engine.settle()
             return self._clock_state()
+
+    @_operation
+    def load_scenario(self, text: str, source: str = "<request>") -> dict[str, Any]:
+        """Replace the scenario with one given as YAML text, and reset to it."""
+        try:
+            scenario = load_scenario_text(text, source)  # refused before anything changes
+        except ScenarioError as exc:
+            raise InvalidScenario(exc.source, exc.line, exc.path, exc.problem) from None
+        self.reset(scenario)
+        return self.scenario_summary()
+
+    @_operation
+    def scenario_summary(self, with_text: bool = False) -> dict[str, Any]:
+        s = self.scenario
+        faults = s.faults
+        summary: dict[str, Any] = {
+            "name": s.name,
+            "seed": s.seed,
+            "status_names": self.vocabulary,
+            "workers": s.platform.workers,
+            "max_records_by_dataset": s.platform.max_records_by_dataset,
+            "datasets": len(s.datasets),
+            "users": [
+                {
+                    "username": u.username,
+                    "password": u.password,
+                    "api_keys": list(u.api_keys),
+                    "permissions": sorted(u.permissions),
+                }
+                for u in s.users
+            ],
+            "faults": sum(
+                len(group)
+                for group in (
+                    faults.failures,
+                    faults.record_errors,
+                    faults.slow_stages,
+                    faults.outages,
+                    faults.http,
+                )
+            ),
+            "script_steps": len(s.script),
+        }
+        if with_text:
+            summary["text"] = s.text
+        return summary
+
+    # script, faults, headless runs ---------------------------------------------------
+
+    def _perform(self, step: ScriptStep) -> dict[str, Any]:
+        """A script's action, through the same checks as the API's."""
+        username = step.user or self.scenario.users[0].username
+        user = self.store.users[username]
+        ds = self._find(step.dataset)
+        if ds is None:
+            raise UnknownDataset(step.dataset)
+        return self._act(user, ds, step.action or "")
+
+    def _observe(self, step: ScriptStep) -> dict[str, Any]:
+        ds = self._find(step.dataset)
+        if ds is None:
+            return {"exists": False}
+        return {
+            "exists": True,
+            "status": ds.status.value,
+            "public_status": sm.PUBLIC_NAME[ds.status],
+            "published": ds.published,
+            "records": ds.records,
+            "records_errors": ds.records_errors_count,
+        }
+
+    def _find(self, name: str) -> Dataset | None:
+        return self.store.datasets.get(name) or self.store.dataset_by_id(name)
+
+    @_operation
+    def script_results(self) -> dict[str, Any]:
+        return {
+            "steps": len(self.script.steps),
+            "done": self.script.done,
+            "failed": len(self.script.failures),
+            "results": list(self.script.results),
+        }
+
+    @_operation
+    def fault_log(self) -> list[dict[str, Any]]:
+        return [dict(entry) for entry in self.world.faults.log]
+
+    @_operation
+    def inject(self, method: str, path: str) -> Injection | None:
+        """Apply the scenario's HTTP faults to one call: latency passes, maybe an error."""
+        injection = self.world.faults.inject(method, path, self.engine.now)
+        if injection is not None and injection.latency:
+            self.engine.advance_to(min(self.clock.horizon, self.engine.now + injection.latency))
+            self.clock.anchor(self.engine.now)
+        return injection
+
+    def run_to_end(self, until: float | None = None) -> bool:
+        """Run until the script has played and every job ended, or until ``until``.
+
+        Returns whether everything ended (``False`` if jobs can never end, or if
+        ``until`` came first).
+        """
+        with self._lock:
+            engine = self.engine
+            if until is not None:
+                engine.advance_to(min(until, self.clock.horizon))
+                return self.script.done and not engine.active_jobs
+            last = self.scenario.script[-1].at if self.scenario.script else 0.0
+            if last > engine.now:
+                engine.advance_to(last)
+            return engine.run_until_idle() and self.script.done
 
     def state_machine(self) -> dict[str, Any]:
         return sm.table()
@@ -445,6 +588,36 @@ class Simulator:
     ) -> list[dict[str, Any]]:
         return [e.to_dict() for e in self.world.timeline.query(datasets, since, until)]
 
+    @_operation
+    def timeline_text(
+        self,
+        fmt: str,
+        datasets: set[str] | None = None,
+        since: float | None = None,
+        until: float | None = None,
+    ) -> str:
+        """The timeline as ``ndjson``, ``csv`` or a ``table`` for people."""
+        if fmt not in TIMELINE_FORMATS:
+            known = ", ".join(["json", *TIMELINE_FORMATS])
+            raise InvalidParameter("format", f"expected one of {known}, got {fmt!r}")
+        return TIMELINE_FORMATS[fmt](self.world.timeline.query(datasets, since, until))
+
+    @_operation
+    def sample_records(self, name: str, rows: int) -> dict[str, Any]:
+        """Sample records of a dataset's resources, the same for the same scenario."""
+        ds = self._find(name)
+        if ds is None:
+            raise UnknownDataset(name)
+        records: list[dict[str, Any]] = []
+        for uid, resource in ds.resources.items():
+            if len(records) >= rows:
+                break
+            take = min(rows - len(records), resource.records)
+            seed = f"{self.scenario.seed}:{ds.dataset_uid}:{uid}"
+            fields = resource.fields or DEFAULT_FIELDS
+            records += [{"resource_uid": uid, **r} for r in sample_records(seed, fields, take)]
+        return {"dataset_uid": ds.dataset_uid, "records": records}
+
 
 # helpers ------------------------------------------------------------------------------
 
@@ -452,12 +625,6 @@ class Simulator:
 def _finite(value: Any) -> bool:
     """A real number, not a boolean, not infinite, not NaN."""
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-
-
-def slugify(text: str) -> str:
-    """A dataset id from a title: ascii, lowercase, words joined by hyphens."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:100].strip("-")
 
 
 def _check_body(body: Any) -> dict[str, Any]:

@@ -163,6 +163,15 @@ def check(source: Status, destination: Status | str) -> None:
         raise IllegalTransition(f"{source} -> {destination} is not in the transition table")
 
 
+#: The asynchronous actions of the API, each a ``PUT .../datasets/{uid}/{action}``.
+ACTIONS: tuple[str, ...] = (
+    "publish",
+    "unpublish",
+    "abort_processing",
+    "save_version",
+    "publish_metadata",
+)
+
 #: Statuses from which a new action is accepted.
 ACTION_ORIGINS: tuple[Status, ...] = (S.IDLE, S.ERROR, S.LIMIT_REACHED)
 

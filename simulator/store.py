@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import random
+import re
 import string
+import unicodedata
 
 from .models import Dataset, Job, User
 
@@ -89,3 +91,9 @@ class Store:
 
     def user_by_key(self, key: str) -> User | None:
         return self._by_key.get(key)
+
+
+def slugify(text: str) -> str:
+    """A dataset id from a title: ascii, lowercase, words joined by hyphens."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:100].strip("-")

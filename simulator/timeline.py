@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
 
 from .statemachine import PUBLIC_NAME, Status
@@ -58,3 +61,48 @@ class Timeline:
             and (since is None or e.t >= since)
             and (until is None or e.t <= until)
         ]
+
+
+COLUMNS = (
+    "t",
+    "dataset_uid",
+    "dataset_id",
+    "from",
+    "to",
+    "from_public",
+    "to_public",
+    "cause",
+    "job_id",
+)
+
+
+def to_ndjson(entries: Iterable[Entry]) -> str:
+    """One JSON object a line, keys in a fixed order: byte-identical for equal timelines."""
+    return "".join(json.dumps(e.to_dict(), separators=(",", ":")) + "\n" for e in entries)
+
+
+def to_csv(entries: Iterable[Entry]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for e in entries:
+        writer.writerow(e.to_dict())
+    return out.getvalue()
+
+
+def to_table(entries: Iterable[Entry]) -> str:
+    """A table for people: virtual time, dataset, from -> to, cause."""
+    rows = [
+        (f"{e.t:10.1f}", e.dataset_id, f"{e.source.value} -> {e.destination}", e.cause)
+        for e in entries
+    ]
+    if not rows:
+        return "(no transitions)\n"
+    ds_width = max(len("dataset"), *(len(r[1]) for r in rows))
+    arrow_width = max(len("transition"), *(len(r[2]) for r in rows))
+    head = f"{'t (s)':>10}  {'dataset':<{ds_width}}  {'transition':<{arrow_width}}  cause"
+    lines = [head, "-" * len(head)]
+    lines += [
+        f"{t}  {ds:<{ds_width}}  {arrow:<{arrow_width}}  {cause}" for t, ds, arrow, cause in rows
+    ]
+    return "\n".join(lines) + "\n"

@@ -16,6 +16,16 @@ from simulator.server import LiveServer
 from simulator.service import Simulator
 
 API = "/api/management/v2"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="rewrite tests/golden/ from the current output instead of comparing with it",
+    )
+
+
 AUTH = {"Authorization": f"Apikey {DEFAULT_API_KEY}"}
 
 
@@ -29,8 +39,7 @@ def make_sim() -> Callable[..., Simulator]:
     """Build a simulator on a manual clock from inline YAML."""
 
     def make(text: str = "", **overrides: Any) -> Simulator:
-        overrides.setdefault("clock_mode", "manual")
-        return Simulator(scenario_from(text, **overrides))
+        return Simulator(scenario_from(text), overrides=overrides)
 
     return make
 
@@ -41,7 +50,7 @@ def make_client() -> Callable[..., FlaskClient]:
 
     def make(text: str = "", **overrides: Any) -> FlaskClient:
         overrides.setdefault("clock_mode", "manual")
-        return create_app(scenario=scenario_from(text, **overrides)).test_client()
+        return create_app(config=overrides, scenario=scenario_from(text)).test_client()
 
     return make
 
@@ -78,7 +87,7 @@ def make_live() -> Iterator[Callable[..., Live]]:
 
     def make(text: str = "", **overrides: Any) -> Live:
         overrides.setdefault("clock_mode", "manual")
-        app = create_app(scenario=scenario_from(text, **overrides))
+        app = create_app(config=overrides, scenario=scenario_from(text))
         live = Live(LiveServer(app).start())
         started.append(live)
         return live

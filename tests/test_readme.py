@@ -51,3 +51,30 @@ def test_the_default_timings_stated_are_the_codes() -> None:
         timing = DEFAULT_TIMINGS[Status(name)]
         expected = f"{timing.base:g}" + (f" + {timing.rate:g}/s" if timing.rate else "")
         assert text.strip() == expected, name
+
+
+def annotated_example() -> str:
+    section = README.split("### The format", 1)[1]
+    return re.search(r"```yaml\n(.+?)\n```", section, re.DOTALL).group(1)  # type: ignore[union-attr]
+
+
+def test_the_annotated_scenario_example_uses_every_key_and_plays_true() -> None:
+    import io
+
+    import yaml
+
+    from simulator.faults import FAULT_TYPES
+    from simulator.headless import simulate
+    from simulator.scenario import load_scenario_text
+    from simulator.scenario_schema import build_schema
+
+    text = annotated_example()
+    document = yaml.safe_load(text)
+    assert set(document) == set(build_schema()["properties"])
+    assert {f["type"] for f in document["faults"]} == set(FAULT_TYPES) - {
+        "deleting_error",
+        "aborting_error",
+        "saving_error",
+    }
+    out, err = io.StringIO(), io.StringIO()
+    assert simulate(load_scenario_text(text, "README.md"), out=out, err=err) == 0, out.getvalue()

@@ -46,7 +46,7 @@ def create_app(
     app.url_map.merge_slashes = False
     if simulator is None:
         base = scenario or default_scenario()
-        simulator = Simulator(base.with_overrides(**(config or {})))
+        simulator = Simulator(base, overrides=config)
     app.extensions[EXTENSION] = simulator
     app.register_blueprint(management.blueprint)
     app.register_blueprint(control.blueprint)

@@ -11,6 +11,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 
 from ..errors import InvalidParameter
+from ..query import int_param
 from .app_context import simulator
 from .common import json_body
 
@@ -84,10 +85,58 @@ def state_machine() -> Response:
     return jsonify(simulator().state_machine())
 
 
+_MEDIA = {"ndjson": "application/x-ndjson", "csv": "text/csv", "table": "text/plain"}
+
+
 @blueprint.get("/timeline")
 def timeline() -> Response:
+    """The transitions so far: JSON, or ``?format=ndjson|csv|table``."""
     args = request.args
     datasets = {d for d in args.get("dataset", "").split(",") if d} or None
-    return jsonify(
-        simulator().timeline(datasets, _number(dict(args), "since"), _number(dict(args), "until"))
-    )
+    since, until = _number(dict(args), "since"), _number(dict(args), "until")
+    fmt = args.get("format") or _format_from_accept()
+    if fmt == "json":
+        return jsonify(simulator().timeline(datasets, since, until))
+    text = simulator().timeline_text(fmt, datasets, since, until)
+    return Response(text, mimetype=_MEDIA[fmt])
+
+
+def _format_from_accept() -> str:
+    best = request.accept_mimetypes.best_match(["application/json", *_MEDIA.values()])
+    return {v: k for k, v in _MEDIA.items()}.get(best or "", "json")
+
+
+@blueprint.get("/scenario")
+def get_scenario() -> Response:
+    """What the simulator runs: seed, users and their credentials, counts, the text."""
+    return jsonify(simulator().scenario_summary(with_text=True))
+
+
+@blueprint.put("/scenario")
+def load_scenario() -> Response:
+    """Load a scenario sent as YAML (or JSON) text, and reset to it."""
+    raw = request.get_data(cache=True)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidParameter("body", "the scenario is not UTF-8 text") from None
+    return jsonify(simulator().load_scenario(text))
+
+
+@blueprint.get("/script")
+def script_results() -> Response:
+    """What each step of the scenario's script did or found so far."""
+    return jsonify(simulator().script_results())
+
+
+@blueprint.get("/faults")
+def fault_log() -> Response:
+    """Every injected fault that took effect, in virtual-time order."""
+    return jsonify(simulator().fault_log())
+
+
+@blueprint.get("/datasets/<name>/records")
+def sample_records(name: str) -> Response:
+    """Seeded sample records of a dataset (by id or uid): ``?rows=`` up to 1000."""
+    rows = int_param("rows", request.args.get("rows"), 10, 1, 1000)
+    return jsonify(simulator().sample_records(name, rows))

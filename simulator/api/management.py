@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, Response, g, jsonify, request
 
 from ..query import bool_param, int_param
-from ..service import ACTIONS
+from ..statemachine import ACTIONS
 from .app_context import simulator
 from .common import ask, authenticate, json_body
 
@@ -17,8 +17,28 @@ blueprint = Blueprint("management", __name__, url_prefix=PREFIX)
 
 
 @blueprint.before_request
-def require_user() -> None:
-    g.user = authenticate(simulator())
+def inject_faults_then_authenticate() -> Response | None:
+    """Apply the scenario's HTTP faults first, as a proxy in front of the API would."""
+    sim = simulator()
+    injection = sim.inject(request.method, request.path)
+    if injection is not None:
+        g.injected_latency = injection.latency
+        if injection.status is not None:
+            response = jsonify(injection.body)
+            response.status_code = injection.status
+            response.headers.update(injection.headers)
+            response.headers["X-Sim-Fault"] = "http"
+            return response
+    g.user = authenticate(sim)
+    return None
+
+
+@blueprint.after_request
+def mark_latency(response: Response) -> Response:
+    latency = g.get("injected_latency")
+    if latency:
+        response.headers["X-Sim-Latency"] = f"{latency:g}"
+    return response
 
 
 def _json(data: Any) -> Response:

@@ -23,7 +23,7 @@ datasets:
   - {dataset_id: live, dataset_uid: da_live01, published: true, resources: [{records: 2000}]}
 faults:
   - type: processor_misconfigured
-    dataset: broken
+    dataset: "broken*"
     raw_params: {processor_id: pr_abc123, field: address, msg: invalid type}
   - {type: record_errors, dataset: small, count: 3, field: height}
 """

@@ -120,7 +120,7 @@ def test_a_broken_scenario_exits_2_naming_the_file_and_key(tmp_path: Path) -> No
     scenario.write_text("platform:\n  wrokers: 3\n")
     result = run("--scenario", str(scenario))
     assert result.returncode == 2
-    assert f"{scenario}: platform.wrokers: unknown key (did you mean 'workers'?)" in result.stderr
+    assert f"{scenario}:2: platform.wrokers: unknown key (did you mean 'workers'?)" in result.stderr
 
 
 def test_bad_flag_values_are_refused_by_the_parser() -> None:

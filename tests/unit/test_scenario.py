@@ -1,8 +1,13 @@
-"""Loading scenarios: typed settings, defaults and errors that say where."""
+"""Loading scenarios: typed settings, defaults, generation, and errors that say where."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+import jsonschema
 import pytest
+import yaml
 
 from simulator.faults import RECORD_STAGES
 from simulator.scenario import (
@@ -11,8 +16,70 @@ from simulator.scenario import (
     default_scenario,
     load_scenario,
     load_scenario_text,
+    parse_text,
 )
+from simulator.scenario_schema import SCHEMA_FILE, build_schema, schema_text
 from simulator.statemachine import Status
+from simulator.validator import KEYWORDS, Validator, _keywords
+
+ROOT = Path(__file__).resolve().parents[2]
+BROKEN = sorted((ROOT / "fixtures" / "broken").glob("*.yaml"))
+LIBRARY = sorted((ROOT / "scenarios").glob("*.yaml"))
+
+
+def test_there_are_at_least_fifteen_broken_fixtures() -> None:
+    assert len(BROKEN) >= 15
+
+
+@pytest.mark.parametrize("path", BROKEN, ids=lambda p: p.stem)
+def test_each_broken_fixture_is_refused_with_its_message(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = path.read_text(encoding="utf-8").splitlines()[0]
+    assert first.startswith("# expect: "), "a fixture states its message on its first line"
+    monkeypatch.chdir(ROOT)
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(path.relative_to(ROOT))
+    assert str(err.value) == first.removeprefix("# expect: ")
+    assert err.value.line is not None
+
+
+def _parsable(path: Path) -> bool:
+    try:
+        parse_text(path.read_text(encoding="utf-8"), str(path))
+    except ScenarioError:
+        return False
+    return True
+
+
+#: Every fixture and library file that holds a document (invalid-yaml.yaml holds none).
+DOCUMENTS = [p for p in BROKEN + LIBRARY if _parsable(p)]
+
+
+def test_only_the_invalid_yaml_fixture_holds_no_document() -> None:
+    assert [p.stem for p in BROKEN + LIBRARY if p not in DOCUMENTS] == ["invalid-yaml"]
+
+
+@pytest.mark.parametrize("path", DOCUMENTS, ids=lambda p: p.stem)
+def test_our_validator_agrees_with_the_reference_implementation(path: Path) -> None:
+    document = parse_text(path.read_text(encoding="utf-8"), str(path))
+    ours = Validator(build_schema()).first_problem(document)
+    reference = list(jsonschema.Draft7Validator(build_schema()).iter_errors(document))
+    assert (ours is None) == (not reference), (ours, [e.message for e in reference])
+
+
+def test_the_schema_uses_only_keywords_our_validator_implements() -> None:
+    assert _keywords(build_schema()) <= KEYWORDS
+
+
+def test_the_shipped_schema_file_is_up_to_date() -> None:
+    assert SCHEMA_FILE.read_text(encoding="utf-8") == schema_text(), (
+        "regenerate it: python -m simulator.scenario_schema"
+    )
+
+
+def test_the_schema_is_a_valid_draft_7_schema() -> None:
+    jsonschema.Draft7Validator.check_schema(build_schema())
 
 
 def test_an_empty_scenario_has_the_default_admin_and_two_workers() -> None:
@@ -42,11 +109,18 @@ def test_stage_timings_override_only_what_they_name() -> None:
 
 
 def test_faults_get_their_kinds_defaults() -> None:
-    s = load_scenario_text("faults: [{type: processor_misconfigured, dataset: x}]")
+    s = load_scenario_text(
+        "datasets: [{dataset_id: x}]\nfaults: [{type: processor_misconfigured, dataset: x}]"
+    )
     [rule] = s.faults.failures
     assert rule.stages == RECORD_STAGES
     assert rule.after_records == 0
     assert rule.raw_message == "Processor {processor_id} is misconfigured for field {field}: {msg}"
+
+
+def test_a_fault_may_aim_at_datasets_created_later_with_a_pattern() -> None:
+    s = load_scenario_text("faults: [{type: processing_error, dataset: 'import-*'}]")
+    assert s.faults.failures[0].dataset == "import-*"
 
 
 def test_overrides_replace_only_what_is_given() -> None:
@@ -54,54 +128,53 @@ def test_overrides_replace_only_what_is_given() -> None:
     assert (s.seed, s.platform.workers) == (3, 1)
 
 
-@pytest.mark.parametrize(
-    ("text", "path", "message"),
-    [
-        ("seeed: 1", "seeed", "unknown key (did you mean 'seed'?)"),
-        ("platform: {workers: two}", "platform.workers", "expected an integer, got a string"),
-        ("platform: {workers: -1}", "platform.workers", "must be at least 0"),
-        ("clock: {mode: fast}", "clock.mode", "'fast' is not one of manual, realtime"),
-        (
-            "platform: {stages: {procesing_dataset: {base: 1}}}",
-            "platform.stages.procesing_dataset",
-            "did you mean 'processing_dataset'?",
-        ),
-        (
-            "datasets: [{dataset_id: a}, {dataset_id: a}]",
-            "datasets[1].dataset_id",
-            "'a' is used twice",
-        ),
-        (
-            "datasets: [{dataset_id: a, metas: {default: {titel: x}}}]",
-            "datasets[0].metas",
-            "did you mean 'title'?",
-        ),
-        ("faults: [{type: procesing_error}]", "faults[0].type", "did you mean 'processing_error'?"),
-        (
-            "faults: [{type: record_errors, dataset: a}]",
-            "faults[0].count",
-            "exactly one of count or rate",
-        ),
-        (
-            "users: [{username: u, permissions: [publish]}]",
-            "users[0].permissions[0]",
-            "unknown permission 'publish'",
-        ),
-        ("status_names: [fine]", "status_names", "expected a string, got a list"),
-    ],
-)
-def test_errors_name_the_key_path(text: str, path: str, message: str) -> None:
-    with pytest.raises(ScenarioError) as err:
-        load_scenario_text(text, "s.yaml")
-    assert err.value.path == path
-    assert message in err.value.problem
+def test_generated_datasets_get_numbered_ids_seeded_records_and_faker_metas() -> None:
+    text = "seed: 9\ndatasets: [{generate: 12, prefix: station, records: {min: 10, max: 20}}]"
+    s = load_scenario_text(text)
+    assert [d.dataset_id for d in s.datasets][:3] == ["station-01", "station-02", "station-03"]
+    counts = [d.resources[0].records for d in s.datasets]
+    assert all(10 <= n <= 20 for n in counts)
+    default = s.datasets[0].metas["default"]
+    assert {"title", "description", "keyword", "publisher", "language"} <= set(default)
+    again = load_scenario_text(text)
+    assert [d.metas for d in again.datasets] == [d.metas for d in s.datasets]
+    assert [d.resources[0].records for d in again.datasets] == counts
+    other = load_scenario_text(text.replace("seed: 9", "seed: 10"))
+    assert [d.metas for d in other.datasets] != [d.metas for d in s.datasets]
 
 
-def test_invalid_yaml_is_reported_with_its_line() -> None:
-    with pytest.raises(ScenarioError, match=r"s.yaml: line 2: not valid YAML"):
-        load_scenario_text("seed: 1\nplatform: {workers: 2]\nusers: []\n", "s.yaml")
+def test_a_dataset_without_metas_gets_generated_ones_and_an_id_from_its_title() -> None:
+    s = load_scenario_text("seed: 4\ndatasets: [{resources: [{records: 5}]}]")
+    [ds] = s.datasets
+    title = ds.metas["default"]["title"]
+    assert " in " in title
+    assert ds.dataset_id == title.lower().replace(" ", "-").replace(".", "").replace("'", "")
 
 
-def test_a_missing_file_is_reported_clearly(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_users_without_a_name_or_password_get_generated_ones() -> None:
+    s = load_scenario_text("seed: 2\nusers: [{permissions: all}, {permissions: [edit_dataset]}]")
+    first, second = s.users
+    assert first.username != second.username
+    assert first.password and len(first.password) == 12
+
+
+def test_json_scenarios_load_like_their_yaml_twin() -> None:
+    text = "seed: 5\ndatasets:\n  - {dataset_id: a, resources: [{records: 3}]}\n"
+    as_json = json.dumps(yaml.safe_load(text))
+    assert load_scenario_text(as_json).datasets == load_scenario_text(text).datasets
+
+
+def test_script_steps_are_played_in_time_order() -> None:
+    text = """
+datasets: [{dataset_id: a}]
+script:
+  - {at: 50, expect: {dataset: a, status: idle}}
+  - {at: 10, action: publish, dataset: a}
+"""
+    steps = load_scenario_text(text).script
+    assert [(s.at, s.index) for s in steps] == [(10, 1), (50, 0)]
+
+
+def test_a_missing_file_is_reported_clearly(tmp_path: Path) -> None:
     with pytest.raises(ScenarioError, match="cannot read the file"):
         load_scenario(tmp_path / "nope.yaml")

@@ -1,0 +1,107 @@
+"""Headless runs: play a scenario to its end without a server, and report.
+
+The report on standard output depends only on the scenario and its seed, so it can
+be compared byte for byte (the golden files of the test suite are such reports).
+Wall-clock figures go to standard error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from typing import Any, TextIO
+
+from .scenario import Scenario
+from .service import Simulator
+from .timeline import to_csv, to_ndjson, to_table
+
+FORMATS = ("table", "json", "ndjson", "csv")
+
+
+def simulate(
+    scenario: Scenario,
+    until: float | None = None,
+    fmt: str = "table",
+    overrides: dict[str, Any] | None = None,
+    out: TextIO = sys.stdout,
+    err: TextIO = sys.stderr,
+) -> int:
+    """Run ``scenario`` on a manual clock; 1 if an expectation failed, else 0."""
+    started = time.perf_counter()
+    sim = Simulator(scenario, overrides={**(overrides or {}), "clock_mode": "manual"})
+    ended = sim.run_to_end(until)
+    wall = time.perf_counter() - started
+    entries = list(sim.world.timeline)
+    script = sim.script_results()
+    if fmt == "table":
+        out.write(to_table(entries))
+        out.write(report(script["results"]))
+        if not ended and until is None:
+            out.write("\nnot everything ended: some jobs wait for workers that never come\n")
+    elif fmt == "json":
+        body = {
+            "timeline": [e.to_dict() for e in entries],
+            "script": script,
+            "faults": sim.fault_log(),
+        }
+        out.write(json.dumps(body, indent=2) + "\n")
+    elif fmt == "ndjson":
+        out.write(to_ndjson(entries))
+    else:
+        out.write(to_csv(entries))
+    if fmt != "table":
+        for result in script["results"]:
+            if "expect" in result and not result["ok"]:
+                err.write(describe(result) + "\n")
+    rate = len(entries) / wall if wall > 0 else float("inf")
+    err.write(
+        f"{len(entries)} transitions over {sim.engine.now:g} virtual seconds in "
+        f"{wall * 1000:.0f} ms of wall time ({rate:,.0f} transitions/s)\n"
+    )
+    return 1 if script["failed"] else 0
+
+
+def report(results: list[dict[str, Any]]) -> str:
+    """The script's steps as a readable list, with a diff for each failed expectation."""
+    if not results:
+        return ""
+    lines = ["", "script", f"{'t (s)':>10}  step"]
+    passed = failed = 0
+    for result in results:
+        lines.append(describe(result))
+        if "expect" in result:
+            passed += result["ok"]
+            failed += not result["ok"]
+    lines.append("")
+    lines.append(f"expectations: {passed} passed, {failed} failed")
+    return "\n".join(lines) + "\n"
+
+
+def describe(result: dict[str, Any]) -> str:
+    at = f"{result['t']:10.1f}"
+    if "action" in result:
+        who = f" as {result['user']}" if result.get("user") else ""
+        what = f"{result['action']} {result['dataset']}{who}"
+        if result["ok"]:
+            job = result.get("job_id")
+            return f"{at}  {what}: accepted" + (f", job {job[:12]}" if job else "")
+        return f"{at}  {what}: refused, {result['error']['message']}"
+    wanted = " ".join(f"{k}={_word(v)}" for k, v in result["expect"].items())
+    line = f"{at}  expect {result['dataset']} {wanted}: {'ok' if result['ok'] else 'FAILED'}"
+    if result["ok"]:
+        return line
+    diff = []
+    actual = result["actual"]
+    for key, want in result["expect"].items():
+        got = actual.get(key)
+        if key == "status" and want == actual.get("public_status"):
+            continue
+        if got != want:
+            diff.append(f"{'':10}    - {key}: {_word(want)}")
+            diff.append(f"{'':10}    + {key}: {_word(got)}")
+    return "\n".join([line, *diff])
+
+
+def _word(value: Any) -> str:
+    return json.dumps(value) if not isinstance(value, str) else value

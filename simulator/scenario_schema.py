@@ -1,0 +1,433 @@
+"""The JSON Schema of scenario files, built from the code's own vocabularies.
+
+Statuses, permissions, metadata templates and fault kinds come from the modules
+that define them, so the schema cannot disagree with the engine. The package ships
+it as ``scenario.schema.json`` for editors; regenerate that file with
+``python -m simulator.scenario_schema``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from .clock import CLOCK_MODES, MAX_SPEED
+from .datagen import FIELD_KINDS
+from .faults import FAILURE_KINDS, FAULT_TYPES, HTTP_METHODS
+from .metadata import TEMPLATES
+from .models import DOMAIN_PERMISSIONS, RESOURCE_TYPES
+from .statemachine import ACTIONS, PUBLIC_NAMES, VOCABULARIES, WORKING, Status
+
+SCHEMA_FILE = Path(__file__).with_name("scenario.schema.json")
+
+STAGES = [s.value for s in Status if s in WORKING]
+SCRIPT_ACTIONS = [*ACTIONS, "delete"]
+STATUS_NAMES = sorted({s.value for s in Status} | set(PUBLIC_NAMES))
+
+DATASET_ID_PATTERN = "^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$"
+DATASET_UID_PATTERN = "^da_[a-z0-9]{6}$"
+USERNAME_PATTERN = "^[A-Za-z0-9_.@+-]{1,150}$"
+ID_HINT = "letters, digits, '-' and '_', starting with a letter or digit"
+
+
+def _obj(
+    description: str, properties: dict[str, Any], required: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    schema: dict[str, Any] = {
+        "type": "object",
+        "description": description,
+        "additionalProperties": False,
+        "properties": properties,
+    }
+    if required:
+        schema["required"] = list(required)
+    return schema
+
+
+def _num(description: str, minimum: float = 0, **extra: Any) -> dict[str, Any]:
+    return {"type": "number", "minimum": minimum, "description": description, **extra}
+
+
+def _int(description: str, minimum: int = 0, **extra: Any) -> dict[str, Any]:
+    return {"type": "integer", "minimum": minimum, "description": description, **extra}
+
+
+def _str(description: str, **extra: Any) -> dict[str, Any]:
+    return {"type": "string", "description": description, **extra}
+
+
+_META_TYPES: dict[str, dict[str, Any]] = {
+    "text": {"type": "string"},
+    "html": {"type": "string"},
+    "url": {"type": "string"},
+    "bool": {"type": "boolean"},
+    "int": {"type": "integer"},
+    "list": {"type": "array", "items": {"type": "string"}},
+    "datetime": {
+        "type": "string",
+        "pattern": r"^\d{4}-\d{2}-\d{2}",
+        "x-hint": "an ISO 8601 date",
+    },
+}
+
+
+def _metas() -> dict[str, Any]:
+    templates = {
+        name: _obj(
+            template.label,
+            {
+                f.name: {**_META_TYPES[f.type], "description": f.label}
+                for f in template.fields.values()
+            },
+        )
+        for name, template in TEMPLATES.items()
+    }
+    return _obj(
+        "Metadata by template; left out, Faker writes plausible default metadata", templates
+    )
+
+
+_DATASET_REF = _str(
+    "A dataset id or uid of this scenario, '*' for every dataset, or a glob pattern "
+    "(e.g. 'import-*') for datasets created at run time",
+    minLength=1,
+)
+_STAGE = {
+    "description": "Restrict the fault to these fine statuses",
+    "anyOf": [
+        {"enum": STAGES},
+        {"type": "array", "items": {"enum": STAGES}, "minItems": 1},
+    ],
+}
+_MESSAGE = {
+    "raw_message": _str("Message template; {name} is replaced from raw_params"),
+    "raw_params": {"type": "object", "description": "Values for the message template"},
+}
+
+
+def _fault(
+    kind: str, description: str, properties: dict[str, Any], *required: str
+) -> dict[str, Any]:
+    props = {"type": {"const": kind}, **properties}
+    return {
+        "if": {"properties": {"type": {"const": kind}}, "required": ["type"]},
+        "then": _obj(description, props, ("type", *required)),
+    }
+
+
+def _faults() -> dict[str, Any]:
+    failure = {
+        "dataset": _DATASET_REF,
+        "stage": _STAGE,
+        "after_records": _int("Fail after this many records of the stage"),
+        "at_fraction": _num("Fail at this fraction of the stage's records", maximum=1),
+        "times": _int("Fire at most this many times (default: every time)", minimum=1),
+        **_MESSAGE,
+    }
+    kinds = [
+        _fault(kind, f"{kind.replace('_', ' ')}: the stage ends in error", failure)
+        for kind in FAILURE_KINDS
+    ]
+    kinds.append(
+        _fault(
+            "record_errors",
+            "Bad values in records, counted on the status",
+            {
+                "dataset": _DATASET_REF,
+                "stage": _STAGE,
+                "count": _int("This many record errors per processing"),
+                "rate": _num("This fraction of the processed records", maximum=1),
+                "field": _str("Field the errors are reported on"),
+                "processor_uid": _str("Processor reported with each error"),
+                **_MESSAGE,
+            },
+        )
+    )
+    kinds.append(
+        _fault(
+            "slow_stage",
+            "Stages that take longer",
+            {
+                "dataset": _DATASET_REF,
+                "stage": _STAGE,
+                "factor": _num("Duration multiplier", exclusiveMinimum=0),
+            },
+            "factor",
+        )
+    )
+    kinds.append(
+        _fault(
+            "worker_outage",
+            "Workers leave the pool for a while; running jobs finish",
+            {
+                "from": _num("Virtual second the outage starts"),
+                "until": _num("Virtual second it ends (default: never)"),
+                "workers": _int("How many workers leave", minimum=1),
+            },
+        )
+    )
+    kinds.append(
+        _fault(
+            "http",
+            "Calls of the Management API answered with an error, or later",
+            {
+                "method": {
+                    "description": "HTTP method(s) to match (default: any)",
+                    "anyOf": [
+                        {"enum": [*HTTP_METHODS, "*"]},
+                        {"type": "array", "items": {"enum": list(HTTP_METHODS)}, "minItems": 1},
+                    ],
+                },
+                "path": _str(
+                    "Glob pattern on the path, e.g. /api/management/v2/datasets/*/status",
+                    pattern="^/",
+                    **{"x-hint": "a path starting with /"},
+                ),
+                "status": _int("Answer with this HTTP status", minimum=100, maximum=599),
+                "body": {"type": "object", "description": "Answer with this JSON body"},
+                "headers": {
+                    "type": "object",
+                    "description": "Extra response headers, e.g. Retry-After",
+                    "additionalProperties": {"type": "string"},
+                },
+                "latency": _num("Virtual seconds that pass before the answer"),
+                "nth": {
+                    "description": "Only the nth matching call(s), counted from 1",
+                    "anyOf": [
+                        {"type": "integer", "minimum": 1},
+                        {
+                            "type": "array",
+                            "items": {"type": "integer", "minimum": 1},
+                            "minItems": 1,
+                        },
+                    ],
+                },
+                "probability": _num("Fire with this seeded probability", maximum=1),
+                "times": _int("Fire at most this many times", minimum=1),
+                "from": _num("Active from this virtual second"),
+                "until": _num("Active until this virtual second"),
+            },
+            "path",
+        )
+    )
+    return {
+        "type": "array",
+        "description": "Faults to inject",
+        "items": {
+            "type": "object",
+            "description": "A fault; 'type' says which",
+            "required": ["type"],
+            "properties": {"type": {"enum": list(FAULT_TYPES), "description": "Fault kind"}},
+            "allOf": kinds,
+        },
+    }
+
+
+def _records() -> dict[str, Any]:
+    return {
+        "description": "Records per dataset: a number, or a range drawn from the seed",
+        "anyOf": [
+            {"type": "integer", "minimum": 0},
+            _obj(
+                "A range of record counts",
+                {"min": _int("Fewest records"), "max": _int("Most records")},
+                ("min", "max"),
+            ),
+        ],
+    }
+
+
+def _resource() -> dict[str, Any]:
+    return _obj(
+        "A resource of the dataset",
+        {
+            "title": _str("Resource title (default: '<dataset_id>.csv')"),
+            "records": _int("Records this resource holds"),
+            "url": _str("Source URL (default: odsfile://<title>)"),
+            "type": {"enum": list(RESOURCE_TYPES), "description": "Resource type"},
+            "fields": {
+                "type": "object",
+                "description": "Fields of its sample records, name: kind",
+                "additionalProperties": {"enum": list(FIELD_KINDS)},
+            },
+        },
+    )
+
+
+def _dataset() -> dict[str, Any]:
+    common = {
+        "visibility": {"enum": ["domain", "restricted"], "description": "Who may see it"},
+        "published": {"type": "boolean", "description": "Already published at time zero"},
+        "owner": _str("Username of the owner (default: the first user)"),
+    }
+    explicit = _obj(
+        "A dataset",
+        {
+            "dataset_id": _str(
+                "Human-readable id", pattern=DATASET_ID_PATTERN, **{"x-hint": ID_HINT}
+            ),
+            "dataset_uid": _str(
+                "Fixed uid (default: drawn from the seed)",
+                pattern=DATASET_UID_PATTERN,
+                **{"x-hint": "'da_' and 6 lowercase letters or digits"},
+            ),
+            "metas": _metas(),
+            "resources": {"type": "array", "items": _resource(), "description": "Its resources"},
+            **common,
+        },
+    )
+    generated = _obj(
+        "Many generated datasets: ids <prefix>-001..., metadata by Faker",
+        {
+            "generate": _int("How many datasets", minimum=1, maximum=100_000),
+            "prefix": _str(
+                "Their ids' prefix (default: dataset)",
+                pattern=DATASET_ID_PATTERN,
+                **{"x-hint": ID_HINT},
+            ),
+            "records": _records(),
+            "resources": _int("Resources per dataset (default 1)", minimum=1, maximum=100),
+            **common,
+        },
+        ("generate",),
+    )
+    return {"if": {"required": ["generate"]}, "then": generated, "else": explicit}
+
+
+def _user() -> dict[str, Any]:
+    return _obj(
+        "A user; left without a username, Faker makes one up",
+        {
+            "username": _str(
+                "Login name",
+                pattern=USERNAME_PATTERN,
+                **{"x-hint": "letters, digits and _ . @ + -"},
+            ),
+            "password": _str("Password for HTTP Basic (default: drawn from the seed)"),
+            "api_keys": {
+                "type": "array",
+                "items": {"type": "string", "minLength": 1},
+                "description": "API keys for 'Authorization: Apikey <key>'",
+            },
+            "permissions": {
+                "description": "Domain permissions, or 'all'",
+                "anyOf": [
+                    {"const": "all"},
+                    {"type": "array", "items": {"enum": list(DOMAIN_PERMISSIONS)}},
+                ],
+            },
+        },
+    )
+
+
+def _script() -> dict[str, Any]:
+    expect = _obj(
+        "What must hold at that virtual time",
+        {
+            "dataset": _str("Dataset id or uid"),
+            "status": {"enum": STATUS_NAMES, "description": "Fine or public status name"},
+            "published": {"type": "boolean"},
+            "records": _int("Records indexed"),
+            "records_errors": _int("Record errors counted"),
+            "exists": {"type": "boolean", "description": "false: the dataset was deleted"},
+        },
+        ("dataset",),
+    )
+    step = _obj(
+        "One step: an action, or an expectation",
+        {
+            "at": _num("Virtual second of the step"),
+            "action": {"enum": SCRIPT_ACTIONS, "description": "What to do"},
+            "dataset": _str("Dataset id or uid the action applies to"),
+            "user": _str("Who acts (default: the first user)"),
+            "expect": expect,
+        },
+        ("at",),
+    )
+    return {"type": "array", "items": step, "description": "Actions and checks in virtual time"}
+
+
+def build_schema() -> dict[str, Any]:
+    return {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "title": "Opendatasoft Management API v2 simulator scenario",
+        **_obj(
+            "The world at virtual time zero, the faults to inject, and a script",
+            {
+                "seed": _int("Seed of ids, jitter, probabilities and generated data"),
+                "status_names": {"enum": list(VOCABULARIES), "description": "Status vocabulary"},
+                "clock": _obj(
+                    "The virtual clock",
+                    {
+                        "mode": {"enum": list(CLOCK_MODES), "description": "manual or realtime"},
+                        "speed": _num(
+                            "Virtual seconds per wall second in realtime mode",
+                            exclusiveMinimum=0,
+                            maximum=MAX_SPEED,
+                        ),
+                        "start": _str("Date and time of virtual second zero (ISO 8601)"),
+                    },
+                ),
+                "platform": _obj(
+                    "The simulated platform",
+                    {
+                        "workers": _int("Size of the worker pool"),
+                        "license": _obj(
+                            "License limits",
+                            {"max_records_by_dataset": _int("Most records a dataset may index")},
+                        ),
+                        "stages": _obj(
+                            "Timings by fine status: base + records / rate virtual seconds",
+                            {
+                                stage: _obj(
+                                    f"Timing of {stage}",
+                                    {
+                                        "base": _num("Fixed virtual seconds"),
+                                        "rate": _num("Records per second", exclusiveMinimum=0),
+                                        "jitter": _num("Relative spread (seeded)", maximum=0.99),
+                                    },
+                                )
+                                for stage in STAGES
+                            },
+                        ),
+                    },
+                ),
+                "users": {
+                    "type": "array",
+                    "items": _user(),
+                    "description": "Users and their rights",
+                },
+                "datasets": {
+                    "type": "array",
+                    "items": _dataset(),
+                    "description": "Datasets at time zero",
+                },
+                "faults": _faults(),
+                "script": _script(),
+            },
+        ),
+    }
+
+
+def schema_text() -> str:
+    return json.dumps(build_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Write the shipped schema file (or check it with ``--check``)."""
+    args = sys.argv[1:] if argv is None else argv
+    text = schema_text()
+    if "--check" in args:
+        if SCHEMA_FILE.read_text(encoding="utf-8") != text:
+            print(f"{SCHEMA_FILE} is out of date: run python -m simulator.scenario_schema")
+            return 1
+        return 0
+    SCHEMA_FILE.write_text(text, encoding="utf-8")
+    print(f"wrote {SCHEMA_FILE}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
