@@ -20,7 +20,7 @@ import simpy
 from .faults import DELETING_STAGES, RECORD_STAGES, FaultBook, StageFailure, WorkerOutage
 from .models import Dataset, Failure, Job, Progress, RecordError, Version
 from .platform import Platform
-from .statemachine import ALLOWED, PUBLIC_NAME, REMOVED, IllegalTransition, Status
+from .statemachine import ALLOWED, FINE_NAME, PUBLIC_NAME, REMOVED, IllegalTransition, Status
 from .store import Store
 from .timeline import Entry, Timeline
 
@@ -288,7 +288,11 @@ class Engine:
             factor = faults.slowdown(ds, status)
             if factor != 1.0:
                 faults.note(
-                    self.env.now, "slow_stage", ds.dataset_id, stage=status.value, factor=factor
+                    self.env.now,
+                    "slow_stage",
+                    ds.dataset_id,
+                    stage=FINE_NAME[status],
+                    factor=factor,
                 )
             if timing.jitter:
                 factor *= 1 + self.rng.uniform(-timing.jitter, timing.jitter)
@@ -335,14 +339,14 @@ class Engine:
             assert isinstance(stop, StageFailure)
             self.faults.note_fired(stop)
             self.faults.note(
-                self.env.now, stop.kind, ds.dataset_id, stage=status.value, records=done
+                self.env.now, stop.kind, ds.dataset_id, stage=FINE_NAME[status], records=done
             )
 
     def _add_record_errors(self, ds: Dataset, status: Status, processed: int) -> None:
         for rule in self.faults.record_errors_for(ds, status):
             count = rule.how_many(processed)
             self.faults.note(
-                self.env.now, "record_errors", ds.dataset_id, stage=status.value, count=count
+                self.env.now, "record_errors", ds.dataset_id, stage=FINE_NAME[status], count=count
             )
             ds.records_errors_count += count
             room = MAX_RECORD_ERRORS_KEPT - len(ds.records_errors)

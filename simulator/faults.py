@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import fnmatch
 import random
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from .models import Dataset
@@ -46,13 +49,22 @@ def is_pattern(target: str) -> bool:
     return any(c in target for c in "*?[")
 
 
-def _matches(target: str, dataset: Dataset) -> bool:
-    if target in (ANY_DATASET, dataset.dataset_id, dataset.dataset_uid):
-        return True
-    return is_pattern(target) and (
-        fnmatch.fnmatchcase(dataset.dataset_id, target)
-        or fnmatch.fnmatchcase(dataset.dataset_uid, target)
-    )
+Matcher = Callable[[Dataset], bool]
+
+
+@cache
+def matcher(target: str) -> Matcher:
+    """A test of whether a rule's ``dataset`` names a dataset, compiled once."""
+    if target == ANY_DATASET:
+        return lambda ds: True
+    if is_pattern(target):
+        match = re.compile(fnmatch.translate(target)).match
+        return lambda ds: match(ds.dataset_id) is not None or match(ds.dataset_uid) is not None
+    return lambda ds: ds.dataset_id == target or ds.dataset_uid == target
+
+
+def _bind(rule: Any) -> None:
+    object.__setattr__(rule, "applies_to", matcher(rule.dataset))
 
 
 @dataclass(frozen=True)
@@ -72,6 +84,10 @@ class StageFailure:
     after_records: int | None = None
     at_fraction: float | None = None
     times: int | None = None
+    applies_to: Matcher = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        _bind(self)
 
     def stop_point(self, work: int) -> int | None:
         """The record at which the stage fails, or ``None`` if it never gets there."""
@@ -92,6 +108,10 @@ class RecordErrors:
     rate: float | None = None
     processor_uid: str | None = None
     stages: frozenset[Status] = RECORD_STAGES
+    applies_to: Matcher = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        _bind(self)
 
     def how_many(self, processed: int) -> int:
         if self.count is not None:
@@ -106,6 +126,10 @@ class SlowStage:
     dataset: str
     stages: frozenset[Status]
     factor: float
+    applies_to: Matcher = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        _bind(self)
 
 
 @dataclass(frozen=True)
@@ -258,7 +282,7 @@ class FaultBook:
         for rule in self.failures:
             if (
                 status in rule.stages
-                and _matches(rule.dataset, dataset)
+                and rule.applies_to(dataset)
                 and (rule.times is None or self.fired.get(id(rule), 0) < rule.times)
             ):
                 return rule
@@ -268,14 +292,12 @@ class FaultBook:
         self.fired[id(rule)] = self.fired.get(id(rule), 0) + 1
 
     def record_errors_for(self, dataset: Dataset, status: Status) -> list[RecordErrors]:
-        return [
-            r for r in self.record_errors if status in r.stages and _matches(r.dataset, dataset)
-        ]
+        return [r for r in self.record_errors if status in r.stages and r.applies_to(dataset)]
 
     def slowdown(self, dataset: Dataset, status: Status) -> float:
         factor = 1.0
         for rule in self.slow_stages:
-            if status in rule.stages and _matches(rule.dataset, dataset):
+            if status in rule.stages and rule.applies_to(dataset):
                 factor *= rule.factor
         return factor
 

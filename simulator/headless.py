@@ -7,6 +7,7 @@ Wall-clock figures go to standard error.
 
 from __future__ import annotations
 
+import gc
 import json
 import sys
 import time
@@ -30,7 +31,13 @@ def simulate(
     """Run ``scenario`` on a manual clock; 1 if an expectation failed, else 0."""
     started = time.perf_counter()
     sim = Simulator(scenario, overrides={**(overrides or {}), "clock_mode": "manual"})
-    ended = sim.run_to_end(until)
+    # The world lives until the run ends: spare the cyclic collector from walking it
+    # again and again (a fifth of the run for 10,000 datasets). Unfrozen afterwards.
+    gc.freeze()
+    try:
+        ended = sim.run_to_end(until)
+    finally:
+        gc.unfreeze()
     wall = time.perf_counter() - started
     entries = list(sim.world.timeline)
     script = sim.script_results()

@@ -11,7 +11,7 @@ from typing import Any
 
 from .clock import Clock
 from .models import Dataset, Job, User
-from .statemachine import Status, Vocabulary, project
+from .statemachine import FINE_NAME, Status, Vocabulary, project
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,7 @@ def job_json(job: Job, view: View) -> dict[str, Any]:
         "progresses": [
             {
                 "status": view.name(p.status),
-                "fine_status": p.status.value,
+                "fine_status": FINE_NAME[p.status],
                 "started": iso(p.started),
                 "ended": iso(p.ended),
                 "records_total": p.records_total,

@@ -528,7 +528,7 @@ class Simulator:
             return {"exists": False}
         return {
             "exists": True,
-            "status": ds.status.value,
+            "status": sm.FINE_NAME[ds.status],
             "public_status": sm.PUBLIC_NAME[ds.status],
             "published": ds.published,
             "records": ds.records,

@@ -10,6 +10,8 @@ import unicodedata
 from .models import Dataset, Job, User
 
 _ALNUM = string.ascii_lowercase + string.digits
+#: Maps every byte to a letter or digit (byte mod 36: close enough to uniform for ids).
+_ALNUM_BYTES = bytes(ord(_ALNUM[b % len(_ALNUM)]) for b in range(256))
 
 
 class Store:
@@ -30,8 +32,12 @@ class Store:
     # identifiers -------------------------------------------------------------
 
     def _short(self, prefix: str, taken: dict[str, object]) -> str:
+        """``prefix`` and six lowercase letters or digits, from one 48-bit draw."""
         while True:
-            uid = prefix + "".join(self.rng.choices(_ALNUM, k=6))
+            uid = (
+                prefix
+                + self.rng.getrandbits(48).to_bytes(6, "big").translate(_ALNUM_BYTES).decode()
+            )
             if uid not in taken:
                 return uid
 

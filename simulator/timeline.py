@@ -8,7 +8,7 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
 
-from .statemachine import PUBLIC_NAME, Status
+from .statemachine import FINE_NAME, PUBLIC_NAME, Status
 
 
 class Entry(NamedTuple):
@@ -26,7 +26,7 @@ class Entry(NamedTuple):
             "t": self.t,
             "dataset_uid": self.dataset_uid,
             "dataset_id": self.dataset_id,
-            "from": self.source.value,
+            "from": FINE_NAME[self.source],
             "to": str(dst),
             "from_public": PUBLIC_NAME[self.source],
             "to_public": PUBLIC_NAME[dst] if isinstance(dst, Status) else str(dst),
@@ -93,7 +93,7 @@ def to_csv(entries: Iterable[Entry]) -> str:
 def to_table(entries: Iterable[Entry]) -> str:
     """A table for people: virtual time, dataset, from -> to, cause."""
     rows = [
-        (f"{e.t:10.1f}", e.dataset_id, f"{e.source.value} -> {e.destination}", e.cause)
+        (f"{e.t:10.1f}", e.dataset_id, f"{FINE_NAME[e.source]} -> {e.destination}", e.cause)
         for e in entries
     ]
     if not rows:

@@ -109,11 +109,6 @@ def _regex(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
-def _in(value: Any, options: list[Any]) -> bool:
-    """Membership that tells true from 1 and false from 0, as JSON does."""
-    return any(value == o and type(value) is type(o) for o in options)
-
-
 def _show(value: Any) -> str:
     return f"'{value}'" if isinstance(value, str) else repr(value)
 
@@ -122,117 +117,231 @@ def _choices(options: list[Any]) -> str:
     return ", ".join(str(o) for o in options)
 
 
+Check = Callable[[Any], "Problem | None"]
+
+
 class Validator:
+    """Validates documents against a schema compiled once into nested checks.
+
+    Each schema node becomes a function of a value that answers ``None`` or the
+    first problem, with a path relative to that value; paths are built only on
+    the way back up from a problem, so a valid document allocates none.
+    """
+
     def __init__(self, schema: dict[str, Any]) -> None:
         unknown = sorted(_keywords(schema) - KEYWORDS)
         if unknown:
             raise ValueError(f"the schema uses keywords this validator lacks: {unknown}")
         self.schema = schema
+        self._check = _compile(schema)
 
     def first_problem(self, document: Any) -> Problem | None:
         """The first problem in document order, or ``None`` if the document fits."""
-        return self._check(document, self.schema, ())
+        return self._check(document)
 
-    def _check(self, value: Any, schema: dict[str, Any], path: Path) -> Problem | None:
-        if "type" in schema and not _TYPES[schema["type"]](value):
-            return Problem(path, f"expected {_WORDS[schema['type']]}, got {kind_of(value)}")
-        if "const" in schema and value != schema["const"]:
-            return Problem(path, f"expected {_show(schema['const'])}, got {_show(value)}")
-        if "enum" in schema and not _in(value, schema["enum"]):
-            options = schema["enum"]
-            if not any(type(o) is type(value) for o in options):
-                return Problem(path, f"expected one of {_choices(options)}, got {kind_of(value)}")
-            hint = (
-                closest(value, [o for o in options if isinstance(o, str)])
-                if isinstance(value, str)
-                else ""
-            )
-            return Problem(path, f"{_show(value)} is not one of {_choices(options)}{hint}")
-        if isinstance(value, dict):
-            problem = self._object(value, schema, path)
-        elif isinstance(value, list):
-            problem = self._array(value, schema, path)
-        elif isinstance(value, str):
-            problem = self._string(value, schema, path)
-        elif isinstance(value, (int, float)) and not isinstance(value, bool):
-            problem = self._number(value, schema, path)
-        else:
-            problem = None
-        return problem or self._combined(value, schema, path)
 
-    def _object(self, value: dict[str, Any], schema: dict[str, Any], path: Path) -> Problem | None:
-        props = schema.get("properties", {})
-        extra = schema.get("additionalProperties", True)
-        for key, item in value.items():
-            if key in props:
-                problem = self._check(item, props[key], (*path, key))
-            elif extra is False:
-                known = list(props)
-                return Problem(
-                    (*path, key),
-                    f"unknown key{closest(str(key), known)}; known: {_choices(known)}",
-                )
-            elif isinstance(extra, dict):
-                problem = self._check(item, extra, (*path, key))
-            else:
-                problem = None
-            if problem:
+def _under(key: str | int, problem: Problem) -> Problem:
+    return Problem((key, *problem.path), problem.message)
+
+
+def _compile(schema: dict[str, Any]) -> Check:
+    steps = [
+        step
+        for step in (
+            _type_step(schema),
+            _const_step(schema),
+            _enum_step(schema),
+            _object_step(schema),
+            _array_step(schema),
+            _string_step(schema),
+            _number_step(schema),
+            _all_of_step(schema),
+            _if_step(schema),
+            _any_of_step(schema),
+        )
+        if step is not None
+    ]
+    if not steps:
+        return lambda value: None
+    if len(steps) == 1:
+        return steps[0]
+
+    def check(value: Any) -> Problem | None:
+        for step in steps:
+            problem = step(value)
+            if problem is not None:
                 return problem
-        for key in schema.get("required", ()):
-            if key not in value:
-                return Problem((*path, key), "is required")
         return None
 
-    def _array(self, value: list[Any], schema: dict[str, Any], path: Path) -> Problem | None:
-        if len(value) < schema.get("minItems", 0):
-            return Problem(path, f"must list at least {schema['minItems']} item(s)")
-        items = schema.get("items")
+    return check
+
+
+def _type_step(schema: dict[str, Any]) -> Check | None:
+    if "type" not in schema:
+        return None
+    test, word = _TYPES[schema["type"]], _WORDS[schema["type"]]
+    return lambda v: None if test(v) else Problem((), f"expected {word}, got {kind_of(v)}")
+
+
+def _const_step(schema: dict[str, Any]) -> Check | None:
+    if "const" not in schema:
+        return None
+    want = schema["const"]
+    return lambda v: None if v == want else Problem((), f"expected {_show(want)}, got {_show(v)}")
+
+
+def _enum_step(schema: dict[str, Any]) -> Check | None:
+    if "enum" not in schema:
+        return None
+    options = schema["enum"]
+    exact = frozenset((type(o), o) for o in options)
+    texts = [o for o in options if isinstance(o, str)]
+
+    def check(value: Any) -> Problem | None:
+        try:
+            if (type(value), value) in exact:
+                return None
+        except TypeError:  # unhashable: a list or a mapping
+            pass
+        if not any(type(o) is type(value) for o in options):
+            return Problem((), f"expected one of {_choices(options)}, got {kind_of(value)}")
+        hint = closest(value, texts) if isinstance(value, str) else ""
+        return Problem((), f"{_show(value)} is not one of {_choices(options)}{hint}")
+
+    return check
+
+
+def _object_step(schema: dict[str, Any]) -> Check | None:
+    keys = ("properties", "additionalProperties", "required")
+    if not any(k in schema for k in keys):
+        return None
+    props = {k: _compile(v) for k, v in schema.get("properties", {}).items()}
+    known = list(props)
+    extra = schema.get("additionalProperties", True)
+    extra_check = _compile(extra) if isinstance(extra, dict) else None
+    required = tuple(schema.get("required", ()))
+
+    def check(value: Any) -> Problem | None:
+        if not isinstance(value, dict):
+            return None
+        for key, item in value.items():
+            child = props.get(key)
+            if child is not None:
+                problem = child(item)
+            elif extra is False:
+                hint = closest(str(key), known)
+                return Problem((key,), f"unknown key{hint}; known: {_choices(known)}")
+            elif extra_check is not None:
+                problem = extra_check(item)
+            else:
+                continue
+            if problem is not None:
+                return _under(key, problem)
+        for key in required:
+            if key not in value:
+                return Problem((key,), "is required")
+        return None
+
+    return check
+
+
+def _array_step(schema: dict[str, Any]) -> Check | None:
+    if "items" not in schema and "minItems" not in schema:
+        return None
+    least = schema.get("minItems", 0)
+    items = _compile(schema["items"]) if "items" in schema else None
+
+    def check(value: Any) -> Problem | None:
+        if not isinstance(value, list):
+            return None
+        if len(value) < least:
+            return Problem((), f"must list at least {least} item(s)")
         if items is not None:
             for i, item in enumerate(value):
-                problem = self._check(item, items, (*path, i))
-                if problem:
-                    return problem
+                problem = items(item)
+                if problem is not None:
+                    return _under(i, problem)
         return None
 
-    def _string(self, value: str, schema: dict[str, Any], path: Path) -> Problem | None:
-        if len(value) < schema.get("minLength", 0):
-            return Problem(path, "must not be empty")
-        pattern = schema.get("pattern")
-        if pattern is not None and not _regex(pattern).search(value):
-            hint = schema.get("x-hint", f"the form {pattern}")
-            return Problem(path, f"{_show(value)} is not valid: expected {hint}")
+    return check
+
+
+def _string_step(schema: dict[str, Any]) -> Check | None:
+    if "pattern" not in schema and "minLength" not in schema:
+        return None
+    least = schema.get("minLength", 0)
+    search = _regex(schema["pattern"]).search if "pattern" in schema else None
+    hint = schema.get("x-hint", f"the form {schema.get('pattern')}")
+
+    def check(value: Any) -> Problem | None:
+        if not isinstance(value, str):
+            return None
+        if len(value) < least:
+            return Problem((), "must not be empty")
+        if search is not None and not search(value):
+            return Problem((), f"{_show(value)} is not valid: expected {hint}")
         return None
 
-    def _number(self, value: float, schema: dict[str, Any], path: Path) -> Problem | None:
-        if "minimum" in schema and value < schema["minimum"]:
-            return Problem(path, f"must be at least {schema['minimum']:g}, got {value:g}")
-        if "exclusiveMinimum" in schema and value <= schema["exclusiveMinimum"]:
-            return Problem(
-                path, f"must be greater than {schema['exclusiveMinimum']:g}, got {value:g}"
-            )
-        if "maximum" in schema and value > schema["maximum"]:
-            return Problem(path, f"must be at most {schema['maximum']:g}, got {value:g}")
+    return check
+
+
+def _number_step(schema: dict[str, Any]) -> Check | None:
+    low, above, high = schema.get("minimum"), schema.get("exclusiveMinimum"), schema.get("maximum")
+    if low is None and above is None and high is None:
         return None
 
-    def _combined(self, value: Any, schema: dict[str, Any], path: Path) -> Problem | None:
-        for sub in schema.get("allOf", ()):
-            problem = self._check(value, sub, path)
-            if problem:
+    def check(value: Any) -> Problem | None:
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            return None
+        if low is not None and value < low:
+            return Problem((), f"must be at least {low:g}, got {value:g}")
+        if above is not None and value <= above:
+            return Problem((), f"must be greater than {above:g}, got {value:g}")
+        if high is not None and value > high:
+            return Problem((), f"must be at most {high:g}, got {value:g}")
+        return None
+
+    return check
+
+
+def _all_of_step(schema: dict[str, Any]) -> Check | None:
+    if "allOf" not in schema:
+        return None
+    parts = [_compile(sub) for sub in schema["allOf"]]
+
+    def check(value: Any) -> Problem | None:
+        for part in parts:
+            problem = part(value)
+            if problem is not None:
                 return problem
-        if "if" in schema:
-            branch = "then" if self._check(value, schema["if"], path) is None else "else"
-            if branch in schema:
-                problem = self._check(value, schema[branch], path)
-                if problem:
-                    return problem
-        if "anyOf" in schema:
-            return self._any_of(value, schema["anyOf"], path)
         return None
 
-    def _any_of(self, value: Any, options: list[dict[str, Any]], path: Path) -> Problem | None:
+    return check
+
+
+def _if_step(schema: dict[str, Any]) -> Check | None:
+    if "if" not in schema:
+        return None
+    condition = _compile(schema["if"])
+    then = _compile(schema["then"]) if "then" in schema else None
+    otherwise = _compile(schema["else"]) if "else" in schema else None
+
+    def check(value: Any) -> Problem | None:
+        branch = then if condition(value) is None else otherwise
+        return None if branch is None else branch(value)
+
+    return check
+
+
+def _any_of_step(schema: dict[str, Any]) -> Check | None:
+    if "anyOf" not in schema:
+        return None
+    options = [(option, _compile(option)) for option in schema["anyOf"]]
+
+    def check(value: Any) -> Problem | None:
         problems = []
-        for option in options:
-            problem = self._check(value, option, path)
+        for option, option_check in options:
+            problem = option_check(value)
             if problem is None:
                 return None
             problems.append((option, problem))
@@ -242,7 +351,9 @@ class Validator:
                 return problem
         wanted = " or ".join(_describe(option) for option, _ in problems)
         got = _show(value) if isinstance(value, str) else kind_of(value)
-        return Problem(path, f"expected {wanted}, got {got}")
+        return Problem((), f"expected {wanted}, got {got}")
+
+    return check
 
 
 def _describe(option: dict[str, Any]) -> str:
