@@ -1,0 +1,217 @@
+"""The facade's core: state, the lock, the clock policy, authentication, permissions.
+
+The HTTP layer, the command line and in-process users all go through
+:class:`~simulator.service.Simulator`, assembled from this core and one mixin per
+area. Each public operation takes the lock, lets the clock policy catch the engine
+up to "now", checks everything it was given, and only then changes state, so a
+refused request leaves nothing half-done. Answers are JSON-ready dicts rendered
+under the lock, never live model objects.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import random
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+
+from .. import statemachine as sm
+from ..clock import Clock, ClockMode
+from ..engine import Engine
+from ..errors import (
+    AuthenticationRequired,
+    InvalidStatusPrecondition,
+    PermissionDenied,
+    UnknownDataset,
+)
+from ..faults import FaultBook
+from ..models import Dataset, Job, Resource, User
+from ..render import View
+from ..scenario import DatasetSpec, Scenario
+from ..statemachine import Status, Vocabulary
+from ..store import Store
+from ..timeline import Timeline
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+#: Demo speed when a scenario sets none: a publish moves visibly in a few seconds.
+DEFAULT_SPEED = 10.0
+
+
+@dataclass(frozen=True)
+class Ask:
+    """How the caller wants the answer: status vocabulary and relations to expand."""
+
+    vocabulary: Vocabulary | None = None
+    expand: frozenset[str] = frozenset()
+
+
+def operation(method: Callable[P, R]) -> Callable[P, R]:
+    """Run a public operation under the lock, with the clock caught up first."""
+
+    @functools.wraps(method)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        self = args[0]
+        with self._lock:  # type: ignore[attr-defined]
+            self._sync()  # type: ignore[attr-defined]
+            return method(*args, **kwargs)
+
+    return wrapper
+
+
+class World:
+    """Everything one run of a scenario holds; a reset builds a new one."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        seed = scenario.seed
+        self.store = Store(random.Random(f"{seed}:ids"))
+        self.timeline = Timeline()
+        self.faults = FaultBook(
+            failures=list(scenario.faults.failures),
+            record_errors=list(scenario.faults.record_errors),
+            slow_stages=list(scenario.faults.slow_stages),
+            outages=list(scenario.faults.outages),
+            http=list(scenario.faults.http),
+            rng=random.Random(f"{seed}:http"),
+        )
+        self.engine = Engine(
+            scenario.platform,
+            self.store,
+            self.timeline,
+            self.faults,
+            random.Random(f"{seed}:jitter"),
+        )
+        for spec in scenario.users:
+            self.store.add_user(User(spec.username, spec.password, spec.api_keys, spec.permissions))
+        for ds_spec in scenario.datasets:
+            self._add_dataset(ds_spec)
+
+    def _add_dataset(self, spec: DatasetSpec) -> None:
+        store = self.store
+        ds = Dataset(
+            dataset_uid=spec.dataset_uid or store.new_dataset_uid(),
+            dataset_id=spec.dataset_id,
+            metas={t: dict(v) for t, v in spec.metas.items()},
+            owner=spec.owner,
+            created=0.0,
+            last_modified=0.0,
+            visibility=spec.visibility,
+            status_user=spec.owner,
+        )
+        for res in spec.resources:
+            uid = store.new_resource_uid(ds)
+            ds.resources[uid] = Resource(
+                uid, res.title, res.url, res.type, res.records, fields=dict(res.fields)
+            )
+            if spec.published:
+                ds.indexed[uid] = res.records
+                ds.indexed_revisions[uid] = 1
+        ds.published = spec.published
+        store.add_dataset(ds)
+
+
+class Core:
+    """The simulated platform's state, serving one scenario at a time.
+
+    ``overrides`` (``workers``, ``seed``, ``clock_mode``, ``speed``,
+    ``status_names``) apply to every scenario it is given, the first and any loaded
+    later; ``default_clock_mode`` applies when neither they nor the scenario say.
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        wall: Callable[[], float] = time.monotonic,
+        overrides: dict[str, Any] | None = None,
+        default_clock_mode: ClockMode = "manual",
+    ) -> None:
+        self.overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
+        self.default_clock_mode: ClockMode = default_clock_mode
+        self._lock = threading.RLock()
+        self._wall = wall
+        self.clock = Clock(wall=wall)
+        self.reset(scenario)
+
+    # plumbing ----------------------------------------------------------------
+
+    @property
+    def vocabulary(self) -> Vocabulary:
+        return self.scenario.status_names or "coarse"
+
+    @property
+    def engine(self) -> Engine:
+        return self.world.engine
+
+    @property
+    def store(self) -> Store:
+        return self.world.store
+
+    def _sync(self) -> None:
+        self.engine.advance_to(self.clock.target(self.engine.now))
+
+    def _view(self, ask: Ask) -> View:
+        return View(
+            self.clock,
+            ask.vocabulary or self.vocabulary,
+            self.engine.now,
+            ask.expand,
+            self.store.users,
+        )
+
+    def http_date(self) -> str:
+        return self.clock.http_date(self.engine.now)
+
+    # authentication ------------------------------------------------------------
+
+    @operation
+    def authenticate(self, apikey: str | None = None, basic: tuple[str, str] | None = None) -> User:
+        """Find the user behind an API key or Basic credentials, or refuse with 401."""
+        if apikey is not None:
+            user = self.store.user_by_key(apikey)
+            if user is None:
+                raise AuthenticationRequired("Unknown API key")
+            return user
+        if basic is not None:
+            user = self.store.users.get(basic[0])
+            if user is None or user.password is None or user.password != basic[1]:
+                raise AuthenticationRequired("Wrong username or password")
+            return user
+        raise AuthenticationRequired("No credentials were sent")
+
+    def _require(self, user: User, *permissions: str) -> None:
+        for permission in permissions:
+            if permission not in user.permissions:
+                raise PermissionDenied(user.username, permission)
+
+    def _dataset(self, user: User, dataset_uid: str, *permissions: str) -> Dataset:
+        ds = self.store.datasets.get(dataset_uid)
+        if ds is None:
+            raise UnknownDataset(dataset_uid)
+        self._require(user, *permissions)
+        return ds
+
+    def _precondition(self, ds: Dataset, origins: tuple[Status, ...]) -> None:
+        if ds.status not in origins:
+            raise InvalidStatusPrecondition(ds.status.value, sm.origins_text(origins))
+
+    def _submit(self, user: User, ds: Dataset, function: str) -> Job:
+        job = Job(self.store.new_job_id(), function, ds.dataset_uid, user.username, self.engine.now)
+        self.engine.submit(ds, job)
+        return job
+
+    def _find(self, name: str) -> Dataset | None:
+        return self.store.datasets.get(name) or self.store.dataset_by_id(name)
+
+    if TYPE_CHECKING:  # the control mixin provides it; __init__ calls it
+
+        def reset(self, scenario: Scenario | None = None) -> dict[str, Any]: ...
+
+
+def _finite(value: Any) -> bool:
+    """A real number, not a boolean, not infinite, not NaN."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
