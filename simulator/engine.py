@@ -39,6 +39,13 @@ LIMIT = "license_limit"
 
 IDLE = S.IDLE.value
 
+#: The stage of each realtime job: index pushed records, re-index recover data, drop it.
+REALTIME_STAGE: dict[str, Status] = {
+    "push": S.PROCESSING_REALTIME,
+    "recover": S.RECOVERING_REALTIME_RECORDS,
+    "scratch": S.SCRATCHING_REALTIME_RECOVER_DATA,
+}
+
 #: How many record errors a dataset keeps in detail (the count stays exact).
 MAX_RECORD_ERRORS_KEPT = 1000
 
@@ -72,6 +79,10 @@ class Engine:
         self._idle: simpy.Event | None = None
         #: Called with each dataset removed by a finished delete job.
         self.on_removed: Callable[[Dataset], None] = store.remove_dataset
+        #: Called as each job lets its dataset go (e.g. to index buffered pushes).
+        self.on_release: Callable[[Dataset], None] | None = None
+        #: The processor misconfiguration that stops a dataset's records stages, if any.
+        self.misconfigured: Callable[[Dataset], StageFailure | None] | None = None
         self._hire(self.capacity)
         for outage in self.faults.outages:
             self.env.process(self._outage(outage))
@@ -217,6 +228,8 @@ class Engine:
         ds.job = None
         self.busy -= 1
         del self.running[job.dataset_uid]
+        if self.on_release is not None and ds.pending_push:
+            self.on_release(ds)
         if not self.busy and not self.waiting and self._idle is not None:
             self._idle.succeed()
 
@@ -235,6 +248,14 @@ class Engine:
         """The stages a job runs, decided when a worker picks it up."""
         function = job.function
         if function == "publish":
+            if ds.published and ds.processors_revision != ds.indexed_processors_revision:
+                # processors changed: every record is deleted and processed again
+                lots = [(uid, r.records) for uid, r in ds.resources.items()]
+                return [
+                    _step(S.DELETING_ALL_DATASET_DATA, list(ds.indexed.items())),
+                    _BARE[S.PROCESSING_DATASET],
+                    _step(S.PROCESSING_ALL_DATASET_DATA, lots),
+                ]
             if not ds.published:
                 lots = [(uid, r.records) for uid, r in ds.resources.items()]
                 return [_BARE[S.PROCESSING_DATASET], _step(S.PROCESSING_ALL_DATASET_DATA, lots)]
@@ -258,6 +279,8 @@ class Engine:
             return [_step(S.DELETING_ALL_DATASET_DATA, indexed), _BARE[S.DELETING_DATASET]]
         if function == "save_version":
             return [_step(S.SAVING_DATASET_VERSION, [("", ds.records)])]
+        if function in REALTIME_STAGE:
+            return [_step(REALTIME_STAGE[function], list(job.payload.items()))]
         raise ValueError(f"unknown job function {function!r}")
 
     def _begin(
@@ -270,15 +293,20 @@ class Engine:
         target = work
         stop: StageFailure | str | None = None
         if status in RECORD_STAGES:
-            for uid, _ in lots:
-                ds.indexed.pop(uid, None)
-                ds.indexed_revisions.pop(uid, None)
+            if status is not S.PROCESSING_REALTIME:  # pushed records add to the index
+                for uid, _ in lots:
+                    ds.indexed.pop(uid, None)
+                    ds.indexed_revisions.pop(uid, None)
             limit = self._limit
             if limit is not None:
                 kept = ds.records
                 if kept + work > limit:
                     target, stop = max(0, limit - kept), LIMIT
-        if faults.failures:
+        if ds.processors and status in RECORD_STAGES and self.misconfigured is not None:
+            broken = self.misconfigured(ds)
+            if broken is not None:
+                target, stop = 0, broken
+        if faults.failures and not isinstance(stop, StageFailure):
             failure = faults.failure_for(ds, status)
             point = None if failure is None else failure.stop_point(work)
             if point is not None and point <= target:
@@ -325,6 +353,17 @@ class Engine:
                     ds.indexed_revisions[uid] = ds.resources[uid].revision
             if processed and self.faults.record_errors:
                 self._add_record_errors(ds, status, processed)
+            if status is S.PROCESSING_REALTIME:  # kept as recover data
+                for uid, n in lots:
+                    if uid in ds.resources:
+                        ds.resources[uid].records += min(n, processed)
+                        processed -= min(n, processed)
+        elif status is S.SCRATCHING_REALTIME_RECOVER_DATA:
+            for uid, n in lots:
+                take = min(n, done)
+                done -= take
+                if uid in ds.resources:
+                    ds.resources[uid].records -= take
         elif status in DELETING_STAGES:
             for uid, n in lots:
                 take = min(n, done)
@@ -365,6 +404,7 @@ class Engine:
         function = job.function
         if function == "publish":
             ds.published = True
+            ds.indexed_processors_revision = ds.processors_revision
         elif function == "unpublish":
             ds.published = False
         elif function == "save_version":
@@ -384,10 +424,13 @@ class Engine:
         ds.published = ds.published or ds.records > 0
         if stop == LIMIT:
             limit = self.platform.max_records_by_dataset
+            stage = job.progresses[-1]
+            # what the dataset tried to hold: the records kept, plus all of the stage's work
+            attempted = ds.records - stage.records_done + stage.records_total
             ds.limit = {
                 "limit_type": "max_records_by_dataset",
                 "limit": limit,
-                "value": ds.records_expected,
+                "value": attempted,
             }
             job.state = "done"
             job.result = {"status": S.LIMIT_REACHED.value, "records": ds.records}

@@ -289,7 +289,8 @@ class FaultBook:
         return None
 
     def note_fired(self, rule: StageFailure) -> None:
-        self.fired[id(rule)] = self.fired.get(id(rule), 0) + 1
+        if rule.times is not None:  # only a limited rule needs counting
+            self.fired[id(rule)] = self.fired.get(id(rule), 0) + 1
 
     def record_errors_for(self, dataset: Dataset, status: Status) -> list[RecordErrors]:
         return [r for r in self.record_errors if status in r.stages and r.applies_to(dataset)]

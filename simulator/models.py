@@ -57,6 +57,55 @@ class Resource:
 
 
 @dataclass(slots=True)
+class StoredFile:
+    """An uploaded file, and what the platform would read from it."""
+
+    file_id: str
+    filename: str
+    mimetype: str
+    content: bytes
+    created: float
+    records: int
+    fields: dict[str, str]
+
+    @property
+    def url(self) -> str:
+        return f"odsfile://{self.filename}"
+
+
+@dataclass(slots=True)
+class Processor:
+    processor_uid: str
+    name: str
+    label: str
+    args: dict[str, Any]
+
+
+@dataclass(slots=True)
+class Ruleset:
+    """What one user may see and do on one dataset."""
+
+    username: str
+    is_data_visible: bool = True
+    visible_fields: list[str] = field(default_factory=list)
+    filter_query: str = ""
+    api_calls_quota: dict[str, Any] | None = None
+    permissions: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Change:
+    """One edit of a dataset's configuration, and the configuration it left."""
+
+    change_uid: int
+    user: str
+    timestamp: float
+    sections: list[str]
+    diff: dict[str, dict[str, Any]]
+    snapshot: dict[str, Any]
+
+
+@dataclass(slots=True)
 class Failure:
     """Why a dataset is in ``error``: the three keys the status shows."""
 
@@ -132,6 +181,8 @@ class Job:
     ended: float | None = None
     progresses: list[Progress] = field(default_factory=list)
     result: dict[str, Any] | None = None
+    #: Records by realtime resource uid, for push, recover and scratch jobs.
+    payload: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -169,11 +220,18 @@ class Dataset:
     limit: dict[str, Any] | None = None
     job: Job | None = None
     versions: list[Version] = field(default_factory=list)
+    processors: dict[str, Processor] = field(default_factory=dict)
+    #: Bumped on every processor change; a publish after one reprocesses everything.
+    processors_revision: int = 0
+    indexed_processors_revision: int = 0
+    rulesets: dict[str, Ruleset] = field(default_factory=dict)
+    changes: list[Change] = field(default_factory=list)
+    #: ``override_remote_value`` of metadata, by "template.name".
+    meta_overrides: dict[str, bool] = field(default_factory=dict)
+    #: Realtime records pushed while a job ran, indexed when it ends, and by whom.
+    pending_push: dict[str, int] = field(default_factory=dict)
+    pending_pusher: str = ""
 
     @property
     def records(self) -> int:
         return sum(self.indexed.values())
-
-    @property
-    def records_expected(self) -> int:
-        return sum(r.records for r in self.resources.values())

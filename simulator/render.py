@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from .clock import Clock
-from .models import Dataset, Job, User
+from .history import change_json
+from .metadata import all_metadata
+from .models import Dataset, Job, Processor, Resource, StoredFile, User, Version
 from .statemachine import FINE_NAME, Status, Vocabulary, project
 
 
@@ -61,7 +63,7 @@ def metas_json(ds: Dataset) -> dict[str, Any]:
 
 def dataset_json(ds: Dataset, view: View) -> dict[str, Any]:
     status = status_json(ds, view) if "status" in view.expand else {"name": view.name(ds.status)}
-    return {
+    body = {
         "dataset_id": ds.dataset_id,
         "dataset_uid": ds.dataset_uid,
         "metas": metas_json(ds),
@@ -76,6 +78,63 @@ def dataset_json(ds: Dataset, view: View) -> dict[str, Any]:
             "permissions": [],
         },
         "status": status,
+    }
+    if "changes" in view.expand:
+        body["changes"] = changes_json(ds, view)
+    if "metadata" in view.expand:
+        body["metadata"] = all_metadata(ds)
+    return body
+
+
+def changes_json(ds: Dataset, view: View) -> list[dict[str, Any]]:
+    """The change log, newest first."""
+    newest = len(ds.changes)
+    return [change_json(c, newest, view.clock.iso) for c in reversed(ds.changes)]
+
+
+def resource_json(resource: Resource) -> dict[str, Any]:
+    return {
+        "resource_uid": resource.resource_uid,
+        "url": resource.url,
+        "title": resource.title,
+        "type": resource.type,
+        "params": dict(resource.params),
+        "records": resource.records,
+        "fields": list(resource.fields),
+    }
+
+
+def file_json(stored: StoredFile, view: View) -> dict[str, Any]:
+    return {
+        "file_id": stored.file_id,
+        "url": stored.url,
+        "filename": stored.filename,
+        "properties": {
+            "mimetype": stored.mimetype,
+            "size": len(stored.content),
+            "records": stored.records,
+            "fields": list(stored.fields),
+        },
+        "created": view.clock.iso(stored.created),
+    }
+
+
+def processor_json(processor: Processor) -> dict[str, Any]:
+    return {
+        "processor_uid": processor.processor_uid,
+        "name": processor.name,
+        "label": processor.label,
+        "args": dict(processor.args),
+    }
+
+
+def version_json(version: Version, view: View) -> dict[str, Any]:
+    return {
+        "version": version.version,
+        "created": view.clock.iso(version.created),
+        "records": version.records,
+        "user": view.user(version.user),
+        "job_id": version.job_id,
     }
 
 

@@ -405,11 +405,13 @@ def _slug_of(metas: dict[str, dict[str, Any]]) -> str:
 
 def _resource(item: dict[str, Any], default_title: str) -> ResourceSpec:
     title = item.get("title", default_title)
+    url = item.get("url", f"odsfile://{title}")
+    remote = url.startswith(("http://", "https://"))
     return ResourceSpec(
         title=title,
         records=item.get("records", 0),
-        url=item.get("url", f"odsfile://{title}"),
-        type=item.get("type", "csvfile"),
+        url=url,
+        type=item.get("type", "http" if remote else "csvfile"),
         fields=tuple(item.get("fields", DEFAULT_FIELDS).items()),
     )
 

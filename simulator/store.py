@@ -7,7 +7,7 @@ import re
 import string
 import unicodedata
 
-from .models import Dataset, Job, User
+from .models import Dataset, Job, StoredFile, User
 
 _ALNUM = string.ascii_lowercase + string.digits
 #: Maps every byte to a letter or digit (byte mod 36: close enough to uniform for ids).
@@ -26,6 +26,9 @@ class Store:
         self.datasets: dict[str, Dataset] = {}
         self.jobs: dict[str, Job] = {}
         self.users: dict[str, User] = {}
+        self.files: dict[str, StoredFile] = {}
+        #: The latest upload of each file name: what ``odsfile://<name>`` refers to.
+        self.files_by_name: dict[str, StoredFile] = {}
         self._by_id: dict[str, str] = {}
         self._by_key: dict[str, User] = {}
 
@@ -46,6 +49,13 @@ class Store:
 
     def new_resource_uid(self, dataset: Dataset) -> str:
         return self._short("re_", dataset.resources)
+
+    def new_processor_uid(self, dataset: Dataset) -> str:
+        return self._short("pr_", dataset.processors)
+
+    def add_file(self, stored: StoredFile) -> None:
+        self.files[stored.file_id] = stored
+        self.files_by_name[stored.filename] = stored
 
     def new_hex_id(self) -> str:
         """A 40-hex identifier, the shape of job ids and record ids."""

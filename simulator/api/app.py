@@ -9,7 +9,7 @@ from flask import Flask, Response
 
 from ..scenario import Scenario, default_scenario
 from ..service import Simulator
-from . import control, errors, management
+from . import configuration, control, errors, management, resources
 from .app_context import EXTENSION, simulator
 
 if TYPE_CHECKING:
@@ -48,8 +48,8 @@ def create_app(
         base = scenario or default_scenario()
         simulator = Simulator(base, overrides=config)
     app.extensions[EXTENSION] = simulator
-    app.register_blueprint(management.blueprint)
-    app.register_blueprint(control.blueprint)
+    for area in (management, resources, configuration, control):
+        app.register_blueprint(area.blueprint)
     errors.register(app)
 
     @app.after_request

@@ -13,10 +13,7 @@ from .common import ask, authenticate, json_body
 
 PREFIX = "/api/management/v2"
 
-blueprint = Blueprint("management", __name__, url_prefix=PREFIX)
 
-
-@blueprint.before_request
 def inject_faults_then_authenticate() -> Response | None:
     """Apply the scenario's HTTP faults first, as a proxy in front of the API would."""
     sim = simulator()
@@ -33,12 +30,26 @@ def inject_faults_then_authenticate() -> Response | None:
     return None
 
 
-@blueprint.after_request
 def mark_latency(response: Response) -> Response:
     latency = g.get("injected_latency")
     if latency:
         response.headers["X-Sim-Latency"] = f"{latency:g}"
     return response
+
+
+def make_blueprint(name: str) -> Blueprint:
+    """A blueprint of the Management API: faults and authentication before every view."""
+    bp = Blueprint(name, __name__, url_prefix=PREFIX)
+    bp.before_request(inject_faults_then_authenticate)
+    bp.after_request(mark_latency)
+    return bp
+
+
+blueprint = make_blueprint("management")
+
+
+def no_content() -> Response:
+    return Response(status=204)
 
 
 def _json(data: Any) -> Response:

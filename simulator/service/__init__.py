@@ -6,12 +6,14 @@ authentication) and one mixin per area of the API; see :mod:`.core`.
 
 from __future__ import annotations
 
+from .config import Config
 from .control import TIMELINE_FORMATS, Control
 from .core import DEFAULT_SPEED, Ask, World
 from .datasets import Datasets
+from .resources import Resources
 
 
-class Simulator(Control, Datasets):
+class Simulator(Control, Config, Resources, Datasets):
     """The simulated platform, serving one scenario at a time.
 
     ``overrides`` (``workers``, ``seed``, ``clock_mode``, ``speed``,

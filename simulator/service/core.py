@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
+from .. import history
 from .. import statemachine as sm
 from ..clock import Clock, ClockMode
 from ..engine import Engine
@@ -28,10 +29,13 @@ from ..errors import (
     PermissionDenied,
     UnknownDataset,
 )
-from ..faults import FaultBook
+from ..faults import RECORD_STAGES, FaultBook, StageFailure
+from ..history import Snapshot
 from ..models import Dataset, Job, Resource, User
+from ..processors import MISCONFIGURED, dataset_fields, misconfiguration
 from ..render import View
 from ..scenario import DatasetSpec, Scenario
+from ..security import can_see, rights
 from ..statemachine import Status, Vocabulary
 from ..store import Store
 from ..timeline import Timeline
@@ -64,6 +68,18 @@ def operation(method: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
+def _misconfigured(ds: Dataset) -> StageFailure | None:
+    """A misconfigured processor, as the failure it causes when records flow."""
+    found = misconfiguration(ds.processors.values(), dataset_fields(ds))
+    if found is None:
+        return None
+    processor_id, field, msg = found
+    params = {"processor_id": processor_id, "field": field, "msg": msg}
+    return StageFailure(
+        "processor_misconfigured", "*", RECORD_STAGES, MISCONFIGURED, params, after_records=0
+    )
+
+
 class World:
     """Everything one run of a scenario holds; a reset builds a new one."""
 
@@ -86,10 +102,24 @@ class World:
             self.faults,
             random.Random(f"{seed}:jitter"),
         )
+        self.engine.misconfigured = _misconfigured
+        self.engine.on_release = self._flush_pushes
         for spec in scenario.users:
             self.store.add_user(User(spec.username, spec.password, spec.api_keys, spec.permissions))
         for ds_spec in scenario.datasets:
             self._add_dataset(ds_spec)
+
+    def _flush_pushes(self, ds: Dataset) -> None:
+        """Index the records pushed while a job ran, once it has let the dataset go."""
+        if ds.dataset_uid not in self.store.datasets or ds.status not in sm.ACTION_ORIGINS:
+            ds.pending_push.clear()
+            return
+        payload, ds.pending_push = ds.pending_push, {}
+        job = Job(
+            self.store.new_job_id(), "push", ds.dataset_uid, ds.pending_pusher, self.engine.now
+        )
+        job.payload = payload
+        self.engine.submit(ds, job)
 
     def _add_dataset(self, spec: DatasetSpec) -> None:
         store = self.store
@@ -183,17 +213,24 @@ class Core:
             return user
         raise AuthenticationRequired("No credentials were sent")
 
-    def _require(self, user: User, *permissions: str) -> None:
+    def _require(self, user: User, *permissions: str, ds: Dataset | None = None) -> None:
+        """Refuse with 403 unless the user holds every permission (on ``ds``, if given)."""
+        held = user.permissions if ds is None else rights(user, ds)
         for permission in permissions:
-            if permission not in user.permissions:
+            if permission not in held:
                 raise PermissionDenied(user.username, permission)
 
     def _dataset(self, user: User, dataset_uid: str, *permissions: str) -> Dataset:
+        """The dataset, if it exists and the user may see it (404 otherwise), and act."""
         ds = self.store.datasets.get(dataset_uid)
-        if ds is None:
+        if ds is None or not can_see(user, ds):
             raise UnknownDataset(dataset_uid)
-        self._require(user, *permissions)
+        self._require(user, *permissions, ds=ds)
         return ds
+
+    def _record(self, user: User, ds: Dataset, before: Snapshot) -> None:
+        """Log a configuration edit in the dataset's change log (if it changed anything)."""
+        history.record(ds, user.username, self.engine.now, before)
 
     def _precondition(self, ds: Dataset, origins: tuple[Status, ...]) -> None:
         if ds.status not in origins:

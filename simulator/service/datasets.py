@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .. import history
 from .. import statemachine as sm
 from ..errors import BadRequest, InvalidParameter, UnknownJob
 from ..metadata import check_metas, closest
 from ..models import Dataset, User
 from ..query import parse_where, sort_datasets
 from ..render import dataset_json, job_json, status_json
+from ..security import can_see, rights
 from ..store import slugify
 from .core import Ask, Core, operation
 
@@ -43,8 +45,15 @@ class Datasets(Core):
         where: str | None = None,
         sort: str | None = None,
     ) -> dict[str, Any]:
-        self._require(user, "edit_dataset")
-        found = list(self.store.datasets.values())
+        found = [
+            ds
+            for ds in self.store.datasets.values()
+            if can_see(user, ds) and "edit_dataset" in rights(user, ds)
+        ]
+        if not found and not any(
+            user.username in ds.rulesets for ds in self.store.datasets.values()
+        ):
+            self._require(user, "edit_dataset")  # no edit right anywhere: 403 rather than []
         if where:
             found = list(filter(parse_where(where), found))
         if sort:
@@ -92,6 +101,7 @@ class Datasets(Core):
             status_user=user.username,
         )
         store.add_dataset(ds)
+        self._record(user, ds, history.EMPTY)
         return dataset_json(ds, self._view(ask))
 
     @operation
@@ -116,6 +126,7 @@ class Datasets(Core):
         metas = check_metas(body["metas"]) if "metas" in body else {}
         visibility = _visibility(body)
         # every check passed: apply
+        before = history.snapshot(ds)
         if new_id is not None and new_id != ds.dataset_id:
             self.store.rename_dataset(ds, new_id)
         for template, values in metas.items():
@@ -127,7 +138,7 @@ class Datasets(Core):
                     current[name] = value
         if visibility is not None:
             ds.visibility = visibility
-        ds.last_modified = self.engine.now
+        self._record(user, ds, before)
         return dataset_json(ds, self._view(ask))
 
     @operation
@@ -158,14 +169,15 @@ class Datasets(Core):
     def _act(self, user: User, ds: Dataset, action: str) -> dict[str, Any]:
         """Check and accept an action, from the API or a script; the caller settles."""
         if action == "delete":
-            self._require(user, "edit_dataset", *(("publish_dataset",) if ds.published else ()))
+            needed = ("edit_dataset", "publish_dataset") if ds.published else ("edit_dataset",)
+            self._require(user, *needed, ds=ds)
             self._precondition(ds, sm.ACTION_ORIGINS)
             if not ds.published:
                 self.engine.move(ds, sm.REMOVED, "deleted")
                 self.store.remove_dataset(ds)
                 return {}
             return {"job_id": self._submit(user, ds, "delete").job_id}
-        self._require(user, "edit_dataset", "publish_dataset")
+        self._require(user, "edit_dataset", "publish_dataset", ds=ds)
         if action == "abort_processing":
             self._precondition(ds, sm.ABORTABLE)
             assert ds.job is not None

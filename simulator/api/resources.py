@@ -1,0 +1,116 @@
+"""Resources, files, downloads and realtime pushes of the Management API v2."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from flask import Response, g, jsonify, request
+
+from ..errors import InvalidParameter
+from ..files import MAX_UPLOAD
+from .app_context import simulator
+from .common import ask, json_body
+from .management import make_blueprint, no_content
+
+blueprint = make_blueprint("resources")
+
+RESOURCE = "/datasets/<dataset_uid>/resources/<resource_uid>"
+
+
+@blueprint.get("/datasets/<dataset_uid>/resources")
+def list_resources(dataset_uid: str) -> Response:
+    return jsonify(simulator().list_resources(g.user, dataset_uid))
+
+
+@blueprint.post("/datasets/<dataset_uid>/resources")
+def create_resource(dataset_uid: str) -> Response:
+    return jsonify(simulator().create_resource(g.user, dataset_uid, json_body()))
+
+
+@blueprint.get(RESOURCE)
+def get_resource(dataset_uid: str, resource_uid: str) -> Response:
+    return jsonify(simulator().get_resource(g.user, dataset_uid, resource_uid))
+
+
+@blueprint.put(RESOURCE)
+def replace_resource(dataset_uid: str, resource_uid: str) -> Response:
+    return jsonify(simulator().replace_resource(g.user, dataset_uid, resource_uid, json_body()))
+
+
+@blueprint.delete(RESOURCE)
+def delete_resource(dataset_uid: str, resource_uid: str) -> Response:
+    simulator().delete_resource(g.user, dataset_uid, resource_uid)
+    return no_content()
+
+
+@blueprint.get(f"{RESOURCE}/download")
+def download_resource(dataset_uid: str, resource_uid: str) -> Response:
+    return _download(*simulator().download_resource(g.user, dataset_uid, resource_uid))
+
+
+@blueprint.post(f"{RESOURCE}/push")
+def push_records(dataset_uid: str, resource_uid: str) -> Response:
+    return jsonify(simulator().push(g.user, dataset_uid, resource_uid, json_body()))
+
+
+@blueprint.put(f"{RESOURCE}/recover")
+def recover_records(dataset_uid: str, resource_uid: str) -> Response:
+    return jsonify(simulator().realtime_action(g.user, dataset_uid, resource_uid, "recover"))
+
+
+@blueprint.put(f"{RESOURCE}/delete_recover_data")
+def delete_recover_data(dataset_uid: str, resource_uid: str) -> Response:
+    return jsonify(simulator().realtime_action(g.user, dataset_uid, resource_uid, "scratch"))
+
+
+@blueprint.post("/files")
+def upload_file() -> Response:
+    """Multipart (any file field), or JSON ``{content, mimetype, filename}``."""
+    if request.content_length is not None and request.content_length > MAX_UPLOAD:
+        raise InvalidParameter("file", f"the upload is larger than {MAX_UPLOAD // 2**20} MB")
+    if request.files:
+        upload = next(iter(request.files.values()))
+        filename = upload.filename or ""
+        content = upload.read(MAX_UPLOAD + 1)
+        mimetype = upload.mimetype
+    else:
+        filename, content, mimetype = _json_upload()
+    if len(content) > MAX_UPLOAD:
+        raise InvalidParameter("file", f"the upload is larger than {MAX_UPLOAD // 2**20} MB")
+    return jsonify(simulator().upload_file(g.user, filename, mimetype, content, ask()))
+
+
+def _json_upload() -> tuple[str, bytes, str | None]:
+    body = json_body()
+    if not isinstance(body, dict):
+        raise InvalidParameter(
+            "body", 'send a multipart file, or {"content", "mimetype", "filename"}'
+        )
+    content, filename, mimetype = body.get("content"), body.get("filename"), body.get("mimetype")
+    if not isinstance(content, str):
+        raise InvalidParameter("content", "expected the file's content as a string")
+    if mimetype is not None and not isinstance(mimetype, str):
+        raise InvalidParameter("mimetype", "expected a string")
+    if body.get("encoding") == "base64":
+        try:
+            return filename, base64.b64decode(content, validate=True), mimetype
+        except binascii.Error:
+            raise InvalidParameter("content", "not valid base64") from None
+    return filename, content.encode("utf-8"), mimetype
+
+
+@blueprint.get("/files/<file_id>")
+def get_file(file_id: str) -> Response:
+    return jsonify(simulator().get_file(g.user, file_id, ask()))
+
+
+@blueprint.get("/files/<file_id>/download")
+def download_file(file_id: str) -> Response:
+    return _download(*simulator().download_file(g.user, file_id))
+
+
+def _download(content: bytes, mimetype: str, filename: str) -> Response:
+    response = Response(content, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,0 +1,156 @@
+"""A dataset's change log: what each configuration edit changed, and restoring one.
+
+Every edit records the configuration it left (a snapshot: id, metadata, resources,
+processors, security) with a diff against the one before, by key path. Restoring
+a change makes the configuration what it was right after that change, and is
+itself recorded as a change.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from .models import Change, Dataset, Processor, Resource, Ruleset
+
+Snapshot = dict[str, Any]
+
+SECTIONS = ("dataset_id", "metas", "resources", "processors", "security")
+
+#: The configuration of nothing: what a new dataset's first change starts from.
+EMPTY: Snapshot = {
+    "dataset_id": None,
+    "metas": {},
+    "resources": {},
+    "processors": {},
+    "security": {"access_policy": None, "rulesets": {}},
+}
+
+#: What a resource's records depend on: a change of these makes it reprocessed.
+DATA_KEYS = ("url", "type", "records", "fields", "params")
+
+
+def snapshot(ds: Dataset) -> Snapshot:
+    """The dataset's configuration, as plain data."""
+    return {
+        "dataset_id": ds.dataset_id,
+        "metas": copy.deepcopy(ds.metas),
+        "resources": {
+            uid: {
+                "title": r.title,
+                "url": r.url,
+                "type": r.type,
+                "records": r.records,
+                "fields": dict(r.fields),
+                "params": copy.deepcopy(r.params),
+            }
+            for uid, r in ds.resources.items()
+        },
+        "processors": {
+            uid: {"name": p.name, "label": p.label, "args": copy.deepcopy(p.args)}
+            for uid, p in ds.processors.items()
+        },
+        "security": {
+            "access_policy": ds.visibility,
+            "rulesets": {
+                name: {
+                    "is_data_visible": r.is_data_visible,
+                    "visible_fields": list(r.visible_fields),
+                    "filter_query": r.filter_query,
+                    "api_calls_quota": copy.deepcopy(r.api_calls_quota),
+                    "permissions": list(r.permissions),
+                }
+                for name, r in ds.rulesets.items()
+            },
+        },
+    }
+
+
+def diff(before: Snapshot, after: Snapshot) -> dict[str, dict[str, Any]]:
+    """Changed leaves by key path, e.g. ``metas.default.title``: before and after."""
+    out: dict[str, dict[str, Any]] = {}
+    _walk(before, after, "", out)
+    return out
+
+
+def _walk(before: Any, after: Any, path: str, out: dict[str, dict[str, Any]]) -> None:
+    if isinstance(before, dict) and isinstance(after, dict):
+        for key in [*before, *(k for k in after if k not in before)]:
+            _walk(before.get(key), after.get(key), f"{path}.{key}" if path else str(key), out)
+    elif before != after:
+        out[path] = {"before": before, "after": after}
+
+
+def record(ds: Dataset, user: str, t: float, before: Snapshot) -> Change | None:
+    """Log an edit if it changed anything; return the change."""
+    after = snapshot(ds)
+    changes = diff(before, after)
+    if not changes:
+        return None
+    sections = [s for s in SECTIONS if any(p == s or p.startswith(f"{s}.") for p in changes)]
+    change = Change(len(ds.changes) + 1, user, t, sections, changes, after)
+    ds.changes.append(change)
+    ds.last_modified = t
+    return change
+
+
+def restore(ds: Dataset, target: Snapshot) -> None:
+    """Make the configuration the snapshot's (the dataset id is handled by the caller)."""
+    ds.metas = copy.deepcopy(target["metas"])
+    resources: dict[str, Resource] = {}
+    for uid, conf in target["resources"].items():
+        current = ds.resources.get(uid)
+        data = {k: conf[k] for k in DATA_KEYS}
+        if current is None:
+            resources[uid] = Resource(
+                uid,
+                conf["title"],
+                conf["url"],
+                conf["type"],
+                conf["records"],
+                copy.deepcopy(conf["params"]),
+                fields=dict(conf["fields"]),
+            )
+            continue
+        if {k: getattr(current, k) for k in DATA_KEYS} != data:
+            current.revision += 1
+        current.title, current.url, current.type = conf["title"], conf["url"], conf["type"]
+        current.records, current.fields = conf["records"], dict(conf["fields"])
+        current.params = copy.deepcopy(conf["params"])
+        resources[uid] = current
+    ds.resources = resources
+    processors = {
+        uid: Processor(uid, p["name"], p["label"], copy.deepcopy(p["args"]))
+        for uid, p in target["processors"].items()
+    }
+    if snapshot_of_processors(ds.processors) != snapshot_of_processors(processors):
+        ds.processors_revision += 1
+    ds.processors = processors
+    security = target["security"]
+    ds.visibility = security["access_policy"]
+    ds.rulesets = {
+        name: Ruleset(
+            name,
+            r["is_data_visible"],
+            list(r["visible_fields"]),
+            r["filter_query"],
+            copy.deepcopy(r["api_calls_quota"]),
+            list(r["permissions"]),
+        )
+        for name, r in security["rulesets"].items()
+    }
+
+
+def snapshot_of_processors(processors: dict[str, Processor]) -> list[tuple[str, str, Any]]:
+    return [(uid, p.name, p.args) for uid, p in processors.items()]
+
+
+def change_json(change: Change, newest: int, iso: Any) -> dict[str, Any]:
+    return {
+        "change_uid": change.change_uid,
+        "user": {"username": change.user},
+        "timestamp": iso(change.timestamp),
+        "sections": list(change.sections),
+        "diff": change.diff,
+        "can_restore": change.change_uid != newest,
+    }
