@@ -20,9 +20,9 @@ import simpy
 from .faults import DELETING_STAGES, RECORD_STAGES, FaultBook, StageFailure, WorkerOutage
 from .models import Dataset, Failure, Job, Progress, RecordError, Version
 from .platform import Platform
-from .statemachine import ALLOWED, FINE_NAME, PUBLIC_NAME, REMOVED, IllegalTransition, Status
+from .statemachine import FINE_NAME, MOVES, REMOVED, IllegalTransition, Status
 from .store import Store
-from .timeline import Entry, Timeline
+from .timeline import Timeline
 
 S = Status
 
@@ -31,8 +31,6 @@ Lots = list[tuple[str, int]]
 #: One stage of a plan: its status, its lots and their total records.
 Step = tuple[Status, Lots, int]
 
-#: Builds an Entry without the Python-level constructor namedtuple adds (hot path).
-_new_entry = tuple.__new__
 
 #: What ends a job early: the license limit, or a fault.
 LIMIT = "license_limit"
@@ -133,14 +131,16 @@ class Engine:
 
     def move(self, ds: Dataset, to: Status | str, cause: str, job: Job | None = None) -> None:
         """Take one transition of the table, and log it."""
-        src = ds.status
-        if (src, to) not in ALLOWED:
-            raise IllegalTransition(f"{ds.dataset_uid}: {src} -> {to} is not in the table")
+        move = MOVES.get((ds.status, to))
+        if move is None:
+            raise IllegalTransition(f"{ds.dataset_uid}: {ds.status} -> {to} is not in the table")
+        source, destination, public_change = move
         t = self.env.now
         job_id = job.job_id if job is not None else None
-        self._log(_new_entry(Entry, (t, ds.dataset_uid, ds.dataset_id, src, to, cause, job_id)))
+        # an exact tuple of plain values: the garbage collector stops tracking it
+        self._log((t, ds.dataset_uid, ds.dataset_id, source, destination, cause, job_id))
         if to != REMOVED:
-            if PUBLIC_NAME[src] != PUBLIC_NAME[to]:  # type: ignore[index]
+            if public_change:
                 ds.public_since = t
             ds.status = to  # type: ignore[assignment]
             ds.since = t
@@ -198,10 +198,10 @@ class Engine:
                 try:
                     yield env.timeout(duration)
                 except simpy.Interrupt:
-                    self._end(ds, step, progress, progress.done_at(env.now), None)
+                    self._end(job, ds, step, progress, progress.done_at(env.now), None)
                     stop = yield from self._abort(job, ds)
                     break
-                self._end(ds, step, progress, progress.target, stop)
+                self._end(job, ds, step, progress, progress.target, stop)
                 if stop is not None:
                     break
             else:
@@ -216,7 +216,7 @@ class Engine:
         job.state = "running"
         job.started = self.env.now
         if job.function == "publish":
-            ds.records_errors = []
+            ds.records_errors = ()
             ds.records_errors_count = 0
         return ds
 
@@ -327,11 +327,12 @@ class Engine:
             base *= factor
             rate = rate / factor if rate else None
         progress = Progress(status, self.env.now, work, target, base, rate)
-        job.progresses.append(progress)
+        job.stage = progress
         return progress, (base + target / rate if rate else base), stop
 
     def _end(
         self,
+        job: Job,
         ds: Dataset,
         step: Step,
         progress: Progress,
@@ -340,8 +341,8 @@ class Engine:
     ) -> None:
         """End a stage having handled ``done`` of its records, and apply them to the index."""
         status, lots, _ = step
-        progress.ended = self.env.now
-        progress.records_done = done
+        job.stages += (progress.finished(self.env.now, done),)
+        job.stage = None
         if status in RECORD_STAGES:
             processed = done
             for uid, n in lots:
@@ -389,16 +390,16 @@ class Engine:
             )
             ds.records_errors_count += count
             room = MAX_RECORD_ERRORS_KEPT - len(ds.records_errors)
-            for _ in range(min(count, room)):
-                ds.records_errors.append(
-                    RecordError(
-                        self.store.new_hex_id(),
-                        rule.processor_uid,
-                        rule.field_uid,
-                        rule.raw_message,
-                        dict(rule.raw_params),
-                    )
+            ds.records_errors += tuple(
+                RecordError(
+                    self.store.new_hex_id(),
+                    rule.processor_uid,
+                    rule.field_uid,
+                    rule.raw_message,
+                    dict(rule.raw_params),
                 )
+                for _ in range(min(count, room))
+            )
 
     def _finish(self, job: Job, ds: Dataset) -> None:
         function = job.function
@@ -409,7 +410,7 @@ class Engine:
             ds.published = False
         elif function == "save_version":
             number = len(ds.versions) + 1
-            ds.versions.append(Version(number, self.env.now, ds.records, job.user, job.job_id))
+            ds.versions += (Version(number, self.env.now, ds.records, job.user, job.job_id),)
         elif function == "delete":
             job.state = "done"
             job.result = {"status": REMOVED}
@@ -449,7 +450,7 @@ class Engine:
         step = _BARE[S.ABORTING_PROCESSING]
         progress, duration, stop = self._begin(job, ds, step)
         yield self.env.timeout(duration)
-        self._end(ds, step, progress, 0, stop)
+        self._end(job, ds, step, progress, 0, stop)
         if stop is None:
             ds.published = ds.published or ds.records > 0
             job.state = "aborted"

@@ -89,7 +89,7 @@ def record(ds: Dataset, user: str, t: float, before: Snapshot) -> Change | None:
         return None
     sections = [s for s in SECTIONS if any(p == s or p.startswith(f"{s}.") for p in changes)]
     change = Change(len(ds.changes) + 1, user, t, sections, changes, after)
-    ds.changes.append(change)
+    ds.changes += (change,)
     ds.last_modified = t
     return change
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .statemachine import Status
+from .statemachine import FINE_NAME, Status
 
 #: Resource types the simulator knows.
 RESOURCE_TYPES: tuple[str, ...] = ("csvfile", "http", "realtime")
@@ -168,6 +168,24 @@ class Progress:
             return 0
         return max(0, min(self.target, int((now - self.started - self.base) * self.rate)))
 
+    def finished(self, ended: float, done: int) -> tuple[Any, ...]:
+        """The stage, ended, as a row of plain values (see :attr:`Job.stages`)."""
+        name = FINE_NAME[self.status]
+        return (
+            name,
+            self.started,
+            self.records_total,
+            self.target,
+            self.base,
+            self.rate,
+            ended,
+            done,
+        )
+
+    @classmethod
+    def from_row(cls, row: tuple[Any, ...]) -> Progress:
+        return cls(Status(row[0]), *row[1:])
+
 
 @dataclass(slots=True)
 class Job:
@@ -179,10 +197,20 @@ class Job:
     state: str = "waiting"
     started: float | None = None
     ended: float | None = None
-    progresses: list[Progress] = field(default_factory=list)
+    #: Finished stages, as rows of plain values: the garbage collector stops tracking
+    #: exact tuples of those, and jobs are kept for ever. Read through ``progresses``.
+    stages: tuple[tuple[Any, ...], ...] = ()
+    #: The stage running now.
+    stage: Progress | None = None
     result: dict[str, Any] | None = None
     #: Records by realtime resource uid, for push, recover and scratch jobs.
     payload: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def progresses(self) -> list[Progress]:
+        """Every stage so far, the running one last."""
+        done = [Progress.from_row(row) for row in self.stages]
+        return done if self.stage is None else [*done, self.stage]
 
 
 @dataclass(slots=True)
@@ -214,18 +242,20 @@ class Dataset:
     indexed: dict[str, int] = field(default_factory=dict)
     #: Resource revision whose records were fully indexed, per resource uid.
     indexed_revisions: dict[str, int] = field(default_factory=dict)
-    records_errors: list[RecordError] = field(default_factory=list)
+    # Append-only logs are tuples: the empty one is a shared constant the garbage
+    # collector does not track, where an empty list would be one more per dataset.
+    records_errors: tuple[RecordError, ...] = ()
     records_errors_count: int = 0
     failure: Failure | None = None
     limit: dict[str, Any] | None = None
     job: Job | None = None
-    versions: list[Version] = field(default_factory=list)
+    versions: tuple[Version, ...] = ()
     processors: dict[str, Processor] = field(default_factory=dict)
     #: Bumped on every processor change; a publish after one reprocesses everything.
     processors_revision: int = 0
     indexed_processors_revision: int = 0
     rulesets: dict[str, Ruleset] = field(default_factory=dict)
-    changes: list[Change] = field(default_factory=list)
+    changes: tuple[Change, ...] = ()
     #: ``override_remote_value`` of metadata, by "template.name".
     meta_overrides: dict[str, bool] = field(default_factory=dict)
     #: Realtime records pushed while a job ran, indexed when it ends, and by whom.

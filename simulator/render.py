@@ -13,7 +13,7 @@ from .clock import Clock
 from .history import change_json
 from .metadata import all_metadata
 from .models import Dataset, Job, Processor, Resource, StoredFile, User, Version
-from .statemachine import FINE_NAME, Status, Vocabulary, project
+from .statemachine import Status, Vocabulary, project
 
 
 @dataclass(frozen=True)
@@ -152,7 +152,7 @@ def job_json(job: Job, view: View) -> dict[str, Any]:
         "progresses": [
             {
                 "status": view.name(p.status),
-                "fine_status": FINE_NAME[p.status],
+                "fine_status": p.status,
                 "started": iso(p.started),
                 "ended": iso(p.ended),
                 "records_total": p.records_total,

@@ -64,13 +64,16 @@ PUBLIC_NAME: dict[Status, str] = {
 #: goes through a Python-level descriptor, too slow for the hot paths.
 FINE_NAME: dict[Status, str] = {s: s.value for s in Status}
 
+#: The public name of each fine status, by wire name (and of the pseudo status).
+PUBLIC_OF: dict[str, str] = {s.value: PUBLIC_NAME[s] for s in Status} | {REMOVED: REMOVED}
+
 #: The coarse names in display order.
 PUBLIC_NAMES: tuple[str, ...] = tuple(dict.fromkeys(PUBLIC_NAME.values()))
 
 
-def project(status: Status, vocabulary: Vocabulary) -> str:
-    """Name a fine status in the chosen vocabulary."""
-    return PUBLIC_NAME[status] if vocabulary == "coarse" else FINE_NAME[status]
+def project(status: Status | str, vocabulary: Vocabulary) -> str:
+    """Name a fine status (a member or its wire name) in the chosen vocabulary."""
+    return PUBLIC_OF[status] if vocabulary == "coarse" else FINE_NAME.get(status, status)  # type: ignore[call-overload]
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +158,17 @@ TRANSITIONS: tuple[Transition, ...] = tuple(
 ALLOWED: frozenset[tuple[Status, Status | str]] = frozenset(
     (t.source, t.destination) for t in TRANSITIONS
 )
+
+
+#: For each allowed move: the two wire names, and whether the public name changes.
+MOVES: dict[tuple[Status, Status | str], tuple[str, str, bool]] = {
+    (t.source, t.destination): (
+        t.source.value,
+        str(t.destination),
+        PUBLIC_NAME[t.source] != PUBLIC_NAME.get(t.destination, REMOVED),  # type: ignore[call-overload]
+    )
+    for t in TRANSITIONS
+}
 
 
 class IllegalTransition(RuntimeError):

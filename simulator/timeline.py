@@ -8,44 +8,54 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
 
-from .statemachine import FINE_NAME, PUBLIC_NAME, Status
+from .statemachine import PUBLIC_OF
 
 
 class Entry(NamedTuple):
+    """One transition, as the timeline hands it out (statuses are wire names)."""
+
     t: float
     dataset_uid: str
     dataset_id: str
-    source: Status
-    destination: Status | str
+    source: str
+    destination: str
     cause: str
     job_id: str | None
 
     def to_dict(self) -> dict[str, Any]:
-        dst = self.destination
         return {
             "t": self.t,
             "dataset_uid": self.dataset_uid,
             "dataset_id": self.dataset_id,
-            "from": FINE_NAME[self.source],
-            "to": str(dst),
-            "from_public": PUBLIC_NAME[self.source],
-            "to_public": PUBLIC_NAME[dst] if isinstance(dst, Status) else str(dst),
+            "from": self.source,
+            "to": self.destination,
+            "from_public": PUBLIC_OF[self.source],
+            "to_public": PUBLIC_OF[self.destination],
             "cause": self.cause,
             "job_id": self.job_id,
         }
 
 
+#: Reads a stored row as an Entry without copying it into a new tuple.
+_as_entry = tuple.__new__
+
+
 class Timeline:
-    """Append-only; entries are only ever added, in the order they happen."""
+    """Append-only; entries are only ever added, in the order they happen.
+
+    Rows are stored as exact tuples of plain values, in Entry's field order: the
+    garbage collector stops tracking those (it never does a named tuple, a tuple
+    subclass), and a timeline only grows. They are read back as Entry.
+    """
 
     def __init__(self) -> None:
-        self.entries: list[Entry] = []
+        self.entries: list[tuple[Any, ...]] = []
 
     def __len__(self) -> int:
         return len(self.entries)
 
     def __iter__(self) -> Iterator[Entry]:
-        return iter(self.entries)
+        return (_as_entry(Entry, row) for row in self.entries)
 
     def query(
         self,
@@ -56,7 +66,7 @@ class Timeline:
         """Entries for the given datasets (uid or id) between two virtual times, inclusive."""
         return [
             e
-            for e in self.entries
+            for e in self
             if (datasets is None or e.dataset_uid in datasets or e.dataset_id in datasets)
             and (since is None or e.t >= since)
             and (until is None or e.t <= until)
@@ -93,8 +103,7 @@ def to_csv(entries: Iterable[Entry]) -> str:
 def to_table(entries: Iterable[Entry]) -> str:
     """A table for people: virtual time, dataset, from -> to, cause."""
     rows = [
-        (f"{e.t:10.1f}", e.dataset_id, f"{FINE_NAME[e.source]} -> {e.destination}", e.cause)
-        for e in entries
+        (f"{e.t:10.1f}", e.dataset_id, f"{e.source} -> {e.destination}", e.cause) for e in entries
     ]
     if not rows:
         return "(no transitions)\n"

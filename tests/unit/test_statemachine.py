@@ -101,3 +101,14 @@ def test_the_served_table_lists_every_status_and_transition() -> None:
         "to": "removed",
         "trigger": "the dataset is deleted",
     } in table["transitions"]
+
+
+def test_the_engines_move_lookup_is_the_table() -> None:
+    assert set(sm.MOVES) == sm.ALLOWED
+    assert sm.MOVES[(S.PROCESSING_DATASET, S.PROCESSING_ALL_DATASET_DATA)] == (
+        "processing_dataset",
+        "processing_all_dataset_data",
+        False,
+    )
+    assert sm.MOVES[(S.QUEUED, S.PROCESSING_DATASET)] == ("queued", "processing_dataset", True)
+    assert sm.MOVES[(S.DELETING_DATASET, REMOVED)] == ("deleting_dataset", "removed", True)
