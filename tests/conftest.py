@@ -17,6 +17,8 @@ from simulator.service import Simulator
 
 API = "/api/management/v2"
 
+pytest_plugins = ["pytester"]
+
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(

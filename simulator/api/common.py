@@ -9,9 +9,8 @@ from typing import Any
 
 from flask import request
 
-from ..errors import AuthenticationRequired, InvalidJSON, InvalidParameter
-from ..models import User
-from ..service import Ask, Simulator
+from ..errors import InvalidJSON, InvalidParameter
+from ..service import Ask
 from ..statemachine import VOCABULARIES
 
 STATUS_NAMES_HEADER = "X-Sim-Status-Names"
@@ -34,28 +33,33 @@ def _not_json(name: str) -> None:
     raise InvalidJSON(f"{name} is not a JSON value")
 
 
-def authenticate(sim: Simulator) -> User:
-    """The caller, from ``Authorization: Apikey``/``Basic`` or ``?apikey=``; else 401."""
+Credentials = tuple[str | None, tuple[str, str] | None, str | None]
+
+
+def credentials() -> Credentials:
+    """The API key or Basic pair the request carries, or why they cannot be read.
+
+    From ``Authorization: Apikey <key>`` (any case), ``Basic``, or ``?apikey=``.
+    A problem is reported rather than raised: HTTP faults apply before credentials
+    are looked at, as they would in front of the real API.
+    """
     header = request.headers.get("Authorization", "").strip()
     scheme, _, value = header.partition(" ")
     value = value.strip()
     if scheme.lower() == "apikey" and value:
-        return sim.authenticate(apikey=value)
+        return value, None, None
     if scheme.lower() == "basic" and value:
         try:
             decoded = base64.b64decode(value, validate=True).decode("utf-8")
         except (binascii.Error, UnicodeDecodeError):
-            raise AuthenticationRequired("Malformed HTTP Basic credentials") from None
+            return None, None, "Malformed HTTP Basic credentials"
         username, sep, password = decoded.partition(":")
         if not sep:
-            raise AuthenticationRequired("Malformed HTTP Basic credentials")
-        return sim.authenticate(basic=(username, password))
+            return None, None, "Malformed HTTP Basic credentials"
+        return None, (username, password), None
     if header:
-        raise AuthenticationRequired(f"Unsupported Authorization scheme '{scheme}'")
-    key = request.args.get("apikey")
-    if key:
-        return sim.authenticate(apikey=key)
-    return sim.authenticate()
+        return None, None, f"Unsupported Authorization scheme '{scheme}'"
+    return request.args.get("apikey") or None, None, None
 
 
 def ask() -> Ask:

@@ -9,15 +9,14 @@ from flask import Blueprint, Response, g, jsonify, request
 from ..query import bool_param, int_param
 from ..statemachine import ACTIONS
 from .app_context import simulator
-from .common import ask, authenticate, json_body
+from .common import ask, credentials, json_body
 
 PREFIX = "/api/management/v2"
 
 
 def inject_faults_then_authenticate() -> Response | None:
     """Apply the scenario's HTTP faults first, as a proxy in front of the API would."""
-    sim = simulator()
-    injection = sim.inject(request.method, request.path)
+    injection, user = simulator().admit(request.method, request.path, *credentials())
     if injection is not None:
         g.injected_latency = injection.latency
         if injection.status is not None:
@@ -26,7 +25,7 @@ def inject_faults_then_authenticate() -> Response | None:
             response.headers.update(injection.headers)
             response.headers["X-Sim-Fault"] = "http"
             return response
-    g.user = authenticate(sim)
+    g.user = user
     return None
 
 

@@ -8,7 +8,6 @@ from .. import statemachine as sm
 from ..clock import CLOCK_MODES, END_OF_TIME, MAX_SPEED, ClockMode
 from ..datagen import DEFAULT_FIELDS, sample_records
 from ..errors import InvalidParameter, InvalidScenario, UnknownDataset
-from ..faults import Injection
 from ..scenario import Scenario, ScenarioError, ScriptStep, load_scenario_text
 from ..script import Script
 from ..timeline import to_csv, to_ndjson, to_table
@@ -155,7 +154,15 @@ class Control(Core):
         return self._act(user, ds, step.action or "")
 
     def _observe(self, step: ScriptStep) -> dict[str, Any]:
-        ds = self._find(step.dataset)
+        return self._state_of(step.dataset)
+
+    @operation
+    def observe(self, name: str) -> dict[str, Any]:
+        """A dataset (id or uid) as tests see it: fine and public status, records..."""
+        return self._state_of(name)
+
+    def _state_of(self, name: str) -> dict[str, Any]:
+        ds = self._find(name)
         if ds is None:
             return {"exists": False}
         return {
@@ -179,15 +186,6 @@ class Control(Core):
     @operation
     def fault_log(self) -> list[dict[str, Any]]:
         return [dict(entry) for entry in self.world.faults.log]
-
-    @operation
-    def inject(self, method: str, path: str) -> Injection | None:
-        """Apply the scenario's HTTP faults to one call: latency passes, maybe an error."""
-        injection = self.world.faults.inject(method, path, self.engine.now)
-        if injection is not None and injection.latency:
-            self.engine.advance_to(min(self.clock.horizon, self.engine.now + injection.latency))
-            self.clock.anchor(self.engine.now)
-        return injection
 
     def run_to_end(self, until: float | None = None) -> bool:
         """Run until the script has played and every job ended, or until ``until``.

@@ -29,7 +29,7 @@ from ..errors import (
     PermissionDenied,
     UnknownDataset,
 )
-from ..faults import RECORD_STAGES, FaultBook, StageFailure
+from ..faults import RECORD_STAGES, FaultBook, Injection, StageFailure
 from ..history import Snapshot
 from ..models import Dataset, Job, Resource, User
 from ..processors import MISCONFIGURED, dataset_fields, misconfiguration
@@ -162,6 +162,9 @@ class Core:
     ) -> None:
         self.overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
         self.default_clock_mode: ClockMode = default_clock_mode
+        #: Take any API key or password as the scenario's first user (credentials
+        #: must still be sent): for intercepted code that carries its real keys.
+        self.any_credentials = False
         self._lock = threading.RLock()
         self._wall = wall
         self.clock = Clock(wall=wall)
@@ -199,19 +202,52 @@ class Core:
     # authentication ------------------------------------------------------------
 
     @operation
+    def admit(
+        self,
+        method: str,
+        path: str,
+        apikey: str | None,
+        basic: tuple[str, str] | None,
+        problem: str | None,
+    ) -> tuple[Injection | None, User | None]:
+        """One call of the Management API: its HTTP fault if any fires, else its user."""
+        injection = self._inject(method, path)
+        if injection is not None and injection.status is not None:
+            return injection, None
+        if problem is not None:
+            raise AuthenticationRequired(problem)
+        return injection, self._authenticate(apikey, basic)
+
+    def _inject(self, method: str, path: str) -> Injection | None:
+        """Apply the scenario's HTTP faults to one call: latency passes, maybe an error."""
+        injection = self.world.faults.inject(method, path, self.engine.now)
+        if injection is not None and injection.latency:
+            self.engine.advance_to(min(self.clock.horizon, self.engine.now + injection.latency))
+            self.clock.anchor(self.engine.now)
+        return injection
+
+    @operation
     def authenticate(self, apikey: str | None = None, basic: tuple[str, str] | None = None) -> User:
         """Find the user behind an API key or Basic credentials, or refuse with 401."""
+        return self._authenticate(apikey, basic)
+
+    def _authenticate(self, apikey: str | None, basic: tuple[str, str] | None) -> User:
         if apikey is not None:
             user = self.store.user_by_key(apikey)
-            if user is None:
+            if user is None and not self.any_credentials:
                 raise AuthenticationRequired("Unknown API key")
-            return user
+            return user or self._first_user()
         if basic is not None:
             user = self.store.users.get(basic[0])
             if user is None or user.password is None or user.password != basic[1]:
-                raise AuthenticationRequired("Wrong username or password")
+                if not self.any_credentials:
+                    raise AuthenticationRequired("Wrong username or password")
+                return user or self._first_user()
             return user
         raise AuthenticationRequired("No credentials were sent")
+
+    def _first_user(self) -> User:
+        return self.store.users[self.scenario.users[0].username]
 
     def _require(self, user: User, *permissions: str, ds: Dataset | None = None) -> None:
         """Refuse with 403 unless the user holds every permission (on ``ds``, if given)."""

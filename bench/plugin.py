@@ -1,0 +1,127 @@
+"""What the pytest plugin costs a test suite.
+
+1. The session server's start to first answer: in a fresh interpreter, imports
+   included (what a test session pays once), and with the imports done.
+   Target: under 300 ms.
+2. The per-test reset the ``ods`` fixture does. Target: under 5 ms median.
+3. A status call through interception (``requests``, no socket). Target: under
+   1 ms median.
+
+    python bench/plugin.py [--repeat 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+
+COLD = """
+import time
+started = time.perf_counter()
+import requests
+from simulator.api import create_app
+from simulator.scenario import load_scenario_text
+from simulator.server import LiveServer
+from simulator.service import Simulator
+sim = Simulator(load_scenario_text(""), overrides={"clock_mode": "manual"})
+server = LiveServer(create_app(simulator=sim)).start()
+assert requests.get(server.url + "/api/management/v2/datasets", auth=("admin", "admin")).ok
+print(time.perf_counter() - started)
+server.stop()
+"""
+
+
+def cold_start(runs: int) -> list[float]:
+    times = []
+    for _ in range(runs):
+        out = subprocess.run(
+            [sys.executable, "-c", COLD], capture_output=True, text=True, check=True
+        )
+        times.append(float(out.stdout))
+    return times
+
+
+def warm_start(runs: int) -> list[float]:
+    import requests
+
+    from simulator.api import create_app
+    from simulator.scenario import load_scenario_text
+    from simulator.server import LiveServer
+    from simulator.service import Simulator
+
+    scenario = load_scenario_text("")
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        sim = Simulator(scenario, overrides={"clock_mode": "manual"})
+        server = LiveServer(create_app(simulator=sim)).start()
+        requests.get(
+            server.url + "/api/management/v2/datasets", auth=("admin", "admin")
+        ).raise_for_status()
+        times.append(time.perf_counter() - started)
+        server.stop()
+    return times
+
+
+def resets(runs: int, scenario_text: str) -> list[float]:
+    from simulator.scenario import load_scenario_text
+    from simulator.service import Simulator
+
+    scenario = load_scenario_text(scenario_text)
+    sim = Simulator(scenario, overrides={"clock_mode": "manual"})
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        sim.reset(scenario)
+        times.append(time.perf_counter() - started)
+    return times
+
+
+def intercepted_status(runs: int) -> list[float]:
+    import requests
+
+    from simulator.intercept import intercept
+
+    url = "https://demo.opendatasoft.com/api/management/v2/datasets/da_trees1/status"
+    with intercept("datasets: [{dataset_id: trees, dataset_uid: da_trees1}]"):
+        session = requests.Session()
+        session.headers["Authorization"] = "Apikey any"
+        session.get(url).raise_for_status()
+        times = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            session.get(url)
+            times.append(time.perf_counter() - started)
+    return times
+
+
+def line(label: str, times: list[float], unit: float = 1000.0, name: str = "ms") -> None:
+    med, p90 = statistics.median(times), sorted(times)[int(len(times) * 0.9)]
+    figures = f"median {med * unit:7.2f} {name}   p90 {p90 * unit:7.2f} {name}"
+    print(f"  {label:44} {figures}   (n={len(times)})")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--repeat", type=int, default=200)
+    args = parser.parse_args()
+    from simulator.scenario import default_scenario
+
+    default_text = default_scenario().text or ""
+    print("session server, start to first answer (target: under 300 ms)")
+    line("fresh interpreter, imports included", cold_start(10))
+    line("imports done", warm_start(20))
+    print("per-test reset (target: under 5 ms median)")
+    line("to an empty world", resets(args.repeat, ""))
+    line("to the built-in scenario (4 datasets)", resets(args.repeat, default_text))
+    print("intercepted call (target: under 1 ms median)")
+    line("GET .../status through requests", intercepted_status(args.repeat * 5))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,203 @@
+"""A pytest plugin for testing code that calls the Management API v2.
+
+Installing the package registers it (entry point ``pytest11``). It gives:
+
+- ``ods``: a simulator served on a loopback port, started once per session (per
+  xdist worker) and reset before each test; the fixture is a
+  :class:`~simulator.testing.SimulatorHandle` (``url``, ``api_url``, ``apikey``,
+  clock helpers, ``assert_transitions``...);
+- ``ods_intercept``: the same handle, but calls of ``requests``/``httpx`` to
+  ``https://*.opendatasoft.com`` go to an in-process simulator, no socket;
+- the marker ``@pytest.mark.ods_scenario(source)``: the test starts from that
+  scenario (a path, relative to the test file or not; YAML text; or a mapping);
+- small session fixtures to override in a ``conftest.py``: ``ods_host``,
+  ``ods_workers``, ``ods_status_names``, ``ods_seed``, ``ods_default_scenario``,
+  ``ods_intercept_hosts``, ``ods_intercept_passthrough``.
+
+Simulator modules are imported only when a fixture is used: pytest loads this
+module in every run where the package is installed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from .scenario import Scenario
+    from .server import LiveServer
+    from .service import Simulator
+    from .testing import SimulatorHandle
+
+MARKER = "ods_scenario"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        f"{MARKER}(source): start the test from this scenario: a path (relative to the test "
+        "file, or to the working directory), YAML text, or a mapping",
+    )
+
+
+# configuration: override any of these in a conftest.py -----------------------------------
+
+
+@pytest.fixture(scope="session")
+def ods_host() -> str:
+    """The interface the session's simulator listens on."""
+    return "127.0.0.1"
+
+
+@pytest.fixture(scope="session")
+def ods_workers() -> int | None:
+    """Worker pool size for every scenario (None: each scenario's own)."""
+    return None
+
+
+@pytest.fixture(scope="session")
+def ods_status_names() -> str | None:
+    """``coarse`` or ``fine`` for every scenario (None: each scenario's own)."""
+    return None
+
+
+@pytest.fixture(scope="session")
+def ods_seed() -> int | None:
+    """Seed for every scenario (None: each scenario's own)."""
+    return None
+
+
+@pytest.fixture(scope="session")
+def ods_default_scenario() -> Any:
+    """The scenario of tests without a marker (None: an empty world with the default admin)."""
+    return None
+
+
+@pytest.fixture(scope="session")
+def ods_intercept_hosts() -> tuple[str, ...]:
+    """Host patterns intercepted besides ``*.opendatasoft.com``."""
+    return ()
+
+
+@pytest.fixture(scope="session")
+def ods_intercept_passthrough() -> bool:
+    """Let calls to other hosts through (False: they fail, loopback aside)."""
+    return False
+
+
+# the simulators ------------------------------------------------------------------------------
+
+
+class SessionServer:
+    """The session's simulator, its server, and the scenario tests start from."""
+
+    def __init__(self, simulator: Simulator, server: LiveServer, default: Scenario) -> None:
+        self.simulator = simulator
+        self.server = server
+        self.default = default
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+
+def _overrides(workers: int | None, status_names: str | None, seed: int | None) -> dict[str, Any]:
+    return {"clock_mode": "manual", "workers": workers, "status_names": status_names, "seed": seed}
+
+
+def _default(source: Any, root: Path) -> Scenario:
+    from .scenario import load_scenario_text
+    from .testing import to_scenario
+
+    return load_scenario_text("") if source is None else to_scenario(source, root)
+
+
+@pytest.fixture(scope="session")
+def ods_server(
+    request: pytest.FixtureRequest,
+    ods_host: str,
+    ods_workers: int | None,
+    ods_status_names: str | None,
+    ods_seed: int | None,
+    ods_default_scenario: Any,
+) -> Iterator[SessionServer]:
+    """A simulator on a free loopback port, for the whole session."""
+    from .api import create_app
+    from .server import LiveServer
+    from .service import Simulator
+
+    default = _default(ods_default_scenario, request.config.rootpath)
+    simulator = Simulator(default, overrides=_overrides(ods_workers, ods_status_names, ods_seed))
+    server = LiveServer(create_app(simulator=simulator), host=ods_host).start()
+    try:
+        yield SessionServer(simulator, server, default)
+    finally:
+        server.stop()
+
+
+def _marked(request: pytest.FixtureRequest) -> Any:
+    """The marker's scenario; a relative path is tried against the test file, then rootdir."""
+    marker = request.node.get_closest_marker(MARKER)
+    if marker is None:
+        return None
+    if len(marker.args) != 1:
+        raise pytest.UsageError(
+            f"@pytest.mark.{MARKER} takes one scenario (a path, YAML text or a mapping)"
+        )
+    source = marker.args[0]
+    if isinstance(source, (str, Path)) and "\n" not in str(source):
+        for base in (Path(request.path).parent, request.config.rootpath):
+            if (base / source).is_file():
+                return base / source
+    return source
+
+
+@pytest.fixture
+def ods(request: pytest.FixtureRequest, ods_server: SessionServer) -> SimulatorHandle:
+    """The session's simulator, reset for this test (its marker's scenario, or the default)."""
+    from .testing import SimulatorHandle
+
+    handle = SimulatorHandle(ods_server.simulator, ods_server.url, Path(request.path).parent)
+    ods_server.simulator.any_credentials = False
+    source = _marked(request)
+    if source is None:
+        ods_server.simulator.reset(ods_server.default)
+    else:
+        handle.load(source)
+    return handle
+
+
+@pytest.fixture
+def ods_intercept(
+    request: pytest.FixtureRequest,
+    ods_workers: int | None,
+    ods_status_names: str | None,
+    ods_seed: int | None,
+    ods_default_scenario: Any,
+    ods_intercept_hosts: tuple[str, ...],
+    ods_intercept_passthrough: bool,
+) -> Iterator[SimulatorHandle]:
+    """Calls to ``https://*.opendatasoft.com`` go to an in-process simulator for this test."""
+    from .intercept import Interceptor
+
+    base = Path(request.path).parent
+    source = _marked(request)
+    scenario = (
+        source if source is not None else _default(ods_default_scenario, request.config.rootpath)
+    )
+    interceptor = Interceptor(
+        scenario,
+        hosts=ods_intercept_hosts,
+        passthrough=ods_intercept_passthrough,
+        base=base,
+        **{
+            k: v
+            for k, v in _overrides(ods_workers, ods_status_names, ods_seed).items()
+            if k != "clock_mode"
+        },
+    )
+    with interceptor as handle:
+        yield handle

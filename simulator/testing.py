@@ -1,0 +1,193 @@
+"""A handle on a simulator for tests: clock, scenarios, statuses, whole timelines.
+
+The pytest plugin's ``ods`` fixture and the interception context manager both give
+one. It drives the simulator in-process (no HTTP), so resets and clock moves cost
+microseconds; the code under test talks to the simulator the way it talks to the
+real platform, over HTTP or through interception.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from .scenario import (
+    DEFAULT_API_KEY,
+    Scenario,
+    ScenarioError,
+    load_scenario,
+    load_scenario_text,
+    parse_scenario,
+)
+from .statemachine import FINE_NAME, PUBLIC_NAMES, PUBLIC_OF, Status
+
+if TYPE_CHECKING:
+    import requests
+
+    from .service import Simulator
+
+API_PATH = "/api/management/v2"
+
+_FINE = frozenset(FINE_NAME.values())
+_PUBLIC = frozenset(PUBLIC_NAMES)
+
+ScenarioSource = str | Path | dict[str, Any] | Scenario
+
+
+def to_scenario(source: ScenarioSource, base: Path | None = None) -> Scenario:
+    """A scenario from a file path, YAML text, a mapping, or a Scenario."""
+    if isinstance(source, Scenario):
+        return source
+    if isinstance(source, dict):
+        return parse_scenario(source, "<dict>", yaml.safe_dump(source, sort_keys=False))
+    if isinstance(source, Path) or (
+        "\n" not in source and source.endswith((".yaml", ".yml", ".json"))
+    ):
+        path = Path(source)
+        if not path.is_absolute() and base is not None and (base / path).exists():
+            path = base / path
+        return load_scenario(path)
+    return load_scenario_text(source, "<inline>")
+
+
+class SimulatorHandle:
+    """What a test needs from a running simulator."""
+
+    def __init__(self, simulator: Simulator, url: str, base: Path | None = None) -> None:
+        self.simulator = simulator
+        #: Where client code should point: a loopback server, or an intercepted host.
+        self.url = url.rstrip("/")
+        self._base = base
+
+    # connecting ---------------------------------------------------------------------
+
+    @property
+    def api_url(self) -> str:
+        """The Management API's base URL, e.g. ``http://127.0.0.1:41041/api/management/v2``."""
+        return f"{self.url}{API_PATH}"
+
+    @property
+    def apikey(self) -> str:
+        """An API key of the scenario's first user (``ods-sim-admin-key`` by default)."""
+        user = self.simulator.scenario.users[0]
+        return user.api_keys[0] if user.api_keys else DEFAULT_API_KEY
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Apikey {self.apikey}"}
+
+    def session(self) -> requests.Session:
+        """A requests session that authenticates as the scenario's first user."""
+        import requests
+
+        session = requests.Session()
+        session.headers.update(self.headers)
+        return session
+
+    # the world ---------------------------------------------------------------------------
+
+    def load(self, source: ScenarioSource) -> SimulatorHandle:
+        """Replace the world with a scenario (path, YAML text, mapping), at time zero."""
+        try:
+            scenario = to_scenario(source, self._base)
+        except ScenarioError as exc:
+            raise AssertionError(f"invalid scenario: {exc}") from None
+        self.simulator.reset(scenario)
+        return self
+
+    def reset(self) -> SimulatorHandle:
+        """Back to the current scenario's time zero."""
+        self.simulator.reset()
+        return self
+
+    # the clock ------------------------------------------------------------------------------
+
+    @property
+    def now(self) -> float:
+        """Virtual seconds since the scenario started."""
+        return self.simulator.clock_state()["now"]
+
+    def advance(self, seconds: float) -> float:
+        """Let ``seconds`` of virtual time pass; returns the new time."""
+        return self.simulator.advance(seconds)["now"]
+
+    def sleep(self, seconds: float) -> None:
+        """A stand-in for ``time.sleep`` to inject into client code: virtual time passes."""
+        self.advance(seconds)
+
+    def next_event(self) -> float:
+        return self.simulator.advance_to_next_event()["now"]
+
+    def run_until_idle(self) -> float:
+        """Run until no job waits or runs; fails the test if that can never happen."""
+        state = self.simulator.run_until_idle()
+        if not state["idle"]:
+            raise AssertionError(
+                f"jobs can never finish: {state['active_jobs']} still waiting or running"
+            )
+        return state["now"]
+
+    # observing ----------------------------------------------------------------------------
+
+    def state(self, dataset: str) -> dict[str, Any]:
+        """A dataset (id or uid): ``exists``, ``status``, ``public_status``, ``published``..."""
+        return self.simulator.observe(dataset)
+
+    def status(self, dataset: str) -> str:
+        """The fine status of a dataset (id or uid)."""
+        state = self.state(dataset)
+        if not state["exists"]:
+            raise AssertionError(f"no dataset {dataset!r}")
+        return state["status"]
+
+    def timeline(self, dataset: str | None = None) -> list[dict[str, Any]]:
+        return self.simulator.timeline({dataset} if dataset else None)
+
+    def transitions(self, dataset: str) -> list[str]:
+        """The fine statuses a dataset went through, in order, the first included."""
+        entries = self.timeline(dataset)
+        return (
+            [entries[0]["from"], *(e["to"] for e in entries)] if entries else [self.status(dataset)]
+        )
+
+    def assert_transitions(self, dataset: str, expected: str | list[str]) -> None:
+        """Assert a dataset's whole path in one line: ``"idle > queued > processing > idle"``.
+
+        Fine names compare with the fine path; public names (``processing``,
+        ``deleting``...) with the public path, repeats collapsed as a client polling
+        ``/status`` would see them.
+        """
+        wanted = (
+            [s.strip() for s in expected.split(">")]
+            if isinstance(expected, str)
+            else list(expected)
+        )
+        unknown = [s for s in wanted if s not in _FINE | _PUBLIC | {"removed"}]
+        if unknown:
+            raise AssertionError(f"not status names: {unknown}")
+        path = self.transitions(dataset)
+        if any(s in _PUBLIC - _FINE for s in wanted):
+            path = _collapse([PUBLIC_OF[s] for s in path])
+        if path != wanted:
+            raise AssertionError(
+                f"{dataset} went through\n  {' > '.join(path)}\nnot\n  {' > '.join(wanted)}"
+            )
+
+    def script(self) -> dict[str, Any]:
+        return self.simulator.script_results()
+
+    def faults(self) -> list[dict[str, Any]]:
+        return self.simulator.fault_log()
+
+
+def _collapse(names: list[str]) -> list[str]:
+    out: list[str] = []
+    for name in names:
+        if not out or out[-1] != name:
+            out.append(name)
+    return out
+
+
+__all__ = ["SimulatorHandle", "Status", "to_scenario"]
