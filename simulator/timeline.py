@@ -57,6 +57,10 @@ class Timeline:
     def __iter__(self) -> Iterator[Entry]:
         return (_as_entry(Entry, row) for row in self.entries)
 
+    def since(self, index: int) -> Iterator[Entry]:
+        """The entries after the first ``index``."""
+        return (_as_entry(Entry, row) for row in self.entries[index:])
+
     def query(
         self,
         datasets: set[str] | None = None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from flask import Flask, Response
+from flask import Flask, Response, redirect
 
 from ..scenario import Scenario, default_scenario
 from ..service import Simulator
@@ -56,6 +56,11 @@ def create_app(
     def virtual_date(response: Response) -> Response:
         response.headers["Date"] = get_simulator().http_date()
         return response
+
+    @app.get("/")
+    def home() -> Response:
+        """The dashboard, for a person who opens the simulator's address."""
+        return redirect("/_sim/ui")
 
     app.wsgi_app = _TrailingSlash(app.wsgi_app)  # type: ignore[method-assign]
     return app

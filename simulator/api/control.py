@@ -6,12 +6,14 @@ is the test harness's side of the simulator, not the platform's.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from ..errors import InvalidParameter
+from ..errors import InvalidParameter, NotFound
 from ..query import int_param
+from ..statemachine import ACTIONS
 from .app_context import simulator
 from .common import json_body
 
@@ -140,3 +142,50 @@ def sample_records(name: str) -> Response:
     """Seeded sample records of a dataset (by id or uid): ``?rows=`` up to 1000."""
     rows = int_param("rows", request.args.get("rows"), 10, 1, 1000)
     return jsonify(simulator().sample_records(name, rows))
+
+
+# the dashboard -------------------------------------------------------------------------
+
+STATIC = Path(__file__).resolve().parents[1] / "static"
+#: What the dashboard is made of; nothing else is served from the package.
+UI_FILES = {
+    "dashboard.html": "text/html",
+    "dashboard.css": "text/css",
+    "dashboard.js": "text/javascript",
+    "state-machine.svg": "image/svg+xml",
+}
+
+
+@blueprint.get("/ui")
+def dashboard_page() -> Response:
+    return _ui_file("dashboard.html")
+
+
+@blueprint.get("/ui/<name>")
+def dashboard_file(name: str) -> Response:
+    return _ui_file(name)
+
+
+def _ui_file(name: str) -> Response:
+    if name not in UI_FILES:
+        raise NotFound("No such file: {name}", name=name)
+    response = Response((STATIC / name).read_bytes(), mimetype=UI_FILES[name])
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@blueprint.get("/dashboard")
+def dashboard_state() -> Response:
+    """The page's poll: the clock, the datasets, the transitions after ``?since=``."""
+    since = int_param("since", request.args.get("since"), 0, 0)
+    return jsonify(simulator().dashboard(since))
+
+
+@blueprint.post("/datasets/<name>/actions/<action>")
+def dashboard_action(name: str, action: str) -> Response:
+    """An action on a dataset (id or uid), made by the scenario's first user."""
+    if action not in (*ACTIONS, "delete"):
+        raise InvalidParameter(
+            "action", f"expected one of {', '.join((*ACTIONS, 'delete'))}, got '{action}'"
+        )
+    return jsonify(simulator().act_as_first_user(name, action))

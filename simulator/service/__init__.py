@@ -9,11 +9,12 @@ from __future__ import annotations
 from .config import Config
 from .control import TIMELINE_FORMATS, Control
 from .core import DEFAULT_SPEED, Ask, World
+from .dashboard import Dashboard
 from .datasets import Datasets
 from .resources import Resources
 
 
-class Simulator(Control, Config, Resources, Datasets):
+class Simulator(Dashboard, Control, Config, Resources, Datasets):
     """The simulated platform, serving one scenario at a time.
 
     ``overrides`` (``workers``, ``seed``, ``clock_mode``, ``speed``,

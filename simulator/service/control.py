@@ -88,6 +88,7 @@ class Control(Core):
                 self.scenario = scenario.with_overrides(**self.overrides)
             s = self.scenario
             self.world = World(s)
+            self.generation += 1
             self.script = Script(s.script, self._perform, self._observe)
             self.script.start(self.engine.env)
             self.clock.epoch = s.epoch

@@ -165,6 +165,8 @@ class Core:
         #: Take any API key or password as the scenario's first user (credentials
         #: must still be sent): for intercepted code that carries its real keys.
         self.any_credentials = False
+        #: How many times the world was (re)built: a page can tell it was reset.
+        self.generation = 0
         self._lock = threading.RLock()
         self._wall = wall
         self.clock = Clock(wall=wall)

@@ -26,6 +26,7 @@ STORIES = {
     "unpublish-republish",
     "worker-outage",
     "long-tail-jitter",
+    "showcase",
 }
 
 

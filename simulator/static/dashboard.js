@@ -1,0 +1,376 @@
+// The simulator's dashboard: polls /_sim/dashboard, draws the datasets, the state
+// diagram and the timeline, and drives the clock and the actions. No dependencies.
+"use strict";
+
+const COLOURS = {
+  idle: "#9aa0a6",
+  queued: "#f2a600",
+  processing: "#1a73e8",
+  deleting: "#8e44ad",
+  saving_version: "#00897b",
+  aborting_processing: "#e8710a",
+  error: "#d93025",
+  limit_reached: "#c2185b",
+  removed: "#202124",
+};
+const POLL_MS = 500;
+const MAX_ROWS = 100;
+const MAX_LANES = 40;
+const SVG_NS = "http://www.w3.org/2000/svg";
+
+const state = {
+  generation: null,
+  since: 0,
+  entries: [],
+  datasets: [],
+  faults: [],
+  clock: null,
+  selected: null,
+  diagramReady: false,
+};
+
+const $ = (selector) => document.querySelector(selector);
+
+async function call(method, path, body) {
+  const options = { method, headers: {} };
+  if (body !== undefined) {
+    options.headers["Content-Type"] = "application/json";
+    options.body = JSON.stringify(body);
+  }
+  const response = await fetch(path, options);
+  const data = await response.json();
+  if (!response.ok) {
+    throw new Error(data.message || response.statusText);
+  }
+  return data;
+}
+
+// polling -------------------------------------------------------------------------
+
+async function refresh() {
+  let data;
+  try {
+    data = await call("GET", `/_sim/dashboard?since=${state.since}`);
+    $("#connection").textContent = "";
+    $("#connection").className = "pill";
+  } catch (err) {
+    $("#connection").textContent = "disconnected";
+    $("#connection").className = "pill bad";
+    return;
+  }
+  if (data.generation !== state.generation) {
+    // a new world (a reset, or another scenario): start the timeline over
+    const first = state.generation === null;
+    state.generation = data.generation;
+    state.entries = [];
+    state.since = 0;
+    if (!first) {
+      return refresh();
+    }
+  }
+  state.entries.push(...data.timeline);
+  state.since = data.timeline_length;
+  state.datasets = data.datasets;
+  state.faults = data.faults;
+  state.clock = data.clock;
+  renderClock();
+  renderTable();
+  renderDiagram();
+  renderTimeline();
+}
+
+// the clock -------------------------------------------------------------------------
+
+function renderClock() {
+  const clock = state.clock;
+  $("#clock-datetime").textContent = clock.datetime.replace("T", " ").replace("+00:00", " UTC");
+  $("#clock-now").textContent = `t = ${formatSeconds(clock.now)}`;
+  $("#clock-mode").textContent =
+    clock.mode === "realtime" ? `playing at ${clock.speed}\u00d7` : "paused";
+}
+
+function formatSeconds(t) {
+  if (t < 120) return `${Math.round(t * 10) / 10} s`;
+  if (t < 7200) return `${Math.floor(t / 60)} min ${Math.round(t % 60)} s`;
+  return `${Math.floor(t / 3600)} h ${Math.round((t % 3600) / 60)} min`;
+}
+
+async function clockAction(method, path, body) {
+  try {
+    await call(method, path, body);
+    setMessage("");
+  } catch (err) {
+    setMessage(err.message, true);
+  }
+  await refresh();
+}
+
+// the datasets ----------------------------------------------------------------------
+
+function badge(name) {
+  const span = document.createElement("span");
+  span.className = "badge";
+  span.style.background = COLOURS[name] || "#5f6368";
+  span.textContent = name;
+  return span;
+}
+
+function cell(row, content, className) {
+  const td = document.createElement("td");
+  if (className) td.className = className;
+  if (content instanceof Node) td.appendChild(content);
+  else td.textContent = content;
+  row.appendChild(td);
+  return td;
+}
+
+function renderTable() {
+  const body = $("#datasets tbody");
+  const rows = state.datasets.slice(0, MAX_ROWS).map((ds) => {
+    const row = document.createElement("tr");
+    row.dataset.uid = ds.dataset_uid;
+    row.dataset.id = ds.dataset_id;
+    if (ds.dataset_uid === state.selected) row.classList.add("selected");
+    const name = cell(row, ds.dataset_id);
+    if (ds.title && ds.title !== ds.dataset_id) {
+      const title = document.createElement("span");
+      title.className = "dataset-title";
+      title.textContent = ds.title;
+      name.appendChild(title);
+    }
+    cell(row, badge(ds.public_status), "status-public");
+    cell(row, ds.status, "fine status-fine");
+    cell(row, ds.published ? "yes" : "no", "published");
+    cell(row, ds.records.toLocaleString("en"), "num records");
+    cell(row, ds.error || "", "error");
+    cell(row, jobSummary(ds.job), "job");
+    row.addEventListener("click", () => select(ds.dataset_uid));
+    return row;
+  });
+  body.replaceChildren(...rows);
+  const hidden = state.datasets.length - MAX_ROWS;
+  $("#more").textContent = hidden > 0 ? `\u2026 and ${hidden} more datasets` : "";
+  const current = state.datasets.find((ds) => ds.dataset_uid === state.selected);
+  $("#selected").textContent = current ? current.dataset_id : "none";
+  for (const button of document.querySelectorAll("[data-action]")) {
+    button.disabled = !current;
+  }
+}
+
+function jobSummary(job) {
+  const span = document.createElement("span");
+  if (!job) return span;
+  span.textContent = job.function;
+  if (job.records_total > 0) {
+    const bar = document.createElement("span");
+    bar.className = "progress";
+    bar.title = `${job.records_done} of ${job.records_total} records`;
+    const fill = document.createElement("span");
+    fill.style.width = `${Math.round((100 * job.records_done) / job.records_total)}%`;
+    bar.appendChild(fill);
+    span.appendChild(bar);
+  }
+  if (!job.stage) {
+    const waiting = document.createElement("span");
+    waiting.className = "fine";
+    waiting.textContent = "waiting";
+    span.appendChild(waiting);
+  }
+  return span;
+}
+
+function select(uid) {
+  state.selected = state.selected === uid ? null : uid;
+  renderTable();
+  renderDiagram();
+}
+
+async function datasetAction(action) {
+  const current = state.datasets.find((ds) => ds.dataset_uid === state.selected);
+  if (!current) return;
+  try {
+    const result = await call("POST", `/_sim/datasets/${current.dataset_uid}/actions/${action}`);
+    setMessage(result.job_id ? `${action}: job ${result.job_id.slice(0, 12)}` : `${action}: done`);
+  } catch (err) {
+    setMessage(err.message, true);
+  }
+  await refresh();
+}
+
+function setMessage(text, bad = false) {
+  $("#message").textContent = text;
+  $("#message").className = bad ? "bad" : "";
+}
+
+// the diagram -------------------------------------------------------------------------
+
+async function loadDiagram() {
+  const response = await fetch("/_sim/ui/state-machine.svg");
+  const text = await response.text();
+  const parsed = new DOMParser().parseFromString(text, "image/svg+xml");
+  $("#diagram").replaceChildren(document.importNode(parsed.documentElement, true));
+  state.diagramReady = true;
+  renderDiagram();
+}
+
+function renderDiagram() {
+  if (!state.diagramReady) return;
+  const counts = new Map();
+  for (const ds of state.datasets) {
+    counts.set(ds.status, (counts.get(ds.status) || 0) + 1);
+  }
+  const selected = state.datasets.find((ds) => ds.dataset_uid === state.selected);
+  for (const node of document.querySelectorAll("#diagram .status")) {
+    const name = [...node.classList].find((c) => c.startsWith("status-")).slice(7);
+    const count = counts.get(name) || 0;
+    node.classList.toggle("active", count > 0);
+    node.classList.toggle("selected", Boolean(selected && selected.status === name));
+    node.dataset.count = String(count);
+    let label = node.querySelector("text.count");
+    if (count > 0 && name !== "removed") {
+      if (!label) {
+        label = document.createElementNS(SVG_NS, "text");
+        label.setAttribute("class", "count");
+        const box = node.querySelector("path, polygon");
+        const bbox = box.getBBox();
+        label.setAttribute("x", String(bbox.x + bbox.width - 4));
+        label.setAttribute("y", String(bbox.y + 9));
+        label.setAttribute("text-anchor", "end");
+        node.appendChild(label);
+      }
+      label.textContent = String(count);
+    } else if (label) {
+      label.remove();
+    }
+  }
+}
+
+// the timeline -------------------------------------------------------------------------
+
+function renderLegend() {
+  const legend = $("#legend");
+  for (const [name, colour] of Object.entries(COLOURS)) {
+    if (name === "removed") continue;
+    const span = document.createElement("span");
+    span.style.setProperty("--c", colour);
+    span.textContent = name;
+    legend.appendChild(span);
+  }
+  const fault = document.createElement("span");
+  fault.style.setProperty("--c", "#d93025");
+  fault.textContent = "\u25bc injected fault";
+  legend.appendChild(fault);
+}
+
+function svg(tag, attrs, parent) {
+  const element = document.createElementNS(SVG_NS, tag);
+  for (const [key, value] of Object.entries(attrs)) element.setAttribute(key, value);
+  if (parent) parent.appendChild(element);
+  return element;
+}
+
+function renderTimeline() {
+  const plot = $("#timeline");
+  const width = plot.clientWidth || 800;
+  const left = 150;
+  const laneHeight = 18;
+  const gap = 4;
+  const end = Math.max(state.clock.now, 1);
+  const x = (t) => left + (t / end) * (width - left - 12);
+
+  const lanes = new Map();
+  for (const ds of state.datasets.slice(0, MAX_LANES)) {
+    lanes.set(ds.dataset_uid, { id: ds.dataset_id, status: ds.public_status, segments: [] });
+  }
+  for (const entry of state.entries) {
+    if (!lanes.has(entry.dataset_uid)) {
+      if (lanes.size >= MAX_LANES) continue;
+      lanes.set(entry.dataset_uid, { id: entry.dataset_id, status: null, segments: [] });
+    }
+    lanes.get(entry.dataset_uid).segments.push(entry);
+  }
+  const rows = [...lanes.values()];
+  const platformRow = rows.length;
+  const height = 24 + (rows.length + 1) * (laneHeight + gap);
+  plot.setAttribute("viewBox", `0 0 ${width} ${height}`);
+  plot.setAttribute("height", String(height));
+  plot.replaceChildren();
+
+  const axisY = rows.length * (laneHeight + gap) + laneHeight + 16;
+  for (let i = 0; i <= 5; i += 1) {
+    const t = (end * i) / 5;
+    svg("line", { x1: x(t), x2: x(t), y1: 0, y2: axisY - 10, stroke: "#e8eaed" }, plot);
+    svg("text", { x: x(t), y: axisY, "text-anchor": i === 5 ? "end" : "middle" }, plot).textContent =
+      formatSeconds(t);
+  }
+
+  rows.forEach((lane, i) => {
+    const y = i * (laneHeight + gap);
+    svg("text", { x: 4, y: y + 13, class: "lane-label" }, plot).textContent = lane.id;
+    let from = 0;
+    let status = lane.segments.length ? lane.segments[0].from_public : lane.status;
+    for (const entry of lane.segments) {
+      if (entry.to_public === status) continue; // the same colour goes on
+      bar(plot, x(from), x(entry.t), y, laneHeight, status, `${status} until ${formatSeconds(entry.t)}`);
+      from = entry.t;
+      status = entry.to_public;
+    }
+    if (status !== "removed") {
+      bar(plot, x(from), x(end), y, laneHeight, status, `${status} since ${formatSeconds(from)}`);
+    }
+  });
+  const platformY = platformRow * (laneHeight + gap);
+  svg("text", { x: 4, y: platformY + 13 }, plot).textContent = "platform";
+
+  const laneOf = new Map(rows.map((lane, i) => [lane.id, i]));
+  for (const fault of state.faults) {
+    const row = laneOf.has(fault.target) ? laneOf.get(fault.target) : platformRow;
+    const y = row * (laneHeight + gap);
+    const cx = x(fault.t);
+    const marker = svg("path", { d: `M${cx - 5},${y} L${cx + 5},${y} L${cx},${y + 8} Z`, class: "fault" }, plot);
+    const details = Object.entries(fault)
+      .filter(([key]) => !["t", "kind", "target"].includes(key))
+      .map(([key, value]) => `${key}: ${value}`)
+      .join(", ");
+    svg("title", {}, marker).textContent = `${fault.kind} at ${formatSeconds(fault.t)} on ${fault.target} ${details}`;
+  }
+
+}
+
+function bar(plot, x1, x2, y, height, status, title) {
+  const rect = svg(
+    "rect",
+    { x: x1, y, width: Math.max(x2 - x1, 1), height, fill: COLOURS[status] || "#5f6368", rx: 2 },
+    plot,
+  );
+  svg("title", {}, rect).textContent = title;
+}
+
+// wiring ----------------------------------------------------------------------------------
+
+function wire() {
+  $("#btn-pause").addEventListener("click", () => clockAction("PUT", "/_sim/clock", { mode: "manual" }));
+  $("#btn-play").addEventListener("click", () =>
+    clockAction("PUT", "/_sim/clock", { mode: "realtime", speed: Number($("#speed").value) }),
+  );
+  for (const seconds of [10, 60, 600]) {
+    $(`#btn-advance-${seconds}`).addEventListener("click", () =>
+      clockAction("POST", "/_sim/clock/advance", { seconds }),
+    );
+  }
+  $("#btn-next").addEventListener("click", () => clockAction("POST", "/_sim/clock/next"));
+  $("#btn-idle").addEventListener("click", () => clockAction("POST", "/_sim/clock/run_until_idle"));
+  $("#btn-reset").addEventListener("click", () => clockAction("POST", "/_sim/reset"));
+  for (const button of document.querySelectorAll("[data-action]")) {
+    button.addEventListener("click", () => datasetAction(button.dataset.action));
+  }
+  window.addEventListener("resize", () => state.clock && renderTimeline());
+}
+
+wire();
+renderLegend();
+loadDiagram();
+refresh();
+setInterval(() => {
+  if (!document.hidden) refresh();
+}, POLL_MS);

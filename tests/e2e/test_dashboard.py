@@ -1,0 +1,145 @@
+"""The dashboard in a real browser: headless Chromium, driven by Playwright."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from tests.conftest import Live
+
+pytestmark = [pytest.mark.e2e, pytest.mark.browser]
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+WORLD = """
+platform: {workers: 1}
+datasets:
+  - dataset_id: trees
+    dataset_uid: da_trees1
+    metas: {default: {title: Remarkable trees}}
+    resources: [{records: 1800}]
+  - dataset_id: counts
+    dataset_uid: da_count1
+    resources: [{records: 400}]
+faults:
+  - {type: processing_error, dataset: counts, at_fraction: 0.5}
+"""
+
+
+def chromium() -> str:
+    """Debian's Chromium (or CHROMIUM=/path); the test fails clearly without one."""
+    path = (
+        os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    )
+    if not path:
+        pytest.fail(
+            "This test drives a real browser and none was found: install Debian's Chromium "
+            "(apt-get install chromium), or point CHROMIUM at a Chromium binary."
+        )
+    return path
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.set_default_timeout(10_000)
+    yield page
+    page.close()
+
+
+def row(page: Page, dataset_id: str):  # type: ignore[no-untyped-def]
+    return page.locator(f'#datasets tbody tr[data-id="{dataset_id}"]')
+
+
+def test_publish_and_advance_the_clock_from_the_page(
+    page: Page, make_live: Callable[..., Live]
+) -> None:
+    live = make_live(WORLD)
+    page.goto(live.url)  # / redirects to the dashboard
+    expect(page).to_have_url(f"{live.url}/_sim/ui")
+    trees = row(page, "trees")
+    expect(trees.locator(".status-public")).to_have_text("idle")
+    expect(page.locator("#diagram svg")).to_be_visible()
+
+    trees.click()
+    expect(page.locator("#selected")).to_have_text("trees")
+    page.click("#btn-publish")
+    expect(trees.locator(".status-public")).to_have_text("processing")
+    expect(trees.locator(".status-fine")).to_have_text("processing_dataset")
+    expect(page.locator("#diagram .status-processing_dataset.active")).to_have_count(1)
+    expect(page.locator("#diagram .status-processing_dataset.selected")).to_have_count(1)
+    assert live.control("GET", "clock")["now"] == 0
+
+    page.click("#btn-advance-10")  # 5 s of metadata, then records (done at 33 s)
+    expect(page.locator("#clock-now")).to_have_text("t = 10 s")
+    expect(trees.locator(".status-fine")).to_have_text("processing_all_dataset_data")
+    expect(trees.locator(".job .progress")).to_be_visible()
+
+    page.click("#btn-idle")
+    expect(trees.locator(".status-public")).to_have_text("idle")
+    expect(trees.locator(".published")).to_have_text("yes")
+    expect(trees.locator(".records")).to_have_text("1,800")
+    expect(page.locator("#diagram .status-processing_dataset.active")).to_have_count(0)
+    assert page.locator("#timeline rect").count() >= 2
+
+    page.click("#btn-abort")  # an idle dataset cannot be aborted: the page says why
+    expect(page.locator("#message")).to_contain_text(
+        "Invalid precondition, dataset status is 'idle'"
+    )
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "dashboard-test.png"), full_page=True)
+
+
+def test_errors_faults_and_a_reset_show_on_the_page(
+    page: Page, make_live: Callable[..., Live]
+) -> None:
+    live = make_live(WORLD)
+    page.goto(f"{live.url}/_sim/ui")
+    counts = row(page, "counts")
+    counts.click()
+    page.click("#btn-publish")
+    page.click("#btn-idle")
+    expect(counts.locator(".status-public")).to_have_text("error")
+    expect(counts.locator(".error")).to_contain_text("Could not process resource records")
+    expect(page.locator("#timeline .fault")).to_have_count(1)
+    expect(page.locator("#diagram .status-error.active")).to_have_count(2)  # drawn on both sides
+
+    page.click("#btn-reset")
+    expect(counts.locator(".status-public")).to_have_text("idle")
+    expect(page.locator("#timeline .fault")).to_have_count(0)
+    expect(page.locator("#clock-now")).to_have_text("t = 0 s")
+
+
+def test_play_lets_time_flow_and_pause_stops_it(page: Page, make_live: Callable[..., Live]) -> None:
+    live = make_live(WORLD)
+    page.goto(f"{live.url}/_sim/ui")
+    page.select_option("#speed", "600")
+    page.click("#btn-play")
+    expect(page.locator("#clock-mode")).to_have_text("playing at 600\u00d7")
+    page.click("#btn-pause")
+    expect(page.locator("#clock-mode")).to_have_text("paused")
+    stopped = live.control("GET", "clock")["now"]
+    assert stopped > 0
+    assert live.control("GET", "clock")["now"] == stopped
