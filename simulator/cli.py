@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import signal
 import sys
+import threading
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
-from . import __version__
+from . import __version__, statefile
 from .api import create_app
 from .clock import CLOCK_MODES, MAX_SPEED
+from .errors import InvalidSnapshot, SimulatorError
 from .headless import FORMATS, simulate
 from .scenario import Scenario, ScenarioError, default_scenario, load_scenario
 from .server import LiveServer
@@ -28,6 +32,8 @@ examples:
   %(prog)s                             realtime demo on the built-in scenario
   %(prog)s --clock manual --port 0     for tests: time moves only through /_sim
   %(prog)s --scenario my.yaml --seed 7 --workers 4
+  %(prog)s --state-file world.json     keep the world across restarts: saved on
+                                       shutdown, restored at the next start
   %(prog)s simulate scenarios/abort-midway.yaml
                                        no server: play a scenario to its end and
                                        print its timeline (see: simulate --help)
@@ -43,6 +49,8 @@ control API (no credentials needed):
   GET  /_sim/timeline                  every transition so far (?format=ndjson|csv|table)
   PUT  /_sim/scenario                  load a scenario (YAML body) and reset to it
   GET  /_sim/script                    what the scenario's script did and found
+  POST /_sim/snapshot                  save the whole state to --state-file now
+  GET  /_sim/snapshot                  the snapshot itself (PUT one back to restore it)
 """
 
 USAGE = """%(prog)s [options]
@@ -122,6 +130,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--threads", type=_count, default=8, help="HTTP worker threads (default: %(default)s)"
     )
+    parser.add_argument(
+        "--state-file",
+        metavar="PATH",
+        type=Path,
+        help="save the whole state (datasets, jobs, timeline, clock, scenario) to PATH on "
+        "shutdown (Ctrl-C, SIGTERM) and on POST /_sim/snapshot; if PATH exists at start, "
+        "restore it, and then --scenario, --clock, --speed, --workers, --seed and "
+        "--status-names are ignored (default: no state file)",
+    )
     return parser
 
 
@@ -178,7 +195,90 @@ def configure(args: argparse.Namespace) -> tuple[Scenario, dict[str, Any]]:
     return scenario, overrides
 
 
-def banner(sim: Simulator, url: str) -> str:
+#: The flags that describe a world, which a restored state file replaces.
+WORLD_FLAGS = ("scenario", "clock", "speed", "workers", "seed", "status_names")
+
+
+def start_simulator(args: argparse.Namespace) -> tuple[Simulator, list[str]]:
+    """The simulator to serve, restored from the state file if there is one.
+
+    Returns it with banner lines about the state file. Raises ``ScenarioError`` or
+    ``InvalidSnapshot``.
+    """
+    path: Path | None = args.state_file
+    if path is not None and path.exists():
+        statefile.remove_stale_temporaries(path)
+        sim = Simulator.from_snapshot(statefile.read(path))
+        state = sim.clock_state()
+        notes = [
+            f"  state        restored from {path}: {_operations(len(sim.journal))}, "
+            f"virtual time {state['datetime']} ({state['now']:g} s)"
+        ]
+        ignored = [
+            f"--{name.replace('_', '-')}" for name in WORLD_FLAGS if getattr(args, name) is not None
+        ]
+        if ignored:
+            notes.append(
+                f"  note         {', '.join(ignored)} ignored: the state file holds its world"
+            )
+    else:
+        scenario, overrides = configure(args)
+        sim = Simulator(scenario, overrides=overrides, default_clock_mode="realtime")
+        notes = []
+        if path is not None:
+            if not path.parent.is_dir():
+                raise InvalidSnapshot(str(path), "its directory does not exist")
+            statefile.remove_stale_temporaries(path)
+            notes.append(f"  state        {path} (new; saved on shutdown and POST /_sim/snapshot)")
+    sim.state_file = path
+    return sim, notes
+
+
+def serve_until_stopped(server: LiveServer) -> None:
+    """Serve until Ctrl-C or SIGTERM; requests under way finish.
+
+    Both signals are then ignored, so that what follows (saving the state) is not cut
+    short by a second one. Only the main thread may handle signals: elsewhere, this
+    only serves.
+    """
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    main_thread = threading.current_thread() is threading.main_thread()
+    if main_thread:
+        signal.signal(signal.SIGTERM, interrupt)
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            server.serve_forever()
+    finally:
+        if main_thread:
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                signal.signal(signum, signal.SIG_IGN)
+
+
+def save_on_exit(sim: Simulator) -> int:
+    """Save to the state file, if there is one, before the process ends."""
+    if sim.state_file is None:
+        return 0
+    try:
+        saved = sim.save_snapshot()
+    except SimulatorError as exc:
+        print(f"error: the state was not saved: {exc.message}", file=sys.stderr)
+        return 1
+    print(
+        f"state saved to {saved['path']}: {_operations(saved['operations'])}, "
+        f"virtual time {saved['datetime']}",
+        flush=True,
+    )
+    return 0
+
+
+def _operations(count: int) -> str:
+    return f"{count} operation{'' if count == 1 else 's'}"
+
+
+def banner(sim: Simulator, url: str, notes: Sequence[str] = ()) -> str:
     scenario = sim.scenario
     user = scenario.users[0]
     key = user.api_keys[0] if user.api_keys else None
@@ -195,6 +295,7 @@ def banner(sim: Simulator, url: str) -> str:
         f"  clock        {clock.mode}{speed}, status names {sim.vocabulary}",
         f"  API          {url}/api/management/v2/",
         f"  control      {url}/_sim/",
+        *notes,
         f"  user         {user.username}"
         + (f" / password {user.password}" if user.password else ""),
     ]
@@ -214,18 +315,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_simulate(argv[1:])
     args = build_parser().parse_args(argv)
     try:
-        scenario, overrides = configure(args)
+        sim, notes = start_simulator(args)
     except ScenarioError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    sim = Simulator(scenario, overrides=overrides, default_clock_mode="realtime")
+    except InvalidSnapshot as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 2
     app = create_app(simulator=sim)
     try:
         server = LiveServer(app, host=args.host, port=args.port, threads=args.threads or 1)
     except OSError as exc:
         print(f"error: cannot listen on {args.host}:{args.port}: {exc.strerror}", file=sys.stderr)
         return 1
-    print(banner(sim, server.url), flush=True)
-    with contextlib.suppress(KeyboardInterrupt):
-        server.serve_forever()
-    return 0
+    print(banner(sim, server.url, notes), flush=True)
+    serve_until_stopped(server)
+    return save_on_exit(sim)

@@ -165,6 +165,35 @@ class InvalidScenario(SimulatorError):
         self.raw_params.update(source=source, line=line)
 
 
+class InvalidSnapshot(SimulatorError):
+    """A snapshot that cannot be restored: unreadable, of another format, or not faithful."""
+
+    error_key = "InvalidSnapshotException"
+
+    def __init__(self, source: str, problem: str) -> None:
+        super().__init__("{source}: {problem}", source=source, problem=problem)
+
+
+class SnapshotUnavailable(SimulatorError):
+    """A snapshot asked for that this simulator cannot take or save."""
+
+    status_code = 409
+    error_key = "SnapshotUnavailableException"
+
+    def __init__(self, reason: str) -> None:
+        super().__init__("{reason}", reason=reason)
+
+
+class StateFileError(SimulatorError):
+    """The state file could not be written (the disk, not the request, is at fault)."""
+
+    status_code = 500
+    error_key = "StateFileException"
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__("Cannot write the state file {path}: {reason}", path=path, reason=reason)
+
+
 class HTTPError(SimulatorError):
     """Any other refusal of the HTTP layer, with its own status code."""
 

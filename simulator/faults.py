@@ -272,11 +272,21 @@ class FaultBook:
     rng: random.Random = field(default_factory=lambda: random.Random(0))
     fired: dict[int, int] = field(default_factory=dict)
     _calls: dict[int, int] = field(default_factory=dict)
+    #: Calls that at least one HTTP rule counted: each one changed the book.
+    counted_calls: int = 0
     #: Every fault that took effect: virtual time, kind, dataset (or path), detail.
     log: list[dict[str, Any]] = field(default_factory=list)
 
     def note(self, t: float, kind: str, target: str, **detail: Any) -> None:
         self.log.append({"t": t, "kind": kind, "target": target, **detail})
+
+    def counters(self) -> dict[str, list[int]]:
+        """How often each rule fired, and each HTTP rule counted a call, in rule order."""
+        return {
+            "failures_fired": [self.fired.get(id(r), 0) for r in self.failures],
+            "http_fired": [self.fired.get(id(r), 0) for r in self.http],
+            "http_calls": [self._calls.get(id(r), 0) for r in self.http],
+        }
 
     def failure_for(self, dataset: Dataset, status: Status) -> StageFailure | None:
         for rule in self.failures:
@@ -304,9 +314,13 @@ class FaultBook:
 
     def inject(self, method: str, path: str, now: float) -> Injection | None:
         """The first HTTP fault that fires on this call, if any; counts the call."""
+        counted = False
         for rule in self.http:
             if not rule.matches(method, path, now):
                 continue
+            if not counted:
+                counted = True
+                self.counted_calls += 1
             key = id(rule)
             self._calls[key] = call = self._calls.get(key, 0) + 1
             if rule.times is not None and self.fired.get(key, 0) >= rule.times:

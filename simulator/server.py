@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from types import TracebackType
 from typing import Any
 
 from waitress import wasyncore
 from waitress.server import create_server
+
+_QUEUE_LOGGER = logging.getLogger("simulator.http.queue")
+_QUEUE_LOGGER.setLevel(logging.ERROR)
 
 
 class LiveServer:
@@ -19,7 +23,15 @@ class LiveServer:
 
     def __init__(self, app: Any, host: str = "127.0.0.1", port: int = 0, threads: int = 8) -> None:
         self.app = app
-        self._server = create_server(app, host=host, port=port, threads=threads)
+        # No proxy-header filtering: the app reads no X-Forwarded-* header, and
+        # filtering them out costs every request a pass over its headers.
+        self._server = create_server(
+            app, host=host, port=port, threads=threads, clear_untrusted_proxy_headers=False
+        )
+        # waitress warns each time a request has to wait for a free thread: under
+        # load, a line on standard error for many requests, which says nothing to
+        # a test double's users and slows the server down.
+        self._server.task_dispatcher.queue_logger = _QUEUE_LOGGER  # type: ignore[union-attr]
         self.host: str = self._server.effective_host  # type: ignore[union-attr]
         self.port: int = self._server.effective_port  # type: ignore[union-attr]
         self._thread: threading.Thread | None = None

@@ -31,6 +31,8 @@ class Store:
         self.files_by_name: dict[str, StoredFile] = {}
         self._by_id: dict[str, str] = {}
         self._by_key: dict[str, User] = {}
+        #: Uids of deleted datasets: the timeline still names them.
+        self._gone: set[str] = set()
 
     # identifiers -------------------------------------------------------------
 
@@ -45,7 +47,10 @@ class Store:
                 return uid
 
     def new_dataset_uid(self) -> str:
-        return self._short("da_", self.datasets)
+        while True:
+            uid = self._short("da_", self.datasets)
+            if uid not in self._gone:  # never the uid of a deleted dataset again
+                return uid
 
     def new_resource_uid(self, dataset: Dataset) -> str:
         return self._short("re_", dataset.resources)
@@ -75,6 +80,7 @@ class Store:
 
     def remove_dataset(self, dataset: Dataset) -> None:
         del self.datasets[dataset.dataset_uid]
+        self._gone.add(dataset.dataset_uid)
         del self._by_id[dataset.dataset_id]
 
     def rename_dataset(self, dataset: Dataset, new_id: str) -> None:

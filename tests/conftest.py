@@ -8,12 +8,15 @@ from typing import Any
 
 import pytest
 import requests
+from flask import Flask
 from flask.testing import FlaskClient
 
 from simulator.api import create_app
 from simulator.scenario import DEFAULT_API_KEY, Scenario, load_scenario_text
 from simulator.server import LiveServer
 from simulator.service import Simulator
+
+from .contract import Recorder, contract
 
 API = "/api/management/v2"
 
@@ -46,15 +49,37 @@ def make_sim() -> Callable[..., Simulator]:
     return make
 
 
+def recorded(app: Flask, recorders: list[Recorder]) -> Flask:
+    """Record every answer of ``app``, to be checked against the OpenAPI documents."""
+    recorder = Recorder(app.wsgi_app)
+    app.wsgi_app = recorder  # type: ignore[method-assign]
+    recorders.append(recorder)
+    return app
+
+
+def check_contract(recorders: list[Recorder]) -> None:
+    """Fail (at teardown) if any answer broke the documents."""
+    problems = contract().problems(ex for r in recorders for ex in r.exchanges)
+    if problems:
+        shown = "\n  ".join(problems[:10])
+        pytest.fail(f"{len(problems)} answers break the OpenAPI documents:\n  {shown}")
+
+
 @pytest.fixture
-def make_client() -> Callable[..., FlaskClient]:
-    """A Flask test client around a fresh simulator built from inline YAML."""
+def make_client() -> Iterator[Callable[..., FlaskClient]]:
+    """A Flask test client around a fresh simulator built from inline YAML.
+
+    Every answer is checked against the OpenAPI documents after the test.
+    """
+    recorders: list[Recorder] = []
 
     def make(text: str = "", **overrides: Any) -> FlaskClient:
         overrides.setdefault("clock_mode", "manual")
-        return create_app(config=overrides, scenario=scenario_from(text)).test_client()
+        app = create_app(config=overrides, scenario=scenario_from(text))
+        return recorded(app, recorders).test_client()
 
-    return make
+    yield make
+    check_contract(recorders)
 
 
 @pytest.fixture
@@ -84,13 +109,17 @@ class Live:
 
 @pytest.fixture
 def make_live() -> Iterator[Callable[..., Live]]:
-    """Start real servers on free loopback ports; all are stopped after the test."""
+    """Start real servers on free loopback ports; all are stopped after the test.
+
+    Every answer they gave is then checked against the OpenAPI documents.
+    """
     started: list[Live] = []
+    recorders: list[Recorder] = []
 
     def make(text: str = "", **overrides: Any) -> Live:
         overrides.setdefault("clock_mode", "manual")
         app = create_app(config=overrides, scenario=scenario_from(text))
-        live = Live(LiveServer(app).start())
+        live = Live(LiveServer(recorded(app, recorders)).start())
         started.append(live)
         return live
 
@@ -98,3 +127,4 @@ def make_live() -> Iterator[Callable[..., Live]]:
     for live in started:
         live.http.close()
         live.server.stop()
+    check_contract(recorders)

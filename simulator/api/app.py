@@ -9,7 +9,7 @@ from flask import Flask, Response, redirect
 
 from ..scenario import Scenario, default_scenario
 from ..service import Simulator
-from . import configuration, control, errors, management, resources
+from . import configuration, control, documents, errors, management, resources
 from .app_context import EXTENSION, simulator
 
 if TYPE_CHECKING:
@@ -40,7 +40,8 @@ def create_app(
     ``clock_mode``, ``speed``, ``status_names``. Without a scenario the built-in
     default is used; without a clock mode, time is manual.
     """
-    app = Flask(__name__.split(".")[0])
+    # no /static route: the dashboard's files are served under /_sim/ui
+    app = Flask(__name__.split(".")[0], static_folder=None)
     app.json.sort_keys = False  # type: ignore[attr-defined]
     # a doubled slash is a path like any other (a JSON 404), not a redirect to HTML
     app.url_map.merge_slashes = False
@@ -48,7 +49,7 @@ def create_app(
         base = scenario or default_scenario()
         simulator = Simulator(base, overrides=config)
     app.extensions[EXTENSION] = simulator
-    for area in (management, resources, configuration, control):
+    for area in (documents, management, resources, configuration, control):
         app.register_blueprint(area.blueprint)
     errors.register(app)
 

@@ -64,11 +64,14 @@ def credentials() -> Credentials:
 
 def ask() -> Ask:
     """Status vocabulary (header or ``status_names``) and ``expand``, from the request."""
-    vocabulary = request.headers.get(STATUS_NAMES_HEADER) or request.args.get("status_names")
-    if vocabulary is not None and vocabulary not in VOCABULARIES:
-        raise InvalidParameter(
-            "status_names", f"expected one of {', '.join(VOCABULARIES)}, got '{vocabulary}'"
-        )
+    header = request.headers.get(STATUS_NAMES_HEADER)
+    given = request.args.get("status_names")
+    for value in (header, given):  # the header wins, but both must make sense
+        if value is not None and value not in VOCABULARIES:
+            raise InvalidParameter(
+                "status_names", f"expected one of {', '.join(VOCABULARIES)}, got '{value}'"
+            )
+    vocabulary = header or given
     expand = frozenset(
         part.strip() for part in request.args.get("expand", "").split(",") if part.strip()
     )

@@ -137,6 +137,24 @@ def fault_log() -> Response:
     return jsonify(simulator().fault_log())
 
 
+@blueprint.get("/snapshot")
+def get_snapshot() -> Response:
+    """The snapshot of the whole world as it stands: what ``POST`` would save."""
+    return Response(simulator().snapshot(), mimetype="application/json")
+
+
+@blueprint.post("/snapshot")
+def save_snapshot() -> Response:
+    """Save a snapshot to the state file now (``--state-file``)."""
+    return jsonify(simulator().save_snapshot())
+
+
+@blueprint.put("/snapshot")
+def restore_snapshot() -> Response:
+    """Replace the world with a snapshot sent as the body; a bad one changes nothing."""
+    return jsonify(simulator().restore_snapshot(json_body()))
+
+
 @blueprint.get("/datasets/<name>/records")
 def sample_records(name: str) -> Response:
     """Seeded sample records of a dataset (by id or uid): ``?rows=`` up to 1000."""
@@ -161,9 +179,9 @@ def dashboard_page() -> Response:
     return _ui_file("dashboard.html")
 
 
-@blueprint.get("/ui/<name>")
-def dashboard_file(name: str) -> Response:
-    return _ui_file(name)
+@blueprint.get("/ui/<file>")
+def dashboard_file(file: str) -> Response:
+    return _ui_file(file)
 
 
 def _ui_file(name: str) -> Response:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from urllib.parse import quote
 
 from flask import Response, g, jsonify, request
 
@@ -92,10 +93,13 @@ def _json_upload() -> tuple[str, bytes, str | None]:
         raise InvalidParameter("content", "expected the file's content as a string")
     if mimetype is not None and not isinstance(mimetype, str):
         raise InvalidParameter("mimetype", "expected a string")
-    if body.get("encoding") == "base64":
+    encoding = body.get("encoding")
+    if encoding not in (None, "base64"):
+        raise InvalidParameter("encoding", f"expected 'base64' or nothing, got {encoding!r}")
+    if encoding == "base64":
         try:
             return filename, base64.b64decode(content, validate=True), mimetype
-        except binascii.Error:
+        except (binascii.Error, ValueError):  # ValueError: characters outside ASCII
             raise InvalidParameter("content", "not valid base64") from None
     return filename, content.encode("utf-8"), mimetype
 
@@ -112,5 +116,18 @@ def download_file(file_id: str) -> Response:
 
 def _download(content: bytes, mimetype: str, filename: str) -> Response:
     response = Response(content, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Content-Disposition"] = attachment(filename)
     return response
+
+
+def attachment(filename: str) -> str:
+    """A ``Content-Disposition`` for any file name (RFC 6266): headers are Latin-1 text.
+
+    ``filename`` gets a printable-ASCII stand-in; ``filename*`` the exact name in
+    UTF-8, percent-encoded, when it differs.
+    """
+    plain = "".join(c if " " <= c <= "~" and c not in '"\\' else "_" for c in filename)
+    value = f'attachment; filename="{plain}"'
+    if plain != filename:
+        value += f"; filename*=UTF-8''{quote(filename, safe='')}"
+    return value

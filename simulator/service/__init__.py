@@ -12,9 +12,10 @@ from .core import DEFAULT_SPEED, Ask, World
 from .dashboard import Dashboard
 from .datasets import Datasets
 from .resources import Resources
+from .snapshot import Snapshots
 
 
-class Simulator(Dashboard, Control, Config, Resources, Datasets):
+class Simulator(Snapshots, Dashboard, Control, Config, Resources, Datasets):
     """The simulated platform, serving one scenario at a time.
 
     ``overrides`` (``workers``, ``seed``, ``clock_mode``, ``speed``,

@@ -20,6 +20,7 @@ from ..processors import check_processor
 from ..render import changes_json, dataset_json, processor_json, version_json
 from ..security import ACCESS_POLICIES, check_ruleset, ruleset_json
 from .core import Ask, Core, operation
+from .journal import mutation
 
 
 class UnknownMetadata(NotFound):
@@ -67,7 +68,7 @@ class Config(Core):
         _known(template, name)
         return metadata_json(ds, template, name)
 
-    @operation
+    @mutation
     def set_metadata(
         self, user: User, dataset_uid: str, template: str, name: str, body: Any
     ) -> dict[str, Any]:
@@ -89,7 +90,7 @@ class Config(Core):
         self._record(user, ds, before)
         return metadata_json(ds, template, name)
 
-    @operation
+    @mutation
     def reset_metadata(
         self, user: User, dataset_uid: str, template: str, name: str
     ) -> dict[str, Any]:
@@ -100,7 +101,7 @@ class Config(Core):
         self._record(user, ds, before)
         return metadata_json(ds, template, name)
 
-    @operation
+    @mutation
     def set_metadata_bulk(self, user: User, dataset_uid: str, body: Any) -> list[dict[str, Any]]:
         """Set several metadata at once: all are checked, every error reported, none applied."""
         ds = self._dataset(user, dataset_uid, "edit_dataset")
@@ -133,7 +134,7 @@ class Config(Core):
     def get_processor(self, user: User, dataset_uid: str, processor_uid: str) -> dict[str, Any]:
         return processor_json(self._processor(user, dataset_uid, processor_uid)[1])
 
-    @operation
+    @mutation
     def create_processor(self, user: User, dataset_uid: str, body: Any) -> dict[str, Any]:
         ds = self._dataset(user, dataset_uid, "edit_dataset")
         name, label, args = check_processor(body)
@@ -144,7 +145,7 @@ class Config(Core):
         self._record(user, ds, before)
         return processor_json(ds.processors[uid])
 
-    @operation
+    @mutation
     def replace_processor(
         self, user: User, dataset_uid: str, processor_uid: str, body: Any
     ) -> dict[str, Any]:
@@ -157,7 +158,7 @@ class Config(Core):
         self._record(user, ds, before)
         return processor_json(processor)
 
-    @operation
+    @mutation
     def delete_processor(self, user: User, dataset_uid: str, processor_uid: str) -> None:
         ds, _ = self._processor(user, dataset_uid, processor_uid)
         before = history.snapshot(ds)
@@ -180,7 +181,7 @@ class Config(Core):
     def get_access_policy(self, user: User, dataset_uid: str) -> str:
         return self._dataset(user, dataset_uid, "edit_dataset", "manage_dataset").visibility
 
-    @operation
+    @mutation
     def set_access_policy(self, user: User, dataset_uid: str, policy: Any) -> str:
         ds = self._dataset(user, dataset_uid, "edit_dataset", "manage_dataset")
         if isinstance(policy, dict):
@@ -206,7 +207,7 @@ class Config(Core):
             raise UnknownRuleset(username)
         return ruleset_json(ds.rulesets[username])
 
-    @operation
+    @mutation
     def create_ruleset(self, user: User, dataset_uid: str, body: Any) -> dict[str, Any]:
         ds = self._dataset(user, dataset_uid, "edit_dataset", "manage_dataset")
         ruleset = check_ruleset(body)
@@ -220,7 +221,7 @@ class Config(Core):
             )
         return self._put_ruleset(user, ds, ruleset)
 
-    @operation
+    @mutation
     def replace_ruleset(
         self, user: User, dataset_uid: str, username: str, body: Any
     ) -> dict[str, Any]:
@@ -229,7 +230,7 @@ class Config(Core):
             raise UnknownUsername(username)
         return self._put_ruleset(user, ds, check_ruleset(body, username))
 
-    @operation
+    @mutation
     def delete_ruleset(self, user: User, dataset_uid: str, username: str) -> None:
         ds = self._dataset(user, dataset_uid, "edit_dataset", "manage_dataset")
         if username not in ds.rulesets:
@@ -250,7 +251,7 @@ class Config(Core):
     def list_changes(self, user: User, dataset_uid: str, ask: Ask) -> list[dict[str, Any]]:
         return changes_json(self._dataset(user, dataset_uid, "edit_dataset"), self._view(ask))
 
-    @operation
+    @mutation
     def restore_change(self, user: User, dataset_uid: str, body: Any, ask: Ask) -> dict[str, Any]:
         """Make the configuration what it was right after a change; log that as a change."""
         ds = self._dataset(user, dataset_uid, "edit_dataset")

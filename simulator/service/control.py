@@ -89,6 +89,8 @@ class Control(Core):
             s = self.scenario
             self.world = World(s)
             self.generation += 1
+            self.journal = []  # a new base: the scenario now in force
+            self.unjournaled = None
             self.script = Script(s.script, self._perform, self._observe)
             self.script.start(self.engine.env)
             self.clock.epoch = s.epoch

@@ -17,6 +17,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from .. import history
@@ -39,6 +40,7 @@ from ..security import can_see, rights
 from ..statemachine import Status, Vocabulary
 from ..store import Store
 from ..timeline import Timeline
+from .journal import INJECT, Entry, line
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -110,8 +112,13 @@ class World:
             self._add_dataset(ds_spec)
 
     def _flush_pushes(self, ds: Dataset) -> None:
-        """Index the records pushed while a job ran, once it has let the dataset go."""
-        if ds.dataset_uid not in self.store.datasets or ds.status not in sm.ACTION_ORIGINS:
+        """Index the records pushed while a job ran, once it has let the dataset go.
+
+        Dropped if the job removed or unpublished the dataset: a push to it would now
+        be refused, and an unpublished dataset holds no records.
+        """
+        gone = ds.dataset_uid not in self.store.datasets or not ds.published
+        if gone or ds.status not in sm.ACTION_ORIGINS:
             ds.pending_push.clear()
             return
         payload, ds.pending_push = ds.pending_push, {}
@@ -153,6 +160,11 @@ class Core:
     later; ``default_clock_mode`` applies when neither they nor the scenario say.
     """
 
+    #: Every change since the scenario started, one JSON line each (see :mod:`.journal`).
+    journal: list[Entry]
+    #: Why the journal cannot replay this world, if an operation escaped it.
+    unjournaled: str | None
+
     def __init__(
         self,
         scenario: Scenario,
@@ -167,7 +179,10 @@ class Core:
         self.any_credentials = False
         #: How many times the world was (re)built: a page can tell it was reset.
         self.generation = 0
+        #: Where snapshots are saved (``--state-file``); ``None``: nowhere.
+        self.state_file: Path | None = None
         self._lock = threading.RLock()
+        self._save_lock = threading.Lock()
         self._wall = wall
         self.clock = Clock(wall=wall)
         self.reset(scenario)
@@ -222,7 +237,13 @@ class Core:
 
     def _inject(self, method: str, path: str) -> Injection | None:
         """Apply the scenario's HTTP faults to one call: latency passes, maybe an error."""
-        injection = self.world.faults.inject(method, path, self.engine.now)
+        faults = self.world.faults
+        if not faults.http:
+            return None
+        now, counted = self.engine.now, faults.counted_calls
+        injection = faults.inject(method, path, now)
+        if faults.counted_calls != counted:  # a rule counted the call: the book changed
+            self.journal.append(line(now, INJECT, {"method": method, "path": path}))
         if injection is not None and injection.latency:
             self.engine.advance_to(min(self.clock.horizon, self.engine.now + injection.latency))
             self.clock.anchor(self.engine.now)

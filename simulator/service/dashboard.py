@@ -8,6 +8,7 @@ from .. import statemachine as sm
 from ..errors import UnknownDataset
 from ..models import Dataset
 from .core import Core, operation
+from .journal import mutation
 
 
 class Dashboard(Core):
@@ -54,7 +55,7 @@ class Dashboard(Core):
             "limit": ds.limit,
         }
 
-    @operation
+    @mutation
     def act_as_first_user(self, name: str, action: str) -> dict[str, Any]:
         """An action from the dashboard, by the scenario's first user, with the API's checks."""
         ds = self._find(name)

@@ -15,6 +15,7 @@ from ..render import dataset_json, job_json, status_json
 from ..security import can_see, rights
 from ..store import slugify
 from .core import Ask, Core, operation
+from .journal import mutation
 
 _DATASET_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$")
 _WRITABLE = ("dataset_id", "metas", "visibility")
@@ -65,7 +66,7 @@ class Datasets(Core):
             "total_count": len(found),
         }
 
-    @operation
+    @mutation
     def create_dataset(
         self, user: User, body: Any, ask: Ask, strict: bool = False
     ) -> dict[str, Any]:
@@ -109,7 +110,7 @@ class Datasets(Core):
         ds = self._dataset(user, dataset_uid, "edit_dataset")
         return dataset_json(ds, self._view(ask))
 
-    @operation
+    @mutation
     def update_dataset(self, user: User, dataset_uid: str, body: Any, ask: Ask) -> dict[str, Any]:
         ds = self._dataset(user, dataset_uid, "edit_dataset")
         body = _check_body(body)
@@ -141,7 +142,7 @@ class Datasets(Core):
         self._record(user, ds, before)
         return dataset_json(ds, self._view(ask))
 
-    @operation
+    @mutation
     def delete_dataset(self, user: User, dataset_uid: str) -> dict[str, Any]:
         result = self._act(user, self._dataset(user, dataset_uid), "delete")
         self.engine.settle()
@@ -159,7 +160,7 @@ class Datasets(Core):
         ds = self._dataset(user, dataset_uid, "edit_dataset", "publish_dataset")
         return [e.to_dict() for e in ds.records_errors]
 
-    @operation
+    @mutation
     def act(self, user: User, dataset_uid: str, action: str) -> dict[str, Any]:
         """Accept an asynchronous action; answer its job id."""
         result = self._act(user, self._dataset(user, dataset_uid), action)

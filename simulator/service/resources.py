@@ -15,6 +15,7 @@ from ..metadata import closest
 from ..models import RESOURCE_TYPES, Dataset, Job, Resource, StoredFile, User
 from ..render import file_json, resource_json
 from .core import Ask, Core, operation
+from .journal import mutation
 
 #: Keys a resource body may carry; ``records`` and ``fields`` are the simulator's own.
 _RESOURCE_KEYS = ("url", "title", "type", "params", "records", "fields")
@@ -52,7 +53,7 @@ class Resources(Core):
     def get_resource(self, user: User, dataset_uid: str, resource_uid: str) -> dict[str, Any]:
         return resource_json(self._resource(user, dataset_uid, resource_uid)[1])
 
-    @operation
+    @mutation
     def create_resource(self, user: User, dataset_uid: str, body: Any) -> dict[str, Any]:
         ds = self._dataset(user, dataset_uid, "edit_dataset")
         spec = self._resource_spec(body)
@@ -62,7 +63,7 @@ class Resources(Core):
         self._record(user, ds, before)
         return resource_json(ds.resources[uid])
 
-    @operation
+    @mutation
     def replace_resource(
         self, user: User, dataset_uid: str, resource_uid: str, body: Any
     ) -> dict[str, Any]:
@@ -77,7 +78,7 @@ class Resources(Core):
         self._record(user, ds, before)
         return resource_json(resource)
 
-    @operation
+    @mutation
     def delete_resource(self, user: User, dataset_uid: str, resource_uid: str) -> None:
         ds, _ = self._resource(user, dataset_uid, resource_uid)
         before = history.snapshot(ds)
@@ -184,7 +185,7 @@ class Resources(Core):
 
     # files -------------------------------------------------------------------------------
 
-    @operation
+    @mutation
     def upload_file(
         self, user: User, filename: Any, mimetype: str | None, content: bytes, ask: Ask
     ) -> dict[str, Any]:
@@ -192,6 +193,8 @@ class Resources(Core):
             self._require(user, "edit_dataset")
         if not isinstance(filename, str) or not filename.strip() or "/" in filename:
             raise InvalidParameter("filename", "expected a file name without '/'")
+        if not filename.isprintable() or _lone_surrogates(filename):
+            raise InvalidParameter("filename", "expected printable Unicode text")
         mimetype = guess_mimetype(filename, mimetype)
         records, fields = read_records(content, filename, mimetype)
         stored = StoredFile(
@@ -225,7 +228,7 @@ class Resources(Core):
 
     # realtime ----------------------------------------------------------------------------
 
-    @operation
+    @mutation
     def push(self, user: User, dataset_uid: str, resource_uid: str, body: Any) -> dict[str, Any]:
         """Index records pushed to a realtime resource (or buffer them while a job runs)."""
         ds, _ = self._realtime(user, dataset_uid, resource_uid)
@@ -250,12 +253,18 @@ class Resources(Core):
         job = self._realtime_job(user, ds, "push", {resource_uid: count})
         return {"status": "OK", "records": count, "buffered": False, "job_id": job.job_id}
 
-    @operation
+    @mutation
     def realtime_action(
         self, user: User, dataset_uid: str, resource_uid: str, action: str
     ) -> dict[str, Any]:
         """``recover`` re-indexes a realtime resource's recover data; ``scratch`` drops it."""
         ds, resource = self._realtime(user, dataset_uid, resource_uid)
+        if action == "recover" and not ds.published:
+            raise BadRequest(
+                "Dataset {dataset_uid} is not published: recover data goes back to the index "
+                "of a published dataset",
+                dataset_uid=ds.dataset_uid,
+            )
         job = self._realtime_job(user, ds, action, {resource_uid: resource.records})
         return {"job_id": job.job_id}
 
@@ -295,3 +304,12 @@ def _fields(raw: Any) -> dict[str, str]:
     raise InvalidParameter(
         "fields", f"expected a list of field names, or an object name: kind ({kinds})"
     )
+
+
+def _lone_surrogates(text: str) -> bool:
+    """Whether JSON escapes left half a character in ``text`` (not encodable as UTF-8)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False

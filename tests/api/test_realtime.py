@@ -152,6 +152,19 @@ def test_pushes_go_to_published_datasets_and_realtime_resources_only(c: FlaskCli
     assert r.status_code == 400
 
 
+def test_recover_needs_a_published_dataset(c: FlaskClient) -> None:
+    resource = f"{D}/resources/{live(c)}"
+    push(c, [{"x": 1}] * 5)
+    c.post("/_sim/clock/run_until_idle")
+    c.put(f"{D}/unpublish", headers=AUTH)
+    c.post("/_sim/clock/run_until_idle")
+    before = moves(c)
+    r = c.put(f"{resource}/recover", headers=AUTH)
+    assert (r.status_code, "is not published" in r.get_json()["message"]) == (400, True)
+    assert moves(c) == before
+    assert c.get(f"{D}/status", headers=AUTH).get_json()["published"] is False
+
+
 def test_recover_follows_the_action_preconditions(c: FlaskClient) -> None:
     c.put(f"{D}/save_version", headers=AUTH)
     r = c.put(f"{D}/resources/{live(c)}/recover", headers=AUTH)
@@ -166,3 +179,17 @@ def test_a_realtime_resource_can_be_created_over_the_api(c: FlaskClient) -> None
     )
     assert r.get_json()["url"] == "realtime://feed"
     assert r.get_json()["type"] == "realtime"
+
+
+def test_records_buffered_during_an_unpublish_are_dropped_with_the_index(c: FlaskClient) -> None:
+    c.put(f"{D}/unpublish", headers=AUTH)
+    r = push(c, [{"x": 1}] * 5)  # accepted while the dataset is still published
+    assert r.get_json() == {"status": "OK", "records": 5, "buffered": True}
+    c.post("/_sim/clock/run_until_idle")
+    assert moves(c)[-1] == ("idle", "job_done")
+    assert [j["function"] for j in c.get(f"{API}/jobs", headers=AUTH).get_json()["jobs"]] == [
+        "unpublish"
+    ]
+    row = c.get("/_sim/dashboard").get_json()["datasets"][0]
+    assert (row["dataset_id"], row["published"], row["records"]) == ("sensors", False, 0)
+    assert c.get(f"{D}/resources/{live(c)}", headers=AUTH).get_json()["records"] == 0

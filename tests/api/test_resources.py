@@ -193,6 +193,11 @@ def test_bad_resources_are_refused_and_change_nothing(
         ({"content": "a", "filename": "a/b.csv"}, "filename"),
         ({"content": "a"}, "filename"),
         ({"content": "!!", "filename": "x.csv", "encoding": "base64"}, "content"),
+        # found by fuzzing: base64 of characters outside ASCII was a 500
+        ({"content": "é\u0001k", "filename": "x.png", "encoding": "base64"}, "content"),
+        ({"content": "a", "filename": "x.csv", "encoding": {}}, "encoding"),
+        ({"content": "a", "filename": "bell\u0007.csv"}, "filename"),
+        ({"content": "a", "filename": "half\ud800.csv"}, "filename"),
         ({"content": "{", "filename": "x.json"}, "file"),
         ("just text", "body"),
     ],
@@ -208,3 +213,15 @@ def test_unknown_resources_and_files_are_404s(c: FlaskClient) -> None:
         r = c.get(f"{API}{path}", headers=AUTH)
         assert r.status_code == 404
         assert r.get_json()["error_key"] in ("UnknownResourceException", "UnknownFileException")
+
+
+def test_a_file_named_outside_ascii_downloads_under_its_name(c: FlaskClient) -> None:
+    # found by fuzzing: such a name in the header was a 500 from the HTTP server
+    upload = {"content": "a\n1\n", "filename": 'données "été".csv'}
+    file_id = c.post(f"{API}/files", data=json.dumps(upload), headers=AUTH).get_json()["file_id"]
+    r = c.get(f"{API}/files/{file_id}/download", headers=AUTH)
+    assert r.status_code == 200
+    assert r.headers["Content-Disposition"] == (
+        'attachment; filename="donn_es __t__.csv"; '
+        "filename*=UTF-8''donn%C3%A9es%20%22%C3%A9t%C3%A9%22.csv"
+    )

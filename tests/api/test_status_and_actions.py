@@ -91,6 +91,12 @@ def test_the_status_vocabulary_can_be_chosen_per_request_by_header(c: FlaskClien
         f"{API}/datasets/da_small1/status", headers={**AUTH, "X-Sim-Status-Names": "medium"}
     )
     assert bad.status_code == 400
+    # found by fuzzing: a bad query parameter went unnoticed next to a good header
+    both = c.get(
+        f"{API}/datasets/da_small1/status?status_names=null",
+        headers={**AUTH, "X-Sim-Status-Names": "coarse"},
+    )
+    assert (both.status_code, both.get_json()["raw_params"]["parameter"]) == (400, "status_names")
 
 
 def test_the_scenario_can_make_fine_names_the_default(make_client: Make) -> None:

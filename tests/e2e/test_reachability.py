@@ -191,8 +191,8 @@ datasets:
   - {dataset_id: limited, dataset_uid: da_limit1, resources: [{title: big.csv, records: 1500}]}
   - {dataset_id: stream, dataset_uid: da_strea1, published: true,
      resources: [{title: s.csv, records: 300}, {title: feed, type: realtime, url: "realtime://feed"}]}
-  - {dataset_id: refill, dataset_uid: da_refil1,
-     resources: [{title: feed, type: realtime, url: "realtime://feed", records: 1500}]}
+  - {dataset_id: refill, dataset_uid: da_refil1, published: true,
+     resources: [{title: feed, type: realtime, url: "realtime://feed", records: 10}]}
   - {dataset_id: failing, dataset_uid: da_fail01, published: true,
      resources: [{title: a.csv, records: 300}, {title: b.csv, records: 300},
                  {title: feed, type: realtime, url: "realtime://feed", records: 100}]}
@@ -267,8 +267,11 @@ def tour(c: Client) -> None:
     c.settle()  # limit_reached -> queued -> recovering -> idle
     c.act("da_strea1", f"resources/{feed}/delete_recover_data")
     c.settle()  # queued -> scratching -> idle
-    # refill: recover data over the license
-    c.act("da_refil1", f"resources/{c.resource('da_refil1', kind='realtime')}/recover")
+    # refill: recover data over the license (the resource says it holds 1,500 records)
+    refill = c.resource("da_refil1", kind="realtime")
+    body = {"title": "feed", "type": "realtime", "url": "realtime://feed", "records": 1500}
+    c.call("PUT", f"/datasets/da_refil1/resources/{refill}", body)
+    c.act("da_refil1", f"resources/{refill}/recover")
     c.settle()  # recovering_realtime_records -> limit_reached
     # early-error: fails before any record, stays unpublished, deleted at once from error
     c.act("da_early1", "publish")

@@ -1,0 +1,514 @@
+"""The Management API v2 as the simulator serves it: every path, as OpenAPI 3.1."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import __version__
+from ..metadata import TEMPLATES
+from ..statemachine import ACTIONS, VOCABULARIES
+from .document import (
+    JSON,
+    assemble,
+    body,
+    error_responses,
+    links_to,
+    operation,
+    query,
+)
+from .schemas import BOOLEAN, STRING, management_schemas, ref
+
+DESCRIPTION = """\
+The Opendatasoft Management API v2 as the simulator serves it, on a virtual clock.
+
+Every path also answers with a trailing slash. JSON bodies are read whatever the
+`Content-Type` says; unknown query parameters are ignored. Every error has the shape
+of `Error`, and its HTTP status equals its `status_code`.
+
+Status names: by default the platform's public names (`idle`, `queued`,
+`processing`, `deleting`, `saving_version`, `aborting_processing`, `error`,
+`limit_reached`); with `status_names=fine` (or the `X-Sim-Status-Names: fine`
+header) the engine's fifteen statuses. `StatusName` lists them all.
+
+A scenario's HTTP faults may answer any call with another status (and any body) or
+later; such answers carry the header `X-Sim-Fault: http`, and delayed ones
+`X-Sim-Latency` (virtual seconds).
+"""
+
+#: Relations any answer can expand (``expand=status,user``).
+EXPAND = query(
+    "expand",
+    STRING,
+    "Comma-separated relations to expand: status, user, records_errors, changes, metadata.",
+)
+STATUS_NAMES = query(
+    "status_names", {"enum": list(VOCABULARIES)}, "Status vocabulary (default: coarse)."
+)
+STATUS_HEADER = {
+    "name": "X-Sim-Status-Names",
+    "in": "header",
+    "schema": {"enum": list(VOCABULARIES)},
+    "description": "Status vocabulary, as a header (the simulator's own).",
+}
+ASK = (EXPAND, STATUS_NAMES, STATUS_HEADER)
+
+PREFIX = "/api/management/v2"
+
+DATASET = "/datasets/{dataset_uid}"
+RESOURCE = f"{DATASET}/resources/{{resource_uid}}"
+METADATA = f"{DATASET}/metadata/{{template}}/{{name}}"
+PROCESSOR = f"{DATASET}/processors/{{processor_uid}}"
+RULESET = f"{DATASET}/security/users/{{username}}"
+
+E_ALL = (400, 401, 403, 404)
+E_TOP = (400, 401, 403)
+
+_ACTIONS = {
+    "publish": "Publish: process the dataset's metadata and records.",
+    "unpublish": "Unpublish: delete the dataset's records from the portal.",
+    "publish_metadata": "Publish the metadata only.",
+    "save_version": "Save a version of the published records.",
+    "abort_processing": "Abort the running job; answers that job's id.",
+}
+
+
+def _parameters() -> dict[str, Any]:
+    described = {
+        "dataset_uid": ("The dataset's uid (`da_` and six characters).", "da_trees1"),
+        "resource_uid": ("A resource's uid (`re_...`).", None),
+        "processor_uid": ("A processor's uid (`pr_...`).", None),
+        "template": ("A metadata template: default, visualization, internal, dcat.", "default"),
+        "name": ("A metadata field of the template.", "title"),
+        "username": ("A user of the portal.", "admin"),
+        "file_id": ("An uploaded file's id.", None),
+        "job_id": ("A job's id (40 hexadecimal characters).", None),
+    }
+    out: dict[str, Any] = {}
+    for name, (text, example) in described.items():
+        param: dict[str, Any] = {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "schema": STRING,
+            "description": text,
+        }
+        if example is not None:
+            param["example"] = example
+        out[name] = param
+    return out
+
+
+def _datasets() -> list[tuple[str, str, dict[str, Any]]]:
+    uid_links = links_to(
+        "get_dataset",
+        "update_dataset",
+        "delete_dataset",
+        "get_dataset_status",
+        "publish_dataset",
+        "list_resources",
+        "create_resource",
+        "list_metadata",
+        "list_changes",
+        dataset_uid="$response.body#/dataset_uid",
+    )
+    rows = [
+        (
+            "/datasets",
+            "get",
+            operation(
+                "list_datasets",
+                "List the datasets the caller may edit",
+                "datasets",
+                ref("DatasetList"),
+                errors=E_TOP,
+                params=[
+                    query("rows", {"type": "integer", "minimum": 1, "maximum": 100}, "Page size."),
+                    query("page", {"type": "integer", "minimum": 1}, "Page number, from 1."),
+                    query(
+                        "where",
+                        STRING,
+                        'Equality clauses joined by AND: datasetid="x", dataset_uid=..., '
+                        "published=true, visibility=restricted.",
+                    ),
+                    query("sort", STRING, "A field (dataset_id, title, ...), `-` descending."),
+                    *ASK,
+                ],
+            ),
+        ),
+        (
+            "/datasets",
+            "post",
+            operation(
+                "create_dataset",
+                "Create a dataset",
+                "datasets",
+                ref("Dataset"),
+                errors=E_TOP,
+                request=body(ref("DatasetWrite"), required=False),
+                params=[
+                    query(
+                        "strict",
+                        BOOLEAN,
+                        "Refuse a missing or taken dataset_id instead of deriving one.",
+                    ),
+                    *ASK,
+                ],
+                description="The new dataset (200, as the platform answers).",
+                links=uid_links,
+            ),
+        ),
+        (
+            DATASET,
+            "get",
+            operation(
+                "get_dataset",
+                "Read a dataset",
+                "datasets",
+                ref("Dataset"),
+                errors=E_ALL,
+                params=ASK,
+            ),
+        ),
+        (
+            DATASET,
+            "put",
+            operation(
+                "update_dataset",
+                "Change a dataset's dataset_id (unpublished only), metas or visibility",
+                "datasets",
+                ref("Dataset"),
+                errors=E_ALL,
+                request=body(ref("DatasetWrite"), required=False),
+                params=ASK,
+            ),
+        ),
+        (
+            DATASET,
+            "delete",
+            operation(
+                "delete_dataset",
+                "Delete a dataset",
+                "datasets",
+                ref("Deleted"),
+                errors=E_ALL,
+            ),
+        ),
+        (
+            f"{DATASET}/status",
+            "get",
+            operation(
+                "get_dataset_status",
+                "Read a dataset's status",
+                "status and actions",
+                ref("Status"),
+                errors=E_ALL,
+                params=ASK,
+            ),
+        ),
+        (
+            f"{DATASET}/status/records_errors",
+            "get",
+            operation(
+                "get_records_errors",
+                "List the errors on records of the last processing",
+                "status and actions",
+                {"type": "array", "items": ref("RecordError")},
+                errors=E_ALL,
+            ),
+        ),
+    ]
+    for action in ACTIONS:
+        rows.append(
+            (
+                f"{DATASET}/{action}",
+                "put",
+                operation(
+                    f"{action}_dataset",
+                    _ACTIONS.get(action, action),
+                    "status and actions",
+                    ref("JobId"),
+                    errors=E_ALL,
+                    links=links_to("get_job", job_id="$response.body#/job_id"),
+                ),
+            )
+        )
+    rows += [
+        (
+            "/jobs",
+            "get",
+            operation(
+                "list_jobs",
+                "List the caller's jobs",
+                "jobs",
+                ref("JobList"),
+                errors=E_TOP,
+                params=ASK,
+            ),
+        ),
+        (
+            "/jobs/{job_id}",
+            "get",
+            operation(
+                "get_job",
+                "Read one of the caller's jobs",
+                "jobs",
+                ref("Job"),
+                errors=E_ALL,
+                params=ASK,
+            ),
+        ),
+    ]
+    return rows
+
+
+def _download() -> dict[str, Any]:
+    return {
+        "text/csv": {"schema": {"type": "string"}},
+        "*/*": {"schema": {"type": "string", "format": "binary"}},
+    }
+
+
+def _resources() -> list[tuple[str, str, dict[str, Any]]]:
+    resources = {"type": "array", "items": ref("Resource")}
+    resource_links = links_to(
+        "get_resource",
+        "replace_resource",
+        "delete_resource",
+        dataset_uid="$request.path.dataset_uid",
+        resource_uid="$response.body#/resource_uid",
+    )
+    upload = {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {"file": {"type": "string", "format": "binary"}},
+                    "required": ["file"],
+                }
+            },
+            JSON: {
+                "schema": {
+                    "type": "object",
+                    "required": ["content", "filename"],
+                    "properties": {
+                        "content": STRING,
+                        "filename": {"type": "string", "pattern": "^[^/]*[^/\\s][^/]*$"},
+                        "mimetype": STRING,
+                        "encoding": {"const": "base64"},
+                    },
+                }
+            },
+        },
+    }
+    record = {"type": "object"}
+    push = body(
+        {"anyOf": [record, {"type": "array", "items": record, "minItems": 1}]},
+        description="A record, or a list of records.",
+    )
+    return [
+        (f"{DATASET}/resources", "get",
+         operation("list_resources", "List a dataset's resources", "resources", resources,
+                   errors=E_ALL)),
+        (f"{DATASET}/resources", "post",
+         operation("create_resource", "Add a resource", "resources", ref("Resource"),
+                   errors=E_ALL, request=body(ref("ResourceWrite")), links=resource_links)),
+        (RESOURCE, "get",
+         operation("get_resource", "Read a resource", "resources", ref("Resource"),
+                   errors=E_ALL)),
+        (RESOURCE, "put",
+         operation("replace_resource", "Replace a resource", "resources", ref("Resource"),
+                   errors=E_ALL, request=body(ref("ResourceWrite")))),
+        (RESOURCE, "delete",
+         operation("delete_resource", "Remove a resource (its records go at the next publish)",
+                   "resources", status=204, errors=E_ALL)),
+        (f"{RESOURCE}/download", "get",
+         operation("download_resource", "Download an uploaded file's content", "resources",
+                   content=_download(), errors=E_ALL)),
+        (f"{RESOURCE}/push", "post",
+         operation("push_records", "Push records to a realtime resource", "realtime",
+                   ref("Pushed"), errors=E_ALL, request=push)),
+        (f"{RESOURCE}/recover", "put",
+         operation("recover_records", "Re-index a realtime resource's recover data",
+                   "realtime", ref("JobId"), errors=E_ALL)),
+        (f"{RESOURCE}/delete_recover_data", "put",
+         operation("delete_recover_data", "Delete a realtime resource's recover data",
+                   "realtime", ref("JobId"), errors=E_ALL)),
+        ("/files", "post",
+         operation("upload_file", "Upload a file (multipart, or JSON content)", "files",
+                   ref("File"), errors=E_TOP, request=upload, params=ASK)),
+        ("/files/{file_id}", "get",
+         operation("get_file", "Read an uploaded file's description", "files", ref("File"),
+                   errors=E_ALL, params=ASK)),
+        ("/files/{file_id}/download", "get",
+         operation("download_file", "Download an uploaded file", "files", content=_download(),
+                   errors=E_ALL)),
+    ]  # fmt: skip
+
+
+def _configuration() -> list[tuple[str, str, dict[str, Any]]]:
+    metadata = {"type": "array", "items": ref("Metadata")}
+    value = body(
+        {
+            "type": "object",
+            "required": ["value"],
+            "additionalProperties": False,
+            "properties": {"value": {}, "override_remote_value": BOOLEAN},
+        }
+    )
+    bulk_item = {
+        "type": "object",
+        "required": ["template_name", "metadata_name", "value"],
+        "properties": {
+            "template_name": {"enum": list(TEMPLATES)},
+            "metadata_name": {"enum": sorted({f for t in TEMPLATES.values() for f in t.fields})},
+            "value": {},
+            "override_remote_value": BOOLEAN,
+        },
+    }
+    bulk = body(
+        {
+            "type": "object",
+            "required": ["metas"],
+            "properties": {"metas": {"type": "array", "items": bulk_item}},
+        },
+        description="Every item is checked first; one refused item refuses them all.",
+    )
+    policy = {
+        "required": True,
+        "content": {
+            JSON: {
+                "schema": {
+                    "anyOf": [
+                        ref("AccessPolicy"),
+                        {
+                            "type": "object",
+                            "required": ["access_policy"],
+                            "properties": {"access_policy": ref("AccessPolicy")},
+                        },
+                    ]
+                }
+            },
+            "text/plain": {"schema": ref("AccessPolicy")},
+        },
+        "description": 'A bare JSON string ("restricted"), or the word itself.',
+    }
+    processors = {"type": "array", "items": ref("Processor")}
+    rulesets = {"type": "array", "items": ref("Ruleset")}
+    restore = body(
+        {
+            "type": "object",
+            "required": ["change_uid"],
+            "properties": {"change_uid": {"type": "integer", "minimum": 1}},
+        }
+    )
+    changes = {"type": "array", "items": ref("Change")}
+    versions = {"type": "array", "items": ref("Version")}
+    return [
+        (f"{DATASET}/metadata", "get",
+         operation("list_metadata", "List every metadata of a dataset", "metadata", metadata,
+                   errors=E_ALL)),
+        (f"{DATASET}/metadata", "put",
+         operation("set_metadata_bulk", "Set several metadata at once", "metadata", metadata,
+                   errors=E_ALL, request=bulk)),
+        (METADATA, "get",
+         operation("get_metadata", "Read one metadata", "metadata", ref("Metadata"),
+                   errors=E_ALL)),
+        (METADATA, "put",
+         operation("set_metadata", "Set one metadata", "metadata", ref("Metadata"),
+                   errors=E_ALL, request=value)),
+        (METADATA, "delete",
+         operation("reset_metadata", "Reset one metadata to null", "metadata",
+                   ref("Metadata"), errors=E_ALL)),
+        (f"{DATASET}/processors", "get",
+         operation("list_processors", "List a dataset's processors", "processors", processors,
+                   errors=E_ALL)),
+        (f"{DATASET}/processors", "post",
+         operation("create_processor", "Add a processor", "processors", ref("Processor"),
+                   errors=E_ALL, request=body(ref("ProcessorWrite")))),
+        (PROCESSOR, "get",
+         operation("get_processor", "Read a processor", "processors", ref("Processor"),
+                   errors=E_ALL)),
+        (PROCESSOR, "put",
+         operation("replace_processor", "Replace a processor", "processors", ref("Processor"),
+                   errors=E_ALL, request=body(ref("ProcessorWrite")))),
+        (PROCESSOR, "delete",
+         operation("delete_processor", "Remove a processor", "processors", status=204,
+                   errors=E_ALL)),
+        (f"{DATASET}/security/access_policy", "get",
+         operation("get_access_policy", "Read the access policy", "security",
+                   ref("AccessPolicy"), errors=E_ALL)),
+        (f"{DATASET}/security/access_policy", "put",
+         operation("set_access_policy", "Set the access policy", "security",
+                   ref("AccessPolicy"), errors=E_ALL, request=policy)),
+        (f"{DATASET}/security/users", "get",
+         operation("list_rulesets", "List the per-user security rulesets", "security", rulesets,
+                   errors=E_ALL)),
+        (f"{DATASET}/security/users", "post",
+         operation("create_ruleset", "Give a user a ruleset", "security", ref("Ruleset"),
+                   errors=E_ALL, request=body(ref("RulesetCreate")))),
+        (RULESET, "get",
+         operation("get_ruleset", "Read a user's ruleset", "security", ref("Ruleset"),
+                   errors=E_ALL)),
+        (RULESET, "put",
+         operation("replace_ruleset", "Set a user's ruleset", "security", ref("Ruleset"),
+                   errors=E_ALL, request=body(ref("RulesetWrite")))),
+        (RULESET, "delete",
+         operation("delete_ruleset", "Remove a user's ruleset", "security", status=204,
+                   errors=E_ALL)),
+        (f"{DATASET}/changes", "get",
+         operation("list_changes", "List the configuration changes, newest first", "history",
+                   changes, errors=E_ALL, params=ASK)),
+        (f"{DATASET}/restore_change", "put",
+         operation("restore_change", "Restore the configuration as it was after a change",
+                   "history", ref("Dataset"), errors=E_ALL, request=restore, params=ASK)),
+        (f"{DATASET}/versions", "get",
+         operation("list_versions", "List the versions save_version made", "history", versions,
+                   errors=E_ALL, params=ASK)),
+    ]  # fmt: skip
+
+
+def management_document() -> dict[str, Any]:
+    """The OpenAPI 3.1 document of the simulated Management API v2."""
+    rows = [*_datasets(), *_resources(), *_configuration()]
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Opendatasoft Management API v2 (simulated)",
+            "version": __version__,
+            "description": DESCRIPTION,
+        },
+        "servers": [{"url": PREFIX}],
+        "security": [{"ApiKeyHeader": []}, {"ApiKeyQuery": []}, {"BasicAuth": []}],
+        "tags": [
+            {"name": name}
+            for name in (
+                "datasets",
+                "status and actions",
+                "jobs",
+                "resources",
+                "realtime",
+                "files",
+                "metadata",
+                "processors",
+                "security",
+                "history",
+            )
+        ],
+        "paths": assemble(rows),
+        "components": {
+            "schemas": management_schemas(),
+            "responses": error_responses(),
+            "parameters": _parameters(),
+            "securitySchemes": {
+                "ApiKeyHeader": {
+                    "type": "apiKey",
+                    "in": "header",
+                    "name": "Authorization",
+                    "description": "`Authorization: Apikey <key>` (the word in any case).",
+                },
+                "ApiKeyQuery": {"type": "apiKey", "in": "query", "name": "apikey"},
+                "BasicAuth": {"type": "http", "scheme": "basic"},
+            },
+        },
+    }

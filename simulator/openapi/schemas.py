@@ -1,0 +1,589 @@
+"""The JSON shapes of both APIs, as JSON Schema 2020-12 (what OpenAPI 3.1 uses).
+
+Answers are described strictly (no unknown keys), so a key the simulator starts to
+send without documenting it fails the contract test. Request bodies say what the
+simulator accepts; what it refuses is answered with a 400 in the error shape.
+Enumerations come from the modules that own them: statuses from the state machine,
+metadata fields from the templates, processors from their catalogue.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..clock import CLOCK_MODES, MAX_SPEED
+from ..datagen import FIELD_KINDS
+from ..metadata import TEMPLATES
+from ..models import DOMAIN_PERMISSIONS, RESOURCE_TYPES
+from ..processors import CATALOGUE
+from ..security import ACCESS_POLICIES, DATASET_PERMISSIONS
+from ..statemachine import PUBLIC_NAMES, REMOVED, VOCABULARIES, Status
+
+Schema = dict[str, Any]
+
+FINE_NAMES = [s.value for s in Status]
+JOB_STATES = ["waiting", "running", "done", "error", "aborted"]
+JOB_FUNCTIONS = [
+    "publish",
+    "unpublish",
+    "publish_metadata",
+    "save_version",
+    "delete",
+    "push",
+    "recover",
+    "scratch",
+]
+
+
+def ref(name: str) -> Schema:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def obj(required: str = "", optional: dict[str, Schema] | None = None, **props: Schema) -> Schema:
+    """A closed object: ``props`` are its keys, those named in ``required`` always there."""
+    properties = {**props, **(optional or {})}
+    schema: Schema = {"type": "object", "properties": properties, "additionalProperties": False}
+    if required:
+        schema["required"] = required.split()
+    return schema
+
+
+def nullable(schema: Schema) -> Schema:
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+STRING: Schema = {"type": "string"}
+INTEGER: Schema = {"type": "integer"}
+COUNT: Schema = {"type": "integer", "minimum": 0}
+NUMBER: Schema = {"type": "number"}
+BOOLEAN: Schema = {"type": "boolean"}
+ANY_OBJECT: Schema = {"type": "object"}
+DATETIME: Schema = {"type": "string", "format": "date-time"}
+JOB_ID: Schema = {"type": "string", "pattern": "^[0-9a-f]{40}$"}
+DATASET_ID: Schema = {
+    "type": "string",
+    "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$",
+    "description": "Letters, digits, '-' and '_', up to 100 characters.",
+}
+
+_VALUE_TYPES: dict[str, Schema] = {
+    "text": STRING,
+    "html": STRING,
+    "url": STRING,
+    "bool": BOOLEAN,
+    "int": INTEGER,
+    "list": {"type": "array", "items": STRING},
+    "datetime": {
+        "type": "string",
+        "pattern": r"^\d{4}-\d{2}-\d{2}",
+        "description": "An ISO 8601 date or datetime.",
+    },
+}
+
+
+def _metas(write: bool) -> Schema:
+    """``metas`` by template; every value may be null (on write: remove it)."""
+    templates: dict[str, Schema] = {
+        name: obj(
+            optional={f.name: nullable(_VALUE_TYPES[f.type]) for f in template.fields.values()}
+        )
+        for name, template in TEMPLATES.items()
+    }
+    publishing = (
+        {"type": "object", "description": "Read-only; ignored on write."}
+        if write
+        else obj("published", published=BOOLEAN)
+    )
+    schema = obj(optional={**templates, "publishing": publishing})
+    if not write:
+        schema["required"] = ["publishing"]
+    return schema
+
+
+def _status_object() -> Schema:
+    records_errors = {
+        "description": "When idle and published: a count, or the list with "
+        "`expand=records_errors`.",
+        "anyOf": [COUNT, {"type": "array", "items": ref("RecordError")}],
+    }
+    return {
+        **obj(
+            "name published since user",
+            name=ref("StatusName"),
+            published=BOOLEAN,
+            since=DATETIME,
+            user=ref("User"),
+            records_errors=records_errors,
+            message={**STRING, "description": "When error: what failed."},
+            raw_message=STRING,
+            raw_params=ANY_OBJECT,
+            params={
+                **obj("limit_type limit value", limit_type=STRING, limit=COUNT, value=COUNT),
+                "description": "When limit_reached: which limit, and the value that hit it.",
+            },
+        ),
+        "description": "Where a dataset stands. The keys after `user` depend on the status.",
+    }
+
+
+def _dataset() -> Schema:
+    security = obj(
+        "is_data_visible visible_fields filter_query api_calls_quota permissions",
+        is_data_visible=BOOLEAN,
+        visible_fields={"type": "array", "items": STRING},
+        filter_query=STRING,
+        api_calls_quota=nullable(ANY_OBJECT),
+        permissions={"type": "array", "items": STRING},
+    )
+    return obj(
+        "dataset_id dataset_uid metas last_modified published visibility default_security status",
+        dataset_id=DATASET_ID,
+        dataset_uid=STRING,
+        metas=ref("Metas"),
+        last_modified=DATETIME,
+        published=BOOLEAN,
+        visibility=ref("AccessPolicy"),
+        default_security=security,
+        status={
+            "description": "`{name}`, or the whole status object with `expand=status`.",
+            "anyOf": [obj("name", name=ref("StatusName")), ref("Status")],
+        },
+        changes={"type": "array", "items": ref("Change")},
+        metadata={"type": "array", "items": ref("Metadata")},
+    )
+
+
+def _dataset_write() -> Schema:
+    read_only = {
+        key: {"description": "As read; ignored on write."}
+        for key in (
+            "dataset_uid",
+            "published",
+            "status",
+            "last_modified",
+            "default_security",
+            "changes",
+            "metadata",
+            "created",
+        )
+    }
+    return obj(
+        optional=read_only,
+        dataset_id={**nullable(DATASET_ID), "description": "null: unchanged."},
+        metas=ref("MetasWrite"),
+        visibility={**nullable(ref("AccessPolicy")), "description": "null: unchanged."},
+    )
+
+
+def _job() -> Schema:
+    progress = obj(
+        "status fine_status started ended records_total records_done",
+        status=ref("StatusName"),
+        fine_status=ref("FineStatus"),
+        started=DATETIME,
+        ended=nullable(DATETIME),
+        records_total=COUNT,
+        records_done=COUNT,
+    )
+    result = obj(
+        "status",
+        status={"enum": [*FINE_NAMES, REMOVED]},
+        records=COUNT,
+        message=STRING,
+        raw_message=STRING,
+        raw_params=ANY_OBJECT,
+    )
+    return obj(
+        "job_id function dataset_uid user state created started ended progresses result",
+        job_id=JOB_ID,
+        function={"enum": JOB_FUNCTIONS},
+        dataset_uid=STRING,
+        user=ref("User"),
+        state={"enum": JOB_STATES},
+        created=DATETIME,
+        started=nullable(DATETIME),
+        ended=nullable(DATETIME),
+        progresses={"type": "array", "items": progress},
+        result=nullable(result),
+    )
+
+
+def _resource_write() -> Schema:
+    fields = {
+        "description": "The simulator's own key: the records' fields, as names or name: kind.",
+        "anyOf": [
+            {"type": "array", "items": {"type": "string", "minLength": 1}},
+            {"type": "object", "additionalProperties": {"enum": list(FIELD_KINDS)}},
+        ],
+    }
+    schema = obj(
+        optional={"resource_uid": STRING, "datasource": {}},
+        url={
+            **STRING,
+            "description": "odsfile://<uploaded file name>, http(s)://..., or realtime://...",
+        },
+        title=STRING,
+        type={"enum": list(RESOURCE_TYPES)},
+        params=ANY_OBJECT,
+        records={**COUNT, "description": "The simulator's own key: how many records it holds."},
+        fields=fields,
+    )
+    realtime = {"required": ["type"], "properties": {"type": {"const": "realtime"}}}
+    schema["anyOf"] = [{"required": ["url"]}, realtime]
+    return schema
+
+
+def _processor_write() -> Schema:
+    return obj(
+        "name",
+        optional={"processor_uid": STRING},
+        name={"enum": list(CATALOGUE)},
+        label=STRING,
+        args={
+            **ANY_OBJECT,
+            "description": "The processor's arguments; which ones depends on its name.",
+        },
+    )
+
+
+def _ruleset(write: bool) -> Schema:
+    # on write, the path may name the user: the body then needs no name
+    user = obj(username=nullable(STRING)) if write else obj("username", username=STRING)
+    props: dict[str, Schema] = {
+        "user": user,
+        "is_data_visible": BOOLEAN,
+        "visible_fields": {"type": "array", "items": STRING},
+        "filter_query": STRING,
+        "api_calls_quota": nullable(ANY_OBJECT),
+        "permissions": {"type": "array", "items": {"enum": list(DATASET_PERMISSIONS)}},
+    }
+    if write:
+        return obj(optional={**props, "username": STRING})
+    return obj(" ".join(props), **props)
+
+
+def _ruleset_create() -> Schema:
+    """A new ruleset names its user, as ``user: {username}`` or ``username``."""
+    return {
+        "allOf": [ref("RulesetWrite")],
+        "anyOf": [
+            {"required": ["user"], "properties": {"user": {"required": ["username"]}}},
+            {"required": ["username"]},
+        ],
+    }
+
+
+def _metadata() -> Schema:
+    return obj(
+        "name template definition value remote_value override_remote_value",
+        name=STRING,
+        template=obj("name label purpose", name=STRING, label=STRING, purpose=STRING),
+        definition=obj("name label type", name=STRING, label=STRING, type=STRING),
+        value={},
+        remote_value={},
+        override_remote_value=BOOLEAN,
+    )
+
+
+def management_schemas() -> dict[str, Schema]:
+    """The shapes of the Management API v2."""
+    error = obj(
+        "status_code error_key message raw_message raw_params",
+        status_code={"type": "integer", "minimum": 400, "maximum": 599},
+        error_key={**STRING, "pattern": "Exception$"},
+        message=STRING,
+        raw_message=STRING,
+        raw_params=ANY_OBJECT,
+        errors={"type": "array", "items": ref("Error")},
+    )
+    record_error = obj(
+        "record_id processor_uid field_uid message raw_message raw_params",
+        record_id=STRING,
+        processor_uid=nullable(STRING),
+        field_uid=STRING,
+        message=STRING,
+        raw_message=STRING,
+        raw_params=ANY_OBJECT,
+    )
+    user = obj(
+        "username",
+        username=STRING,
+        first_name=nullable(STRING),
+        last_name=nullable(STRING),
+        email=nullable(STRING),
+    )
+    resource = obj(
+        "resource_uid url title type params records fields",
+        resource_uid=STRING,
+        url=STRING,
+        title=STRING,
+        type={"enum": list(RESOURCE_TYPES)},
+        params=ANY_OBJECT,
+        records=COUNT,
+        fields={"type": "array", "items": STRING},
+    )
+    file = obj(
+        "file_id url filename properties created",
+        file_id=STRING,
+        url=STRING,
+        filename=STRING,
+        properties=obj(
+            "mimetype size records fields",
+            mimetype=STRING,
+            size=COUNT,
+            records=COUNT,
+            fields={"type": "array", "items": STRING},
+        ),
+        created=DATETIME,
+    )
+    change = obj(
+        "change_uid user timestamp sections diff can_restore",
+        change_uid={"type": "integer", "minimum": 1},
+        user=ref("User"),
+        timestamp=DATETIME,
+        sections={"type": "array", "items": STRING},
+        diff={"type": "object", "additionalProperties": obj("before after", before={}, after={})},
+        can_restore=BOOLEAN,
+    )
+    return {
+        "Error": {**error, "description": "Every error, whatever its status code."},
+        "FineStatus": {"enum": FINE_NAMES, "description": "The engine's fifteen statuses."},
+        "StatusName": {
+            "enum": list(dict.fromkeys([*PUBLIC_NAMES, *FINE_NAMES])),
+            "description": "A status in the vocabulary asked for: the platform's public "
+            "names (coarse, the default) or the fine statuses.",
+        },
+        "Status": _status_object(),
+        "RecordError": record_error,
+        "User": user,
+        "AccessPolicy": {"enum": list(ACCESS_POLICIES)},
+        "Metas": _metas(write=False),
+        "MetasWrite": _metas(write=True),
+        "Dataset": _dataset(),
+        "DatasetWrite": _dataset_write(),
+        "DatasetList": obj(
+            "datasets total_count",
+            datasets={"type": "array", "items": ref("Dataset")},
+            total_count=COUNT,
+        ),
+        "JobId": obj("job_id", job_id=JOB_ID),
+        "Deleted": {
+            "description": "`{}` when the dataset was unpublished (gone at once); the job "
+            "that deletes it otherwise.",
+            "anyOf": [obj(), ref("JobId")],
+        },
+        "Job": _job(),
+        "JobList": obj(
+            "jobs total_count", jobs={"type": "array", "items": ref("Job")}, total_count=COUNT
+        ),
+        "Resource": resource,
+        "ResourceWrite": _resource_write(),
+        "File": file,
+        "Pushed": obj(
+            "status records buffered",
+            status={"const": "OK"},
+            records={"type": "integer", "minimum": 1},
+            buffered=BOOLEAN,
+            job_id=JOB_ID,
+        ),
+        "Metadata": _metadata(),
+        "Processor": obj(
+            "processor_uid name label args",
+            processor_uid=STRING,
+            name={"enum": list(CATALOGUE)},
+            label=STRING,
+            args=ANY_OBJECT,
+        ),
+        "ProcessorWrite": _processor_write(),
+        "Ruleset": _ruleset(write=False),
+        "RulesetWrite": _ruleset(write=True),
+        "RulesetCreate": _ruleset_create(),
+        "Change": change,
+        "Version": obj(
+            "version created records user job_id",
+            version={"type": "integer", "minimum": 1},
+            created=DATETIME,
+            records=COUNT,
+            user=ref("User"),
+            job_id=nullable(JOB_ID),
+        ),
+    }
+
+
+def _clock() -> Schema:
+    return obj(
+        "now datetime mode speed epoch next_event next_event_datetime active_jobs workers "
+        "busy_workers",
+        optional={"advanced": BOOLEAN, "idle": BOOLEAN},
+        now={**NUMBER, "minimum": 0, "description": "Virtual seconds since time zero."},
+        datetime=DATETIME,
+        mode={"enum": list(CLOCK_MODES)},
+        speed={**NUMBER, "exclusiveMinimum": 0, "maximum": MAX_SPEED},
+        epoch=DATETIME,
+        next_event=nullable(NUMBER),
+        next_event_datetime=nullable(DATETIME),
+        active_jobs=COUNT,
+        workers=COUNT,
+        busy_workers=COUNT,
+    )
+
+
+def _timeline_entry() -> Schema:
+    fine = {"enum": [*FINE_NAMES, REMOVED]}
+    public = {"enum": [*PUBLIC_NAMES, REMOVED]}
+    return obj(
+        "t dataset_uid dataset_id from to from_public to_public cause job_id",
+        t={**NUMBER, "minimum": 0},
+        dataset_uid=STRING,
+        dataset_id=STRING,
+        to=fine,
+        from_public=public,
+        to_public=public,
+        cause=STRING,
+        job_id=nullable(JOB_ID),
+        **{"from": fine},
+    )
+
+
+def _scenario_summary() -> Schema:
+    user = obj(
+        "username password api_keys permissions",
+        username=STRING,
+        password=nullable(STRING),
+        api_keys={"type": "array", "items": STRING},
+        permissions={"type": "array", "items": {"enum": list(DOMAIN_PERMISSIONS)}},
+    )
+    return obj(
+        "name seed status_names workers max_records_by_dataset datasets users faults script_steps",
+        optional={"text": {**STRING, "description": "The scenario's YAML (GET only)."}},
+        name=STRING,
+        seed=COUNT,
+        status_names={"enum": list(VOCABULARIES)},
+        workers=COUNT,
+        max_records_by_dataset=nullable(COUNT),
+        datasets=COUNT,
+        users={"type": "array", "items": user},
+        faults=COUNT,
+        script_steps=COUNT,
+    )
+
+
+def _dashboard() -> Schema:
+    job = obj(
+        "job_id function stage records_done records_total",
+        job_id=JOB_ID,
+        function={"enum": JOB_FUNCTIONS},
+        stage=nullable(ref("FineStatus")),
+        records_done=COUNT,
+        records_total=COUNT,
+    )
+    row = obj(
+        "dataset_uid dataset_id title status public_status published records job error limit",
+        dataset_uid=STRING,
+        dataset_id=STRING,
+        title={},
+        status=ref("FineStatus"),
+        public_status={"enum": list(PUBLIC_NAMES)},
+        published=BOOLEAN,
+        records=COUNT,
+        job=nullable(job),
+        error=nullable(STRING),
+        limit=nullable(ANY_OBJECT),
+    )
+    return obj(
+        "generation clock vocabulary datasets timeline timeline_length faults script",
+        generation={"type": "integer", "minimum": 1},
+        clock=ref("Clock"),
+        vocabulary={"enum": list(VOCABULARIES)},
+        datasets={"type": "array", "items": row},
+        timeline={"type": "array", "items": ref("Transition")},
+        timeline_length=COUNT,
+        faults={"type": "array", "items": ref("FaultEvent")},
+        script=obj("steps played failed", steps=COUNT, played=COUNT, failed=COUNT),
+    )
+
+
+def control_schemas() -> dict[str, Schema]:
+    """The shapes of the control API (with the error and job shapes it shares)."""
+    shared = management_schemas()
+    machine = obj(
+        "statuses public_names pseudo_statuses transitions action_origins abortable",
+        statuses={
+            "type": "array",
+            "items": obj(
+                "name public_name holds_worker",
+                name=ref("FineStatus"),
+                public_name={"enum": list(PUBLIC_NAMES)},
+                holds_worker=BOOLEAN,
+            ),
+        },
+        public_names={"type": "array", "items": {"enum": list(PUBLIC_NAMES)}},
+        pseudo_statuses={"type": "array", "items": {"const": REMOVED}},
+        transitions={
+            "type": "array",
+            "items": obj(
+                "from to trigger",
+                to={"enum": [*FINE_NAMES, REMOVED]},
+                trigger=STRING,
+                **{"from": ref("FineStatus")},
+            ),
+        },
+        action_origins={"type": "array", "items": ref("FineStatus")},
+        abortable={"type": "array", "items": ref("FineStatus")},
+    )
+    script_result = {
+        "type": "object",
+        "required": ["index", "at", "t", "dataset", "ok"],
+        "properties": {
+            "index": COUNT,
+            "at": NUMBER,
+            "t": NUMBER,
+            "dataset": STRING,
+            "ok": BOOLEAN,
+            "action": STRING,
+            "user": nullable(STRING),
+            "error": ref("Error"),
+        },
+        "description": "One step played: an action's answer, or an expectation's findings.",
+    }
+    return {
+        "Error": shared["Error"],
+        "FineStatus": shared["FineStatus"],
+        "JobId": shared["JobId"],
+        "Clock": _clock(),
+        "Health": obj("status", status={"const": "ok"}),
+        "StateMachine": machine,
+        "Transition": _timeline_entry(),
+        "ScenarioSummary": _scenario_summary(),
+        "ScriptResults": obj(
+            "steps done failed results",
+            steps=COUNT,
+            done=BOOLEAN,
+            failed=COUNT,
+            results={"type": "array", "items": script_result},
+        ),
+        "FaultEvent": {
+            "type": "object",
+            "required": ["t", "kind", "target"],
+            "properties": {
+                "t": NUMBER,
+                "kind": {
+                    **STRING,
+                    "description": "http, worker_outage, slow_stage, record_errors, or the "
+                    "kind of a stage failure",
+                },
+                "target": STRING,
+            },
+            "description": "An injected fault that took effect; other keys detail it.",
+        },
+        "Records": obj(
+            "dataset_uid records",
+            dataset_uid=STRING,
+            records={"type": "array", "items": ANY_OBJECT},
+        ),
+        "Dashboard": _dashboard(),
+        "ActionResult": {
+            "description": "The action's job, or `{}` for an unpublished dataset's deletion.",
+            "anyOf": [obj(), ref("JobId")],
+        },
+    }

@@ -1,0 +1,399 @@
+"""Snapshots: a world saved and replayed is the same world, and goes on the same way."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from simulator import statefile
+from simulator.errors import InvalidSnapshot, SnapshotUnavailable, StateFileError
+from simulator.scenario import Scenario, default_user
+from simulator.service import Ask, Simulator
+from simulator.service.journal import INJECT, MUTATIONS, lines
+from tests.conftest import scenario_from
+
+KEY = "ods-sim-admin-key"
+
+#: Faults of every kind the snapshot must carry: HTTP faults drawing from their seeded
+#: generator and adding latency, an outage, record errors, a failure that fires once.
+FAULTY = """
+seed: 7
+platform:
+  workers: 2
+  stages:
+    processing_all_dataset_data: {base: 10, rate: 100, jitter: 0.2}
+users:
+  - {username: admin, password: admin, api_keys: [ods-sim-admin-key], permissions: all}
+  - {username: ed, password: ed, permissions: [edit_dataset, publish_dataset]}
+datasets:
+  - dataset_id: trees
+    dataset_uid: da_trees1
+    published: true
+    resources:
+      - {title: trees.csv, records: 2000, fields: {name: name, height: float}}
+      - {title: feed, type: realtime, url: "realtime://feed", records: 5}
+  - {dataset_id: bikes, dataset_uid: da_bikes1, resources: [{records: 3000}]}
+  - {dataset_id: cars, dataset_uid: da_cars01, resources: [{records: 800}]}
+faults:
+  - {type: http, path: "/api/management/v2/datasets*", probability: 0.5, latency: 1.5}
+  - {type: http, path: "/api/management/v2/jobs", nth: [2], status: 503}
+  - {type: worker_outage, from: 20, until: 90, workers: 1}
+  - {type: record_errors, dataset: trees, rate: 0.01, field: height}
+  - {type: processing_error, dataset: bikes, times: 1, at_fraction: 0.5}
+script:
+  - {at: 5, action: publish, dataset: cars}
+  - {at: 40, expect: {dataset: cars, status: processing}}
+  - {at: 400, expect: {dataset: cars, status: idle, published: true}}
+"""
+
+
+class FakeWall:
+    def __init__(self, t: float = 0.0) -> None:
+        self.t = t
+
+    def __call__(self) -> float:
+        return self.t
+
+
+def restored(sim: Simulator, **kwargs: Any) -> Simulator:
+    """A new simulator from ``sim``'s snapshot, through its text."""
+    return Simulator.from_snapshot(statefile.parse(sim.snapshot(), "<test>"), **kwargs)
+
+
+def everything(sim: Simulator) -> dict[str, Any]:
+    """All a client or a test can see of a world, through the facade."""
+    admin = sim.store.users[sim.scenario.users[0].username]
+    fine = Ask("fine", frozenset({"status", "changes", "metadata"}))
+    per_dataset = {
+        uid: [
+            sim.get_dataset(admin, uid, fine),
+            sim.records_errors(admin, uid),
+            sim.list_resources(admin, uid),
+            sim.list_processors(admin, uid),
+            sim.list_rulesets(admin, uid),
+            sim.list_changes(admin, uid, fine),
+            sim.list_versions(admin, uid, fine),
+            sim.list_metadata(admin, uid),
+        ]
+        for uid in sim.store.datasets
+    }
+    dashboard = sim.dashboard()
+    del dashboard["generation"]  # counts rebuilds of this process's world
+    return {
+        "clock": sim.clock_state(),
+        "timeline": sim.timeline(),
+        "datasets": per_dataset,
+        "jobs": sim.list_jobs(admin, Ask("fine")),
+        "files": {f: sim.get_file(admin, f, fine) for f in sim.store.files},
+        "script": sim.script_results(),
+        "faults": sim.fault_log(),
+        "dashboard": dashboard,
+        "journal": list(lines(sim.journal)),
+    }
+
+
+def busy_day(sim: Simulator) -> None:
+    """Changes of every area, with time moving in between, ending with jobs half-way."""
+    admin, ed = sim.store.users["admin"], sim.store.users["ed"]
+    for _ in range(6):  # HTTP faults: counters, seeded draws, latency
+        sim.admit("GET", "/api/management/v2/datasets", KEY, None, None)
+    sim.admit("GET", "/api/management/v2/jobs", KEY, None, None)
+    sim.admit("GET", "/api/management/v2/jobs", KEY, None, None)
+    sim.act(admin, "da_trees1", "publish")
+    sim.act(ed, "da_bikes1", "publish")
+    sim.advance(3)
+    made = sim.create_dataset(admin, {"metas": {"default": {"title": "New ones"}}}, Ask())
+    uid = made["dataset_uid"]
+    upload = sim.upload_file(admin, "a.csv", "text/csv", b"name,height\nx,1\ny,2\n", Ask())
+    sim.create_resource(admin, uid, {"url": f"odsfile://{upload['filename']}"})
+    sim.set_metadata(admin, uid, "default", "description", {"value": "Some rows"})
+    processor = sim.create_processor(admin, uid, {"name": "add_field", "args": {"field": "x"}})
+    sim.replace_processor(
+        admin, uid, processor["processor_uid"], {"name": "add_field", "args": {"field": "y"}}
+    )
+    sim.create_ruleset(admin, uid, {"user": {"username": "ed"}})
+    sim.set_access_policy(admin, uid, "restricted")
+    sim.restore_change(admin, uid, {"change_uid": 2}, Ask())
+    sim.advance_to_next_event()
+    sim.act(admin, uid, "publish")
+    sim.run_until_idle()
+    sim.update_dataset(admin, uid, {"metas": {"default": {"keyword": ["a"]}}}, Ask())
+    resource = next(iter(sim.store.datasets[uid].resources))
+    sim.replace_resource(admin, uid, resource, {"url": "https://x.test/a.csv", "records": 9})
+    extra = sim.create_resource(admin, uid, {"url": "https://x.test/b.csv", "records": 1})
+    sim.delete_resource(admin, uid, extra["resource_uid"])
+    sim.reset_metadata(admin, uid, "default", "description")
+    bulk = [{"template_name": "default", "metadata_name": "title", "value": "Renamed"}]
+    sim.set_metadata_bulk(admin, uid, {"metas": bulk})
+    again = sim.create_processor(admin, uid, {"name": "add_field", "args": {"field": "z"}})
+    sim.delete_processor(admin, uid, again["processor_uid"])
+    sim.replace_ruleset(admin, uid, "ed", {"user": {"username": "ed"}, "is_data_visible": False})
+    sim.delete_ruleset(admin, uid, "ed")
+    sim.realtime_action(admin, "da_trees1", _realtime(sim), "recover")
+    sim.act_as_first_user("cars", "save_version")
+    gone = sim.create_dataset(admin, {"dataset_id": "gone"}, Ask(), strict=True)
+    sim.delete_dataset(admin, gone["dataset_uid"])
+    sim.run_until_idle()
+    sim.act(admin, "da_trees1", "publish")
+    sim.push(admin, "da_trees1", _realtime(sim), [{"a": 1}, {"a": 2}])  # buffered: a job runs
+    sim.advance(12)  # the publish is half-way through its records
+
+
+def _realtime(sim: Simulator) -> str:
+    ds = sim.store.datasets["da_trees1"]
+    return next(uid for uid, r in ds.resources.items() if r.type == "realtime")
+
+
+def test_a_restored_world_is_the_same_and_goes_on_the_same() -> None:
+    sim = Simulator(scenario_from(FAULTY))
+    busy_day(sim)
+    journal = [json.loads(line) for line in lines(sim.journal)]
+    assert {line[1] for line in journal} == {*MUTATIONS, INJECT}, "every kind of change is here"
+    compact = [json.dumps(line, separators=(",", ":")) for line in journal]
+    assert compact == lines(sim.journal)  # each line as the JSON encoder writes it
+    assert {f["kind"] for f in sim.fault_log()} == {
+        "http",
+        "worker_outage",
+        "record_errors",
+        "processing_error",
+    }
+    copy = restored(sim)
+    assert everything(copy) == everything(sim)
+    for world in (sim, copy):  # the same requests from here: the same futures
+        for _ in range(4):
+            world.admit("GET", "/api/management/v2/datasets/x", KEY, None, None)
+        world.run_until_idle()
+        world.advance(500)
+    assert everything(copy) == everything(sim)
+    assert sim.script_results()["failed"] == 0
+
+
+def test_a_job_snapshotted_half_way_ends_when_it_would_have() -> None:
+    text = "datasets: [{dataset_id: a, dataset_uid: da_aaaaaa, resources: [{records: 5000}]}]"
+    plain, saved = Simulator(scenario_from(text)), Simulator(scenario_from(text))
+    for sim in (plain, saved):
+        sim.act(sim.store.users["admin"], "da_aaaaaa", "publish")
+        sim.advance(20)
+    copy = restored(saved)
+    assert copy.dashboard()["datasets"][0]["job"]["records_done"] == 500
+    plain.run_until_idle()
+    copy.run_until_idle()
+    assert copy.timeline() == plain.timeline()
+    assert copy.timeline()[-1]["t"] == 65  # 5 + 10 + 5000 / 100
+    assert copy.clock_state()["now"] == plain.clock_state()["now"]
+
+
+def test_realtime_resumes_from_the_saved_time_not_the_wall_clock() -> None:
+    text = "datasets: [{dataset_id: a, dataset_uid: da_aaaaaa, resources: [{records: 1000}]}]"
+    wall = FakeWall()
+    sim = Simulator(scenario_from(text, clock_mode="realtime", speed=10), wall=wall)
+    sim.act(sim.store.users["admin"], "da_aaaaaa", "publish")
+    wall.t = 1.25
+    document = statefile.parse(sim.snapshot(), "<test>")
+    later = FakeWall(1000.0)  # the process restarts much later
+    copy = Simulator.from_snapshot(document, wall=later)
+    clock = copy.clock_state()
+    assert (clock["now"], clock["mode"], clock["speed"]) == (12.5, "realtime", 10)
+    later.t += 1.0
+    assert copy.clock_state()["now"] == 22.5
+    assert copy.timeline() == sim.timeline()
+
+
+def test_resets_and_loaded_scenarios_start_the_journal_again() -> None:
+    sim = Simulator(scenario_from(FAULTY))
+    admin = sim.store.users["admin"]
+    sim.act(admin, "da_cars01", "publish")
+    sim.reset()
+    assert sim.journal == []
+    sim.load_scenario("seed: 3\ndatasets: [{dataset_id: z, resources: [{records: 10}]}]\n")
+    z = sim.store.dataset_by_id("z")
+    assert z is not None
+    sim.act(sim.store.users["admin"], z.dataset_uid, "publish")
+    sim.advance(4)
+    document = json.loads(sim.snapshot())
+    assert document["scenario"]["source"] == "<request>"
+    assert len(document["journal"]) == 1
+    assert everything(restored(sim)) == everything(sim)
+
+
+def test_command_line_settings_are_kept_for_scenarios_loaded_later() -> None:
+    sim = Simulator(scenario_from(""), overrides={"workers": 5, "seed": 9})
+    copy = restored(sim)
+    copy.load_scenario("datasets: []\n")
+    assert (copy.scenario.platform.workers, copy.scenario.seed) == (5, 9)
+
+
+def test_refusals_and_reads_leave_the_journal_alone() -> None:
+    sim = Simulator(scenario_from(FAULTY))
+    admin = sim.store.users["admin"]
+    with pytest.raises(Exception, match="Unknown dataset"):
+        sim.act(admin, "da_nothere", "publish")
+    with pytest.raises(Exception, match="dataset_id"):
+        sim.create_dataset(admin, {"dataset_id": "no spaces"}, Ask())
+    sim.list_datasets(admin, Ask())
+    sim.timeline()
+    sim.admit("GET", "/_sim/nothing-matches", KEY, None, None)
+    assert sim.journal == []
+
+
+def test_each_change_is_one_line_with_its_time_and_readable_arguments() -> None:
+    sim = Simulator(scenario_from(FAULTY))
+    admin = sim.store.users["admin"]
+    sim.advance(2.5)
+    sim.upload_file(admin, "b.csv", None, b"a\n1\n", Ask())
+    sim.act(admin, "da_cars01", "publish")
+    assert [json.loads(line) for line in lines(sim.journal)] == [
+        [
+            2.5,
+            "upload_file",
+            {"user": "admin", "filename": "b.csv", "mimetype": None, "content": "YQoxCg=="},
+        ],
+        [2.5, "act", {"user": "admin", "dataset_uid": "da_cars01", "action": "publish"}],
+    ]
+
+
+def test_any_credentials_is_kept() -> None:
+    sim = Simulator(scenario_from(""))
+    sim.any_credentials = True
+    assert restored(sim).authenticate("not-a-real-key").username == "admin"
+
+
+def test_a_world_the_journal_cannot_replay_is_not_snapshotted() -> None:
+    sim = Simulator(Scenario(users=(default_user(),)))  # built in code: no text
+    with pytest.raises(SnapshotUnavailable, match="built in code"):
+        sim.snapshot()
+    sim = Simulator(scenario_from("datasets: [{dataset_id: a}]"))
+    admin = sim.store.users["admin"]
+    uid = sim.store.dataset_by_id("a").dataset_uid  # type: ignore[union-attr]
+    sim.set_access_policy(admin, uid, "restricted")
+    sim.restore_change(admin, uid, {"change_uid": 1, "note": {1, 2}}, Ask())  # a set: not JSON
+    with pytest.raises(SnapshotUnavailable, match="restore_change was given arguments"):
+        sim.snapshot()
+    sim.reset()
+    assert json.loads(sim.snapshot())["journal"] == []
+
+
+# refusals ---------------------------------------------------------------------------
+
+
+def test_a_file_that_is_not_a_snapshot_is_refused_clearly() -> None:
+    good = Simulator(scenario_from(FAULTY))
+    good.act(good.store.users["admin"], "da_cars01", "publish")
+    text = good.snapshot()
+    document = json.loads(text)
+    cases: list[tuple[Any, str]] = [
+        (b"\xff\xfe", "not UTF-8 text"),
+        ("{not json", "not JSON (Expecting property name"),
+        (text[: len(text) // 2], "not JSON"),  # a torn write, were writes not atomic
+        ("[]", "not a simulator snapshot"),
+        ({**document, "version": 99}, "format version 99 is not one this simulator reads (1)"),
+        ({**document, "journal": {}}, "'journal' is missing or not a JSON array"),
+        ({**document, "scenario": {"text": "platform: {wrokers: 2}", "source": "s.yaml"}},
+         "its scenario does not load: s.yaml:1: platform.wrokers: unknown key"),
+        ({**document, "settings": {"workers": -1}}, "'settings.workers' has a value"),
+        ({**document, "clock": {**document["clock"], "mode": "fast"}}, "'clock.mode' must be"),
+    ]  # fmt: skip
+    for raw, problem in cases:
+        data = raw if isinstance(raw, (str, bytes)) else json.dumps(raw)
+        with pytest.raises(InvalidSnapshot) as caught:
+            statefile.parse(data, "state.json")
+        assert caught.value.message.startswith("state.json: "), raw
+        assert problem in caught.value.message, caught.value.message
+
+
+@pytest.mark.parametrize(
+    ("edit", "problem"),
+    [
+        (
+            lambda d: d["state"]["datasets"][2].update(status="idle"),
+            "the replayed world is not the one saved, at state.datasets[2].status: "
+            'saved "idle", replayed "processing_dataset"',
+        ),
+        (lambda d: d["journal"].pop(), "at state.counts.jobs: saved 2, replayed 1"),
+        (
+            lambda d: d["journal"].append([9, "act", {"user": "admin"}]),
+            "journal[2]: act at t=9: missing argument 'action', 'dataset_uid'",
+        ),
+        (lambda d: d["journal"].append([9, "format_disk", {}]), "unknown operation 'format_disk'"),
+        (lambda d: d["journal"].insert(0, [99, "reset", {}]), "unknown operation 'reset'"),
+        (lambda d: d["journal"][1].__setitem__(0, -1), "act at -1: expected a time from 0 on"),
+        (
+            lambda d: d["journal"][1][2].update(user="mallory"),
+            "no user 'mallory' in the scenario",
+        ),
+        (
+            lambda d: d["journal"][1][2].update(dataset_uid="da_gone00"),
+            "act at t=4 was refused on replay: Unknown dataset: da_gone00",
+        ),
+    ],
+)
+def test_an_edited_snapshot_fails_the_replay_or_its_check(edit: Any, problem: str) -> None:
+    sim = Simulator(scenario_from(FAULTY))
+    admin = sim.store.users["admin"]
+    sim.act(admin, "da_cars01", "publish")
+    sim.advance(4)
+    sim.act(admin, "da_bikes1", "publish")
+    document = json.loads(sim.snapshot())
+    edit(document)
+    with pytest.raises(InvalidSnapshot) as caught:
+        Simulator.from_snapshot(statefile.check(document, "s.json"))
+    assert problem in caught.value.message, caught.value.message
+
+
+def test_a_refused_restore_leaves_the_running_world_as_it_was() -> None:
+    sim = Simulator(scenario_from(FAULTY))
+    busy_day(sim)
+    before = everything(sim)
+    document = json.loads(sim.snapshot())
+    document["state"]["counts"]["jobs"] += 1
+    with pytest.raises(InvalidSnapshot, match=r"state\.counts\.jobs"):
+        sim.restore_snapshot(document)
+    assert everything(sim) == before
+
+
+def test_a_restore_in_place_replaces_the_world() -> None:
+    source = Simulator(scenario_from(FAULTY))
+    busy_day(source)
+    target = Simulator(scenario_from("datasets: [{dataset_id: other}]"))
+    answer = target.restore_snapshot(json.loads(source.snapshot()))
+    assert answer["operations"] == len(source.journal)
+    assert everything(target) == everything(source)
+
+
+# the file --------------------------------------------------------------------------------
+
+
+def test_saves_replace_the_file_whole_and_leave_nothing_behind(tmp_path: Path) -> None:
+    sim = Simulator(scenario_from(FAULTY))
+    sim.state_file = tmp_path / "state.json"
+    first = sim.save_snapshot()
+    sim.act(sim.store.users["admin"], "da_cars01", "publish")
+    second = sim.save_snapshot()
+    assert (first["operations"], second["operations"]) == (0, 1)
+    assert second["bytes"] == sim.state_file.stat().st_size
+    assert [p.name for p in tmp_path.iterdir()] == ["state.json"]
+    assert everything(Simulator.from_snapshot(statefile.read(sim.state_file))) == everything(sim)
+
+
+def test_a_save_that_cannot_be_written_says_why_and_keeps_the_old_file(tmp_path: Path) -> None:
+    sim = Simulator(scenario_from(""))
+    with pytest.raises(SnapshotUnavailable, match="No state file is configured"):
+        sim.save_snapshot()
+    sim.state_file = tmp_path / "missing" / "state.json"
+    with pytest.raises(StateFileError, match="No such file or directory"):
+        sim.save_snapshot()
+
+
+def test_leftovers_of_a_killed_write_are_harmless_and_swept(tmp_path: Path) -> None:
+    path = tmp_path / "state.json"
+    statefile.write_atomic(path, b"old")
+    leftover = tmp_path / ".state.json.k1ll3d.tmp"
+    leftover.write_bytes(b'{"half": ')
+    statefile.write_atomic(path, b"new")
+    assert path.read_bytes() == b"new"
+    assert statefile.remove_stale_temporaries(path) == [leftover]
+    assert sorted(os.listdir(tmp_path)) == ["state.json"]
