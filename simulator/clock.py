@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from email.utils import format_datetime
+from functools import lru_cache
 from typing import Literal
 
 ClockMode = Literal["manual", "realtime"]
@@ -71,7 +72,21 @@ class Clock:
         """ISO 8601 in UTC with ``+00:00``, to the second, as the platform writes it."""
         if t is None:
             return None
-        return self.to_datetime(t).isoformat(timespec="seconds")
+        return _iso(self.epoch, self.epoch.tzinfo, t)
 
     def http_date(self, t: float) -> str:
-        return format_datetime(self.to_datetime(t), usegmt=True)
+        return _http_date(self.epoch, t)
+
+
+# Answers name the same few instants over and over: each is written once. Equal
+# epochs in different time zones are the same key, but do not write the same.
+
+
+@lru_cache(maxsize=4096)
+def _iso(epoch: datetime, zone: tzinfo | None, t: float) -> str:
+    return (epoch + timedelta(seconds=t)).isoformat(timespec="seconds")
+
+
+@lru_cache(maxsize=4096)
+def _http_date(epoch: datetime, t: float) -> str:
+    return format_datetime((epoch + timedelta(seconds=t)).astimezone(UTC), usegmt=True)

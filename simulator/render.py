@@ -16,7 +16,7 @@ from .models import Dataset, Job, Processor, Resource, StoredFile, User, Version
 from .statemachine import Status, Vocabulary, project
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class View:
     clock: Clock
     vocabulary: Vocabulary

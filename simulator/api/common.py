@@ -43,7 +43,8 @@ def credentials() -> Credentials:
     A problem is reported rather than raised: HTTP faults apply before credentials
     are looked at, as they would in front of the real API.
     """
-    header = request.headers.get("Authorization", "").strip()
+    environ = request.environ
+    header = environ.get("HTTP_AUTHORIZATION", "").strip()
     scheme, _, value = header.partition(" ")
     value = value.strip()
     if scheme.lower() == "apikey" and value:
@@ -59,13 +60,24 @@ def credentials() -> Credentials:
         return None, (username, password), None
     if header:
         return None, None, f"Unsupported Authorization scheme '{scheme}'"
+    if not environ.get("QUERY_STRING"):
+        return None, None, None
     return request.args.get("apikey") or None, None, None
+
+
+#: What a request asks for without a query string or a status-names header.
+_PLAIN = Ask()
+_STATUS_NAMES_KEY = "HTTP_" + STATUS_NAMES_HEADER.upper().replace("-", "_")
 
 
 def ask() -> Ask:
     """Status vocabulary (header or ``status_names``) and ``expand``, from the request."""
-    header = request.headers.get(STATUS_NAMES_HEADER)
-    given = request.args.get("status_names")
+    environ = request.environ
+    query = environ.get("QUERY_STRING")  # most calls have none: then nothing is parsed
+    header = environ.get(_STATUS_NAMES_KEY)
+    given = request.args.get("status_names") if query else None
+    if header is None and not query:
+        return _PLAIN
     for value in (header, given):  # the header wins, but both must make sense
         if value is not None and value not in VOCABULARIES:
             raise InvalidParameter(

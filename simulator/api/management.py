@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, Response, g, jsonify, request
+from flask import Blueprint, Response, after_this_request, g, jsonify, request
 
 from ..query import bool_param, int_param
 from ..statemachine import ACTIONS
@@ -16,9 +17,12 @@ PREFIX = "/api/management/v2"
 
 def inject_faults_then_authenticate() -> Response | None:
     """Apply the scenario's HTTP faults first, as a proxy in front of the API would."""
-    injection, user = simulator().admit(request.method, request.path, *credentials())
+    environ = request.environ
+    method, path = environ["REQUEST_METHOD"], request.path
+    injection, user = simulator().admit(method, path, *credentials())
     if injection is not None:
-        g.injected_latency = injection.latency
+        if injection.latency:
+            after_this_request(_mark_latency(injection.latency))
         if injection.status is not None:
             response = jsonify(injection.body)
             response.status_code = injection.status
@@ -29,18 +33,20 @@ def inject_faults_then_authenticate() -> Response | None:
     return None
 
 
-def mark_latency(response: Response) -> Response:
-    latency = g.get("injected_latency")
-    if latency:
+def _mark_latency(latency: float) -> Callable[[Response], Response]:
+    """Tell the client how much virtual time the call took (a hook for this request only)."""
+
+    def mark(response: Response) -> Response:
         response.headers["X-Sim-Latency"] = f"{latency:g}"
-    return response
+        return response
+
+    return mark
 
 
 def make_blueprint(name: str) -> Blueprint:
     """A blueprint of the Management API: faults and authentication before every view."""
     bp = Blueprint(name, __name__, url_prefix=PREFIX)
     bp.before_request(inject_faults_then_authenticate)
-    bp.after_request(mark_latency)
     return bp
 
 

@@ -296,3 +296,16 @@ def test_the_date_header_comes_from_the_virtual_clock(c: FlaskClient) -> None:
     advance(c, 3600)
     r = c.get(f"{API}/datasets", headers=AUTH)
     assert r.headers["Date"] == "Thu, 01 Jan 2026 01:00:00 GMT"
+
+
+def test_every_answer_carries_one_virtual_date_errors_included(c: FlaskClient) -> None:
+    advance(c, 90)
+    answers = [
+        c.get(f"{API}/datasets/da_nope/status", headers=AUTH),  # 404 from a view
+        c.get(f"{API}/datasets/da_small1/status"),  # 401 before any view
+        c.get(f"{API}/nowhere/", headers=AUTH),  # 404 from routing, trailing slash
+        c.get("/_sim/clock"),
+    ]
+    assert [r.status_code for r in answers] == [404, 401, 404, 200]
+    for r in answers:
+        assert r.headers.getlist("Date") == ["Thu, 01 Jan 2026 00:01:30 GMT"]

@@ -63,3 +63,19 @@ def test_timestamps_are_iso_8601_utc_from_the_epoch() -> None:
     assert clock.iso(3661.7) == "2015-04-15T16:14:05+00:00"
     assert clock.iso(None) is None
     assert clock.http_date(60) == "Wed, 15 Apr 2015 15:14:04 GMT"
+
+
+def test_written_instants_follow_each_clocks_epoch_and_zone() -> None:
+    # Equal instants in different zones: each clock writes ISO in its own zone,
+    # and HTTP dates in GMT; remembered answers of one must not leak to the other.
+    from datetime import timedelta, timezone
+
+    utc = Clock("manual", epoch=datetime(2026, 1, 1, tzinfo=UTC))
+    paris = Clock("manual", epoch=datetime(2026, 1, 1, 1, 0, tzinfo=timezone(timedelta(hours=1))))
+    later = Clock("manual", epoch=datetime(2026, 6, 1, tzinfo=UTC))
+    assert utc.iso(90) == "2026-01-01T00:01:30+00:00"
+    assert paris.iso(90) == "2026-01-01T01:01:30+01:00"
+    assert later.iso(90) == "2026-06-01T00:01:30+00:00"
+    assert utc.http_date(90) == paris.http_date(90) == "Thu, 01 Jan 2026 00:01:30 GMT"
+    assert later.http_date(90) == "Mon, 01 Jun 2026 00:01:30 GMT"
+    assert utc.iso(None) is None
