@@ -12,7 +12,7 @@ from flask.json.provider import DefaultJSONProvider
 from ..scenario import Scenario, default_scenario
 from ..service import Simulator
 from . import configuration, control, documents, errors, management, resources
-from .app_context import EXTENSION, simulator
+from .app_context import EXTENSION, LATENCY, simulator
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -24,7 +24,7 @@ class _Edge:
     Every path is served with and without a trailing slash, as the real API does,
     and every answer carries the virtual time as its ``Date`` header (set here
     rather than in an ``after_request`` hook: the same header, for less work on
-    each request).
+    each request), and ``X-Sim-Latency`` when an HTTP fault delayed the call.
     """
 
     def __init__(self, app: WSGIApplication, extensions: dict[str, Any]) -> None:
@@ -42,6 +42,9 @@ class _Edge:
         ) -> Callable[[bytes], object]:
             headers = [h for h in headers if h[0].lower() != "date"]
             headers.append(("Date", sim.http_date()))
+            latency = environ.get(LATENCY)
+            if latency:
+                headers.append(("X-Sim-Latency", f"{latency:g}"))
             return start_response(status, headers, exc_info)
 
         return self.app(environ, start_with_date)

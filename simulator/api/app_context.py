@@ -7,6 +7,8 @@ from flask import current_app
 from ..service import Simulator
 
 EXTENSION = "simulator"
+#: Where a request keeps the virtual latency an HTTP fault gave it (WSGI environ).
+LATENCY = "simulator.latency"
 
 
 def simulator() -> Simulator:

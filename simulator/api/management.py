@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, Response, after_this_request, g, jsonify, request
+from flask import Blueprint, Response, g, jsonify, request
 
 from ..query import bool_param, int_param
 from ..statemachine import ACTIONS
-from .app_context import simulator
+from .app_context import LATENCY, simulator
 from .common import ask, credentials, json_body
 
 PREFIX = "/api/management/v2"
@@ -21,8 +20,8 @@ def inject_faults_then_authenticate() -> Response | None:
     method, path = environ["REQUEST_METHOD"], request.path
     injection, user = simulator().admit(method, path, *credentials())
     if injection is not None:
-        if injection.latency:
-            after_this_request(_mark_latency(injection.latency))
+        if injection.latency:  # the edge of the app tells the client (X-Sim-Latency)
+            environ[LATENCY] = injection.latency
         if injection.status is not None:
             response = jsonify(injection.body)
             response.status_code = injection.status
@@ -31,16 +30,6 @@ def inject_faults_then_authenticate() -> Response | None:
             return response
     g.user = user
     return None
-
-
-def _mark_latency(latency: float) -> Callable[[Response], Response]:
-    """Tell the client how much virtual time the call took (a hook for this request only)."""
-
-    def mark(response: Response) -> Response:
-        response.headers["X-Sim-Latency"] = f"{latency:g}"
-        return response
-
-    return mark
 
 
 def make_blueprint(name: str) -> Blueprint:

@@ -169,6 +169,10 @@ class Datasets(Core):
 
     def _act(self, user: User, ds: Dataset, action: str) -> dict[str, Any]:
         """Check and accept an action, from the API or a script; the caller settles."""
+        if action != "delete" and action not in sm.ACTIONS:
+            raise InvalidParameter(
+                "action", f"expected one of {', '.join((*sm.ACTIONS, 'delete'))}, got '{action}'"
+            )
         if action == "delete":
             needed = ("edit_dataset", "publish_dataset") if ds.published else ("edit_dataset",)
             self._require(user, *needed, ds=ds)

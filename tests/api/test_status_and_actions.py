@@ -309,3 +309,30 @@ def test_every_answer_carries_one_virtual_date_errors_included(c: FlaskClient) -
     assert [r.status_code for r in answers] == [404, 401, 404, 200]
     for r in answers:
         assert r.headers.getlist("Date") == ["Thu, 01 Jan 2026 00:01:30 GMT"]
+
+
+DELAYED = """
+datasets:
+  - {dataset_id: slow, dataset_uid: da_slow01}
+faults:
+  - {type: http, method: GET, path: /api/management/v2/datasets/*/status, latency: 1.5}
+  - {type: http, method: PUT, path: /api/management/v2/datasets/*/publish, latency: 2,
+     status: 503}
+"""
+
+
+def test_a_delayed_call_says_its_latency_and_leaves_nothing_behind(make_client: Make) -> None:
+    c = make_client(DELAYED)
+    app = c.application
+    c.get(f"{API}/datasets/da_slow01/status", headers=AUTH)
+    c.put(f"{API}/datasets/da_slow01/publish", headers=AUTH)
+    c.get("/_sim/clock")
+    before = len(app._checked)  # type: ignore[attr-defined]
+    for _ in range(50):
+        r = c.get(f"{API}/datasets/da_slow01/status", headers=AUTH)
+        assert (r.status_code, r.headers["X-Sim-Latency"]) == (200, "1.5")
+    refused = c.put(f"{API}/datasets/da_slow01/publish", headers=AUTH)
+    assert (refused.status_code, refused.headers["X-Sim-Latency"]) == (503, "2")
+    assert "X-Sim-Latency" not in c.get("/_sim/clock").headers
+    # each delayed call used to register a hook of its own, kept for the app's life
+    assert len(app._checked) == before  # type: ignore[attr-defined]

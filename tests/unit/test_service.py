@@ -5,6 +5,9 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
+import pytest
+
+from simulator.errors import InvalidParameter
 from simulator.service import Ask, Simulator
 from tests.conftest import scenario_from
 
@@ -79,3 +82,13 @@ def test_concurrent_callers_are_serialised_by_the_lock(make_sim: Callable[..., S
     listed = sim.list_datasets(admin, Ask(), rows=100)
     assert listed["total_count"] == 200
     assert len({uid for uid in sim.store.datasets}) == 200
+
+
+def test_an_unknown_action_is_refused_by_the_facade_itself() -> None:
+    # the dashboard's route, a script and a snapshot's replay all end in the same check
+    sim = Simulator(scenario_from(WORLD, clock_mode="manual"))
+    before = sim.snapshot()
+    with pytest.raises(InvalidParameter, match=r"expected one of publish, .*got 'explode'"):
+        sim.act_as_first_user("a", "explode")
+    assert sim.store.jobs == {} and sim.snapshot() == before
+    assert "job_id" in sim.act_as_first_user("a", "publish")
