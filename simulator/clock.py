@@ -65,9 +65,6 @@ class Clock:
         self.speed = speed
         self.anchor(virtual_now)
 
-    def to_datetime(self, t: float) -> datetime:
-        return self.epoch + timedelta(seconds=t)
-
     def iso(self, t: float | None) -> str | None:
         """ISO 8601 in UTC with ``+00:00``, to the second, as the platform writes it."""
         if t is None:

@@ -30,9 +30,6 @@ class User:
     last_name: str = ""
     email: str = ""
 
-    def to_stub(self) -> dict[str, Any]:
-        return {"username": self.username}
-
     def to_dict(self) -> dict[str, Any]:
         return {
             "username": self.username,

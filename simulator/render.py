@@ -21,13 +21,13 @@ class View:
     clock: Clock
     vocabulary: Vocabulary
     #: Virtual time of the answer, for the progress of running stages.
-    now: float = 0.0
-    expand: frozenset[str] = frozenset()
-    users: dict[str, User] | None = None
+    now: float
+    expand: frozenset[str]
+    users: dict[str, User]
 
-    def user(self, username: str, relation: str = "user") -> dict[str, Any]:
-        known = (self.users or {}).get(username)
-        if relation in self.expand and known is not None:
+    def user(self, username: str) -> dict[str, Any]:
+        known = self.users.get(username)
+        if "user" in self.expand and known is not None:
             return known.to_dict()
         return {"username": username}
 

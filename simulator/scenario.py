@@ -61,14 +61,6 @@ class ScenarioError(ValueError):
         where = f"{source}:{line}" if line else source
         super().__init__(f"{where}: {path}: {problem}" if path else f"{where}: {problem}")
 
-    def to_params(self) -> dict[str, Any]:
-        return {
-            "source": self.source,
-            "line": self.line,
-            "path": self.path,
-            "problem": self.problem,
-        }
-
 
 @dataclass(frozen=True)
 class UserSpec:

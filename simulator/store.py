@@ -6,6 +6,7 @@ import random
 import re
 import string
 import unicodedata
+from collections.abc import Container
 
 from .models import Dataset, Job, StoredFile, User
 
@@ -31,12 +32,12 @@ class Store:
         self.files_by_name: dict[str, StoredFile] = {}
         self._by_id: dict[str, str] = {}
         self._by_key: dict[str, User] = {}
-        #: Uids of deleted datasets: the timeline still names them.
-        self._gone: set[str] = set()
+        #: Every dataset uid ever added, deleted ones too: the timeline still names them.
+        self._dataset_uids: set[str] = set()
 
     # identifiers -------------------------------------------------------------
 
-    def _short(self, prefix: str, taken: dict[str, object]) -> str:
+    def _short(self, prefix: str, taken: Container[str]) -> str:
         """``prefix`` and six lowercase letters or digits, from one 48-bit draw."""
         while True:
             uid = (
@@ -47,10 +48,7 @@ class Store:
                 return uid
 
     def new_dataset_uid(self) -> str:
-        while True:
-            uid = self._short("da_", self.datasets)
-            if uid not in self._gone:  # never the uid of a deleted dataset again
-                return uid
+        return self._short("da_", self._dataset_uids)  # never a deleted dataset's again
 
     def new_resource_uid(self, dataset: Dataset) -> str:
         return self._short("re_", dataset.resources)
@@ -76,11 +74,11 @@ class Store:
 
     def add_dataset(self, dataset: Dataset) -> None:
         self.datasets[dataset.dataset_uid] = dataset
+        self._dataset_uids.add(dataset.dataset_uid)
         self._by_id[dataset.dataset_id] = dataset.dataset_uid
 
     def remove_dataset(self, dataset: Dataset) -> None:
         del self.datasets[dataset.dataset_uid]
-        self._gone.add(dataset.dataset_uid)
         del self._by_id[dataset.dataset_id]
 
     def rename_dataset(self, dataset: Dataset, new_id: str) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, Response, g, jsonify, request
 
 from ..query import bool_param, int_param
@@ -46,14 +44,10 @@ def no_content() -> Response:
     return Response(status=204)
 
 
-def _json(data: Any) -> Response:
-    return jsonify(data)
-
-
 @blueprint.get("/datasets")
 def list_datasets() -> Response:
     args = request.args
-    return _json(
+    return jsonify(
         simulator().list_datasets(
             g.user,
             ask(),
@@ -68,37 +62,37 @@ def list_datasets() -> Response:
 @blueprint.post("/datasets")
 def create_dataset() -> Response:
     strict = bool_param("strict", request.args.get("strict"))
-    return _json(simulator().create_dataset(g.user, json_body(), ask(), strict=strict))
+    return jsonify(simulator().create_dataset(g.user, json_body(), ask(), strict=strict))
 
 
 @blueprint.get("/datasets/<dataset_uid>")
 def get_dataset(dataset_uid: str) -> Response:
-    return _json(simulator().get_dataset(g.user, dataset_uid, ask()))
+    return jsonify(simulator().get_dataset(g.user, dataset_uid, ask()))
 
 
 @blueprint.put("/datasets/<dataset_uid>")
 def update_dataset(dataset_uid: str) -> Response:
-    return _json(simulator().update_dataset(g.user, dataset_uid, json_body(), ask()))
+    return jsonify(simulator().update_dataset(g.user, dataset_uid, json_body(), ask()))
 
 
 @blueprint.delete("/datasets/<dataset_uid>")
 def delete_dataset(dataset_uid: str) -> Response:
-    return _json(simulator().delete_dataset(g.user, dataset_uid))
+    return jsonify(simulator().delete_dataset(g.user, dataset_uid))
 
 
 @blueprint.get("/datasets/<dataset_uid>/status")
 def get_dataset_status(dataset_uid: str) -> Response:
-    return _json(simulator().dataset_status(g.user, dataset_uid, ask()))
+    return jsonify(simulator().dataset_status(g.user, dataset_uid, ask()))
 
 
 @blueprint.get("/datasets/<dataset_uid>/status/records_errors")
 def get_records_errors(dataset_uid: str) -> Response:
-    return _json(simulator().records_errors(g.user, dataset_uid))
+    return jsonify(simulator().records_errors(g.user, dataset_uid))
 
 
 def _action_view(action: str):  # type: ignore[no-untyped-def]
     def view(dataset_uid: str) -> Response:
-        return _json(simulator().act(g.user, dataset_uid, action))
+        return jsonify(simulator().act(g.user, dataset_uid, action))
 
     view.__name__ = f"{action}_dataset"
     return view
@@ -112,9 +106,9 @@ for _action in ACTIONS:
 
 @blueprint.get("/jobs")
 def list_jobs() -> Response:
-    return _json(simulator().list_jobs(g.user, ask()))
+    return jsonify(simulator().list_jobs(g.user, ask()))
 
 
 @blueprint.get("/jobs/<job_id>")
 def get_job(job_id: str) -> Response:
-    return _json(simulator().get_job(g.user, job_id, ask()))
+    return jsonify(simulator().get_job(g.user, job_id, ask()))

@@ -183,7 +183,6 @@ class Core:
         self.state_file: Path | None = None
         self._lock = threading.RLock()
         self._save_lock = threading.Lock()
-        self._wall = wall
         self.clock = Clock(wall=wall)
         self.reset(scenario)
 
