@@ -19,7 +19,6 @@ from collections.abc import Callable
 
 import simpy
 
-from simulator.models import Job
 from simulator.platform import Platform
 from simulator.scenario import DatasetSpec, ResourceSpec, Scenario, default_user
 from simulator.service import Ask, Simulator, World
@@ -54,7 +53,7 @@ def engine_run(datasets: int, workers: int) -> dict[str, float]:
     gc.collect()
     t0 = time.perf_counter()
     for ds in targets:
-        engine.submit(ds, Job(store.new_job_id(), "publish", ds.dataset_uid, "admin", engine.now))
+        engine.submit(ds, "publish", "admin")
     t1 = time.perf_counter()
     idle = engine.run_until_idle()
     t2 = time.perf_counter()

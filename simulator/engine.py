@@ -77,8 +77,6 @@ class Engine:
         self._idle: simpy.Event | None = None
         #: Called with each dataset removed by a finished delete job.
         self.on_removed: Callable[[Dataset], None] = store.remove_dataset
-        #: Called as each job lets its dataset go (e.g. to index buffered pushes).
-        self.on_release: Callable[[Dataset], None] | None = None
         #: The processor misconfiguration that stops a dataset's records stages, if any.
         self.misconfigured: Callable[[Dataset], StageFailure | None] | None = None
         self._hire(self.capacity)
@@ -145,9 +143,14 @@ class Engine:
             ds.status = to  # type: ignore[assignment]
             ds.since = t
 
-    def submit(self, ds: Dataset, job: Job) -> None:
-        """Queue an accepted action; a worker picks it up when one is free."""
-        self.move(ds, S.QUEUED, job.function, job)
+    def submit(
+        self, ds: Dataset, function: str, user: str, payload: dict[str, int] | None = None
+    ) -> Job:
+        """Queue an accepted action as a new job; a worker picks it up when one is free."""
+        job = Job(self.store.new_job_id(), function, ds.dataset_uid, user, self.env.now)
+        if payload is not None:
+            job.payload = payload
+        self.move(ds, S.QUEUED, function, job)
         ds.failure = None
         ds.limit = None
         ds.job = job
@@ -156,6 +159,7 @@ class Engine:
         self.waiting.append(job)
         if self._parked and self.busy < self.capacity:
             self._parked.popleft().succeed()
+        return job
 
     def abort(self, ds: Dataset) -> None:
         """Interrupt the stage the dataset's job is running."""
@@ -228,10 +232,20 @@ class Engine:
         ds.job = None
         self.busy -= 1
         del self.running[job.dataset_uid]
-        if self.on_release is not None and ds.pending_push:
-            self.on_release(ds)
+        if ds.pending_push:
+            self._flush_pushes(ds)
         if not self.busy and not self.waiting and self._idle is not None:
             self._idle.succeed()
+
+    def _flush_pushes(self, ds: Dataset) -> None:
+        """Index the records pushed while a job ran, once it has let the dataset go.
+
+        Dropped if the job removed or unpublished the dataset: a push to it would now
+        be refused, and an unpublished dataset holds no records.
+        """
+        payload, ds.pending_push = ds.pending_push, {}
+        if ds.published and ds.dataset_uid in self.store.datasets:
+            self.submit(ds, "push", ds.pending_pusher, payload)
 
     def _outage(self, outage: WorkerOutage) -> Generator[simpy.Event, Any, None]:
         yield self.env.timeout(outage.start)

@@ -105,28 +105,10 @@ class World:
             random.Random(f"{seed}:jitter"),
         )
         self.engine.misconfigured = _misconfigured
-        self.engine.on_release = self._flush_pushes
         for spec in scenario.users:
             self.store.add_user(User(spec.username, spec.password, spec.api_keys, spec.permissions))
         for ds_spec in scenario.datasets:
             self._add_dataset(ds_spec)
-
-    def _flush_pushes(self, ds: Dataset) -> None:
-        """Index the records pushed while a job ran, once it has let the dataset go.
-
-        Dropped if the job removed or unpublished the dataset: a push to it would now
-        be refused, and an unpublished dataset holds no records.
-        """
-        gone = ds.dataset_uid not in self.store.datasets or not ds.published
-        if gone or ds.status not in sm.ACTION_ORIGINS:
-            ds.pending_push.clear()
-            return
-        payload, ds.pending_push = ds.pending_push, {}
-        job = Job(
-            self.store.new_job_id(), "push", ds.dataset_uid, ds.pending_pusher, self.engine.now
-        )
-        job.payload = payload
-        self.engine.submit(ds, job)
 
     def _add_dataset(self, spec: DatasetSpec) -> None:
         store = self.store
@@ -295,9 +277,7 @@ class Core:
             raise InvalidStatusPrecondition(ds.status.value, sm.origins_text(origins))
 
     def _submit(self, user: User, ds: Dataset, function: str) -> Job:
-        job = Job(self.store.new_job_id(), function, ds.dataset_uid, user.username, self.engine.now)
-        self.engine.submit(ds, job)
-        return job
+        return self.engine.submit(ds, function, user.username)
 
     def _find(self, name: str) -> Dataset | None:
         return self.store.datasets.get(name) or self.store.dataset_by_id(name)

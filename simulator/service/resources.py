@@ -283,9 +283,7 @@ class Resources(Core):
 
     def _realtime_job(self, user: User, ds: Dataset, function: str, payload: dict[str, int]) -> Job:
         self._precondition(ds, sm.ACTION_ORIGINS)
-        job = Job(self.store.new_job_id(), function, ds.dataset_uid, user.username, self.engine.now)
-        job.payload = payload
-        self.engine.submit(ds, job)
+        job = self.engine.submit(ds, function, user.username, payload)
         self.engine.settle()
         return job
 

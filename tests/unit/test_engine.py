@@ -36,9 +36,7 @@ def world(datasets: str, *, workers: int = 2, limit: int = 1_000_000, extra: str
 def submit(w: World, dataset_id: str, function: str = "publish") -> Job:
     ds = w.store.dataset_by_id(dataset_id)
     assert ds is not None
-    job = Job(w.store.new_job_id(), function, ds.dataset_uid, "admin", w.engine.now)
-    w.engine.submit(ds, job)
-    return job
+    return w.engine.submit(ds, function, "admin")
 
 
 def moves(w: World) -> list[tuple[float, str, str, str, str]]:
