@@ -40,7 +40,7 @@ from ..security import can_see, rights
 from ..statemachine import Status, Vocabulary
 from ..store import Store
 from ..timeline import Timeline
-from .journal import INJECT, Entry, line
+from .journal import INJECT_WRITER, Entry
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -224,7 +224,7 @@ class Core:
         now, counted = self.engine.now, faults.counted_calls
         injection = faults.inject(method, path, now)
         if faults.counted_calls != counted:  # a rule counted the call: the book changed
-            self.journal.append(line(now, INJECT, {"method": method, "path": path}))
+            self.journal.append((now, INJECT_WRITER, (method, path)))  # written when read
         if injection is not None and injection.latency:
             self.engine.advance_to(min(self.clock.horizon, self.engine.now + injection.latency))
             self.clock.anchor(self.engine.now)

@@ -85,11 +85,6 @@ def _json(value: Any) -> str:
     return _dumps(value)
 
 
-def line(t: float, name: str, arguments: dict[str, Any]) -> str:
-    """One journal line: ``[t, name, arguments]`` as compact JSON."""
-    return f"[{_json(t)},{_json(name)},{_dumps(arguments)}]"
-
-
 def lines(journal: list[Entry]) -> list[str]:
     """The journal's lines, writing those still to write (once: they replace their entry)."""
     for i, entry in enumerate(journal):
@@ -111,8 +106,8 @@ def _plan(method: Callable[..., Any]) -> Plan:
 class _Writer:
     """Writes one operation's journal lines, straight from the arguments it was given.
 
-    The same text as :func:`line` of the arguments by name, without building them
-    first: the line is written on every change, so it must cost little.
+    ``[t, name, arguments by name]`` as compact JSON, without building the arguments'
+    object first: a line is written on every change, so it must cost little.
     """
 
     def __init__(self, name: str, plan: Plan) -> None:
@@ -132,6 +127,10 @@ class _Writer:
             if kind != "ask":
                 parts.append(key + _value(kind, value))
         return f"[{_json(t)}{self.head}{','.join(parts)}}}]"
+
+
+#: Writes the line of a call an HTTP fault rule counted (see ``Core._inject``).
+INJECT_WRITER = _Writer(INJECT, {"method": "json", "path": "json"})
 
 
 def _value(kind: str, value: Any) -> str:
@@ -185,30 +184,28 @@ def mutation(method: Callable[P, R]) -> Callable[P, R]:
     )
 
     write = _Writer(name, plan)
-    from .core import Ask  # here, not above: the core imports this module
+    from .core import Ask, operation  # here, not above: the core imports this module
 
     #: Arguments that cannot change and are always JSON: their line can wait.
     later = frozenset({str, int, bool, type(None), bytes, User, Ask})
 
     @functools.wraps(method)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+    def journaled(*args: P.args, **kwargs: P.kwargs) -> R:
         self: Any = args[0]
-        with self._lock:
-            self._sync()
-            given = args[1:]
-            entry: Entry | None
-            if not kwargs and later.issuperset(map(type, given)):
-                entry = (self.engine.now, write, given)  # written when the journal is read
-            else:  # written now, before the operation runs: it may change what it was given
-                try:
-                    entry = write(self.engine.now, given, kwargs)
-                except (TypeError, ValueError, AttributeError, KeyError, RecursionError) as exc:
-                    entry, problem = None, f"{name} was given arguments JSON cannot hold ({exc})"
-            result = method(*args, **kwargs)
-            if entry is not None:
-                self.journal.append(entry)
-            else:
-                self.unjournaled = problem
-            return result
+        given = args[1:]
+        entry: Entry | None
+        if not kwargs and later.issuperset(map(type, given)):
+            entry = (self.engine.now, write, given)  # written when the journal is read
+        else:  # written now, before the operation runs: it may change what it was given
+            try:
+                entry = write(self.engine.now, given, kwargs)
+            except (TypeError, ValueError, AttributeError, KeyError, RecursionError) as exc:
+                entry, problem = None, f"{name} was given arguments JSON cannot hold ({exc})"
+        result = method(*args, **kwargs)
+        if entry is not None:
+            self.journal.append(entry)
+        else:
+            self.unjournaled = problem
+        return result
 
-    return wrapper
+    return operation(journaled)  # under the lock, with the clock caught up first
