@@ -49,6 +49,16 @@ def make_sim() -> Callable[..., Simulator]:
     return make
 
 
+class FakeWall:
+    """A wall clock that moves only when a test sets ``t``: realtime mode, by hand."""
+
+    def __init__(self, t: float = 0.0) -> None:
+        self.t = t
+
+    def __call__(self) -> float:
+        return self.t
+
+
 def recorded(app: Flask, recorders: list[Recorder]) -> Flask:
     """Record every answer of ``app``, to be checked against the OpenAPI documents."""
     recorder = Recorder(app.wsgi_app)

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
 
 from simulator.api import create_app
-from tests.conftest import API, AUTH, scenario_from
+from tests.conftest import API, AUTH, check_contract, recorded, scenario_from
+from tests.contract import Recorder
 
 WORLD = """
 users:
@@ -34,9 +36,14 @@ JUNK = [b"{not json", b"[1, 2]", b'"text"', b"42", b"\xff\xfe", b'{"unexpected":
 
 
 @pytest.fixture(scope="module")
-def world() -> dict[str, Any]:
-    """A client on a world with one of everything, and the ids to fill paths with."""
-    c = create_app(scenario=scenario_from(WORLD), config={"clock_mode": "manual"}).test_client()
+def world() -> Iterator[dict[str, Any]]:
+    """A client on a world with one of everything, and the ids to fill paths with.
+
+    Its answers are checked against the OpenAPI documents once the module's tests end.
+    """
+    recorders: list[Recorder] = []
+    app = create_app(scenario=scenario_from(WORLD), config={"clock_mode": "manual"})
+    c = recorded(app, recorders).test_client()
     d = f"{API}/datasets/da_trees1"
     resource = c.get(f"{d}/resources", headers=AUTH).get_json()[0]["resource_uid"]
     processor = c.post(
@@ -57,7 +64,8 @@ def world() -> dict[str, Any]:
         "file_id": file_id,
         "job_id": job_id,
     }
-    return {"client": c, "ids": ids}
+    yield {"client": c, "ids": ids}
+    check_contract(recorders)
 
 
 def fingerprint(c: FlaskClient) -> Any:

@@ -5,32 +5,25 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from simulator.clock import Clock
-
-
-class FakeWall:
-    def __init__(self) -> None:
-        self.t = 1000.0
-
-    def __call__(self) -> float:
-        return self.t
+from tests.conftest import FakeWall
 
 
 def test_manual_time_never_moves_on_its_own() -> None:
-    wall = FakeWall()
+    wall = FakeWall(1000.0)
     clock = Clock("manual", speed=60, wall=wall)
     wall.t += 3600
     assert clock.target(12.0) == 12.0
 
 
 def test_realtime_moves_speed_virtual_seconds_per_wall_second() -> None:
-    wall = FakeWall()
+    wall = FakeWall(1000.0)
     clock = Clock("realtime", speed=60, wall=wall)
     wall.t += 2.5
     assert clock.target(0.0) == 150.0
 
 
 def test_realtime_counts_from_the_last_anchor_and_never_goes_back() -> None:
-    wall = FakeWall()
+    wall = FakeWall(1000.0)
     clock = Clock("realtime", speed=10, wall=wall)
     wall.t += 1
     clock.anchor(500.0)  # e.g. after a manual jump
@@ -41,7 +34,7 @@ def test_realtime_counts_from_the_last_anchor_and_never_goes_back() -> None:
 
 
 def test_switching_to_manual_freezes_time() -> None:
-    wall = FakeWall()
+    wall = FakeWall(1000.0)
     clock = Clock("realtime", speed=10, wall=wall)
     wall.t += 5
     clock.configure(50.0, "manual", 10)
@@ -50,7 +43,7 @@ def test_switching_to_manual_freezes_time() -> None:
 
 
 def test_realtime_stops_at_the_last_instant_a_timestamp_can_name() -> None:
-    wall = FakeWall()
+    wall = FakeWall(1000.0)
     clock = Clock("realtime", speed=1e6, wall=wall)
     wall.t += 1e9
     assert clock.target(0.0) == clock.horizon

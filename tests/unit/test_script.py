@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from simulator.service import Ask, Simulator
-from tests.conftest import scenario_from
+from tests.conftest import FakeWall, scenario_from
 
 SCRIPT = """
 datasets: [{dataset_id: a, dataset_uid: da_aaaaaa, resources: [{records: 1000}]}]
@@ -12,14 +12,6 @@ script:
   - {at: 30, action: publish, dataset: a}
   - {at: 55, expect: {dataset: a, status: idle, published: true}}
 """
-
-
-class FakeWall:
-    def __init__(self) -> None:
-        self.t = 0.0
-
-    def __call__(self) -> float:
-        return self.t
 
 
 def test_in_realtime_mode_steps_run_as_time_passes() -> None:

@@ -9,17 +9,9 @@ import pytest
 
 from simulator.errors import InvalidParameter
 from simulator.service import Ask, Simulator
-from tests.conftest import scenario_from
+from tests.conftest import FakeWall, scenario_from
 
 WORLD = "datasets: [{dataset_id: a, dataset_uid: da_aaaaaa, resources: [{records: 1000}]}]"
-
-
-class FakeWall:
-    def __init__(self) -> None:
-        self.t = 0.0
-
-    def __call__(self) -> float:
-        return self.t
 
 
 def test_realtime_catches_up_lazily_on_the_next_question() -> None:

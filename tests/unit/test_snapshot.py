@@ -14,7 +14,7 @@ from simulator.errors import InvalidSnapshot, SnapshotUnavailable, StateFileErro
 from simulator.scenario import Scenario, default_user
 from simulator.service import Ask, Simulator
 from simulator.service.journal import INJECT, MUTATIONS, lines
-from tests.conftest import scenario_from
+from tests.conftest import FakeWall, scenario_from
 
 KEY = "ods-sim-admin-key"
 
@@ -49,14 +49,6 @@ script:
   - {at: 40, expect: {dataset: cars, status: processing}}
   - {at: 400, expect: {dataset: cars, status: idle, published: true}}
 """
-
-
-class FakeWall:
-    def __init__(self, t: float = 0.0) -> None:
-        self.t = t
-
-    def __call__(self) -> float:
-        return self.t
 
 
 def restored(sim: Simulator, **kwargs: Any) -> Simulator:
