@@ -45,6 +45,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # the process starter is the suite's: tests/spawn.py
+from tests.spawn import Spawned  # noqa: E402
+
 LUA = Path(__file__).with_suffix(".lua")
 API_KEY = "ods-sim-admin-key"
 
@@ -58,7 +61,8 @@ app = Flask("trivial")
 def status(uid):
     return jsonify({"name": "idle", "published": False})
 server = create_server(app, host="127.0.0.1", port=0, threads=int(sys.argv[1]))
-print(f"  API          http://127.0.0.1:{server.effective_port}/api/management/v2/", flush=True)
+print(f"  API          http://127.0.0.1:{server.effective_port}/api/management/v2/")
+print("  curl (the end of the banner, as the simulator writes it)", flush=True)
 server.run()
 """
 
@@ -87,22 +91,14 @@ def cli_command() -> list[str]:
     return [sys.executable, str(ROOT / "run_simulator.py")]
 
 
-class Server:
+class Server(Spawned):
     """A server process; its URL is read from the banner it prints."""
 
     def __init__(self, command: list[str]) -> None:
-        self.process = subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT
-        )
-        self.url = ""
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            if line.strip().startswith("API "):
-                self.url = line.split()[1].split("/api/")[0]
-                break
-        if not self.url:
-            self.stop()
-            raise RuntimeError(f"the server did not start (run it by hand): {' '.join(command)}")
+        try:
+            super().__init__(command=command, stderr=subprocess.DEVNULL, cwd=ROOT)
+        except RuntimeError as exc:
+            raise RuntimeError(f"the server did not start ({exc}): {' '.join(command)}") from None
         host, port = self.url.removeprefix("http://").rsplit(":", 1)
         self.host, self.port = host, int(port)
 
@@ -118,16 +114,8 @@ class Server:
 
     def cpu_seconds(self) -> float:
         """User and system CPU time the process has used so far (Linux)."""
-        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
 
 
 def wrk(

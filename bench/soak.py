@@ -16,11 +16,8 @@ transitions produced and the invariants' verdict; exits 1 on any violation.
 from __future__ import annotations
 
 import argparse
-import re
 import subprocess
 import sys
-import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,28 +26,21 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # the driver is the suite's: tests/soak.py
 
 from tests import soak  # noqa: E402
+from tests.spawn import Spawned  # noqa: E402
 
 
 @contextmanager
 def server(threads: int) -> Iterator[str]:
     """The simulator in a process of its own, on a free port; its URL."""
-    with tempfile.TemporaryFile("w+") as out:
-        command = [sys.executable, str(ROOT / "run_simulator.py"), "--port", "0"]
-        command += ["--clock", "manual", "--threads", str(threads)]
-        proc = subprocess.Popen(command, stdout=out, stderr=subprocess.DEVNULL, text=True)
-        try:
-            deadline = time.monotonic() + 30
-            while time.monotonic() < deadline and proc.poll() is None:
-                out.seek(0)
-                match = re.search(r"http://[\d.]+:\d+", out.read())
-                if match:
-                    yield match.group(0)
-                    return
-                time.sleep(0.05)
-            raise SystemExit(f"the simulator did not start (exit status {proc.poll()})")
-        finally:
-            proc.terminate()
-            proc.wait(timeout=10)
+    args = ["--port", "0", "--clock", "manual", "--threads", str(threads)]
+    try:
+        spawned = Spawned(*args, stderr=subprocess.DEVNULL)
+    except RuntimeError as exc:
+        raise SystemExit(f"the simulator did not start: {exc}") from None
+    try:
+        yield spawned.url
+    finally:
+        spawned.stop(timeout=10)
 
 
 def main() -> int:

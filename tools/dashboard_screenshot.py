@@ -8,10 +8,10 @@ Needs Debian's Chromium (apt-get install chromium); Playwright drives it.
 from __future__ import annotations
 
 import argparse
-import shutil
+import sys
 from pathlib import Path
 
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 from simulator.api import create_app
 from simulator.scenario import load_scenario
@@ -19,6 +19,8 @@ from simulator.server import LiveServer
 from simulator.service import Simulator
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # the browser settings are the suite's: tests/browser.py
+from tests.browser import CHROMIUM_ARGS, MISSING, find_chromium  # noqa: E402
 
 
 def main() -> None:
@@ -28,28 +30,22 @@ def main() -> None:
     parser.add_argument("--at", type=float, default=150, help="virtual second of the picture")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "dashboard.png")
     args = parser.parse_args()
+    chromium = find_chromium()
+    if chromium is None:
+        raise SystemExit(f"error: {MISSING}")
     scenario = load_scenario(ROOT / "scenarios" / "showcase.yaml")
     sim = Simulator(scenario, overrides={"clock_mode": "manual"})
     sim.advance(args.at)
     server = LiveServer(create_app(simulator=sim)).start()
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(
-                executable_path=shutil.which("chromium") or "/usr/bin/chromium",
-                args=[
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--disable-background-networking",
-                    "--disable-component-update",
-                    "--disable-sync",
-                    "--no-first-run",
-                ],
-            )
+            browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1400, "height": 900})
             page.goto(f"{server.url}/_sim/ui")
             page.wait_for_selector("#diagram svg")
             page.click('#datasets tbody tr[data-id="restaurants"]')
-            page.wait_for_timeout(800)
+            expect(page.locator("#selected")).to_have_text("restaurants")
+            expect(page.locator("#diagram .selected").first).to_be_visible()
             page.screenshot(path=str(args.out), full_page=True)
             browser.close()
     finally:

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import re
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import requests
+
+from tests.spawn import Spawned
 
 pytestmark = pytest.mark.e2e
 
@@ -26,36 +26,15 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture
 def start() -> Iterator:  # type: ignore[type-arg]
-    procs: list[subprocess.Popen[str]] = []
+    servers: list[Spawned] = []
 
     def start(*args: str) -> tuple[str, list[str]]:
-        proc = subprocess.Popen(
-            [sys.executable, SCRIPT, *args],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        procs.append(proc)
-        lines: list[str] = []
-        deadline = time.monotonic() + 30
-        assert proc.stdout is not None
-        while time.monotonic() < deadline:
-            line = proc.stdout.readline()
-            if not line:
-                break
-            lines.append(line.rstrip("\n"))
-            if line.startswith("  curl"):
-                match = re.search(r"http://[\d.]+:\d+", "\n".join(lines))
-                assert match, lines
-                return match.group(0), lines
-        raise AssertionError(f"no banner: {lines}")
+        servers.append(Spawned(*args))
+        return servers[-1].url, servers[-1].banner
 
     yield start
-    for proc in procs:
-        proc.terminate()
-        proc.wait(timeout=10)
-        if proc.stdout:
-            proc.stdout.close()
+    for server in servers:
+        server.stop(timeout=10)
 
 
 def test_port_zero_picks_a_free_port_and_prints_url_credentials_and_a_curl_example(start) -> None:  # type: ignore[no-untyped-def]

@@ -2,28 +2,19 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from tests.browser import CHROMIUM_ARGS, MISSING, find_chromium
 from tests.conftest import Live
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 WORLD = """
 platform: {workers: 1}
@@ -42,14 +33,9 @@ faults:
 
 def chromium() -> str:
     """Debian's Chromium (or CHROMIUM=/path); the test fails clearly without one."""
-    path = (
-        os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-    )
+    path = find_chromium()
     if not path:
-        pytest.fail(
-            "This test drives a real browser and none was found: install Debian's Chromium "
-            "(apt-get install chromium), or point CHROMIUM at a Chromium binary."
-        )
+        pytest.fail(f"This test drives a real browser and none was found: {MISSING}.")
     return path
 
 

@@ -4,10 +4,7 @@ start, and never torn, not even by SIGKILL in the middle of a write."""
 from __future__ import annotations
 
 import json
-import re
 import signal
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -21,10 +18,9 @@ from simulator import statefile
 from simulator.cli import build_parser, main, start_simulator
 from simulator.service import Simulator
 from tests.conftest import API, AUTH
+from tests.spawn import Spawned
 
 pytestmark = pytest.mark.e2e
-
-SCRIPT = str(Path(__file__).resolve().parents[2] / "run_simulator.py")
 
 
 def _default_sigint() -> None:
@@ -32,55 +28,21 @@ def _default_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
-class Server:
-    """One simulator process, started and read until its banner is out."""
-
-    def __init__(self, *args: str) -> None:
-        self.proc = subprocess.Popen(
-            [sys.executable, SCRIPT, "--port", "0", *args],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            preexec_fn=_default_sigint,
-        )
-        self.banner: list[str] = []
-        assert self.proc.stdout is not None
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            line = self.proc.stdout.readline()
-            if not line:
-                break
-            self.banner.append(line.rstrip("\n"))
-            if line.startswith("  curl"):
-                match = re.search(r"http://[\d.]+:\d+", line)
-                assert match, self.banner
-                self.url = match.group(0)
-                return
-        raise AssertionError(f"no banner: {self.banner}")
-
-    def line(self, start: str) -> str:
-        return next(line for line in self.banner if line.startswith(start))
-
-    def stop(self, signum: int) -> tuple[int, str]:
-        """Send a signal; the exit code and what the process printed after its banner."""
-        self.proc.send_signal(signum)
-        out, _ = self.proc.communicate(timeout=30)
-        return self.proc.returncode, out
+def spawn(*args: str) -> Spawned:
+    return Spawned("--port", "0", *args, preexec_fn=_default_sigint)
 
 
 @pytest.fixture
 def start() -> Iterator[Any]:
-    servers: list[Server] = []
+    servers: list[Spawned] = []
 
-    def start(*args: str) -> Server:
-        servers.append(Server(*args))
+    def start(*args: str) -> Spawned:
+        servers.append(spawn(*args))
         return servers[-1]
 
     yield start
     for server in servers:
-        if server.proc.poll() is None:
-            server.proc.kill()
-        server.proc.communicate(timeout=30)
+        server.kill()
 
 
 def world(url: str) -> list[Any]:
@@ -190,7 +152,7 @@ class Hammer:
             thread.join(timeout=30)
 
 
-def kill_in_a_write(server: Server, directory: Path) -> None:
+def kill_in_a_write(server: Spawned, directory: Path) -> None:
     """SIGKILL the server the moment a save's temporary file appears: mid-write."""
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -219,7 +181,7 @@ def test_sigkill_in_the_middle_of_saves_leaves_a_file_that_restores(
             kill_in_a_write(server, tmp_path)
         else:
             server.proc.kill()  # wherever it is
-        server.proc.communicate(timeout=30)
+        server.stop()
         hammer.join()
         torn.append(len(list(tmp_path.iterdir())) > 1)  # a write cut short left its file
         # the file holds the last save that reached its rename: the last one acknowledged,
