@@ -29,6 +29,7 @@ from flask import Flask
 
 from .api import create_app
 from .api.app import use_simulator
+from .api.app_context import EXTENSION
 from .scenario import load_scenario_text
 from .service import Simulator
 from .testing import ScenarioSource, SimulatorHandle, to_scenario
@@ -96,6 +97,8 @@ class Interceptor:
             if self in _active:
                 _active.remove(self)
                 assert self.app is not None
+                # a free app keeps no simulator: this one's world can go once it is done with
+                self.app.extensions.pop(EXTENSION, None)
                 _free_apps.append(self.app)
                 self.app = None
             if not _active:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import gc
+import weakref
 from collections.abc import Callable
 
 import httpx
@@ -105,3 +107,16 @@ def test_httpx_is_intercepted_sync_and_async() -> None:
                 return r.status_code
 
         assert asyncio.run(fetch()) == 200
+
+
+def test_a_finished_interception_lets_its_world_go() -> None:
+    interceptor = intercept("datasets: [{dataset_id: t, dataset_uid: da_tttttt}]")
+    with interceptor:
+        assert requests.get(f"{URL}/datasets", headers=KEY).json()["total_count"] == 1
+    world = weakref.ref(interceptor.simulator)
+    del interceptor
+    gc.collect()
+    assert world() is None  # the app it borrowed went back to the pool without it
+    with intercept() as ods:  # the pool's app serves the next one
+        assert requests.get(f"{URL}/datasets", headers=KEY).json()["total_count"] == 0
+        assert ods.simulator is not None
