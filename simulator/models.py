@@ -9,6 +9,22 @@ from .statemachine import FINE_NAME, Status
 
 #: Resource types the simulator knows.
 RESOURCE_TYPES: tuple[str, ...] = ("csvfile", "http", "realtime")
+#: Keys of a fetched resource that a client may send back unchanged; ignored on write.
+RESOURCE_READ_ONLY: tuple[str, ...] = ("resource_uid", "datasource")
+
+#: What a dataset_id may be: letters, digits, '-' and '_', up to 100 characters.
+DATASET_ID_PATTERN = "^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$"
+#: Keys of a fetched dataset that a client may send back unchanged; ignored on write.
+DATASET_READ_ONLY: tuple[str, ...] = (
+    "dataset_uid",
+    "published",
+    "status",
+    "last_modified",
+    "default_security",
+    "changes",
+    "metadata",
+    "created",
+)
 
 #: Every domain-level permission, as the platform names them.
 DOMAIN_PERMISSIONS: tuple[str, ...] = (

@@ -14,7 +14,13 @@ from typing import Any
 from ..clock import CLOCK_MODES, MAX_SPEED
 from ..datagen import FIELD_KINDS
 from ..metadata import TEMPLATES
-from ..models import DOMAIN_PERMISSIONS, RESOURCE_TYPES
+from ..models import (
+    DATASET_ID_PATTERN,
+    DATASET_READ_ONLY,
+    DOMAIN_PERMISSIONS,
+    RESOURCE_READ_ONLY,
+    RESOURCE_TYPES,
+)
 from ..processors import CATALOGUE
 from ..security import ACCESS_POLICIES, DATASET_PERMISSIONS
 from ..statemachine import PUBLIC_NAMES, REMOVED, VOCABULARIES, Status
@@ -62,7 +68,7 @@ DATETIME: Schema = {"type": "string", "format": "date-time"}
 JOB_ID: Schema = {"type": "string", "pattern": "^[0-9a-f]{40}$"}
 DATASET_ID: Schema = {
     "type": "string",
-    "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$",
+    "pattern": DATASET_ID_PATTERN,
     "description": "Letters, digits, '-' and '_', up to 100 characters.",
 }
 
@@ -154,19 +160,7 @@ def _dataset() -> Schema:
 
 
 def _dataset_write() -> Schema:
-    read_only = {
-        key: {"description": "As read; ignored on write."}
-        for key in (
-            "dataset_uid",
-            "published",
-            "status",
-            "last_modified",
-            "default_security",
-            "changes",
-            "metadata",
-            "created",
-        )
-    }
+    read_only = {key: {"description": "As read; ignored on write."} for key in DATASET_READ_ONLY}
     return obj(
         optional=read_only,
         dataset_id={**nullable(DATASET_ID), "description": "null: unchanged."},
@@ -217,7 +211,7 @@ def _resource_write() -> Schema:
         ],
     }
     schema = obj(
-        optional={"resource_uid": STRING, "datasource": {}},
+        optional=dict(zip(RESOURCE_READ_ONLY, (STRING, {}), strict=True)),  # as read
         url={
             **STRING,
             "description": "odsfile://<uploaded file name>, http(s)://..., or realtime://...",

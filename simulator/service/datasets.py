@@ -9,28 +9,16 @@ from .. import history
 from .. import statemachine as sm
 from ..errors import BadRequest, InvalidParameter, UnknownJob
 from ..metadata import check_metas, closest
-from ..models import Dataset, User
+from ..models import DATASET_ID_PATTERN, DATASET_READ_ONLY, Dataset, User
 from ..query import parse_where, sort_datasets
 from ..render import dataset_json, job_json, status_json
-from ..security import can_see, rights
+from ..security import ACCESS_POLICIES, can_see, rights
 from ..store import slugify
 from .core import Ask, Core, operation
 from .journal import mutation
 
-_DATASET_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$")
+_DATASET_ID = re.compile(DATASET_ID_PATTERN)
 _WRITABLE = ("dataset_id", "metas", "visibility")
-#: Keys of a fetched dataset that a client may send back unchanged; ignored on write.
-_READ_ONLY = (
-    "dataset_uid",
-    "published",
-    "status",
-    "last_modified",
-    "default_security",
-    "changes",
-    "metadata",
-    "created",
-)
-VISIBILITIES = ("domain", "restricted")
 
 
 class Datasets(Core):
@@ -210,7 +198,7 @@ def _check_body(body: Any) -> dict[str, Any]:
         return {}
     if not isinstance(body, dict):
         raise InvalidParameter("body", f"expected a JSON object, got {type(body).__name__}")
-    known = _WRITABLE + _READ_ONLY
+    known = _WRITABLE + DATASET_READ_ONLY
     for key in body:
         if key not in known:
             raise InvalidParameter(
@@ -233,8 +221,8 @@ def _dataset_id(value: Any) -> str | None:
 
 def _visibility(body: dict[str, Any]) -> str | None:
     value = body.get("visibility")
-    if value is not None and value not in VISIBILITIES:
+    if value is not None and value not in ACCESS_POLICIES:
         raise InvalidParameter(
-            "visibility", f"expected one of {', '.join(VISIBILITIES)}, got {value!r}"
+            "visibility", f"expected one of {', '.join(ACCESS_POLICIES)}, got {value!r}"
         )
     return value

@@ -12,14 +12,13 @@ from ..datagen import DEFAULT_FIELDS, FIELD_KINDS, sample_records
 from ..errors import BadRequest, InvalidParameter, NotFound
 from ..files import guess_mimetype, read_records
 from ..metadata import closest
-from ..models import RESOURCE_TYPES, Dataset, Job, Resource, StoredFile, User
+from ..models import RESOURCE_READ_ONLY, RESOURCE_TYPES, Dataset, Job, Resource, StoredFile, User
 from ..render import file_json, resource_json
 from .core import Ask, Core, operation
 from .journal import mutation
 
 #: Keys a resource body may carry; ``records`` and ``fields`` are the simulator's own.
 _RESOURCE_KEYS = ("url", "title", "type", "params", "records", "fields")
-_RESOURCE_READ_ONLY = ("resource_uid", "datasource")
 
 #: Records a download of a resource with no uploaded file is generated with, at most.
 MAX_GENERATED_ROWS = 100_000
@@ -123,7 +122,7 @@ class Resources(Core):
         if not isinstance(body, dict):
             raise InvalidParameter("body", "expected a JSON object with at least a url")
         for key in body:
-            if key not in _RESOURCE_KEYS + _RESOURCE_READ_ONLY:
+            if key not in _RESOURCE_KEYS + RESOURCE_READ_ONLY:
                 known = ", ".join(_RESOURCE_KEYS)
                 raise InvalidParameter(
                     key, f"unknown field{closest(key, _RESOURCE_KEYS)}; known: {known}"
