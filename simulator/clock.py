@@ -8,12 +8,13 @@ asked anything, so no background thread is needed.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, tzinfo
 from email.utils import format_datetime
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 
 ClockMode = Literal["manual", "realtime"]
 CLOCK_MODES: tuple[ClockMode, ...] = ("manual", "realtime")
@@ -46,7 +47,7 @@ class Clock:
     @property
     def horizon(self) -> float:
         """The largest virtual time this clock can show."""
-        return (END_OF_TIME - self.epoch).total_seconds()
+        return horizon(self.epoch)
 
     def target(self, virtual_now: float) -> float:
         """Where virtual time should be now (never behind where it is)."""
@@ -73,6 +74,16 @@ class Clock:
 
     def http_date(self, t: float) -> str:
         return _http_date(self.epoch, t)
+
+
+def horizon(epoch: datetime) -> float:
+    """The largest virtual time a clock started at ``epoch`` can show, in seconds."""
+    return (END_OF_TIME - epoch).total_seconds()
+
+
+def finite(value: Any) -> bool:
+    """A real number, not a boolean, not infinite, not NaN: a time, a span or a speed."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 # Answers name the same few instants over and over: each is written once. Equal

@@ -13,14 +13,13 @@ from __future__ import annotations
 import contextlib
 import glob
 import json
-import math
 import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .clock import CLOCK_MODES, END_OF_TIME, MAX_SPEED, ClockMode
+from .clock import CLOCK_MODES, MAX_SPEED, ClockMode, finite, horizon
 from .errors import InvalidSnapshot
 from .scenario import Scenario, ScenarioError, load_scenario_text
 from .statemachine import VOCABULARIES
@@ -127,22 +126,17 @@ def check(data: Any, source: str) -> Document:
         raise fail(f"its scenario does not load: {exc}") from None
     clock = data["clock"]
     now, mode, speed = clock.get("now"), clock.get("mode"), clock.get("speed")
-    horizon = (END_OF_TIME - scenario.epoch).total_seconds()
-    if not _number(now) or not 0 <= now <= horizon:
+    if not finite(now) or not 0 <= now <= horizon(scenario.epoch):
         raise fail(f"'clock.now' must be a number of virtual seconds >= 0, got {now!r}")
     if mode not in CLOCK_MODES:
         raise fail(f"'clock.mode' must be one of {', '.join(CLOCK_MODES)}, got {mode!r}")
-    if not _number(speed) or not 0 < speed <= MAX_SPEED:
+    if not finite(speed) or not 0 < speed <= MAX_SPEED:
         raise fail(f"'clock.speed' must be above 0 and at most {MAX_SPEED:g}, got {speed!r}")
     if not isinstance(clock.get("any_credentials"), bool):
         raise fail("'clock.any_credentials' must be true or false")
     return Document(
         source, scenario, overrides, default_mode, clock, data["state"], data["journal"]
     )
-
-
-def _number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _settings(raw: dict[str, Any], key: str, fail: Any) -> dict[str, Any]:
@@ -155,7 +149,7 @@ def _settings(raw: dict[str, Any], key: str, fail: Any) -> dict[str, Any]:
         if name in ("workers", "seed"):
             ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
         elif name == "speed":
-            ok = _number(value) and 0 < value <= MAX_SPEED
+            ok = finite(value) and 0 < value <= MAX_SPEED
         else:
             ok = value in (CLOCK_MODES if name == "clock_mode" else VOCABULARIES)
         if not ok:

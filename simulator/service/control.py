@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from .. import statemachine as sm
-from ..clock import CLOCK_MODES, END_OF_TIME, MAX_SPEED, ClockMode
+from ..clock import CLOCK_MODES, END_OF_TIME, MAX_SPEED, ClockMode, finite
 from ..datagen import DEFAULT_FIELDS, sample_records
 from ..errors import InvalidParameter, InvalidScenario, UnknownDataset
 from ..scenario import Scenario, ScenarioError, ScriptStep, load_scenario_text
 from ..script import Script
 from ..timeline import to_csv, to_ndjson, to_table
-from .core import DEFAULT_SPEED, Core, World, _finite, operation
+from .core import DEFAULT_SPEED, Core, World, operation
 
 TIMELINE_FORMATS = {"ndjson": to_ndjson, "csv": to_csv, "table": to_table}
 
@@ -42,7 +42,7 @@ class Control(Core):
     @operation
     def advance(self, seconds: float) -> dict[str, Any]:
         """Move virtual time forward, running everything due on the way."""
-        if not _finite(seconds) or seconds < 0:
+        if not finite(seconds) or seconds < 0:
             raise InvalidParameter("seconds", f"expected a number of seconds >= 0, got {seconds!r}")
         if self.engine.now + seconds > self.clock.horizon:
             raise InvalidParameter(
@@ -72,7 +72,7 @@ class Control(Core):
             raise InvalidParameter(
                 "mode", f"expected one of {', '.join(CLOCK_MODES)}, got {mode!r}"
             )
-        if speed is not None and (not _finite(speed) or not 0 < speed <= MAX_SPEED):
+        if speed is not None and (not finite(speed) or not 0 < speed <= MAX_SPEED):
             raise InvalidParameter(
                 "speed", f"expected a number above 0 and at most {MAX_SPEED:g}, got {speed!r}"
             )

@@ -11,7 +11,6 @@ under the lock, never live model objects.
 from __future__ import annotations
 
 import functools
-import math
 import random
 import threading
 import time
@@ -285,8 +284,3 @@ class Core:
     if TYPE_CHECKING:  # the control mixin provides it; __init__ calls it
 
         def reset(self, scenario: Scenario | None = None) -> dict[str, Any]: ...
-
-
-def _finite(value: Any) -> bool:
-    """A real number, not a boolean, not infinite, not NaN."""
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)

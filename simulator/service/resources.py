@@ -69,8 +69,7 @@ class Resources(Core):
         ds, resource = self._resource(user, dataset_uid, resource_uid)
         spec = self._resource_spec(body)
         before = history.snapshot(ds)
-        data = ("url", "type", "records", "fields", "params")
-        if any(getattr(resource, key) != spec[key] for key in data):
+        if any(getattr(resource, key) != spec[key] for key in history.DATA_KEYS):
             resource.revision += 1  # its records must be processed again
         for key, value in spec.items():
             setattr(resource, key, value)

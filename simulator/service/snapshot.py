@@ -19,10 +19,11 @@ from enum import Enum
 from typing import Any, Self
 
 from .. import __version__
+from ..clock import finite
 from ..errors import InvalidSnapshot, SimulatorError, SnapshotUnavailable, StateFileError
 from ..statefile import FORMAT, VERSION, Document, check, render, write_atomic
 from ..statemachine import FINE_NAME
-from .core import Ask, Core, _finite, operation
+from .core import Ask, Core, operation
 from .journal import INJECT, MUTATIONS, decode, lines
 
 #: What a restore may leave as it was if it fails: the facade's attributes it replaces.
@@ -244,7 +245,7 @@ class Snapshots(Core):
         if not isinstance(name, str) or (name != INJECT and name not in MUTATIONS):
             raise fail(f"unknown operation {name!r}")
         now = self.engine.now
-        if not _finite(t) or not now <= t <= self.clock.horizon:
+        if not finite(t) or not now <= t <= self.clock.horizon:
             raise fail(f"{name} at {t!r}: expected a time from {now:g} on")
         self.engine.advance_to(t)
         before = len(self.journal)
