@@ -21,7 +21,7 @@ from .scenario import (
     load_scenario_text,
     parse_scenario,
 )
-from .statemachine import FINE_NAME, PUBLIC_NAMES, PUBLIC_OF, Status
+from .statemachine import FINE_NAME, PUBLIC_NAMES, PUBLIC_OF, REMOVED, Status
 
 if TYPE_CHECKING:
     import requests
@@ -164,7 +164,7 @@ class SimulatorHandle:
             if isinstance(expected, str)
             else list(expected)
         )
-        unknown = [s for s in wanted if s not in _FINE | _PUBLIC | {"removed"}]
+        unknown = [s for s in wanted if s not in _FINE | _PUBLIC | {REMOVED}]
         if unknown:
             raise AssertionError(f"not status names: {unknown}")
         path = self.transitions(dataset)

@@ -90,6 +90,10 @@ COLUMNS = (
 )
 
 
+#: The text formats of a timeline, besides JSON, and the media type of each.
+MEDIA_TYPES = {"ndjson": "application/x-ndjson", "csv": "text/csv", "table": "text/plain"}
+
+
 def to_ndjson(entries: Iterable[Entry]) -> str:
     """One JSON object a line, keys in a fixed order: byte-identical for equal timelines."""
     return "".join(json.dumps(e.to_dict(), separators=(",", ":")) + "\n" for e in entries)

@@ -13,6 +13,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from ..errors import InvalidParameter, NotFound
 from ..query import int_param
+from ..timeline import MEDIA_TYPES
 from .app_context import simulator
 from .common import json_body
 
@@ -86,25 +87,22 @@ def state_machine() -> Response:
     return jsonify(simulator().state_machine())
 
 
-_MEDIA = {"ndjson": "application/x-ndjson", "csv": "text/csv", "table": "text/plain"}
-
-
 @blueprint.get("/timeline")
 def timeline() -> Response:
     """The transitions so far: JSON, or ``?format=ndjson|csv|table``."""
     args = request.args
     datasets = {d for d in args.get("dataset", "").split(",") if d} or None
-    since, until = _number(dict(args), "since"), _number(dict(args), "until")
+    since, until = _number(args, "since"), _number(args, "until")
     fmt = args.get("format") or _format_from_accept()
     if fmt == "json":
         return jsonify(simulator().timeline(datasets, since, until))
     text = simulator().timeline_text(fmt, datasets, since, until)
-    return Response(text, mimetype=_MEDIA[fmt])
+    return Response(text, mimetype=MEDIA_TYPES[fmt])
 
 
 def _format_from_accept() -> str:
-    best = request.accept_mimetypes.best_match(["application/json", *_MEDIA.values()])
-    return {v: k for k, v in _MEDIA.items()}.get(best or "", "json")
+    best = request.accept_mimetypes.best_match(["application/json", *MEDIA_TYPES.values()])
+    return {v: k for k, v in MEDIA_TYPES.items()}.get(best or "", "json")
 
 
 @blueprint.get("/scenario")

@@ -7,6 +7,7 @@ from typing import Any
 from .. import __version__
 from ..clock import CLOCK_MODES, MAX_SPEED
 from ..statemachine import ACTIONS
+from ..timeline import MEDIA_TYPES
 from .document import JSON, assemble, body, error_responses, operation, query
 from .schemas import NUMBER, STRING, control_schemas, nullable, ref
 from .snapshot import snapshot_rows, snapshot_schemas
@@ -22,9 +23,7 @@ the query string instead.
 
 TIMELINE_MEDIA = {
     JSON: {"schema": {"type": "array", "items": ref("Transition")}},
-    "application/x-ndjson": {"schema": STRING},
-    "text/csv": {"schema": STRING},
-    "text/plain": {"schema": STRING},
+    **{media: {"schema": STRING} for media in MEDIA_TYPES.values()},
 }
 
 UI_MEDIA = {
@@ -81,7 +80,7 @@ def _rows() -> list[tuple[str, str, dict[str, Any]]]:
         query("until", NUMBER, "Up to this virtual second (exclusive)."),
         query(
             "format",
-            {"enum": ["json", "ndjson", "csv", "table"]},
+            {"enum": ["json", *MEDIA_TYPES]},
             "The answer's format (default: from Accept, else json).",
         ),
     ]
