@@ -69,7 +69,7 @@ def delete_recover_data(dataset_uid: str, resource_uid: str) -> Response:
 def upload_file() -> Response:
     """Multipart (any file field), or JSON ``{content, mimetype, filename}``."""
     if request.content_length is not None and request.content_length > MAX_UPLOAD:
-        raise InvalidParameter("file", f"the upload is larger than {MAX_UPLOAD // 2**20} MB")
+        raise _too_large()  # said before reading a byte of it
     if request.files:
         upload = next(iter(request.files.values()))
         filename = upload.filename or ""
@@ -77,9 +77,13 @@ def upload_file() -> Response:
         mimetype = upload.mimetype
     else:
         filename, content, mimetype = _json_upload()
-    if len(content) > MAX_UPLOAD:
-        raise InvalidParameter("file", f"the upload is larger than {MAX_UPLOAD // 2**20} MB")
+    if len(content) > MAX_UPLOAD:  # sent without a length (chunked)
+        raise _too_large()
     return jsonify(simulator().upload_file(g.user, filename, mimetype, content, ask()))
+
+
+def _too_large() -> InvalidParameter:
+    return InvalidParameter("file", f"the upload is larger than {MAX_UPLOAD // 2**20} MB")
 
 
 def _json_upload() -> tuple[str, bytes, str | None]:

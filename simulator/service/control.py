@@ -6,7 +6,6 @@ from typing import Any
 
 from .. import statemachine as sm
 from ..clock import CLOCK_MODES, END_OF_TIME, MAX_SPEED, ClockMode, finite
-from ..datagen import DEFAULT_FIELDS, sample_records
 from ..errors import InvalidParameter, InvalidScenario, UnknownDataset
 from ..scenario import Scenario, ScenarioError, ScriptStep, load_scenario_text
 from ..script import Script
@@ -242,8 +241,6 @@ class Control(Core):
         for uid, resource in ds.resources.items():
             if len(records) >= rows:
                 break
-            take = min(rows - len(records), resource.records)
-            seed = f"{self.scenario.seed}:{ds.dataset_uid}:{uid}"
-            fields = resource.fields or DEFAULT_FIELDS
-            records += [{"resource_uid": uid, **r} for r in sample_records(seed, fields, take)]
+            _, sampled = self._generated(ds, uid, min(rows - len(records), resource.records))
+            records += [{"resource_uid": uid, **r} for r in sampled]
         return {"dataset_uid": ds.dataset_uid, "records": records}

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 from .. import history
 from .. import statemachine as sm
 from ..clock import Clock, ClockMode
+from ..datagen import DEFAULT_FIELDS, sample_records
 from ..engine import Engine
 from ..errors import (
     AuthenticationRequired,
@@ -280,6 +281,17 @@ class Core:
 
     def _find(self, name: str) -> Dataset | None:
         return self.store.datasets.get(name) or self.store.dataset_by_id(name)
+
+    def _generated(
+        self, ds: Dataset, resource_uid: str, rows: int
+    ) -> tuple[dict[str, str], list[dict[str, Any]]]:
+        """A resource's fields and first ``rows`` records as its scenario generates them.
+
+        The same for the same scenario, whoever asks: a download and a sample agree.
+        """
+        fields = ds.resources[resource_uid].fields or DEFAULT_FIELDS
+        seed = f"{self.scenario.seed}:{ds.dataset_uid}:{resource_uid}"
+        return fields, sample_records(seed, fields, rows)
 
     if TYPE_CHECKING:  # the control mixin provides it; __init__ calls it
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from .. import history
 from .. import statemachine as sm
-from ..datagen import DEFAULT_FIELDS, FIELD_KINDS, sample_records
+from ..datagen import FIELD_KINDS
 from ..errors import BadRequest, InvalidParameter, NotFound
 from ..files import guess_mimetype, read_records
 from ..metadata import closest
@@ -98,13 +98,13 @@ class Resources(Core):
         if stored is not None:
             return stored.content, stored.mimetype, stored.filename
         # a scenario's file: its records, generated from the seed
-        rows = min(resource.records, MAX_GENERATED_ROWS)
-        seed = f"{self.scenario.seed}:{ds.dataset_uid}:{resource_uid}"
-        fields = resource.fields or DEFAULT_FIELDS
+        fields, records = self._generated(
+            ds, resource_uid, min(resource.records, MAX_GENERATED_ROWS)
+        )
         out = io.StringIO()
         writer = csv.DictWriter(out, fieldnames=list(fields), lineterminator="\n")
         writer.writeheader()
-        writer.writerows(sample_records(seed, fields, rows))
+        writer.writerows(records)
         return out.getvalue().encode(), "text/csv", name
 
     def _resource(
