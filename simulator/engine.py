@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 from collections import deque
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Iterator
 from math import inf
 from typing import Any
 
@@ -358,31 +358,23 @@ class Engine:
         job.stages += (progress.finished(self.env.now, done),)
         job.stage = None
         if status in RECORD_STAGES:
-            processed = done
-            for uid, n in lots:
-                take = min(n, done)
-                done -= take
+            for uid, n, take in _spread(lots, done):
                 if take:
                     ds.indexed[uid] = ds.indexed.get(uid, 0) + take
                 if take == n and uid in ds.resources:
                     ds.indexed_revisions[uid] = ds.resources[uid].revision
-            if processed and self.faults.record_errors:
-                self._add_record_errors(ds, status, processed)
+            if done and self.faults.record_errors:
+                self._add_record_errors(ds, status, done)
             if status is S.PROCESSING_REALTIME:  # kept as recover data
-                for uid, n in lots:
+                for uid, _, take in _spread(lots, done):
                     if uid in ds.resources:
-                        ds.resources[uid].records += min(n, processed)
-                        processed -= min(n, processed)
+                        ds.resources[uid].records += take
         elif status is S.SCRATCHING_REALTIME_RECOVER_DATA:
-            for uid, n in lots:
-                take = min(n, done)
-                done -= take
+            for uid, _, take in _spread(lots, done):
                 if uid in ds.resources:
                     ds.resources[uid].records -= take
         elif status in DELETING_STAGES:
-            for uid, n in lots:
-                take = min(n, done)
-                done -= take
+            for uid, _, take in _spread(lots, done):
                 left = ds.indexed.get(uid, 0) - take
                 if left > 0:
                     ds.indexed[uid] = left
@@ -471,6 +463,14 @@ class Engine:
             job.result = {"status": IDLE, "records": ds.records}
             self.move(ds, S.IDLE, "aborted", job)
         return stop
+
+
+def _spread(lots: Lots, done: int) -> Iterator[tuple[str, int, int]]:
+    """Each lot, its size and its share of ``done`` records: the lots fill in order."""
+    for uid, n in lots:
+        take = min(n, done)
+        done -= take
+        yield uid, n, take
 
 
 def _step(status: Status, lots: Lots) -> Step:
