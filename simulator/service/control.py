@@ -6,7 +6,7 @@ from typing import Any
 
 from .. import statemachine as sm
 from ..clock import CLOCK_MODES, END_OF_TIME, MAX_SPEED, ClockMode, finite
-from ..errors import InvalidParameter, InvalidScenario, UnknownDataset
+from ..errors import InvalidParameter, InvalidScenario
 from ..scenario import Scenario, ScenarioError, ScriptStep, load_scenario_text
 from ..script import Script
 from ..timeline import to_csv, to_ndjson, to_table
@@ -150,9 +150,7 @@ class Control(Core):
         """A script's action, through the same checks as the API's."""
         username = step.user or self.scenario.users[0].username
         user = self.store.users[username]
-        ds = self._find(step.dataset)
-        if ds is None:
-            raise UnknownDataset(step.dataset)
+        ds = self._named(step.dataset)
         return self._act(user, ds, step.action or "")
 
     def _observe(self, step: ScriptStep) -> dict[str, Any]:
@@ -234,9 +232,7 @@ class Control(Core):
     @operation
     def sample_records(self, name: str, rows: int) -> dict[str, Any]:
         """Sample records of a dataset's resources, the same for the same scenario."""
-        ds = self._find(name)
-        if ds is None:
-            raise UnknownDataset(name)
+        ds = self._named(name)
         records: list[dict[str, Any]] = []
         for uid, resource in ds.resources.items():
             if len(records) >= rows:

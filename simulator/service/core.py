@@ -280,7 +280,15 @@ class Core:
         return self.engine.submit(ds, function, user.username)
 
     def _find(self, name: str) -> Dataset | None:
+        """The dataset with this uid, or else this dataset_id."""
         return self.store.datasets.get(name) or self.store.dataset_by_id(name)
+
+    def _named(self, name: str) -> Dataset:
+        """As :meth:`_find`, refusing an unknown name (404)."""
+        ds = self._find(name)
+        if ds is None:
+            raise UnknownDataset(name)
+        return ds
 
     def _generated(
         self, ds: Dataset, resource_uid: str, rows: int

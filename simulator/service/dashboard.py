@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from .. import statemachine as sm
-from ..errors import UnknownDataset
 from ..models import Dataset
 from .core import Core, operation
 from .journal import mutation
@@ -58,9 +57,7 @@ class Dashboard(Core):
     @mutation
     def act_as_first_user(self, name: str, action: str) -> dict[str, Any]:
         """An action from the dashboard, by the scenario's first user, with the API's checks."""
-        ds = self._find(name)
-        if ds is None:
-            raise UnknownDataset(name)
+        ds = self._named(name)
         result = self._act(self._first_user(), ds, action)
         self.engine.settle()
         return result
