@@ -7,7 +7,7 @@ import contextlib
 import signal
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +16,9 @@ from .api import create_app
 from .clock import CLOCK_MODES, MAX_SPEED
 from .errors import InvalidSnapshot, SimulatorError
 from .headless import FORMATS, simulate
+from .limits import MAX_BODY, MAX_THREADS, MAX_UPLOAD, MAX_WORKERS
 from .scenario import Scenario, ScenarioError, default_scenario, load_scenario
-from .server import LiveServer
+from .server import CHANNEL_TIMEOUT, CONNECTION_LIMIT, LiveServer
 from .service import DEFAULT_SPEED, Simulator
 from .statemachine import VOCABULARIES
 
@@ -78,6 +79,22 @@ def _count(text: str) -> int:
     return value
 
 
+def _at_most(high: int) -> Callable[[str], int]:
+    """A count from 0 to ``high``, for argparse."""
+
+    def read(text: str) -> int:
+        value = _count(text)
+        if value > high:
+            raise argparse.ArgumentTypeError(f"must be at most {high}, got {text}")
+        return value
+
+    read.__name__ = "count"  # argparse names the type in its messages
+    return read
+
+
+_workers = _at_most(MAX_WORKERS)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ods-simulator",
@@ -92,7 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--port",
-        type=_count,
+        type=_at_most(65535),
         default=8000,
         help="port to listen on; 0 picks a free one (default: %(default)s)",
     )
@@ -114,7 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
         f"(default: the scenario's, else {DEFAULT_SPEED:g})",
     )
     parser.add_argument(
-        "--workers", type=_count, help="size of the worker pool (default: the scenario's, else 2)"
+        "--workers", type=_workers, help="size of the worker pool (default: the scenario's, else 2)"
     )
     parser.add_argument(
         "--seed",
@@ -128,7 +145,39 @@ def build_parser() -> argparse.ArgumentParser:
         "internal statuses (default: the scenario's, else coarse)",
     )
     parser.add_argument(
-        "--threads", type=_count, default=8, help="HTTP worker threads (default: %(default)s)"
+        "--threads",
+        type=_at_most(MAX_THREADS),
+        default=8,
+        help="HTTP worker threads (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--max-body",
+        type=_size,
+        default=MAX_BODY,
+        metavar="SIZE",
+        help="largest request body, e.g. 10M or 512K; larger ones get 413 (uploads to "
+        "/files have their own limit, --max-upload) (default: 10M)",
+    )
+    parser.add_argument(
+        "--max-upload",
+        type=_size,
+        default=MAX_UPLOAD,
+        metavar="SIZE",
+        help="largest file uploaded to /files (default: 50M)",
+    )
+    parser.add_argument(
+        "--connection-limit",
+        type=_at_most(100_000),
+        default=CONNECTION_LIMIT,
+        metavar="N",
+        help="connections served at once; more wait to be accepted (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--channel-timeout",
+        type=_at_most(86_400),
+        default=CHANNEL_TIMEOUT,
+        metavar="SECONDS",
+        help="close a connection idle or half-sent for this long (default: %(default)s)",
     )
     parser.add_argument(
         "--state-file",
@@ -160,8 +209,25 @@ def build_simulate_parser() -> argparse.ArgumentParser:
         "--format", choices=FORMATS, default="table", help="output (default: %(default)s)"
     )
     parser.add_argument("--seed", type=_count, help="override the scenario's seed")
-    parser.add_argument("--workers", type=_count, help="override the scenario's worker count")
+    parser.add_argument("--workers", type=_workers, help="override the scenario's worker count")
     return parser
+
+
+_UNITS = {"": 1, "K": 2**10, "M": 2**20, "G": 2**30}
+
+
+def _size(text: str) -> int:
+    """A size in bytes, or with a K, M or G suffix (powers of 1,024)."""
+    number, unit = text.strip().upper().removesuffix("B"), ""
+    if number[-1:] in _UNITS:
+        number, unit = number[:-1], number[-1]
+    try:
+        value = int(float(number) * _UNITS[unit])
+    except (ValueError, OverflowError):
+        raise argparse.ArgumentTypeError(f"expected a size such as 10M, got {text}") from None
+    if not 1 <= value <= 2**31:
+        raise argparse.ArgumentTypeError(f"must be from 1 byte to 2G, got {text}")
+    return value
 
 
 def _time(text: str) -> float:
@@ -309,6 +375,20 @@ def banner(sim: Simulator, url: str, notes: Sequence[str] = ()) -> str:
     return "\n".join(lines)
 
 
+def _allow_descriptors(connections: int) -> None:
+    """Let the process open a descriptor per connection, and some to spare, if it may."""
+    try:
+        import resource
+    except ImportError:  # not on this platform
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = connections + 64
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        ceiling = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (ceiling, hard))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "simulate":
@@ -322,9 +402,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InvalidSnapshot as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return 2
-    app = create_app(simulator=sim)
+    app = create_app(simulator=sim, max_body=args.max_body, max_upload=args.max_upload)
+    _allow_descriptors(args.connection_limit)
     try:
-        server = LiveServer(app, host=args.host, port=args.port, threads=args.threads or 1)
+        server = LiveServer(
+            app,
+            host=args.host,
+            port=args.port,
+            threads=args.threads or 1,
+            connection_limit=args.connection_limit,
+            channel_timeout=args.channel_timeout,
+            max_body=max(args.max_body, args.max_upload),
+        )
     except OSError as exc:
         print(f"error: cannot listen on {args.host}:{args.port}: {exc.strerror}", file=sys.stderr)
         return 1

@@ -77,13 +77,26 @@ class Clock:
 
 
 def horizon(epoch: datetime) -> float:
-    """The largest virtual time a clock started at ``epoch`` can show, in seconds."""
-    return (END_OF_TIME - epoch).total_seconds()
+    """The largest virtual time a clock started at ``epoch`` can show, in seconds.
+
+    Timestamps are written in the epoch's own offset and, for HTTP dates, in UTC:
+    both must stay within the last year a date can have.
+    """
+    local_end = END_OF_TIME.replace(tzinfo=epoch.tzinfo)
+    return max(0.0, min(END_OF_TIME - epoch, local_end - epoch).total_seconds())
 
 
 def finite(value: Any) -> bool:
-    """A real number, not a boolean, not infinite, not NaN: a time, a span or a speed."""
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    """A real number, not a boolean, not infinite, not NaN: a time, a span or a speed.
+
+    An integer too large for a float (JSON allows thousands of digits) is not one.
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
 
 
 # Answers name the same few instants over and over: each is written once. Equal
@@ -92,9 +105,18 @@ def finite(value: Any) -> bool:
 
 @lru_cache(maxsize=4096)
 def _iso(epoch: datetime, zone: tzinfo | None, t: float) -> str:
-    return (epoch + timedelta(seconds=t)).isoformat(timespec="seconds")
+    return _instant(epoch, t).isoformat(timespec="seconds")
 
 
 @lru_cache(maxsize=4096)
 def _http_date(epoch: datetime, t: float) -> str:
-    return format_datetime((epoch + timedelta(seconds=t)).astimezone(UTC), usegmt=True)
+    return format_datetime(_instant(epoch, t).astimezone(UTC), usegmt=True)
+
+
+def _instant(epoch: datetime, t: float) -> datetime:
+    """``epoch + t``, held within the horizon: no instant of the world can be written past it.
+
+    The engine never moves past the horizon; this keeps every answer writable even
+    if some time, from a bug, did.
+    """
+    return epoch + timedelta(seconds=min(max(t, 0.0), horizon(epoch)))

@@ -56,8 +56,11 @@ class Engine:
         timeline: Timeline,
         faults: FaultBook | None = None,
         rng: random.Random | None = None,
+        horizon: float = inf,
     ) -> None:
         self.env = simpy.Environment()
+        #: The last virtual second the clock can show: nothing is scheduled after it.
+        self.horizon = horizon
         self.platform = platform
         self.store = store
         self.timeline = timeline
@@ -100,6 +103,17 @@ class Engine:
             env.step()
         if env.now < t:
             env.run(until=t)
+
+    def after(self, delay: float) -> simpy.Event:
+        """An event ``delay`` virtual seconds from now, or one that never comes.
+
+        What would happen after the horizon never happens: the clock cannot get
+        there, so a stage that would end later runs for ever, and no time past the
+        horizon is ever scheduled, shown or written.
+        """
+        if self.env.now + delay <= self.horizon:
+            return self.env.timeout(delay)
+        return self.env.event()
 
     def settle(self) -> None:
         """Run every event due now, so zero-delay moves are visible at once."""
@@ -200,7 +214,7 @@ class Engine:
                 cause = "stage_done"
                 progress, duration, stop = self._begin(job, ds, step)
                 try:
-                    yield env.timeout(duration)
+                    yield self.after(duration)
                 except simpy.Interrupt:
                     self._end(job, ds, step, progress, progress.done_at(env.now), None)
                     stop = yield from self._abort(job, ds)
@@ -248,11 +262,11 @@ class Engine:
             self.submit(ds, "push", ds.pending_pusher, payload)
 
     def _outage(self, outage: WorkerOutage) -> Generator[simpy.Event, Any, None]:
-        yield self.env.timeout(outage.start)
+        yield self.after(outage.start)
         self.set_capacity(self.capacity - outage.workers)
         self.faults.note(self.env.now, "worker_outage", "*", workers=-outage.workers)
         if outage.end is not None:
-            yield self.env.timeout(outage.end - outage.start)
+            yield self.after(outage.end - outage.start)
             self.set_capacity(self.capacity + outage.workers)
             self.faults.note(self.env.now, "worker_outage", "*", workers=outage.workers)
 
@@ -342,7 +356,10 @@ class Engine:
             rate = rate / factor if rate else None
         progress = Progress(status, self.env.now, work, target, base, rate)
         job.stage = progress
-        return progress, (base + target / rate if rate else base), stop
+        if rate is None:
+            return progress, base, stop
+        # a slowdown large enough leaves no rate at all: the stage never ends
+        return progress, (base + target / rate if rate > 0 else inf), stop
 
     def _end(
         self,
@@ -455,7 +472,7 @@ class Engine:
         self.move(ds, S.ABORTING_PROCESSING, "abort_processing", job)
         step = _BARE[S.ABORTING_PROCESSING]
         progress, duration, stop = self._begin(job, ds, step)
-        yield self.env.timeout(duration)
+        yield self.after(duration)
         self._end(job, ds, step, progress, 0, stop)
         if stop is None:
             ds.published = ds.published or ds.records > 0

@@ -194,6 +194,19 @@ class StateFileError(SimulatorError):
         super().__init__("Cannot write the state file {path}: {reason}", path=path, reason=reason)
 
 
+class BodyTooLarge(SimulatorError):
+    """A request body over the limit, refused before it is read."""
+
+    status_code = 413
+    error_key = "RequestEntityTooLargeException"
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(
+            "The request body is larger than {limit} bytes, the most this call accepts",
+            limit=limit,
+        )
+
+
 class HTTPError(SimulatorError):
     """Any other refusal of the HTTP layer, with its own status code."""
 

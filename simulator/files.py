@@ -11,17 +11,25 @@ import csv
 import io
 import json
 import mimetypes
+import re
 from typing import Any
 
 from .errors import InvalidParameter
+from .limits import echo
 from .store import slugify
 
-#: Largest upload accepted, in bytes.
-MAX_UPLOAD = 50 * 1024 * 1024
+#: A media type as a Content-Type header carries it: type/subtype, then parameters,
+#: in printable ASCII (a download answers with it).
+_MEDIA_TYPE = re.compile(r"^[A-Za-z0-9!#$&^_.+-]+/[A-Za-z0-9!#$&^_.+-]+(\s*;[ -~]*)?$")
 
 
 def guess_mimetype(filename: str, given: str | None) -> str:
+    """The media type of an upload: the one given, or one guessed from the file name."""
     if given and given != "application/octet-stream":
+        if len(given) > 255 or not _MEDIA_TYPE.match(given):
+            raise InvalidParameter(
+                "mimetype", f"expected a media type such as text/csv, got {echo(given)}"
+            )
         return given
     if filename.lower().endswith(".geojson"):
         return "application/geo+json"
@@ -58,8 +66,13 @@ def _csv_records(content: bytes, filename: str) -> tuple[int, dict[str, str]]:
     except csv.Error:
         dialect = csv.excel
     rows = csv.reader(io.StringIO(text), dialect)
-    header = next(rows, [])
-    count = sum(1 for row in rows if any(cell.strip() for cell in row))
+    try:
+        header = next(rows, [])
+        count = sum(1 for row in rows if any(cell.strip() for cell in row))
+    except csv.Error as exc:  # e.g. a field longer than the csv module reads
+        raise InvalidParameter(
+            "file", f"'{filename}' cannot be read as CSV at line {rows.line_num}: {exc}"
+        ) from None
     return count, {_field(name, i): "text" for i, name in enumerate(header)}
 
 

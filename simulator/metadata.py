@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from .errors import InvalidParameter
+from .limits import as_integer
 from .models import Dataset
 
 
@@ -135,7 +136,7 @@ def check_value(template: str, name: str, value: Any) -> Any:
         "html": isinstance(value, str),
         "url": isinstance(value, str),
         "bool": isinstance(value, bool),
-        "int": isinstance(value, int) and not isinstance(value, bool),
+        "int": as_integer(value) is not None,
         "list": isinstance(value, list) and all(isinstance(v, str) for v in value),
         "datetime": isinstance(value, str) and _is_datetime(value),
     }[kind]
@@ -147,7 +148,7 @@ def check_value(template: str, name: str, value: Any) -> Any:
             "int": "an integer",
         }.get(kind, "a string")
         raise InvalidParameter(where, f"expected {expected}, got {type(value).__name__}")
-    return value
+    return as_integer(value) if kind == "int" else value
 
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")

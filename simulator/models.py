@@ -179,7 +179,10 @@ class Progress:
             return self.records_done
         if self.rate is None:
             return 0
-        return max(0, min(self.target, int((now - self.started - self.base) * self.rate)))
+        flowed = (now - self.started - self.base) * self.rate
+        if not flowed > 0:  # not begun yet, or a stage too slow to measure (-inf, NaN)
+            return 0
+        return int(min(flowed, self.target))
 
     def finished(self, ended: float, done: int) -> tuple[Any, ...]:
         """The stage, ended, as a row of plain values (see :attr:`Job.stages`)."""

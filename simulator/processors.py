@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import InvalidParameter
+from .limits import as_integer, echo
 from .metadata import closest
 from .models import Dataset, Processor
 
@@ -151,8 +152,9 @@ def check_processor(body: Any) -> tuple[str, str, dict[str, Any]]:
 def _check_arg(arg: Arg, value: Any) -> None:
     where = f"args.{arg.name}"
     if arg.kind == "count":
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise InvalidParameter(where, f"expected an integer >= 0, got {value!r}")
+        count = as_integer(value)
+        if count is None or count < 0:
+            raise InvalidParameter(where, f"expected an integer >= 0, got {echo(value)}")
     elif arg.kind == "fields":
         if (
             not isinstance(value, list)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from .errors import InvalidParameter
+from .limits import MAX_INT_DIGITS, echo
 from .models import Dataset
 
 _WHERE_FIELDS: dict[str, Callable[[Dataset], str]] = {
@@ -18,33 +18,75 @@ _WHERE_FIELDS: dict[str, Callable[[Dataset], str]] = {
     "visibility": lambda d: d.visibility,
 }
 
-_CLAUSE = re.compile(
-    r"""\s*(?P<field>[a-z_]+)\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s"']+))\s*""",
-)
-_AND = re.compile(r"\s+and\s+", re.IGNORECASE)
-
 Predicate = Callable[[Dataset], bool]
+
+_NAME = frozenset("abcdefghijklmnopqrstuvwxyz_")
+_SPACE = frozenset(" \t\r\n\f\v")
 
 
 def parse_where(where: str) -> Predicate:
-    """Parse ``datasetid="x"``-style equality clauses joined by ``AND``."""
-    tests: list[tuple[Callable[[Dataset], str], str]] = []
-    for clause in _AND.split(where.strip()):
-        m = _CLAUSE.fullmatch(clause)
-        if m is None:
-            raise InvalidParameter(
-                "where",
-                f"cannot parse '{clause}'; the simulator understands field=value clauses "
-                f"joined by AND, on {', '.join(_WHERE_FIELDS)}",
-            )
-        field = m["field"]
+    """Parse ``datasetid="x"``-style equality clauses joined by ``AND``, in one pass.
+
+    Clauses on the same field are folded into one test, so a long ``where`` costs
+    a dataset at most one comparison a field.
+    """
+    wanted: dict[str, set[str]] = {}
+    for field, value in _clauses(where):
         if field not in _WHERE_FIELDS:
             raise InvalidParameter(
-                "where", f"unknown field '{field}'; known: {', '.join(_WHERE_FIELDS)}"
+                "where", f"unknown field {echo(field)}; known: {', '.join(_WHERE_FIELDS)}"
             )
-        value = next(v for v in (m["dq"], m["sq"], m["bare"]) if v is not None)
-        tests.append((_WHERE_FIELDS[field], value))
+        wanted.setdefault(field, set()).add(value)
+    if any(len(values) > 1 for values in wanted.values()):
+        return lambda d: False  # one field cannot equal two values
+    tests = [(_WHERE_FIELDS[field], values.pop()) for field, values in wanted.items()]
     return lambda d: all(get(d) == value for get, value in tests)
+
+
+def _clauses(where: str) -> Iterator[tuple[str, str]]:
+    """``(field, value)`` of each clause, reading each character once."""
+    n, i = len(where), 0
+
+    def fail(at: int) -> InvalidParameter:
+        return InvalidParameter(
+            "where",
+            f"cannot parse {echo(where[at:].strip())}; the simulator understands field=value "
+            f"clauses joined by AND, on {', '.join(_WHERE_FIELDS)}",
+        )
+
+    def skip_space(k: int) -> int:
+        while k < n and where[k] in _SPACE:
+            k += 1
+        return k
+
+    while True:
+        start = i = skip_space(i)
+        while i < n and where[i] in _NAME:
+            i += 1
+        field = where[start:i]
+        i = skip_space(i)
+        if not field or i >= n or where[i] != "=":
+            raise fail(start)
+        i = skip_space(i + 1)
+        if i < n and where[i] in "\"'":
+            close = where.find(where[i], i + 1)
+            if close < 0:
+                raise fail(start)
+            value, i = where[i + 1 : close], close + 1
+        else:
+            begin = i
+            while i < n and where[i] not in _SPACE and where[i] not in "\"'":
+                i += 1
+            if i == begin:
+                raise fail(start)
+            value = where[begin:i]
+        yield field, value
+        i = skip_space(i)
+        if i >= n:
+            return
+        if where[i : i + 3].lower() != "and" or i + 3 >= n or where[i + 3] not in _SPACE:
+            raise fail(i)
+        i += 3
 
 
 _SORT_KEYS: dict[str, Callable[[Dataset], Any]] = {
@@ -59,9 +101,16 @@ _SORT_KEYS: dict[str, Callable[[Dataset], Any]] = {
 
 
 def sort_datasets(datasets: list[Dataset], sort: str) -> list[Dataset]:
-    """Sort by comma-separated fields, each ``-`` prefixed for descending."""
+    """Sort by comma-separated fields, each ``-`` prefixed for descending.
+
+    A field named again adds nothing (the first mention decides), so it is sorted on once.
+    """
     result = list(datasets)
-    for key in reversed([k.strip() for k in sort.split(",") if k.strip()]):
+    keys: dict[str, str] = {}
+    for key in (k.strip() for k in sort.split(",")):
+        if key and key.lstrip("-") not in keys:
+            keys[key.lstrip("-")] = key
+    for key in reversed(keys.values()):
         name = key.lstrip("-")
         if name not in _SORT_KEYS:
             raise InvalidParameter(
@@ -76,13 +125,24 @@ def int_param(name: str, raw: str | None, default: int, low: int, high: int | No
     if raw is None or raw == "":
         return default
     try:
-        value = int(raw)
+        value = _integer(raw)
     except ValueError:
-        raise InvalidParameter(name, f"expected an integer, got '{raw}'") from None
+        raise InvalidParameter(name, f"expected an integer, got {echo(raw)}") from None
     if value < low or (high is not None and value > high):
         bounds = f"between {low} and {high}" if high is not None else f"at least {low}"
         raise InvalidParameter(name, f"must be {bounds}, got {value}")
     return value
+
+
+def _integer(raw: str) -> int:
+    """An integer from a query string: digits, or a number with nothing after the point."""
+    text = raw.strip()
+    if len(text) > MAX_INT_DIGITS:
+        raise ValueError(raw)
+    whole, point, fraction = text.partition(".")
+    if point and fraction.strip("0"):
+        raise ValueError(raw)
+    return int(whole)
 
 
 def bool_param(name: str, raw: str | None, default: bool = False) -> bool:

@@ -12,8 +12,8 @@ reported with the file, the line and the key path, and a hint where one helps.
 from __future__ import annotations
 
 import fnmatch
-import json
 import random
+import re
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cache
@@ -23,7 +23,7 @@ from typing import Any
 
 import yaml
 
-from .clock import DEFAULT_EPOCH, ClockMode
+from .clock import DEFAULT_EPOCH, END_OF_TIME, ClockMode, horizon
 from .datagen import DEFAULT_FIELDS, DataGen
 from .faults import (
     ANY_DATASET,
@@ -37,9 +37,11 @@ from .faults import (
     WorkerOutage,
     is_pattern,
 )
+from .limits import EARLIEST_START, LATEST_START
 from .metadata import closest
 from .models import DOMAIN_PERMISSIONS
 from .platform import DEFAULT_TIMINGS, Platform, StageTiming
+from .reading import TextProblem, read_document
 from .statemachine import Status, Vocabulary
 from .store import slugify
 from .validator import Path as KeyPath
@@ -156,22 +158,12 @@ _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def parse_text(text: str, source: str) -> Any:
-    """The document a scenario's text holds (JSON is read as JSON: it is YAML too)."""
-    if text.lstrip().startswith("{"):
-        try:
-            return json.loads(text)
-        except ValueError:
-            pass  # not JSON after all: YAML flow style, read below
+    """The document a scenario's text holds, as plain JSON values (see :mod:`.reading`)."""
     try:
-        return yaml.load(text, Loader=_Loader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        problem = getattr(exc, "problem", None) or str(exc)
-        context, start = getattr(exc, "context", None), getattr(exc, "context_mark", None)
-        if context and start is not None and start.line + 1 != line:
-            problem += f" ({context} that starts on line {start.line + 1})"
-        raise ScenarioError(source, "", f"not valid YAML: {problem}", line) from None
+        return read_document(text)
+    except TextProblem as exc:
+        line = exc.line if exc.line is not None or not exc.path else line_of(text, exc.path)
+        raise ScenarioError(source, exc.path, exc.problem, line) from None
 
 
 def load_scenario_text(text: str, source: str = "<scenario>") -> Scenario:
@@ -248,8 +240,21 @@ class _Context:
         self.dataset_names: set[str] = set()
         self.dataset_ids: list[str] = []
 
+        #: The last virtual second of this scenario's clock, once its start is known.
+        self.horizon = horizon(DEFAULT_EPOCH)
+
     def fail(self, path: KeyPath, problem: str) -> ScenarioError:
         return ScenarioError(self.source, render_path(path), problem)
+
+    def time(self, path: KeyPath, t: float) -> float:
+        """A virtual second the clock can reach, or refuse it."""
+        if t > self.horizon:
+            raise self.fail(
+                path,
+                f"{t:g} s is past the end of virtual time: {END_OF_TIME.isoformat()} is "
+                f"{self.horizon:,.0f} s after clock.start",
+            )
+        return t
 
 
 def parse_scenario(data: Any, source: str = "<scenario>", text: str | None = None) -> Scenario:
@@ -265,13 +270,15 @@ def parse_scenario(data: Any, source: str = "<scenario>", text: str | None = Non
     usernames = [u.username for u in users]
     datasets = _datasets(ctx, data.get("datasets", []), usernames, platform)
     clock = data.get("clock", {})
+    epoch = _epoch(ctx, clock.get("start"))
+    ctx.horizon = horizon(epoch)
     return Scenario(
         name=source,
         seed=data.get("seed", 0),
         status_names=data.get("status_names"),
         clock_mode=clock.get("mode"),
         speed=clock.get("speed"),
-        epoch=_epoch(ctx, clock.get("start")),
+        epoch=epoch,
         platform=platform,
         users=users,
         datasets=datasets,
@@ -293,7 +300,14 @@ def _epoch(ctx: _Context, raw: Any) -> datetime:
             ) from None
     if not isinstance(raw, datetime):  # YAML may read a bare date
         raise ctx.fail(("clock", "start"), "expected a date and time, e.g. 2026-01-01T08:00:00Z")
-    return raw if raw.tzinfo else raw.replace(tzinfo=UTC)
+    start = raw if raw.tzinfo else raw.replace(tzinfo=UTC)
+    if not EARLIEST_START <= start <= LATEST_START:
+        raise ctx.fail(
+            ("clock", "start"),
+            f"must be from {EARLIEST_START.isoformat()} to {LATEST_START.isoformat()}, "
+            f"to leave virtual time room to run; got {start.isoformat()}",
+        )
+    return start
 
 
 def _platform(data: dict[str, Any]) -> Platform:
@@ -554,10 +568,19 @@ def _record_errors(ctx: _Context, path: KeyPath, item: dict[str, Any]) -> Record
     )
 
 
-def _outage(ctx: _Context, path: KeyPath, item: dict[str, Any], platform: Platform) -> WorkerOutage:
-    start, end = item.get("from", 0), item.get("until")
+def _window(ctx: _Context, path: KeyPath, item: dict[str, Any]) -> tuple[float, float | None]:
+    """A fault's ``from`` and ``until``, within virtual time, the end after the start."""
+    start = ctx.time((*path, "from"), item.get("from", 0))
+    end = item.get("until")
+    if end is not None:
+        ctx.time((*path, "until"), end)
     if end is not None and end <= start:
         raise ctx.fail((*path, "until"), f"must be after 'from' ({start:g}), got {end:g}")
+    return start, end
+
+
+def _outage(ctx: _Context, path: KeyPath, item: dict[str, Any], platform: Platform) -> WorkerOutage:
+    start, end = _window(ctx, path, item)
     workers = item.get("workers", 1)
     if workers > platform.workers:
         raise ctx.fail(
@@ -567,9 +590,8 @@ def _outage(ctx: _Context, path: KeyPath, item: dict[str, Any], platform: Platfo
 
 
 def _http(ctx: _Context, path: KeyPath, item: dict[str, Any]) -> HttpFault:
-    start, end = item.get("from", 0), item.get("until")
-    if end is not None and end <= start:
-        raise ctx.fail((*path, "until"), f"must be after 'from' ({start:g}), got {end:g}")
+    start, end = _window(ctx, path, item)
+    _check_headers(ctx, (*path, "headers"), item.get("headers", {}))
     if "status" not in item and "latency" not in item:
         raise ctx.fail((*path, "status"), "an http fault needs a status, a latency, or both")
     if "body" in item and "status" not in item:
@@ -592,6 +614,29 @@ def _http(ctx: _Context, path: KeyPath, item: dict[str, Any]) -> HttpFault:
         start=start,
         end=end,
     )
+
+
+#: A header name: an RFC 9110 token.
+_TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
+#: Headers the HTTP server writes itself; a fault may not set them.
+_FRAMING_HEADERS = frozenset({"content-length", "transfer-encoding", "connection", "date"})
+
+
+def _check_headers(ctx: _Context, path: KeyPath, headers: dict[str, str]) -> None:
+    """Header names and values an HTTP answer can carry (text on one line, in Latin-1)."""
+    for name, value in headers.items():
+        if not _TOKEN.match(name):
+            raise ctx.fail((*path, name), "is not a header name (letters, digits and -)")
+        if name.lower() in _FRAMING_HEADERS:
+            raise ctx.fail((*path, name), "is written by the HTTP server; a fault cannot set it")
+        if not value.isprintable():  # CR, LF and other controls would split the header
+            raise ctx.fail((*path, name), "a header value is one line of printable text")
+        try:
+            value.encode("latin-1")
+        except UnicodeEncodeError:
+            raise ctx.fail(
+                (*path, name), "a header value must be Latin-1 text (HTTP headers are)"
+            ) from None
 
 
 # script -------------------------------------------------------------------------
@@ -621,6 +666,7 @@ def _script(
                 )
             dataset, where = item["expect"]["dataset"], (*path, "expect", "dataset")
         expect = dict(item["expect"]) if "expect" in item else None
+        ctx.time((*path, "at"), item["at"])
         steps += [
             ScriptStep(i, float(item["at"]), target, item.get("action"), user, expect)
             for target in _targets(ctx, where, dataset)

@@ -16,6 +16,7 @@ from typing import Any
 from .clock import CLOCK_MODES, MAX_SPEED
 from .datagen import FIELD_KINDS
 from .faults import FAILURE_KINDS, FAULT_TYPES, HTTP_METHODS
+from .limits import MAX_RECORDS, MAX_SLOWDOWN, MAX_SPAN, MAX_WORKERS
 from .metadata import TEMPLATES
 from .models import DOMAIN_PERMISSIONS, RESOURCE_TYPES
 from .statemachine import ACTIONS, PUBLIC_NAMES, VOCABULARIES, WORKING, Status
@@ -152,7 +153,7 @@ def _faults() -> dict[str, Any]:
             {
                 "dataset": _DATASET_REF,
                 "stage": _STAGE,
-                "factor": _num("Duration multiplier", exclusiveMinimum=0),
+                "factor": _num("Duration multiplier", exclusiveMinimum=0, maximum=MAX_SLOWDOWN),
             },
             "factor",
         )
@@ -192,7 +193,7 @@ def _faults() -> dict[str, Any]:
                     "description": "Extra response headers, e.g. Retry-After",
                     "additionalProperties": {"type": "string"},
                 },
-                "latency": _num("Virtual seconds that pass before the answer"),
+                "latency": _num("Virtual seconds that pass before the answer", maximum=MAX_SPAN),
                 "nth": {
                     "description": "Only the nth matching call(s), counted from 1",
                     "anyOf": [
@@ -229,10 +230,13 @@ def _records() -> dict[str, Any]:
     return {
         "description": "Records per dataset: a number, or a range drawn from the seed",
         "anyOf": [
-            {"type": "integer", "minimum": 0},
+            {"type": "integer", "minimum": 0, "maximum": MAX_RECORDS},
             _obj(
                 "A range of record counts",
-                {"min": _int("Fewest records"), "max": _int("Most records")},
+                {
+                    "min": _int("Fewest records", maximum=MAX_RECORDS),
+                    "max": _int("Most records", maximum=MAX_RECORDS),
+                },
                 ("min", "max"),
             ),
         ],
@@ -244,7 +248,7 @@ def _resource() -> dict[str, Any]:
         "A resource of the dataset",
         {
             "title": _str("Resource title (default: '<dataset_id>.csv')"),
-            "records": _int("Records this resource holds"),
+            "records": _int("Records this resource holds", maximum=MAX_RECORDS),
             "url": _str("Source URL (default: odsfile://<title>)"),
             "type": {"enum": list(RESOURCE_TYPES), "description": "Resource type"},
             "fields": {
@@ -373,7 +377,7 @@ def build_schema() -> dict[str, Any]:
                 "platform": _obj(
                     "The simulated platform",
                     {
-                        "workers": _int("Size of the worker pool"),
+                        "workers": _int("Size of the worker pool", maximum=MAX_WORKERS),
                         "license": _obj(
                             "License limits",
                             {"max_records_by_dataset": _int("Most records a dataset may index")},
@@ -384,7 +388,7 @@ def build_schema() -> dict[str, Any]:
                                 stage: _obj(
                                     f"Timing of {stage}",
                                     {
-                                        "base": _num("Fixed virtual seconds"),
+                                        "base": _num("Fixed virtual seconds", maximum=MAX_SPAN),
                                         "rate": _num("Records per second", exclusiveMinimum=0),
                                         "jitter": _num("Relative spread (seeded)", maximum=0.99),
                                     },

@@ -21,6 +21,7 @@ from typing import Any
 
 from .clock import CLOCK_MODES, MAX_SPEED, ClockMode, finite, horizon
 from .errors import InvalidSnapshot
+from .limits import SNAPSHOT_DEPTH, JSONProblem, load_json
 from .scenario import Scenario, ScenarioError, load_scenario_text
 from .statemachine import VOCABULARIES
 
@@ -80,12 +81,11 @@ def _rows(lines: list[str], depth: int) -> str:
 def parse(raw: bytes | str, source: str) -> Document:
     """Read a snapshot's text, or raise :class:`InvalidSnapshot` saying what is wrong."""
     try:
-        data = json.loads(raw.decode("utf-8") if isinstance(raw, bytes) else raw)
+        data = load_json(raw, SNAPSHOT_DEPTH)
     except UnicodeDecodeError:
         raise InvalidSnapshot(source, "not UTF-8 text") from None
-    except json.JSONDecodeError as exc:
-        problem = f"not JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
-        raise InvalidSnapshot(source, problem) from None
+    except JSONProblem as exc:
+        raise InvalidSnapshot(source, f"not JSON ({exc})") from None
     return check(data, source)
 
 

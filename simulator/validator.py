@@ -294,14 +294,21 @@ def _number_step(schema: dict[str, Any]) -> Check | None:
         if not isinstance(value, (int, float)) or isinstance(value, bool):
             return None
         if low is not None and value < low:
-            return Problem((), f"must be at least {low:g}, got {value:g}")
+            return Problem((), f"must be at least {_number(low)}, got {_number(value)}")
         if above is not None and value <= above:
-            return Problem((), f"must be greater than {above:g}, got {value:g}")
+            return Problem((), f"must be greater than {_number(above)}, got {_number(value)}")
         if high is not None and value > high:
-            return Problem((), f"must be at most {high:g}, got {value:g}")
+            return Problem((), f"must be at most {_number(high)}, got {_number(value)}")
         return None
 
     return check
+
+
+def _number(value: float) -> str:
+    """A bound or a value as people write it: ``1,000,000,000``, ``0.5``, ``1e+14``."""
+    if float(value).is_integer() and abs(value) < 1e12:
+        return f"{int(value):,}"
+    return f"{value:g}"
 
 
 def _all_of_step(schema: dict[str, Any]) -> Check | None:

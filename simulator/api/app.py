@@ -9,10 +9,11 @@ from typing import TYPE_CHECKING, Any
 from flask import Flask, Response, redirect
 from flask.json.provider import DefaultJSONProvider
 
+from ..limits import MAX_BODY, MAX_UPLOAD
 from ..scenario import Scenario, default_scenario
 from ..service import Simulator
 from . import configuration, control, documents, errors, management, resources
-from .app_context import EXTENSION, LATENCY, simulator
+from .app_context import EXTENSION, LATENCY, MAX_UPLOAD_KEY, simulator
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -103,15 +104,21 @@ def create_app(
     config: dict[str, Any] | None = None,
     scenario: Scenario | None = None,
     simulator: Simulator | None = None,
+    max_body: int = MAX_BODY,
+    max_upload: int = MAX_UPLOAD,
 ) -> Flask:
     """Build an app around a simulator.
 
     ``config`` may override the scenario's settings: ``workers``, ``seed``,
     ``clock_mode``, ``speed``, ``status_names``. Without a scenario the built-in
-    default is used; without a clock mode, time is manual.
+    default is used; without a clock mode, time is manual. A request body larger
+    than ``max_body`` bytes is refused with 413, an upload larger than ``max_upload``
+    likewise.
     """
     # no /static route: the dashboard's files are served under /_sim/ui
     app = _Flask(__name__.split(".")[0], static_folder=None)
+    app.config["MAX_CONTENT_LENGTH"] = max_body
+    app.config[MAX_UPLOAD_KEY] = max_upload
     app.json = _JSONProvider(app)
     # a doubled slash is a path like any other (a JSON 404), not a redirect to HTML
     app.url_map.merge_slashes = False

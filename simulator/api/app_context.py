@@ -9,6 +9,8 @@ from ..service import Simulator
 EXTENSION = "simulator"
 #: Where a request keeps the virtual latency an HTTP fault gave it (WSGI environ).
 LATENCY = "simulator.latency"
+#: The app's setting: the largest upload it accepts, in bytes.
+MAX_UPLOAD_KEY = "SIMULATOR_MAX_UPLOAD"
 
 
 def simulator() -> Simulator:

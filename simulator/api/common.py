@@ -4,33 +4,29 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 from typing import Any
 
 from flask import request
 
 from ..errors import InvalidJSON, InvalidParameter
+from ..limits import MAX_DEPTH, JSONProblem, load_json
 from ..service import Ask
 from ..statemachine import VOCABULARIES
 
 STATUS_NAMES_HEADER = "X-Sim-Status-Names"
 
 
-def json_body() -> Any:
+def json_body(depth: int = MAX_DEPTH) -> Any:
     """Parse the body as JSON whatever the content type says; ``None`` if empty."""
     raw = request.get_data(cache=True)
     if not raw.strip():
         return None
     try:
-        return json.loads(raw, parse_constant=_not_json)
+        return load_json(raw, depth)
     except UnicodeDecodeError:
         raise InvalidJSON("the body is not UTF-8 text") from None
-    except json.JSONDecodeError as exc:
-        raise InvalidJSON(f"{exc.msg} at line {exc.lineno} column {exc.colno}") from None
-
-
-def _not_json(name: str) -> None:
-    raise InvalidJSON(f"{name} is not a JSON value")
+    except JSONProblem as exc:
+        raise InvalidJSON(str(exc)) from None
 
 
 Credentials = tuple[str | None, tuple[str, str] | None, str | None]

@@ -11,7 +11,9 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
+from ..clock import finite
 from ..errors import InvalidParameter, NotFound
+from ..limits import SNAPSHOT_DEPTH, echo
 from ..query import int_param
 from ..timeline import MEDIA_TYPES
 from .app_context import simulator
@@ -33,13 +35,15 @@ def _options() -> dict[str, Any]:
 
 
 def _number(options: dict[str, Any], name: str) -> Any:
-    """A number given in JSON, or as text in the query string."""
+    """A number given in JSON, or as text in the query string; finite either way."""
     value = options.get(name)
     if isinstance(value, str):
         try:
-            return float(value)
+            value = float(value)
         except ValueError:
-            raise InvalidParameter(name, f"expected a number, got '{value}'") from None
+            raise InvalidParameter(name, f"expected a number, got {echo(value)}") from None
+        if not finite(value):
+            raise InvalidParameter(name, f"expected a finite number, got {value!r}")
     return value
 
 
@@ -149,7 +153,7 @@ def save_snapshot() -> Response:
 @blueprint.put("/snapshot")
 def restore_snapshot() -> Response:
     """Replace the world with a snapshot sent as the body; a bad one changes nothing."""
-    return jsonify(simulator().restore_snapshot(json_body()))
+    return jsonify(simulator().restore_snapshot(json_body(SNAPSHOT_DEPTH)))
 
 
 @blueprint.get("/datasets/<name>/records")

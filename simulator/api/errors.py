@@ -7,7 +7,14 @@ import logging
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from ..errors import HTTPError, InternalError, MethodNotAllowed, NotFound, SimulatorError
+from ..errors import (
+    BodyTooLarge,
+    HTTPError,
+    InternalError,
+    MethodNotAllowed,
+    NotFound,
+    SimulatorError,
+)
 
 log = logging.getLogger("simulator")
 
@@ -20,6 +27,8 @@ def _http(exc: HTTPException) -> Response | tuple[Response, int]:
     code = exc.code or 500
     if code == 404:
         return render(NotFound("No such path: {path}", path=request.path))
+    if code == 413:
+        return render(BodyTooLarge(request.max_content_length or 0))
     if code == 405:
         methods = getattr(exc, "valid_methods", None) or []
         allowed = ", ".join(sorted(m for m in methods if m not in ("HEAD", "OPTIONS")))

@@ -6,11 +6,10 @@ import base64
 import binascii
 from urllib.parse import quote
 
-from flask import Response, g, jsonify, request
+from flask import Response, current_app, g, jsonify, request
 
 from ..errors import InvalidParameter
-from ..files import MAX_UPLOAD
-from .app_context import simulator
+from .app_context import MAX_UPLOAD_KEY, simulator
 from .common import ask, json_body
 from .management import make_blueprint, no_content
 
@@ -67,23 +66,16 @@ def delete_recover_data(dataset_uid: str, resource_uid: str) -> Response:
 
 @blueprint.post("/files")
 def upload_file() -> Response:
-    """Multipart (any file field), or JSON ``{content, mimetype, filename}``."""
-    if request.content_length is not None and request.content_length > MAX_UPLOAD:
-        raise _too_large()  # said before reading a byte of it
-    if request.files:
+    """Multipart (any file field), or JSON ``{content, mimetype, filename}`` whatever its type."""
+    request.max_content_length = current_app.config[MAX_UPLOAD_KEY]  # uploads: their own limit
+    if request.mimetype == "multipart/form-data" and request.files:
         upload = next(iter(request.files.values()))
         filename = upload.filename or ""
-        content = upload.read(MAX_UPLOAD + 1)
+        content = upload.read()
         mimetype = upload.mimetype
     else:
         filename, content, mimetype = _json_upload()
-    if len(content) > MAX_UPLOAD:  # sent without a length (chunked)
-        raise _too_large()
     return jsonify(simulator().upload_file(g.user, filename, mimetype, content, ask()))
-
-
-def _too_large() -> InvalidParameter:
-    return InvalidParameter("file", f"the upload is larger than {MAX_UPLOAD // 2**20} MB")
 
 
 def _json_upload() -> tuple[str, bytes, str | None]:

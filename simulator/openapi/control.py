@@ -185,7 +185,7 @@ def control_document() -> dict[str, Any]:
         "components": {
             "schemas": {**control_schemas(), **snapshot_schemas()},
             "responses": {
-                k: v for k, v in error_responses().items() if k in ("E400", "E403", "E404")
+                k: v for k, v in error_responses().items() if k in ("E400", "E403", "E404", "E413")
             },
             "parameters": _parameters(),
         },

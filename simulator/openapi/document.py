@@ -16,6 +16,8 @@ ERRORS: dict[int, str] = {
     401: "No credentials, or wrong ones.",
     403: "The user lacks a permission the operation needs.",
     404: "No such dataset, or another object named in the path.",
+    413: "The request body is larger than the simulator accepts (`--max-body`; uploads "
+    "have their own limit).",
 }
 
 _PARAM = re.compile(r"{(\w+)}")
@@ -68,6 +70,8 @@ def operation(
     if links:
         answer["links"] = links
     responses: dict[str, Any] = {str(status): answer}
+    if request is not None:  # any body may be too large
+        errors = {*errors, 413}
     for code in sorted(errors):
         responses[str(code)] = {"$ref": f"#/components/responses/E{code}"}
     op: dict[str, Any] = {

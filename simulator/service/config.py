@@ -14,6 +14,7 @@ from ..errors import (
     SimulatorError,
     UnknownUsername,
 )
+from ..limits import as_integer, echo
 from ..metadata import TEMPLATES, all_metadata, check_value, closest, metadata_json
 from ..models import Dataset, Processor, User
 from ..processors import check_processor
@@ -255,10 +256,11 @@ class Config(Core):
     def restore_change(self, user: User, dataset_uid: str, body: Any, ask: Ask) -> dict[str, Any]:
         """Make the configuration what it was right after a change; log that as a change."""
         ds = self._dataset(user, dataset_uid, "edit_dataset")
-        change_uid = body.get("change_uid") if isinstance(body, dict) else None
-        if isinstance(change_uid, bool) or not isinstance(change_uid, int):
+        given = body.get("change_uid") if isinstance(body, dict) else None
+        change_uid = as_integer(given)
+        if change_uid is None:
             raise InvalidParameter(
-                "change_uid", f"expected the integer uid of a change, got {change_uid!r}"
+                "change_uid", f"expected the integer uid of a change, got {echo(given)}"
             )
         if not 1 <= change_uid <= len(ds.changes):
             raise UnknownChange(change_uid)

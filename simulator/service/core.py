@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from .. import history
 from .. import statemachine as sm
-from ..clock import Clock, ClockMode
+from ..clock import Clock, ClockMode, horizon
 from ..datagen import DEFAULT_FIELDS, sample_records
 from ..engine import Engine
 from ..errors import (
@@ -103,6 +103,7 @@ class World:
             self.timeline,
             self.faults,
             random.Random(f"{seed}:jitter"),
+            horizon=horizon(scenario.epoch),
         )
         self.engine.misconfigured = _misconfigured
         for spec in scenario.users:

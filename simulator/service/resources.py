@@ -11,6 +11,7 @@ from .. import statemachine as sm
 from ..datagen import FIELD_KINDS
 from ..errors import BadRequest, InvalidParameter, NotFound
 from ..files import guess_mimetype, read_records
+from ..limits import MAX_RECORDS, as_integer, echo
 from ..metadata import closest
 from ..models import RESOURCE_READ_ONLY, RESOURCE_TYPES, Dataset, Job, Resource, StoredFile, User
 from ..render import file_json, resource_json
@@ -145,10 +146,12 @@ class Resources(Core):
         if not isinstance(title, str):
             raise InvalidParameter("title", "expected a string")
         records = body.get("records")
-        if records is not None and (
-            isinstance(records, bool) or not isinstance(records, int) or records < 0
-        ):
-            raise InvalidParameter("records", f"expected an integer >= 0, got {records!r}")
+        if records is not None:
+            given, records = records, as_integer(records)
+            if records is None or not 0 <= records <= MAX_RECORDS:
+                raise InvalidParameter(
+                    "records", f"expected an integer from 0 to {MAX_RECORDS:,}, got {echo(given)}"
+                )
         fields = _fields(body.get("fields"))
         if url.startswith("odsfile://"):
             name = url.removeprefix("odsfile://")

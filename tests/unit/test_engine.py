@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from simulator.engine import Engine
 from simulator.models import Dataset, Job
+from simulator.platform import Platform
 from simulator.service import World
 from simulator.statemachine import ALLOWED, IllegalTransition, Status
+from simulator.store import Store
+from simulator.timeline import Timeline
 from tests.conftest import scenario_from
 
 S = Status
@@ -353,3 +358,23 @@ def test_an_engine_without_work_stays_put() -> None:
     assert isinstance(w.engine, Engine)
     assert w.engine.run_until_idle() is True
     assert (w.engine.now, w.engine.next_event()) == (0, None)
+
+
+def test_nothing_is_scheduled_past_the_horizon() -> None:
+    engine = Engine(Platform(workers=0), Store(random.Random(0)), Timeline(), horizon=100.0)
+    assert engine.after(100.0).env.peek() == 100.0
+    never = engine.after(100.5)
+    assert not never.triggered
+    assert engine.env.peek() == 100.0, "the late event was not scheduled at all"
+
+
+def test_a_slowdown_too_large_for_a_rate_leaves_the_stage_running_for_ever() -> None:
+    w = world(
+        ONE,
+        extra="faults:\n" + "".join("  - {type: slow_stage, factor: 1000000}\n" for _ in range(60)),
+    )
+    submit(w, "a")
+    assert w.engine.run_until_idle() is False
+    ds = get(w, "a")
+    assert ds.status == S.PROCESSING_DATASET
+    assert ds.job is not None and ds.job.progresses[-1].done_at(w.engine.now) == 0

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
+from simulator import query
 from simulator.errors import InvalidParameter
 from simulator.models import Dataset
 from simulator.query import bool_param, int_param, parse_where, sort_datasets
@@ -85,3 +88,58 @@ def test_boolean_parameters() -> None:
     assert bool_param("strict", None) is False
     with pytest.raises(InvalidParameter, match="expected true or false"):
         bool_param("strict", "maybe")
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        "datasetid=x" + " " * 100_000 + "x",
+        " " * 100_000,
+        "datasetid=" + '"' * 100_000,
+        "datasetid=x and " * 6_000 + "datasetid=x",
+        "datasetid=" + "x" * 100_000 + " AND",
+        "a" * 100_000,
+    ],
+    ids=["spaces-mid", "spaces", "quotes", "6000-clauses", "long-value", "long-name"],
+)
+def test_where_reads_100_kb_in_linear_time(where: str) -> None:
+    started = time.perf_counter()
+    try:
+        match = parse_where(where)
+        assert [d for d in DATA if match(d)] == []
+    except InvalidParameter as exc:
+        assert len(exc.message) < 600, "the message repeats a bounded part of the input"
+    # a quadratic reading takes seconds here; a linear one, a few milliseconds
+    assert time.perf_counter() - started < 0.5
+
+
+def test_clauses_on_one_field_fold_into_one_test() -> None:
+    assert [
+        d.dataset_id for d in DATA if parse_where("datasetid=bikes and datasetid=bikes")(d)
+    ] == ["bikes"]
+    assert [d for d in DATA if parse_where("datasetid=bikes AND datasetid=trees")(d)] == []
+
+
+def test_a_sort_key_given_again_is_sorted_on_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+
+    def counting(d: Dataset) -> str:
+        calls.append(d.dataset_id)
+        return d.dataset_id
+
+    monkeypatch.setitem(query._SORT_KEYS, "dataset_id", counting)
+    many = ",".join(["-dataset_id", *["dataset_id"] * 10_000])
+    assert [d.dataset_id for d in sort_datasets(DATA, many)] == ["trees", "toilets", "bikes"]
+    assert len(calls) == len(DATA), "one pass: the first mention decides the order"
+
+
+@pytest.mark.parametrize(("raw", "value"), [("10", 10), ("10.0", 10), (" 7 ", 7), ("3.", 3)])
+def test_integer_parameters_accept_integral_decimals(raw: str, value: int) -> None:
+    assert int_param("rows", raw, 10, 1, 100) == value
+
+
+@pytest.mark.parametrize("raw", ["10.5", "1e3", "1" * 5000, "ten", ".5"])
+def test_integer_parameters_refuse_the_rest(raw: str) -> None:
+    with pytest.raises(InvalidParameter) as err:
+        int_param("rows", raw, 10, 1, 100)
+    assert len(err.value.message) < 400

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from simulator import statefile
+from simulator.cli import main
 from simulator.errors import InvalidSnapshot, SnapshotUnavailable, StateFileError
 from simulator.scenario import Scenario, default_user
 from simulator.service import Ask, Simulator
@@ -295,6 +296,27 @@ def test_a_file_that_is_not_a_snapshot_is_refused_clearly() -> None:
             statefile.parse(data, "state.json")
         assert caught.value.message.startswith("state.json: "), raw
         assert problem in caught.value.message, caught.value.message
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "nested deeper than 72 levels"),
+        ('{"format": "ods-simulator-snapshot", "version": ' + "9" * 400 + "}", "400 digits"),
+        ('{"clock": {"now": ' + "1" * 5000 + "}}", "5000 digits"),
+        ('{"clock": {"now": NaN}}', "NaN is not a JSON value"),
+    ],
+    ids=["deep", "400-digits", "5000-digits", "nan"],
+)
+def test_a_state_file_past_the_bounds_exits_2_with_a_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, problem: str
+) -> None:
+    path = tmp_path / "state.json"
+    path.write_text(text, encoding="utf-8")
+    assert main(["--state-file", str(path), "--port", "0"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {path}: not JSON") and problem in err, err
+    assert "Traceback" not in err
 
 
 @pytest.mark.parametrize(
