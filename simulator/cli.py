@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import ipaddress
+import re
 import signal
 import sys
 import threading
@@ -13,10 +15,11 @@ from typing import Any
 
 from . import __version__, statefile
 from .api import create_app
+from .api.guard import LOOPBACK_HOSTS
 from .clock import CLOCK_MODES, MAX_SPEED
 from .errors import InvalidSnapshot, SimulatorError
 from .headless import FORMATS, simulate
-from .limits import MAX_BODY, MAX_THREADS, MAX_UPLOAD, MAX_WORKERS
+from .limits import CONTROL_TOKEN_PATTERN, MAX_BODY, MAX_THREADS, MAX_UPLOAD, MAX_WORKERS
 from .scenario import Scenario, ScenarioError, default_scenario, load_scenario
 from .server import CHANNEL_TIMEOUT, CONNECTION_LIMIT, LiveServer
 from .service import DEFAULT_SPEED, Simulator
@@ -151,6 +154,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="HTTP worker threads (default: %(default)s)",
     )
     parser.add_argument(
+        "--control-token",
+        metavar="TOKEN",
+        type=_token,
+        help="a secret the control API (/_sim) and the dashboard then require, as "
+        "X-Sim-Token, Authorization: Bearer or ?token= (default: the scenario's, else none)",
+    )
+    parser.add_argument(
+        "--allow-host",
+        metavar="NAME",
+        action="append",
+        default=[],
+        help="a host name the control API also answers to, besides loopback names and "
+        "--host (repeatable; e.g. the machine's name when it listens on 0.0.0.0)",
+    )
+    parser.add_argument(
         "--max-body",
         type=_size,
         default=MAX_BODY,
@@ -230,6 +248,12 @@ def _size(text: str) -> int:
     return value
 
 
+def _token(text: str) -> str:
+    if not re.match(CONTROL_TOKEN_PATTERN, text):
+        raise argparse.ArgumentTypeError("1 to 200 printable ASCII characters, no spaces")
+    return text
+
+
 def _time(text: str) -> float:
     value = float(text)
     if not 0 <= value < float("inf"):
@@ -257,6 +281,7 @@ def configure(args: argparse.Namespace) -> tuple[Scenario, dict[str, Any]]:
         "workers": args.workers,
         "seed": args.seed,
         "status_names": args.status_names,
+        "control_token": args.control_token,
     }
     return scenario, overrides
 
@@ -287,6 +312,8 @@ def start_simulator(args: argparse.Namespace) -> tuple[Simulator, list[str]]:
             notes.append(
                 f"  note         {', '.join(ignored)} ignored: the state file holds its world"
             )
+        if args.control_token is not None:  # a restored world takes the lock it is given now
+            sim.require_token(args.control_token)
     else:
         scenario, overrides = configure(args)
         sim = Simulator(scenario, overrides=overrides, default_clock_mode="realtime")
@@ -360,7 +387,8 @@ def banner(sim: Simulator, url: str, notes: Sequence[str] = ()) -> str:
         f"{scenario.platform.workers} workers)",
         f"  clock        {clock.mode}{speed}, status names {sim.vocabulary}",
         f"  API          {url}/api/management/v2/",
-        f"  control      {url}/_sim/",
+        f"  control      {url}/_sim/"
+        + (" (the control token is required)" if sim.control_token else ""),
         *notes,
         f"  user         {user.username}"
         + (f" / password {user.password}" if user.password else ""),
@@ -372,6 +400,41 @@ def banner(sim: Simulator, url: str, notes: Sequence[str] = ()) -> str:
             "Try:",
             f'  curl -H "Authorization: Apikey {key}" {url}/api/management/v2/datasets/',
         ]
+    return "\n".join(lines)
+
+
+def is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return host.lower() == "localhost" or host.lower().endswith(".localhost")
+
+
+def control_hosts(host: str, allowed: Sequence[str]) -> frozenset[str] | None:
+    """The names the control API answers to; ``None`` (any) on every interface, unless named."""
+    if host in ("0.0.0.0", "::", "") and not allowed:
+        return None
+    names = set(LOOPBACK_HOSTS) | {name.lower() for name in allowed}
+    if host not in ("0.0.0.0", "::", ""):
+        names.add(host.strip("[]").lower())
+    return frozenset(names)
+
+
+def exposed_warning(host: str, locked: bool) -> str:
+    """What someone starting the simulator on a shared interface must read."""
+    lines = [
+        f"WARNING: listening on {host}, not on loopback: anyone who can reach it can use the "
+        "control API at /_sim,",
+        "  which resets the world, loads scenarios and answers every user's password and "
+        "API key (GET /_sim/scenario).",
+    ]
+    if locked:
+        lines.append("  The control token is set: /_sim and the dashboard require it.")
+    else:
+        lines.append(
+            "  Lock it with --control-token TOKEN, or listen on 127.0.0.1 (see the README: "
+            "The control API)."
+        )
     return "\n".join(lines)
 
 
@@ -402,7 +465,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InvalidSnapshot as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return 2
-    app = create_app(simulator=sim, max_body=args.max_body, max_upload=args.max_upload)
+    app = create_app(
+        simulator=sim,
+        max_body=args.max_body,
+        max_upload=args.max_upload,
+        control_hosts=control_hosts(args.host, args.allow_host),
+    )
     _allow_descriptors(args.connection_limit)
     try:
         server = LiveServer(
@@ -418,5 +486,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: cannot listen on {args.host}:{args.port}: {exc.strerror}", file=sys.stderr)
         return 1
     print(banner(sim, server.url, notes), flush=True)
+    if not is_loopback(args.host):
+        print(
+            exposed_warning(args.host, sim.control_token is not None), file=sys.stderr, flush=True
+        )
     serve_until_stopped(server)
     return save_on_exit(sim)

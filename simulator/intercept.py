@@ -30,6 +30,7 @@ from flask import Flask
 from .api import create_app
 from .api.app import use_simulator
 from .api.app_context import EXTENSION
+from .api.guard import IN_PROCESS
 from .scenario import load_scenario_text
 from .service import Simulator
 from .testing import ScenarioSource, SimulatorHandle, to_scenario
@@ -155,6 +156,7 @@ class Interceptor:
             "wsgi.multiprocess": False,
             "wsgi.run_once": False,
             "CONTENT_LENGTH": str(len(body)),
+            IN_PROCESS: True,
         }
         for name, value in headers.items():
             key = name.upper().replace("-", "_")

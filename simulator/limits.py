@@ -25,6 +25,8 @@ MAX_SLOWDOWN = 1e6
 #: Earliest and latest start of virtual time (``clock.start``).
 EARLIEST_START = datetime(1970, 1, 1, tzinfo=UTC)
 LATEST_START = datetime(9000, 1, 1, tzinfo=UTC)
+#: What a control token may be: it travels in a header.
+CONTROL_TOKEN_PATTERN = "^[!-~]{1,200}$"
 #: Deepest nesting of objects and lists in a JSON body or a scenario.
 MAX_DEPTH = 64
 #: A snapshot holds bodies within its own structure: it may nest this much deeper.

@@ -118,6 +118,8 @@ class Scenario:
     name: str = "built-in"
     seed: int = 0
     status_names: Vocabulary | None = None
+    #: What the control API then needs from every caller (see :mod:`simulator.api.guard`).
+    control_token: str | None = None
     clock_mode: ClockMode | None = None
     speed: float | None = None
     epoch: datetime = DEFAULT_EPOCH
@@ -276,6 +278,7 @@ def parse_scenario(data: Any, source: str = "<scenario>", text: str | None = Non
         name=source,
         seed=data.get("seed", 0),
         status_names=data.get("status_names"),
+        control_token=data.get("control_token"),
         clock_mode=clock.get("mode"),
         speed=clock.get("speed"),
         epoch=epoch,

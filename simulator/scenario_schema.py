@@ -16,7 +16,7 @@ from typing import Any
 from .clock import CLOCK_MODES, MAX_SPEED
 from .datagen import FIELD_KINDS
 from .faults import FAILURE_KINDS, FAULT_TYPES, HTTP_METHODS
-from .limits import MAX_RECORDS, MAX_SLOWDOWN, MAX_SPAN, MAX_WORKERS
+from .limits import CONTROL_TOKEN_PATTERN, MAX_RECORDS, MAX_SLOWDOWN, MAX_SPAN, MAX_WORKERS
 from .metadata import TEMPLATES
 from .models import DOMAIN_PERMISSIONS, RESOURCE_TYPES
 from .statemachine import ACTIONS, PUBLIC_NAMES, VOCABULARIES, WORKING, Status
@@ -362,6 +362,11 @@ def build_schema() -> dict[str, Any]:
             {
                 "seed": _int("Seed of ids, jitter, probabilities and generated data"),
                 "status_names": {"enum": list(VOCABULARIES), "description": "Status vocabulary"},
+                "control_token": _str(
+                    "A secret the control API (/_sim) and the dashboard then require",
+                    pattern=CONTROL_TOKEN_PATTERN,
+                    **{"x-hint": "1 to 200 printable ASCII characters, no spaces"},
+                ),
                 "clock": _obj(
                     "The virtual clock",
                     {

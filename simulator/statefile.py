@@ -14,6 +14,7 @@ import contextlib
 import glob
 import json
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +22,7 @@ from typing import Any
 
 from .clock import CLOCK_MODES, MAX_SPEED, ClockMode, finite, horizon
 from .errors import InvalidSnapshot
-from .limits import SNAPSHOT_DEPTH, JSONProblem, load_json
+from .limits import CONTROL_TOKEN_PATTERN, SNAPSHOT_DEPTH, JSONProblem, load_json
 from .scenario import Scenario, ScenarioError, load_scenario_text
 from .statemachine import VOCABULARIES
 
@@ -29,7 +30,7 @@ FORMAT = "ods-simulator-snapshot"
 VERSION = 1
 
 #: Settings a snapshot may carry, as the facade's overrides name them.
-SETTINGS = ("workers", "seed", "clock_mode", "speed", "status_names")
+SETTINGS = ("workers", "seed", "clock_mode", "speed", "status_names", "control_token")
 
 
 @dataclass(frozen=True)
@@ -150,6 +151,8 @@ def _settings(raw: dict[str, Any], key: str, fail: Any) -> dict[str, Any]:
             ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
         elif name == "speed":
             ok = finite(value) and 0 < value <= MAX_SPEED
+        elif name == "control_token":
+            ok = isinstance(value, str) and re.match(CONTROL_TOKEN_PATTERN, value) is not None
         else:
             ok = value in (CLOCK_MODES if name == "clock_mode" else VOCABULARIES)
         if not ok:

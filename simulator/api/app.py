@@ -12,8 +12,9 @@ from flask.json.provider import DefaultJSONProvider
 from ..limits import MAX_BODY, MAX_UPLOAD
 from ..scenario import Scenario, default_scenario
 from ..service import Simulator
-from . import configuration, control, documents, errors, management, resources
+from . import configuration, control, documents, errors, guard, management, resources
 from .app_context import EXTENSION, LATENCY, MAX_UPLOAD_KEY, simulator
+from .guard import LOOPBACK_HOSTS
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -106,6 +107,7 @@ def create_app(
     simulator: Simulator | None = None,
     max_body: int = MAX_BODY,
     max_upload: int = MAX_UPLOAD,
+    control_hosts: Iterable[str] | None = LOOPBACK_HOSTS,
 ) -> Flask:
     """Build an app around a simulator.
 
@@ -113,7 +115,8 @@ def create_app(
     ``clock_mode``, ``speed``, ``status_names``. Without a scenario the built-in
     default is used; without a clock mode, time is manual. A request body larger
     than ``max_body`` bytes is refused with 413, an upload larger than ``max_upload``
-    likewise.
+    likewise. The control API answers only requests addressed to ``control_hosts``
+    (``None``: to any name); see :mod:`.guard`.
     """
     # no /static route: the dashboard's files are served under /_sim/ui
     app = _Flask(__name__.split(".")[0], static_folder=None)
@@ -129,6 +132,7 @@ def create_app(
     for area in (documents, management, resources, configuration, control):
         app.register_blueprint(area.blueprint)
     errors.register(app)
+    guard.register(app, control_hosts)
 
     @app.get("/")
     def home() -> Response:

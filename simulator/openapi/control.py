@@ -15,7 +15,12 @@ from .snapshot import snapshot_rows, snapshot_schemas
 DESCRIPTION = """\
 The simulator's own side: the virtual clock, resets and scenarios, the state machine,
 the timeline of transitions, injected faults, and the dashboard. It needs no
-credentials. Errors have the Management API's shape (`Error`).
+credentials, unless the simulator was given a control token (`--control-token`, or
+`control_token` in the scenario): then every call but the health check, this document
+and the dashboard's files carries it, as `X-Sim-Token: <token>`, `Authorization: Bearer
+<token>` or `?token=<token>`. It answers only to loopback names (and those allowed with
+`--allow-host`), and refuses a browser's call from another site that would change
+something. Errors have the Management API's shape (`Error`).
 
 Bodies are JSON objects; where a body is optional, the same settings may be given in
 the query string instead.
@@ -160,6 +165,38 @@ def _rows() -> list[tuple[str, str, dict[str, Any]]]:
     ]  # fmt: skip
 
 
+#: Control paths that need no token (see :mod:`simulator.api.guard`).
+_OPEN = ("/_sim/health", "/_sim/openapi.json", "/_sim/ui/{file}")
+
+_GUARD_RESPONSES = {
+    "C401": {
+        "description": "This simulator has a control token, and the call did not carry it "
+        "(`ControlTokenRequiredException`): send `X-Sim-Token`, `Authorization: Bearer` "
+        "or `?token=`.",
+        "content": {JSON: {"schema": ref("Error")}},
+    },
+    "C403": {
+        "description": "Refused for where it comes from (`ControlForbiddenException`): a "
+        "name the control API does not answer to, or a browser's call from another site; "
+        "for a dashboard action, also a permission the scenario's first user lacks.",
+        "content": {JSON: {"schema": ref("Error")}},
+    },
+}
+
+
+def _guarded(rows: list[tuple[str, str, dict[str, Any]]]) -> list[tuple[str, str, dict[str, Any]]]:
+    """Every control operation may be refused by the guard: 403, and 401 but where open."""
+    for path, _, op in rows:
+        if not path.startswith("/_sim/"):
+            continue
+        responses = op["responses"]
+        responses["403"] = {"$ref": "#/components/responses/C403"}
+        if path not in _OPEN:
+            responses["401"] = {"$ref": "#/components/responses/C401"}
+        op["responses"] = dict(sorted(responses.items()))
+    return rows
+
+
 def control_document() -> dict[str, Any]:
     """The OpenAPI 3.1 document of the control API."""
     return {
@@ -181,11 +218,12 @@ def control_document() -> dict[str, Any]:
                 "documents",
             )
         ],
-        "paths": assemble([*_rows(), *snapshot_rows()]),
+        "paths": assemble(_guarded([*_rows(), *snapshot_rows()])),
         "components": {
             "schemas": {**control_schemas(), **snapshot_schemas()},
             "responses": {
-                k: v for k, v in error_responses().items() if k in ("E400", "E403", "E404", "E413")
+                **{k: v for k, v in error_responses().items() if k in ("E400", "E404", "E413")},
+                **_GUARD_RESPONSES,
             },
             "parameters": _parameters(),
         },

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..clock import CLOCK_MODES
+from ..limits import CONTROL_TOKEN_PATTERN
 from ..statefile import FORMAT, SETTINGS, VERSION
 from ..statemachine import VOCABULARIES
 from .document import JSON, body, operation
@@ -30,6 +31,7 @@ def _settings(nullable_values: bool) -> Schema:
         "clock_mode": {"enum": list(CLOCK_MODES)},
         "speed": {**NUMBER, "exclusiveMinimum": 0},
         "status_names": {"enum": list(VOCABULARIES)},
+        "control_token": {**STRING, "pattern": CONTROL_TOKEN_PATTERN},
     }
     assert set(kinds) == set(SETTINGS)
     if nullable_values:

@@ -98,6 +98,12 @@ class Control(Core):
             self.engine.settle()
             return self._clock_state()
 
+    def require_token(self, token: str) -> None:
+        """Lock the control API with a token, for this scenario and any loaded later."""
+        with self._lock:
+            self.overrides["control_token"] = token
+            self.scenario = self.scenario.with_overrides(control_token=token)
+
     @operation
     def load_scenario(self, text: str, source: str = "<request>") -> dict[str, Any]:
         """Replace the scenario with one given as YAML text, and reset to it."""

@@ -176,6 +176,11 @@ class Core:
         return self.scenario.status_names or "coarse"
 
     @property
+    def control_token(self) -> str | None:
+        """The secret the control API requires, if any (command line, else scenario)."""
+        return self.scenario.control_token
+
+    @property
     def engine(self) -> Engine:
         return self.world.engine
 

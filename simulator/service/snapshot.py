@@ -96,6 +96,7 @@ class Snapshots(Core):
                 "clock_mode": s.clock_mode,
                 "speed": s.speed,
                 "status_names": s.status_names,
+                "control_token": s.control_token,
             },
             "overrides": dict(self.overrides),
             "default_clock_mode": self.default_clock_mode,

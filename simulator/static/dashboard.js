@@ -31,8 +31,15 @@ const state = {
 
 const $ = (selector) => document.querySelector(selector);
 
+// Opened as /_sim/ui?token=..., the page sends the simulator's control token on
+// every call; its own calls say so with X-Sim-Control (see simulator/api/guard.py).
+const TOKEN = new URLSearchParams(window.location.search).get("token");
+
 async function call(method, path, body) {
-  const options = { method, headers: {} };
+  const options = { method, headers: { "X-Sim-Control": "1" } };
+  if (TOKEN) {
+    options.headers["X-Sim-Token"] = TOKEN;
+  }
   if (body !== undefined) {
     options.headers["Content-Type"] = "application/json";
     options.body = JSON.stringify(body);

@@ -107,3 +107,39 @@ def test_bad_flag_values_are_refused_by_the_parser() -> None:
     assert result.returncode == 2
     assert "invalid choice: 'fast'" in result.stderr
     assert run("--speed", "0").returncode == 2
+
+
+def test_a_control_token_locks_the_control_api_of_a_real_server() -> None:
+    server = Spawned("--port", "0", "--clock", "manual", "--control-token", "s3cret")
+    try:
+        assert "control token is required" in server.line("  control")
+        assert requests.get(f"{server.url}/_sim/clock", timeout=10).status_code == 401
+        locked = requests.post(f"{server.url}/_sim/reset", timeout=10)
+        assert locked.json()["error_key"] == "ControlTokenRequiredException"
+        token = {"X-Sim-Token": "s3cret"}
+        assert requests.get(f"{server.url}/_sim/clock", headers=token, timeout=10).ok
+        assert requests.get(f"{server.url}/_sim/health", timeout=10).ok
+    finally:
+        server.stop()
+
+
+def test_listening_beyond_loopback_warns_loudly_and_names_the_remedy() -> None:
+    server = Spawned("--host", "0.0.0.0", "--port", "0", "--clock", "manual")
+    url = server.url.replace("0.0.0.0", "127.0.0.1")
+    assert requests.get(f"{url}/_sim/clock", timeout=10).ok  # any name, on every interface
+    code, later = server.stop()
+    assert code == 0
+    assert "WARNING: listening on 0.0.0.0, not on loopback" in later
+    assert "--control-token" in later
+
+
+def test_a_loopback_server_answers_control_calls_to_loopback_names_only(start) -> None:  # type: ignore[no-untyped-def]
+    url, _ = start("--port", "0", "--clock", "manual", "--allow-host", "ci-runner")
+    port = url.rsplit(":", 1)[1]
+
+    def clock(host: str) -> int:
+        return requests.get(f"{url}/_sim/clock", headers={"Host": host}, timeout=10).status_code
+
+    assert clock(f"localhost:{port}") == 200
+    assert clock(f"ci-runner:{port}") == 200
+    assert clock(f"attacker.example:{port}") == 403

@@ -99,5 +99,5 @@ def test_a_body_past_what_the_server_buffers_is_a_json_413(make_live: Callable[.
         f"POST /api/management/v2/files HTTP/1.1\r\nHost: x\r\nContent-Length: {limit + 10}\r\n\r\n"
     ).encode()
     code, headers, body = _raw(live, head)
-    assert code == 413
+    assert code == 413 and headers["Content-Type"] == "application/json"
     assert json.loads(body)["error_key"] == "RequestEntityTooLargeException"
