@@ -20,6 +20,7 @@ import simpy
 from .faults import DELETING_STAGES, RECORD_STAGES, FaultBook, StageFailure, WorkerOutage
 from .models import Dataset, Failure, Job, Progress, RecordError, Version
 from .platform import Platform
+from .retention import Retention, overflow
 from .statemachine import FINE_NAME, MOVES, REMOVED, IllegalTransition, Status
 from .store import Store
 from .timeline import Timeline
@@ -57,6 +58,7 @@ class Engine:
         faults: FaultBook | None = None,
         rng: random.Random | None = None,
         horizon: float = inf,
+        retention: Retention | None = None,
     ) -> None:
         self.env = simpy.Environment()
         #: The last virtual second the clock can show: nothing is scheduled after it.
@@ -67,6 +69,7 @@ class Engine:
         self._timings = dict(platform.timings)
         self._limit = platform.max_records_by_dataset
         self._log = timeline.entries.append
+        self.retention = retention or Retention()
         self.faults = faults or FaultBook()
         self.rng = rng or random.Random(0)
         #: How many workers may run jobs now (an outage lowers it).
@@ -151,6 +154,8 @@ class Engine:
         job_id = job.job_id if job is not None else None
         # an exact tuple of plain values: the garbage collector stops tracking it
         self._log((t, ds.dataset_uid, ds.dataset_id, source, destination, cause, job_id))
+        if overflow(len(self.timeline.entries), self.timeline.limit):
+            self.store.retire_uids(self.timeline.trim())
         if to != REMOVED:
             if public_change:
                 ds.public_since = t
@@ -246,6 +251,7 @@ class Engine:
         ds.job = None
         self.busy -= 1
         del self.running[job.dataset_uid]
+        self.store.job_ended(job.job_id, self.retention.jobs)
         if ds.pending_push:
             self._flush_pushes(ds)
         if not self.busy and not self.waiting and self._idle is not None:
@@ -432,8 +438,9 @@ class Engine:
         elif function == "unpublish":
             ds.published = False
         elif function == "save_version":
-            number = len(ds.versions) + 1
-            ds.versions += (Version(number, self.env.now, ds.records, job.user, job.job_id),)
+            number = ds.versions[-1].version + 1 if ds.versions else 1
+            version = Version(number, self.env.now, ds.records, job.user, job.job_id)
+            ds.versions = (*ds.versions, version)[-self.retention.versions :]
         elif function == "delete":
             job.state = "done"
             job.result = {"status": REMOVED}

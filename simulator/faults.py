@@ -18,6 +18,7 @@ from functools import cache
 from typing import Any
 
 from .models import Dataset
+from .retention import Retention, overflow
 from .statemachine import Status
 
 S = Status
@@ -274,11 +275,15 @@ class FaultBook:
     _calls: dict[int, int] = field(default_factory=dict)
     #: Calls that at least one HTTP rule counted: each one changed the book.
     counted_calls: int = 0
-    #: Every fault that took effect: virtual time, kind, dataset (or path), detail.
+    #: The newest faults that took effect: virtual time, kind, dataset (or path), detail.
     log: list[dict[str, Any]] = field(default_factory=list)
+    #: How many of them the log keeps (see :mod:`.retention`).
+    log_limit: int = Retention().faults
 
     def note(self, t: float, kind: str, target: str, **detail: Any) -> None:
         self.log.append({"t": t, "kind": kind, "target": target, **detail})
+        if overflow(len(self.log), self.log_limit):
+            del self.log[: len(self.log) - self.log_limit]
 
     def counters(self) -> dict[str, list[int]]:
         """How often each rule fired, and each HTTP rule counted a call, in rule order."""

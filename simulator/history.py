@@ -81,17 +81,25 @@ def _walk(before: Any, after: Any, path: str, out: dict[str, dict[str, Any]]) ->
         out[path] = {"before": before, "after": after}
 
 
-def record(ds: Dataset, user: str, t: float, before: Snapshot) -> Change | None:
-    """Log an edit if it changed anything; return the change."""
+def record(ds: Dataset, user: str, t: float, before: Snapshot, keep: int) -> Change | None:
+    """Log an edit if it changed anything, keeping the newest ``keep``; return the change."""
     after = snapshot(ds)
     changes = diff(before, after)
     if not changes:
         return None
     sections = [s for s in SECTIONS if any(p == s or p.startswith(f"{s}.") for p in changes)]
-    change = Change(len(ds.changes) + 1, user, t, sections, changes, after)
-    ds.changes += (change,)
+    number = ds.changes[-1].change_uid + 1 if ds.changes else 1
+    change = Change(number, user, t, sections, changes, after)
+    ds.changes = (*ds.changes, change)[-keep:]
     ds.last_modified = t
     return change
+
+
+def find(ds: Dataset, change_uid: int) -> Change | None:
+    """A change still in the log, by its uid."""
+    first = ds.changes[0].change_uid if ds.changes else 1
+    index = change_uid - first
+    return ds.changes[index] if 0 <= index < len(ds.changes) else None
 
 
 def restore(ds: Dataset, target: Snapshot) -> None:

@@ -88,7 +88,7 @@ def dataset_json(ds: Dataset, view: View) -> dict[str, Any]:
 
 def changes_json(ds: Dataset, view: View) -> list[dict[str, Any]]:
     """The change log, newest first."""
-    newest = len(ds.changes)
+    newest = ds.changes[-1].change_uid if ds.changes else 0
     return [change_json(c, newest, view.clock.iso) for c in reversed(ds.changes)]
 
 

@@ -42,6 +42,7 @@ from .metadata import closest
 from .models import DOMAIN_PERMISSIONS
 from .platform import DEFAULT_TIMINGS, Platform, StageTiming
 from .reading import TextProblem, read_document
+from .retention import Retention
 from .statemachine import Status, Vocabulary
 from .store import slugify
 from .validator import Path as KeyPath
@@ -128,6 +129,8 @@ class Scenario:
     datasets: tuple[DatasetSpec, ...] = ()
     faults: Faults = field(default_factory=Faults)
     script: tuple[ScriptStep, ...] = ()
+    #: What a long-running simulator keeps (see :mod:`simulator.retention`).
+    retention: Retention = field(default_factory=Retention)
     #: The text it was read from, when it came from a file or a request.
     text: str | None = None
 
@@ -287,6 +290,7 @@ def parse_scenario(data: Any, source: str = "<scenario>", text: str | None = Non
         datasets=datasets,
         faults=_faults(ctx, data.get("faults", []), platform),
         script=_script(ctx, data.get("script", []), usernames),
+        retention=Retention(**data.get("retention", {})),
         text=text,
     )
 

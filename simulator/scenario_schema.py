@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from .faults import FAILURE_KINDS, FAULT_TYPES, HTTP_METHODS
 from .limits import CONTROL_TOKEN_PATTERN, MAX_RECORDS, MAX_SLOWDOWN, MAX_SPAN, MAX_WORKERS
 from .metadata import TEMPLATES
 from .models import DOMAIN_PERMISSIONS, RESOURCE_TYPES
+from .retention import Retention
 from .statemachine import ACTIONS, PUBLIC_NAMES, VOCABULARIES, WORKING, Status
 
 SCHEMA_FILE = Path(__file__).with_name("scenario.schema.json")
@@ -353,6 +355,28 @@ def _script() -> dict[str, Any]:
     return {"type": "array", "items": step, "description": "Actions and checks in virtual time"}
 
 
+def _retention() -> dict[str, Any]:
+    defaults = Retention()
+    described = {
+        "transitions": "Newest transitions the timeline keeps",
+        "jobs": "Newest ended jobs kept",
+        "faults": "Newest entries of the fault log kept",
+        "changes": "Newest changes kept in each dataset's change log",
+        "versions": "Newest versions kept for each dataset",
+        "unused_files": "Uploads no resource uses kept, newest first",
+        "unused_file_bytes": "Bytes of such uploads kept, at most",
+        "journal": "Journal lines before the world is written down whole",
+    }
+    assert set(described) == {f.name for f in fields(Retention)}
+    return _obj(
+        "What a long-running simulator keeps; the oldest of the rest goes",
+        {
+            name: _int(f"{text} (default {getattr(defaults, name):,})", minimum=1)
+            for name, text in described.items()
+        },
+    )
+
+
 def build_schema() -> dict[str, Any]:
     return {
         "$schema": "http://json-schema.org/draft-07/schema#",
@@ -415,6 +439,7 @@ def build_schema() -> dict[str, Any]:
                 },
                 "faults": _faults(),
                 "script": _script(),
+                "retention": _retention(),
             },
         ),
     }

@@ -6,9 +6,11 @@ import random
 import re
 import string
 import unicodedata
+from collections import deque
 from collections.abc import Container
 
 from .models import Dataset, Job, StoredFile, User
+from .retention import overflow
 
 _ALNUM = string.ascii_lowercase + string.digits
 #: Maps every byte to a letter or digit (byte mod 36: close enough to uniform for ids).
@@ -34,6 +36,8 @@ class Store:
         self._by_key: dict[str, User] = {}
         #: Every dataset uid ever added, deleted ones too: the timeline still names them.
         self._dataset_uids: set[str] = set()
+        #: Ids of the jobs kept that have ended, in the order they ended.
+        self.ended_jobs: deque[str] = deque()
 
     # identifiers -------------------------------------------------------------
 
@@ -80,6 +84,24 @@ class Store:
     def remove_dataset(self, dataset: Dataset) -> None:
         del self.datasets[dataset.dataset_uid]
         del self._by_id[dataset.dataset_id]
+
+    def retire_uids(self, uids: set[str]) -> None:
+        """Forget uids of deleted datasets that the timeline no longer names.
+
+        A uid is never drawn twice while anything still names it; once nothing
+        does, remembering it would only grow the store.
+        """
+        for uid in uids:
+            if uid not in self.datasets:
+                self._dataset_uids.discard(uid)
+
+    def job_ended(self, job_id: str, keep: int) -> None:
+        """Note a job's end; keep the ``keep`` that ended last (and those still to end)."""
+        ended = self.ended_jobs
+        ended.append(job_id)
+        if overflow(len(ended), keep):
+            while len(ended) > keep:
+                self.jobs.pop(ended.popleft(), None)
 
     def rename_dataset(self, dataset: Dataset, new_id: str) -> None:
         del self._by_id[dataset.dataset_id]

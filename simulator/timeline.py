@@ -8,6 +8,7 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
 
+from .retention import Retention
 from .statemachine import PUBLIC_OF
 
 
@@ -41,25 +42,42 @@ _as_entry = tuple.__new__
 
 
 class Timeline:
-    """Append-only; entries are only ever added, in the order they happen.
+    """Entries are added in the order they happen; the oldest go once there are too many.
 
     Rows are stored as exact tuples of plain values, in Entry's field order: the
     garbage collector stops tracking those (it never does a named tuple, a tuple
-    subclass), and a timeline only grows. They are read back as Entry.
+    subclass). They are read back as Entry. Positions count every entry ever added,
+    those let go included, so a reader that asks for what came after position ``n``
+    is never sent an entry twice.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, limit: int = Retention.transitions) -> None:
         self.entries: list[tuple[Any, ...]] = []
+        #: How many entries the timeline keeps (a tenth more before it trims).
+        self.limit = limit
+        #: How many of the oldest entries were let go.
+        self.dropped = 0
 
     def __len__(self) -> int:
-        return len(self.entries)
+        """How many entries were ever added (see :attr:`dropped`)."""
+        return self.dropped + len(self.entries)
 
     def __iter__(self) -> Iterator[Entry]:
         return (_as_entry(Entry, row) for row in self.entries)
 
     def since(self, index: int) -> Iterator[Entry]:
-        """The entries after the first ``index``."""
-        return (_as_entry(Entry, row) for row in self.entries[index:])
+        """The entries kept after position ``index``."""
+        return (_as_entry(Entry, row) for row in self.entries[max(0, index - self.dropped) :])
+
+    def trim(self) -> set[str]:
+        """Let the oldest entries go, down to the limit; the dataset uids they named."""
+        cut = len(self.entries) - self.limit
+        if cut <= 0:
+            return set()
+        gone = {row[1] for row in self.entries[:cut]}
+        del self.entries[:cut]
+        self.dropped += cut
+        return gone - {row[1] for row in self.entries}
 
     def query(
         self,

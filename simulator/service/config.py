@@ -262,9 +262,10 @@ class Config(Core):
             raise InvalidParameter(
                 "change_uid", f"expected the integer uid of a change, got {echo(given)}"
             )
-        if not 1 <= change_uid <= len(ds.changes):
+        change = history.find(ds, change_uid)
+        if change is None:
             raise UnknownChange(change_uid)
-        target = copy.deepcopy(ds.changes[change_uid - 1].snapshot)
+        target = copy.deepcopy(change.snapshot)
         new_id = target["dataset_id"]
         if new_id != ds.dataset_id:
             if ds.published:

@@ -87,8 +87,9 @@ class World:
 
     def __init__(self, scenario: Scenario) -> None:
         seed = scenario.seed
+        retention = scenario.retention
         self.store = Store(random.Random(f"{seed}:ids"))
-        self.timeline = Timeline()
+        self.timeline = Timeline(retention.transitions)
         self.faults = FaultBook(
             failures=list(scenario.faults.failures),
             record_errors=list(scenario.faults.record_errors),
@@ -96,6 +97,7 @@ class World:
             outages=list(scenario.faults.outages),
             http=list(scenario.faults.http),
             rng=random.Random(f"{seed}:http"),
+            log_limit=retention.faults,
         )
         self.engine = Engine(
             scenario.platform,
@@ -104,6 +106,7 @@ class World:
             self.faults,
             random.Random(f"{seed}:jitter"),
             horizon=horizon(scenario.epoch),
+            retention=retention,
         )
         self.engine.misconfigured = _misconfigured
         for spec in scenario.users:
@@ -276,7 +279,7 @@ class Core:
 
     def _record(self, user: User, ds: Dataset, before: Snapshot) -> None:
         """Log a configuration edit in the dataset's change log (if it changed anything)."""
-        history.record(ds, user.username, self.engine.now, before)
+        history.record(ds, user.username, self.engine.now, before, self.scenario.retention.changes)
 
     def _precondition(self, ds: Dataset, origins: tuple[Status, ...]) -> None:
         if ds.status not in origins:
