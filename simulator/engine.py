@@ -59,8 +59,9 @@ class Engine:
         rng: random.Random | None = None,
         horizon: float = inf,
         retention: Retention | None = None,
+        resume_at: float | None = None,
     ) -> None:
-        self.env = simpy.Environment()
+        self.env = simpy.Environment(initial_time=resume_at or 0.0)
         #: The last virtual second the clock can show: nothing is scheduled after it.
         self.horizon = horizon
         self.platform = platform
@@ -86,8 +87,7 @@ class Engine:
         #: The processor misconfiguration that stops a dataset's records stages, if any.
         self.misconfigured: Callable[[Dataset], StageFailure | None] | None = None
         self._hire(self.capacity)
-        for outage in self.faults.outages:
-            self.env.process(self._outage(outage))
+        self._start_outages(resume_at)
 
     # time --------------------------------------------------------------------
 
@@ -267,14 +267,54 @@ class Engine:
         if ds.published and ds.dataset_uid in self.store.datasets:
             self.submit(ds, "push", ds.pending_pusher, payload)
 
+    @property
+    def workers(self) -> int:
+        """How many worker processes the pool has (some idle while an outage lasts)."""
+        return self._workers
+
+    def resume_pool(self, capacity: int, workers: int) -> None:
+        """Take up a pool as a checkpoint left it: its capacity now, and its workers."""
+        self.capacity = capacity
+        self._hire(workers - self._workers)
+
+    def _start_outages(self, resume_at: float | None) -> None:
+        """Schedule what is still to come of each outage, in the order it was scheduled.
+
+        A new engine has every outage to come. One resumed from a checkpoint taken
+        at ``resume_at`` (every event due then had run) finds the outages begun by
+        then under way, the pool already short: only their end is to come, and it
+        was scheduled when they began, after every outage still to begin.
+        """
+        outages = self.faults.outages
+        if resume_at is None:
+            to_begin, under_way = outages, []
+        else:
+            to_begin = [o for o in outages if o.start > resume_at]
+            under_way = sorted(
+                (
+                    o
+                    for o in outages
+                    if o.start <= resume_at and o.end is not None and o.end > resume_at
+                ),
+                key=lambda o: o.start,
+            )
+        for outage in to_begin:
+            self.env.process(self._outage(outage))
+        for outage in under_way:
+            self.env.process(self._outage_end(outage))
+
     def _outage(self, outage: WorkerOutage) -> Generator[simpy.Event, Any, None]:
-        yield self.after(outage.start)
+        yield self.after(outage.start - self.env.now)
         self.set_capacity(self.capacity - outage.workers)
         self.faults.note(self.env.now, "worker_outage", "*", workers=-outage.workers)
         if outage.end is not None:
-            yield self.after(outage.end - outage.start)
-            self.set_capacity(self.capacity + outage.workers)
-            self.faults.note(self.env.now, "worker_outage", "*", workers=outage.workers)
+            yield from self._outage_end(outage)
+
+    def _outage_end(self, outage: WorkerOutage) -> Generator[simpy.Event, Any, None]:
+        assert outage.end is not None
+        yield self.after(outage.end - self.env.now)
+        self.set_capacity(self.capacity + outage.workers)
+        self.faults.note(self.env.now, "worker_outage", "*", workers=outage.workers)
 
     # jobs --------------------------------------------------------------------
 

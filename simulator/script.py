@@ -57,11 +57,12 @@ class Script:
         return [r for r in self.results if "expect" in r and not r["ok"]]
 
     def start(self, env: simpy.Environment) -> None:
-        if self.steps:
+        """Play the steps not played yet (all of them, unless it resumes a checkpoint)."""
+        if not self.done:
             env.process(self._play(env))
 
     def _play(self, env: simpy.Environment) -> Generator[simpy.Event, Any, None]:
-        for step in self.steps:
+        for step in self.steps[len(self.results) :]:
             yield LateTimeout(env, max(0.0, step.at - env.now))
             self.results.append(self._run(step, env.now))
 

@@ -27,7 +27,9 @@ from .scenario import Scenario, ScenarioError, load_scenario_text
 from .statemachine import VOCABULARIES
 
 FORMAT = "ods-simulator-snapshot"
-VERSION = 1
+#: Version 2 adds ``base``: the world written down whole, which the journal follows.
+VERSION = 2
+READABLE = (1, 2)
 
 #: Settings a snapshot may carry, as the facade's overrides name them.
 SETTINGS = ("workers", "seed", "clock_mode", "speed", "status_names", "control_token")
@@ -45,18 +47,22 @@ class Document:
     clock: dict[str, Any]
     state: dict[str, Any]
     journal: list[Any]
+    #: The world the journal follows, written down whole; ``None``: the scenario's.
+    base: dict[str, Any] | None = None
 
 
 _encode = json.JSONEncoder(allow_nan=False).encode
 
 
-def render(head: dict[str, Any], journal: list[str]) -> str:
+def render(head: dict[str, Any], journal: list[str], base: str | None = None) -> str:
     """The document's text, for people and diffs: one key, row or journal line a line.
 
-    Journal lines are already JSON (see :mod:`simulator.service.journal`) and go in
-    as they are.
+    Journal lines, and the base (a checkpoint), are already JSON (see
+    :mod:`simulator.service.journal`) and go in as they are; the base on one line.
     """
     parts = [f" {_encode(key)}: {_block(value, 1)}" for key, value in head.items()]
+    if base is not None:
+        parts.append(f' "base": {base}')
     parts.append(f' "journal": {_rows(journal, 1)}')
     return "{\n" + ",\n".join(parts) + "\n}\n"
 
@@ -99,10 +105,14 @@ def check(data: Any, source: str) -> Document:
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise fail(f'not a simulator snapshot (no "format": "{FORMAT}")')
     version = data.get("version")
-    if version != VERSION:
+    if version not in READABLE:
+        versions = ", ".join(str(v) for v in READABLE)
         raise fail(
-            f"snapshot format version {version!r} is not one this simulator reads ({VERSION})"
+            f"snapshot format version {version!r} is not one this simulator reads ({versions})"
         )
+    base = data.get("base")
+    if base is not None and not isinstance(base, dict):
+        raise fail("'base' is not a JSON object")
     for key, kind in (
         ("scenario", dict),
         ("settings", dict),
@@ -136,7 +146,7 @@ def check(data: Any, source: str) -> Document:
     if not isinstance(clock.get("any_credentials"), bool):
         raise fail("'clock.any_credentials' must be true or false")
     return Document(
-        source, scenario, overrides, default_mode, clock, data["state"], data["journal"]
+        source, scenario, overrides, default_mode, clock, data["state"], data["journal"], base
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 import re
 import string
@@ -32,6 +33,11 @@ class Store:
         self.files: dict[str, StoredFile] = {}
         #: The latest upload of each file name: what ``odsfile://<name>`` refers to.
         self.files_by_name: dict[str, StoredFile] = {}
+        #: Bytes of every file kept.
+        self.file_bytes = 0
+        #: About how many bytes of content (uploads, metadata) were let go: what a
+        #: journal or checkpoint written before still holds (see :mod:`.retention`).
+        self.dropped_bytes = 0
         self._by_id: dict[str, str] = {}
         self._by_key: dict[str, User] = {}
         #: Every dataset uid ever added, deleted ones too: the timeline still names them.
@@ -63,6 +69,39 @@ class Store:
     def add_file(self, stored: StoredFile) -> None:
         self.files[stored.file_id] = stored
         self.files_by_name[stored.filename] = stored
+        self.file_bytes += len(stored.content)
+
+    def let_unused_files_go(self, keep: int, keep_bytes: int) -> int:
+        """Drop the oldest uploads no resource uses, past ``keep`` files or ``keep_bytes``.
+
+        A resource uses the latest upload of the name its ``odsfile://`` URL gives;
+        the newest upload stays whatever its size, for a resource to use it next.
+        Returns the bytes let go.
+        """
+        if not overflow(len(self.files), keep) and self.file_bytes <= keep_bytes:
+            return 0
+        used = {
+            id(self.files_by_name[name])
+            for ds in self.datasets.values()
+            for r in ds.resources.values()
+            if r.url.startswith("odsfile://")
+            and (name := r.url.removeprefix("odsfile://")) in self.files_by_name
+        }
+        unused = [f for f in self.files.values() if id(f) not in used]
+        count, unused_bytes, freed = len(unused), sum(len(f.content) for f in unused), 0
+        newest = next(reversed(self.files.values()))
+        for stored in unused:  # oldest first
+            if (count <= keep and unused_bytes <= keep_bytes) or stored is newest:
+                break
+            del self.files[stored.file_id]
+            if self.files_by_name.get(stored.filename) is stored:
+                del self.files_by_name[stored.filename]
+            count -= 1
+            unused_bytes -= len(stored.content)
+            freed += len(stored.content)
+        self.file_bytes -= freed
+        self.dropped_bytes += freed
+        return freed
 
     def new_hex_id(self) -> str:
         """A 40-hex identifier, the shape of job ids and record ids."""
@@ -84,6 +123,7 @@ class Store:
     def remove_dataset(self, dataset: Dataset) -> None:
         del self.datasets[dataset.dataset_uid]
         del self._by_id[dataset.dataset_id]
+        self.dropped_bytes += len(json.dumps(dataset.metas, default=str))
 
     def retire_uids(self, uids: set[str]) -> None:
         """Forget uids of deleted datasets that the timeline no longer names.

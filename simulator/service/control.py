@@ -89,6 +89,9 @@ class Control(Core):
             self.world = World(s)
             self.generation += 1
             self.journal = []  # a new base: the scenario now in force
+            self.journal_bytes = 0
+            self.base = None
+            self.dropped_at_base = 0
             self.unjournaled = None
             self.script = Script(s.script, self._perform, self._observe)
             self.script.start(self.engine.env)

@@ -40,6 +40,7 @@ from ..security import can_see, rights
 from ..statemachine import Status, Vocabulary
 from ..store import Store
 from ..timeline import Timeline
+from . import checkpoint as checkpoints
 from .journal import INJECT_WRITER, Entry
 
 P = ParamSpec("P")
@@ -83,9 +84,13 @@ def _misconfigured(ds: Dataset) -> StageFailure | None:
 
 
 class World:
-    """Everything one run of a scenario holds; a reset builds a new one."""
+    """Everything one run of a scenario holds; a reset builds a new one.
 
-    def __init__(self, scenario: Scenario) -> None:
+    Given a checkpoint (see :mod:`.checkpoint`), the world resumes from it instead of
+    starting from the scenario's time zero.
+    """
+
+    def __init__(self, scenario: Scenario, checkpoint: dict[str, Any] | None = None) -> None:
         seed = scenario.seed
         retention = scenario.retention
         self.store = Store(random.Random(f"{seed}:ids"))
@@ -99,6 +104,8 @@ class World:
             rng=random.Random(f"{seed}:http"),
             log_limit=retention.faults,
         )
+        if checkpoint is not None:
+            checkpoints.revive(checkpoint, self.store, self.faults, self.timeline)
         self.engine = Engine(
             scenario.platform,
             self.store,
@@ -107,8 +114,12 @@ class World:
             random.Random(f"{seed}:jitter"),
             horizon=horizon(scenario.epoch),
             retention=retention,
+            resume_at=None if checkpoint is None else checkpoint["now"],
         )
         self.engine.misconfigured = _misconfigured
+        if checkpoint is not None:
+            checkpoints.resume_engine(checkpoint, self.engine)
+            return
         for spec in scenario.users:
             self.store.add_user(User(spec.username, spec.password, spec.api_keys, spec.permissions))
         for ds_spec in scenario.datasets:
@@ -146,10 +157,20 @@ class Core:
     later; ``default_clock_mode`` applies when neither they nor the scenario say.
     """
 
-    #: Every change since the scenario started, one JSON line each (see :mod:`.journal`).
+    #: Every change since the scenario started, or since the world was last written
+    #: down whole (:attr:`base`), one JSON line each (see :mod:`.journal`).
     journal: list[Entry]
+    #: About how many bytes of text the journal holds.
+    journal_bytes: int
+    #: The world as it was last written down whole (see :mod:`.checkpoint`): JSON text,
+    #: compressed; ``None`` while the journal goes back to the scenario's time zero.
+    base: bytes | None
     #: Why the journal cannot replay this world, if an operation escaped it.
     unjournaled: str | None
+    #: ``store.dropped_bytes`` when :attr:`base` was written.
+    dropped_at_base: int
+    #: While a snapshot replays, the world is not written down anew.
+    replaying: bool = False
 
     def __init__(
         self,
@@ -310,6 +331,8 @@ class Core:
         seed = f"{self.scenario.seed}:{ds.dataset_uid}:{resource_uid}"
         return fields, sample_records(seed, fields, rows)
 
-    if TYPE_CHECKING:  # the control mixin provides it; __init__ calls it
+    if TYPE_CHECKING:  # the control and snapshot mixins provide them
 
         def reset(self, scenario: Scenario | None = None) -> dict[str, Any]: ...
+
+        def changed(self) -> None: ...

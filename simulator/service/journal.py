@@ -141,6 +141,13 @@ def _value(kind: str, value: Any) -> str:
     return f'"{base64.b64encode(value).decode("ascii")}"'
 
 
+def _size(entry: Entry) -> int:
+    """About how many bytes of text an entry is, or will be once written."""
+    if isinstance(entry, str):
+        return len(entry)
+    return 64 + sum(len(a) for a in entry[2] if isinstance(a, (str, bytes)))
+
+
 def decode(name: str, arguments: Any, users: Mapping[str, User], ask: Any) -> dict[str, Any]:
     """Keyword arguments to call an operation with, from its journal line.
 
@@ -204,8 +211,10 @@ def mutation(method: Callable[P, R]) -> Callable[P, R]:
         result = method(*args, **kwargs)
         if entry is not None:
             self.journal.append(entry)
+            self.journal_bytes += _size(entry)
         else:
             self.unjournaled = problem
+        self.changed()
         return result
 
     return operation(journaled)  # under the lock, with the clock caught up first

@@ -208,6 +208,8 @@ class Resources(Core):
             fields,
         )
         self.store.add_file(stored)
+        retention = self.scenario.retention
+        self.store.let_unused_files_go(retention.unused_files, retention.unused_file_bytes)
         return file_json(stored, self._view(ask))
 
     @operation

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+import zlib
 from collections.abc import Callable
 from enum import Enum
 from typing import Any, Self
@@ -21,9 +22,11 @@ from typing import Any, Self
 from .. import __version__
 from ..clock import finite
 from ..errors import InvalidSnapshot, SimulatorError, SnapshotUnavailable, StateFileError
+from ..script import Script
 from ..statefile import FORMAT, VERSION, Document, check, render, write_atomic
 from ..statemachine import FINE_NAME
-from .core import Ask, Core, operation
+from . import checkpoint as checkpoints
+from .core import Ask, Core, World, operation
 from .journal import INJECT, MUTATIONS, decode, lines
 
 #: What a restore may leave as it was if it fails: the facade's attributes it replaces.
@@ -34,13 +37,52 @@ _PARTS = (
     "world",
     "script",
     "journal",
+    "journal_bytes",
+    "base",
+    "dropped_at_base",
     "unjournaled",
     "any_credentials",
     "generation",
 )
 
 
+#: Journal text after which the world is written down whole, if no job runs.
+JOURNAL_BYTES = 16 * 2**20
+#: Content let go (uploads, a deleted dataset's metadata) after which it is too.
+STALE_BYTES = 2**20
+
+
 class Snapshots(Core):
+    # writing the world down -------------------------------------------------------------
+
+    def changed(self) -> None:
+        """After each change: write the world down whole once the journal is long enough.
+
+        Also once content it holds was let go (a deleted dataset's metadata, an
+        upload nothing uses), so that it leaves memory and the state file. Only while
+        no job waits or runs: then the world is nothing but data.
+        """
+        if self.replaying or not checkpoints.quiet(self.engine):
+            return
+        if (
+            len(self.journal) >= self.scenario.retention.journal
+            or self.journal_bytes >= JOURNAL_BYTES
+            or self.store.dropped_bytes - self.dropped_at_base >= STALE_BYTES
+        ):
+            self._write_down()
+
+    def _write_down(self) -> None:
+        """The world becomes the new base; the journal starts again from it."""
+        self.engine.settle()
+        data = checkpoints.capture(self.store, self.world.timeline, self.world.faults, self.engine)
+        data["script"] = self.script.results
+        text = json.dumps(data, separators=(",", ":"), allow_nan=False)
+        self.base = zlib.compress(text.encode("utf-8"), 1)
+        self.journal = []
+        self.journal_bytes = 0
+        self.unjournaled = None  # the world is written down: nothing escapes it any more
+        self.dropped_at_base = self.store.dropped_bytes
+
     # taking ---------------------------------------------------------------------------
 
     @operation
@@ -78,6 +120,9 @@ class Snapshots(Core):
             )
         # simpy leaves a no-op marker where a run stopped; a restore ends with none
         self.engine.settle()
+        stale = self.store.dropped_bytes - self.dropped_at_base >= STALE_BYTES
+        if stale and checkpoints.quiet(self.engine):
+            self._write_down()  # what was let go leaves the snapshot too
         s = self.scenario
         if s.text is None:
             raise SnapshotUnavailable(
@@ -109,7 +154,8 @@ class Snapshots(Core):
             },
             "state": self._state(),
         }
-        return render(head, lines(self.journal))
+        base = None if self.base is None else zlib.decompress(self.base).decode("utf-8")
+        return render(head, lines(self.journal), base)
 
     def _state(self) -> dict[str, Any]:
         """What a restore must find again: readable parts, counts, and digests of the rest."""
@@ -206,10 +252,32 @@ class Snapshots(Core):
             return {"restored": True, **self._summary()}
 
     def _replay(self, doc: Document) -> None:
-        """Play a snapshot's journal on a world just reset to its scenario, then check it."""
-        engine, clock = self.engine, self.clock
-        clock.configure(engine.now, "manual", clock.speed)
+        """Play a snapshot's journal on a world just reset to its scenario, then check it.
+
+        A snapshot with a base resumes the world written down there first.
+        """
+        self.replaying = True
         try:
+            self._play(doc)
+        finally:
+            self.replaying = False
+
+    def _resume(self, base: dict[str, Any]) -> None:
+        """Take up the world a checkpoint wrote down, and its script where it stood."""
+        self.world = World(self.scenario, base)
+        self.script = Script(self.scenario.script, self._perform, self._observe)
+        self.script.results = list(base["script"])
+        self.script.start(self.engine.env)
+        text = json.dumps(base, separators=(",", ":"), allow_nan=False)
+        self.base = zlib.compress(text.encode("utf-8"), 1)
+
+    def _play(self, doc: Document) -> None:
+        clock = self.clock
+        try:
+            if doc.base is not None:
+                self._resume(doc.base)
+            engine = self.engine
+            clock.configure(engine.now, "manual", clock.speed)
             for index, entry in enumerate(doc.journal):
                 self._replay_line(doc, index, entry)
             now = doc.clock["now"]

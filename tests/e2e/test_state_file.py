@@ -97,7 +97,7 @@ def test_a_state_file_that_cannot_be_used_stops_the_start(
     path.write_text('{"format": "ods-simulator-snapshot", "version": 7}')
     assert main(["--state-file", str(path)]) == 2
     assert capsys.readouterr().err == (
-        f"error: {path}: snapshot format version 7 is not one this simulator reads (1)\n"
+        f"error: {path}: snapshot format version 7 is not one this simulator reads (1, 2)\n"
     )
     path.write_text('{"format": "ods-simulator-snapshot", "vers')  # as a torn write would be
     assert main(["--state-file", str(path)]) == 2

@@ -1,0 +1,198 @@
+"""Checkpoints: a world written down whole, so that the journal can start again.
+
+The journal (see :mod:`.journal`) replays a world from its scenario; it grows with
+every change, and so would a restore's time. When it is long, the facade writes the
+world down as plain JSON data at a moment no job waits or runs: then every dataset,
+job, file, transition and counter is data, and the only scheduled events left are
+the scenario's own (worker outages still to come, script steps still to play),
+which follow from the time. A restore builds the world from that data, schedules
+what is still to come, and replays the journal written since.
+"""
+
+from __future__ import annotations
+
+import base64
+import random
+from typing import Any
+
+from ..engine import Engine
+from ..faults import FaultBook
+from ..models import (
+    Change,
+    Dataset,
+    Failure,
+    Job,
+    Processor,
+    RecordError,
+    Resource,
+    Ruleset,
+    StoredFile,
+    User,
+    Version,
+)
+from ..statemachine import Status
+from ..store import Store
+from ..timeline import Timeline
+
+Data = dict[str, Any]
+
+
+def quiet(engine: Engine) -> bool:
+    """Whether the world can be written down: no job waits or runs."""
+    return engine.active_jobs == 0
+
+
+def capture(store: Store, timeline: Timeline, faults: FaultBook, engine: Engine) -> Data:
+    """The world as plain JSON data; the engine must be :func:`quiet`, every event due run."""
+    assert quiet(engine), "a world with jobs under way cannot be written down"
+    return {
+        "now": engine.now,
+        "store": {
+            "rng": _rng(store.rng),
+            "users": [_user(u) for u in store.users.values()],
+            "datasets": [_dataset(ds) for ds in store.datasets.values()],
+            "dataset_uids": sorted(store._dataset_uids),
+            "jobs": [_job(job) for job in store.jobs.values()],
+            "ended_jobs": list(store.ended_jobs),
+            "files": [_file(f) for f in store.files.values()],
+            "files_by_name": {name: f.file_id for name, f in store.files_by_name.items()},
+        },
+        "timeline": {"dropped": timeline.dropped, "entries": timeline.entries},
+        "faults": {
+            "rng": _rng(faults.rng),
+            "fired": faults.counters(),
+            "counted_calls": faults.counted_calls,
+            "log": faults.log,
+        },
+        "engine": {
+            "rng": _rng(engine.rng),
+            "capacity": engine.capacity,
+            "workers": engine.workers,
+        },
+    }
+
+
+def revive(data: Data, store: Store, faults: FaultBook, timeline: Timeline) -> None:
+    """Fill a new world's store, fault book and timeline from a checkpoint's data.
+
+    Raises ``KeyError``, ``TypeError`` or ``ValueError`` on data no checkpoint holds.
+    """
+    saved = data["store"]
+    store.rng.setstate(_state(saved["rng"]))
+    store.users.clear()
+    store._by_key.clear()
+    for user in saved["users"]:
+        store.add_user(_revive_user(user))
+    for ds in saved["datasets"]:
+        store.add_dataset(_revive_dataset(ds))
+    store._dataset_uids = set(saved["dataset_uids"])
+    for job in saved["jobs"]:
+        store.jobs[job["job_id"]] = _revive_job(job)
+    store.ended_jobs.extend(saved["ended_jobs"])
+    for stored in saved["files"]:
+        store.add_file(_revive_file(stored))
+    store.files_by_name = {name: store.files[i] for name, i in saved["files_by_name"].items()}
+    timeline.dropped = data["timeline"]["dropped"]
+    timeline.entries = [tuple(row) for row in data["timeline"]["entries"]]
+    book = data["faults"]
+    faults.rng.setstate(_state(book["rng"]))
+    fired = book["fired"]
+    faults.fired = {
+        id(rule): n
+        for rules, counts in (
+            (faults.failures, fired["failures_fired"]),
+            (faults.http, fired["http_fired"]),
+        )
+        for rule, n in zip(rules, counts, strict=True)
+        if n
+    }
+    faults._calls = {
+        id(rule): n for rule, n in zip(faults.http, fired["http_calls"], strict=True) if n
+    }
+    faults.counted_calls = book["counted_calls"]
+    faults.log = list(book["log"])
+
+
+def resume_engine(data: Data, engine: Engine) -> None:
+    """Give an engine resumed at the checkpoint's time its pool and its generator."""
+    saved = data["engine"]
+    engine.resume_pool(saved["capacity"], saved["workers"])
+    engine.rng.setstate(_state(saved["rng"]))
+
+
+# models ------------------------------------------------------------------------------
+
+
+def _rng(rng: random.Random) -> list[Any]:
+    version, internal, gauss = rng.getstate()
+    return [version, list(internal), gauss]
+
+
+def _state(saved: list[Any]) -> tuple[Any, ...]:
+    version, internal, gauss = saved
+    return (version, tuple(internal), gauss)
+
+
+def _fields(obj: Any) -> Data:
+    return {name: getattr(obj, name) for name in type(obj).__slots__}
+
+
+def _user(user: User) -> Data:
+    return {
+        **_fields(user),
+        "api_keys": list(user.api_keys),
+        "permissions": sorted(user.permissions),
+    }
+
+
+def _revive_user(data: Data) -> User:
+    keys, permissions = tuple(data["api_keys"]), frozenset(data["permissions"])
+    return User(**{**data, "api_keys": keys, "permissions": permissions})
+
+
+def _dataset(ds: Dataset) -> Data:
+    return {
+        **_fields(ds),
+        "status": ds.status.value,
+        "resources": [_fields(r) for r in ds.resources.values()],
+        "records_errors": [_fields(e) for e in ds.records_errors],
+        "failure": None if ds.failure is None else _fields(ds.failure),
+        "job": None,
+        "versions": [_fields(v) for v in ds.versions],
+        "processors": [_fields(p) for p in ds.processors.values()],
+        "rulesets": [_fields(r) for r in ds.rulesets.values()],
+        "changes": [_fields(c) for c in ds.changes],
+    }
+
+
+def _revive_dataset(data: Data) -> Dataset:
+    failure = data["failure"]
+    return Dataset(
+        **{
+            **data,
+            "status": Status(data["status"]),
+            "resources": {r["resource_uid"]: Resource(**r) for r in data["resources"]},
+            "records_errors": tuple(RecordError(**e) for e in data["records_errors"]),
+            "failure": None if failure is None else Failure(**failure),
+            "versions": tuple(Version(**v) for v in data["versions"]),
+            "processors": {p["processor_uid"]: Processor(**p) for p in data["processors"]},
+            "rulesets": {r["username"]: Ruleset(**r) for r in data["rulesets"]},
+            "changes": tuple(Change(**c) for c in data["changes"]),
+        }
+    )
+
+
+def _job(job: Job) -> Data:
+    return {**_fields(job), "stages": [list(row) for row in job.stages], "stage": None}
+
+
+def _revive_job(data: Data) -> Job:
+    return Job(**{**data, "stages": tuple(tuple(row) for row in data["stages"])})
+
+
+def _file(stored: StoredFile) -> Data:
+    return {**_fields(stored), "content": base64.b64encode(stored.content).decode("ascii")}
+
+
+def _revive_file(data: Data) -> StoredFile:
+    return StoredFile(**{**data, "content": base64.b64decode(data["content"], validate=True)})
