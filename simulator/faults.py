@@ -293,6 +293,14 @@ class FaultBook:
             "http_calls": [self._calls.get(id(r), 0) for r in self.http],
         }
 
+    def restore_counters(self, counters: dict[str, list[int]]) -> None:
+        """Take up the counts :meth:`counters` gave, for the same rules."""
+        self.fired = {
+            **_by_rule(self.failures, counters["failures_fired"]),
+            **_by_rule(self.http, counters["http_fired"]),
+        }
+        self._calls = _by_rule(self.http, counters["http_calls"])
+
     def failure_for(self, dataset: Dataset, status: Status) -> StageFailure | None:
         for rule in self.failures:
             if (
@@ -347,3 +355,10 @@ class FaultBook:
             )
             return Injection(rule.latency, rule.status, body, dict(rule.headers))
         return None
+
+
+def _by_rule(rules: list[Any], counts: list[int]) -> dict[int, int]:
+    """Counts in rule order, keyed as the book keys them (by rule)."""
+    if len(rules) != len(counts):
+        raise ValueError(f"{len(counts)} counts for {len(rules)} rules")
+    return {id(rule): n for rule, n in zip(rules, counts, strict=True) if n}

@@ -81,6 +81,8 @@ def _json_records(content: bytes, filename: str) -> tuple[int, dict[str, str]]:
         data = json.loads(_text(content, filename))
     except json.JSONDecodeError as exc:
         raise InvalidParameter("file", f"'{filename}' is not valid JSON: {exc.msg}") from None
+    except (ValueError, RecursionError) as exc:  # a number too long, nesting too deep
+        raise InvalidParameter("file", f"'{filename}' cannot be read as JSON: {exc}") from None
     if isinstance(data, dict) and data.get("type") == "FeatureCollection":
         features = data.get("features") or []
         first = features[0] if features and isinstance(features[0], dict) else {}

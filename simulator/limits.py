@@ -9,6 +9,7 @@ them.
 from __future__ import annotations
 
 import json
+import math
 from datetime import UTC, datetime
 from typing import Any
 
@@ -49,6 +50,10 @@ class JSONProblem(ValueError):
     """JSON that cannot be read, or that goes past a bound: what is wrong, for people."""
 
 
+class NotJSON(JSONProblem):
+    """Text that is not JSON at all (as opposed to JSON past a bound)."""
+
+
 def _no_constants(name: str) -> None:
     raise JSONProblem(f"{name} is not a JSON value")
 
@@ -57,6 +62,13 @@ def _bounded_int(text: str) -> int:
     if len(text.lstrip("-")) > MAX_INT_DIGITS:
         raise JSONProblem(f"an integer of {len(text)} digits (at most {MAX_INT_DIGITS} are read)")
     return int(text)
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise JSONProblem(f"{text} is too large a number")
+    return value
 
 
 def load_json(text: str | bytes, depth: int = MAX_DEPTH) -> Any:
@@ -68,9 +80,14 @@ def load_json(text: str | bytes, depth: int = MAX_DEPTH) -> Any:
     if isinstance(text, bytes):
         text = text.decode("utf-8")
     try:
-        data = json.loads(text, parse_constant=_no_constants, parse_int=_bounded_int)
+        data = json.loads(
+            text,
+            parse_constant=_no_constants,
+            parse_int=_bounded_int,
+            parse_float=_finite_float,
+        )
     except json.JSONDecodeError as exc:
-        raise JSONProblem(f"{exc.msg} at line {exc.lineno} column {exc.colno}") from None
+        raise NotJSON(f"{exc.msg} at line {exc.lineno} column {exc.colno}") from None
     except RecursionError:
         raise JSONProblem(f"nested deeper than {depth} levels") from None
     check_depth(data, depth)

@@ -26,6 +26,7 @@ from .limits import (
     MAX_INT_DIGITS,
     MAX_SCENARIO,
     JSONProblem,
+    NotJSON,
     load_json,
 )
 from .validator import render_path
@@ -56,11 +57,10 @@ def read_document(text: str) -> Any:
     if text.lstrip().startswith("{"):
         try:
             data = load_json(text)
-        except JSONProblem as exc:
-            if not str(exc).startswith(("nested", "an integer")):
-                data = _read_yaml(text)  # not JSON after all: YAML flow style
-            else:
-                raise TextProblem(str(exc)) from None
+        except NotJSON:
+            data = _read_yaml(text)  # not JSON after all: YAML flow style
+        except JSONProblem as exc:  # JSON, past a bound
+            raise TextProblem(str(exc)) from None
     else:
         data = _read_yaml(text)
     return _plain(data)

@@ -8,7 +8,7 @@ import re
 import string
 import unicodedata
 from collections import deque
-from collections.abc import Container
+from collections.abc import Container, Iterable
 
 from .models import Dataset, Job, StoredFile, User
 from .retention import overflow
@@ -125,6 +125,14 @@ class Store:
         del self._by_id[dataset.dataset_id]
         self.dropped_bytes += len(json.dumps(dataset.metas, default=str))
 
+    @property
+    def remembered_uids(self) -> set[str]:
+        """Every dataset uid that may not be drawn again: live ones, and those still named."""
+        return self._dataset_uids
+
+    def remember_uids(self, uids: Iterable[str]) -> None:
+        self._dataset_uids = set(uids)
+
     def retire_uids(self, uids: set[str]) -> None:
         """Forget uids of deleted datasets that the timeline no longer names.
 
@@ -165,6 +173,12 @@ class Store:
         return f"{wanted}-{n}"
 
     # users -------------------------------------------------------------------
+
+    def replace_users(self, users: Iterable[User]) -> None:
+        self.users.clear()
+        self._by_key.clear()
+        for user in users:
+            self.add_user(user)
 
     def add_user(self, user: User) -> None:
         self.users[user.username] = user

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from flask import Response, g, jsonify, request
 
+from ..limits import JSONProblem, load_json
 from .app_context import simulator
 from .common import ask, json_body
 from .management import make_blueprint, no_content
@@ -84,8 +84,8 @@ def set_access_policy(dataset_uid: str) -> Response:
 def _policy() -> Any:
     raw = request.get_data(cache=True).decode("utf-8", errors="replace").strip()
     try:
-        return json.loads(raw)
-    except ValueError:
+        return load_json(raw)
+    except JSONProblem:
         return raw
 
 

@@ -51,7 +51,7 @@ def capture(store: Store, timeline: Timeline, faults: FaultBook, engine: Engine)
             "rng": _rng(store.rng),
             "users": [_user(u) for u in store.users.values()],
             "datasets": [_dataset(ds) for ds in store.datasets.values()],
-            "dataset_uids": sorted(store._dataset_uids),
+            "dataset_uids": sorted(store.remembered_uids),
             "jobs": [_job(job) for job in store.jobs.values()],
             "ended_jobs": list(store.ended_jobs),
             "files": [_file(f) for f in store.files.values()],
@@ -79,13 +79,10 @@ def revive(data: Data, store: Store, faults: FaultBook, timeline: Timeline) -> N
     """
     saved = data["store"]
     store.rng.setstate(_state(saved["rng"]))
-    store.users.clear()
-    store._by_key.clear()
-    for user in saved["users"]:
-        store.add_user(_revive_user(user))
+    store.replace_users(_revive_user(user) for user in saved["users"])
     for ds in saved["datasets"]:
         store.add_dataset(_revive_dataset(ds))
-    store._dataset_uids = set(saved["dataset_uids"])
+    store.remember_uids(saved["dataset_uids"])
     for job in saved["jobs"]:
         store.jobs[job["job_id"]] = _revive_job(job)
     store.ended_jobs.extend(saved["ended_jobs"])
@@ -96,19 +93,7 @@ def revive(data: Data, store: Store, faults: FaultBook, timeline: Timeline) -> N
     timeline.entries = [tuple(row) for row in data["timeline"]["entries"]]
     book = data["faults"]
     faults.rng.setstate(_state(book["rng"]))
-    fired = book["fired"]
-    faults.fired = {
-        id(rule): n
-        for rules, counts in (
-            (faults.failures, fired["failures_fired"]),
-            (faults.http, fired["http_fired"]),
-        )
-        for rule, n in zip(rules, counts, strict=True)
-        if n
-    }
-    faults._calls = {
-        id(rule): n for rule, n in zip(faults.http, fired["http_calls"], strict=True) if n
-    }
+    faults.restore_counters(book["fired"])
     faults.counted_calls = book["counted_calls"]
     faults.log = list(book["log"])
 

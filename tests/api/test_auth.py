@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 from collections.abc import Callable
 
 import pytest
@@ -94,3 +95,39 @@ def test_a_user_without_a_permission_gets_a_403_and_nothing_happens(make_client:
     assert c.post(f"{API}/datasets", headers=reader).status_code == 403
     assert c.get(f"{API}/datasets", headers=basic("nobody", "n")).status_code == 403
     assert c.get("/_sim/timeline").get_json() == []
+
+
+HIDDEN = """
+users:
+  - {username: admin, password: admin, api_keys: [admin-key], permissions: all}
+  - {username: ed, password: ed, api_keys: [ed-key], permissions: [create_dataset, edit_dataset]}
+datasets:
+  - {dataset_id: secret-plan, dataset_uid: da_secret, visibility: restricted,
+     metas: {default: {title: Secret plan}}}
+  - {dataset_id: open-plan, dataset_uid: da_open01, metas: {default: {title: Open plan}}}
+"""
+
+
+@pytest.mark.parametrize("strict", ["", "?strict=true"])
+def test_creating_over_a_hidden_id_tells_no_more_than_over_a_visible_one(
+    make_client: Callable[..., FlaskClient], strict: str
+) -> None:
+    answers = {}
+    for wanted in ("secret-plan", "open-plan"):
+        c = make_client(HIDDEN)
+        body = json.dumps({"dataset_id": wanted})
+        answer = c.post(
+            f"{API}/datasets{strict}", data=body, headers={"Authorization": "Apikey ed-key"}
+        )
+        text = answer.get_data(as_text=True)
+        assert "da_secret" not in text and "Secret plan" not in text
+        assert "da_open01" not in text and "Open plan" not in text
+        answers[wanted] = (answer.status_code, text.replace(wanted, "<id>"))
+    hidden, visible = answers["secret-plan"], answers["open-plan"]
+    if strict:
+        assert hidden == visible, "the same refusal, whoever holds the id"
+    else:
+        assert hidden[0] == visible[0] == 200
+        assert (
+            json.loads(hidden[1])["dataset_id"] == json.loads(visible[1])["dataset_id"] == "<id>-2"
+        )

@@ -32,7 +32,19 @@ ACTIONS = re.compile(
     r"/(publish|unpublish|abort_processing|save_version|publish_metadata|recover|delete_recover_data)$"
 )
 SHAPE = {"status_code", "error_key", "message", "raw_message", "raw_params"}
-JUNK = [b"{not json", b"[1, 2]", b'"text"', b"42", b"\xff\xfe", b'{"unexpected": {"deep": [1]}}']
+JUNK = [
+    b"{not json",
+    b"[1, 2]",
+    b'"text"',
+    b"42",
+    b"\xff\xfe",
+    b'{"unexpected": {"deep": [1]}}',
+    b'{"value": ' + b"9" * 5000 + b"}",  # an integer of thousands of digits
+    b'{"value": 1e400}',  # a float no JSON parser keeps finite
+    b'{"value": NaN}',
+    b"[" * 100_000 + b"]" * 100_000,  # nested past the parser's own recursion
+    b'{"a": ' * 65 + b"1" + b"}" * 65,  # nested past the bound
+]
 
 
 @pytest.fixture(scope="module")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -196,3 +197,78 @@ def test_files_reads_a_json_body_whatever_the_content_type(
     answer = client.post(f"{API}/files", data=json.dumps(upload), headers=headers)
     assert answer.status_code == 200, answer.get_data()[:300]
     assert answer.get_json()["properties"]["records"] == 1
+
+
+@pytest.mark.parametrize(
+    "content", ["[" * 100_000 + "]" * 100_000, '[{"id": ' + "9" * 5000 + "}]"], ids=["deep", "long"]
+)
+def test_a_json_file_no_publish_could_read_is_refused_at_upload(
+    client: FlaskClient, content: str
+) -> None:
+    upload = {"content": content, "filename": "odd.json", "mimetype": "application/json"}
+    body = refused(
+        client.post(f"{API}/files", data=json.dumps(upload), headers=AUTH),
+        400,
+        "InvalidParameterException",
+    )
+    assert body["raw_params"]["parameter"] == "file"
+    assert stored_files(client) == 0
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "1e400", "x"])
+def test_timeline_bounds_are_finite_numbers(client: FlaskClient, value: str) -> None:
+    for name in ("since", "until"):
+        body = refused(
+            client.get("/_sim/timeline", query_string={name: value}),
+            400,
+            "InvalidParameterException",
+        )
+        assert body["raw_params"]["parameter"] == name
+
+
+def test_integral_floats_are_integers_where_integers_are_expected(client: FlaskClient) -> None:
+    uid = client.post(f"{API}/datasets", data="{}", headers=AUTH).get_json()["dataset_uid"]
+    body = json.dumps({"url": "https://example.com/a.csv", "records": 8217.0})
+    resource = client.post(f"{API}/datasets/{uid}/resources", data=body, headers=AUTH).get_json()
+    assert resource["records"] == 8217 and isinstance(resource["records"], int)
+    half = json.dumps({"url": "https://example.com/a.csv", "records": 8217.5})
+    refused(
+        client.post(f"{API}/datasets/{uid}/resources", data=half, headers=AUTH),
+        400,
+        "InvalidParameterException",
+    )
+    restored = client.put(
+        f"{API}/datasets/{uid}/restore_change", data='{"change_uid": 1.0}', headers=AUTH
+    )
+    assert restored.status_code == 200
+    listed = client.get(f"{API}/datasets", query_string={"rows": "10.0"}, headers=AUTH)
+    assert listed.status_code == 200
+
+
+BAD_SCENARIOS = {
+    "billion-laughs": "a: &a [x, x, x, x, x, x, x, x, x]\n"
+    + "".join(
+        f"{c}: &{c} [{', '.join([f'*{p}'] * 9)}]\n"
+        for p, c in zip("abcdefgh", "bcdefghi", strict=True)
+    ),
+    "past-the-end": "datasets: [{dataset_id: a}]\n"
+    "script: [{at: 1.0e+12, action: publish, dataset: a}]",
+    "header-newline": "faults: [{type: http, path: /x, status: 503, "
+    'headers: {Retry-After: "1\\r\\nX: y"}}]',
+    "date-in-a-body": "faults: [{type: http, path: /x, status: 503, body: {until: 2026-01-01}}]",
+}
+
+
+@pytest.mark.parametrize("name", BAD_SCENARIOS)
+def test_a_scenario_past_the_bounds_is_refused_and_the_world_stays(
+    make_client: Callable[..., FlaskClient], name: str
+) -> None:
+    c = make_client("seed: 4\ndatasets: [{dataset_id: kept, dataset_uid: da_kept01}]")
+    c.post("/_sim/clock/advance", data='{"seconds": 7}')
+    started = time.perf_counter()
+    answer = c.put("/_sim/scenario", data=BAD_SCENARIOS[name])
+    assert time.perf_counter() - started < 5, "bounded time: refused before it expands"
+    body = refused(answer, 400, "InvalidScenarioException")
+    assert body["raw_params"]["line"] is not None
+    assert c.get("/_sim/clock").get_json()["now"] == 7
+    assert c.get(f"{API}/datasets/da_kept01", headers=AUTH).status_code == 200

@@ -56,7 +56,7 @@ def test_the_timeline_keeps_its_newest_transitions_and_counts_every_one() -> Non
 def test_uids_the_timeline_no_longer_names_may_be_drawn_again() -> None:
     sim = Simulator(scenario_from("retention: {transitions: 20}"))
     uids = [publish_cycle(sim, n) for n in range(10)]
-    remembered = sim.store._dataset_uids
+    remembered = sim.store.remembered_uids
     assert set(uids[-2:]) <= remembered, "the timeline still names these"
     assert not set(uids[:5]) & remembered
 
