@@ -16,11 +16,11 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Retention:
     #: Newest transitions kept in the timeline.
-    transitions: int = 10_000
+    transitions: int = 5_000
     #: Newest ended jobs kept (jobs waiting or running are always kept).
     jobs: int = 1_000
     #: Newest entries kept in the log of faults that took effect.
-    faults: int = 1_000
+    faults: int = 500
     #: Newest changes kept in each dataset's change log.
     changes: int = 100
     #: Newest versions kept for each dataset (the Automation API keeps the last 20).

@@ -188,7 +188,11 @@ def _faults() -> dict[str, Any]:
                     pattern="^/",
                     **{"x-hint": "a path starting with /"},
                 ),
-                "status": _int("Answer with this HTTP status", minimum=100, maximum=599),
+                "status": _int(
+                    "Answer with this HTTP status (a final one: 1xx cannot end an answer)",
+                    minimum=200,
+                    maximum=599,
+                ),
                 "body": {"type": "object", "description": "Answer with this JSON body"},
                 "headers": {
                     "type": "object",

@@ -91,6 +91,7 @@ class Control(Core):
             self.journal = []  # a new base: the scenario now in force
             self.journal_bytes = 0
             self.base = None
+            self.base_bytes = 0
             self.dropped_at_base = 0
             self.unjournaled = None
             self.script = Script(s.script, self._perform, self._observe)

@@ -167,6 +167,8 @@ class Core:
     base: bytes | None
     #: Why the journal cannot replay this world, if an operation escaped it.
     unjournaled: str | None
+    #: How many bytes of text :attr:`base` is, uncompressed.
+    base_bytes: int
     #: ``store.dropped_bytes`` when :attr:`base` was written.
     dropped_at_base: int
     #: While a snapshot replays, the world is not written down anew.

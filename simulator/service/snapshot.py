@@ -39,6 +39,7 @@ _PARTS = (
     "journal",
     "journal_bytes",
     "base",
+    "base_bytes",
     "dropped_at_base",
     "unjournaled",
     "any_credentials",
@@ -46,8 +47,9 @@ _PARTS = (
 )
 
 
-#: Journal text after which the world is written down whole, if no job runs.
-JOURNAL_BYTES = 16 * 2**20
+#: The journal is written down once its text passes the world's own written size, and
+#: this much at least (so a small world is not written down on every change).
+JOURNAL_BYTES = 2**20
 #: Content let go (uploads, a deleted dataset's metadata) after which it is too.
 STALE_BYTES = 2**20
 
@@ -58,15 +60,18 @@ class Snapshots(Core):
     def changed(self) -> None:
         """After each change: write the world down whole once the journal is long enough.
 
-        Also once content it holds was let go (a deleted dataset's metadata, an
-        upload nothing uses), so that it leaves memory and the state file. Only while
-        no job waits or runs: then the world is nothing but data.
+        "Long" is ``retention.journal`` lines, or more text than the world takes written
+        down (1 MB at least): memory then holds at most about twice the world, and a
+        restore replays at most that much. Also once content the journal holds was let
+        go (a deleted dataset's metadata, an upload nothing uses), so that it leaves
+        memory and the state file. Only while no job waits or runs: then the world is
+        nothing but data.
         """
         if self.replaying or not checkpoints.quiet(self.engine):
             return
         if (
             len(self.journal) >= self.scenario.retention.journal
-            or self.journal_bytes >= JOURNAL_BYTES
+            or self.journal_bytes >= max(JOURNAL_BYTES, self.base_bytes)
             or self.store.dropped_bytes - self.dropped_at_base >= STALE_BYTES
         ):
             self._write_down()
@@ -78,6 +83,7 @@ class Snapshots(Core):
         data["script"] = self.script.results
         text = json.dumps(data, separators=(",", ":"), allow_nan=False)
         self.base = zlib.compress(text.encode("utf-8"), 1)
+        self.base_bytes = len(text)
         self.journal = []
         self.journal_bytes = 0
         self.unjournaled = None  # the world is written down: nothing escapes it any more
@@ -270,6 +276,7 @@ class Snapshots(Core):
         self.script.start(self.engine.env)
         text = json.dumps(base, separators=(",", ":"), allow_nan=False)
         self.base = zlib.compress(text.encode("utf-8"), 1)
+        self.base_bytes = len(text)
 
     def _play(self, doc: Document) -> None:
         clock = self.clock
