@@ -34,9 +34,14 @@ class Retention:
     journal: int = 10_000
 
 
-def overflow(length: int, limit: int) -> bool:
-    """Whether a log of ``length`` entries is due for trimming down to ``limit``.
+def bound(limit: int) -> int:
+    """The length past which a log kept to ``limit`` entries is trimmed down to it.
 
-    Logs are trimmed a tenth past their bound, so trimming costs little per entry.
+    Logs are trimmed a tenth past their limit, so trimming costs little per entry.
     """
-    return length > limit + limit // 10
+    return limit + limit // 10
+
+
+def overflow(length: int, limit: int) -> bool:
+    """Whether a log of ``length`` entries is due for trimming down to ``limit``."""
+    return length > bound(limit)

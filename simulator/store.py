@@ -134,14 +134,12 @@ class Store:
         self._dataset_uids = set(uids)
 
     def retire_uids(self, uids: set[str]) -> None:
-        """Forget uids of deleted datasets that the timeline no longer names.
+        """Forget uids of deleted datasets that nothing names any more.
 
         A uid is never drawn twice while anything still names it; once nothing
         does, remembering it would only grow the store.
         """
-        for uid in uids:
-            if uid not in self.datasets:
-                self._dataset_uids.discard(uid)
+        self._dataset_uids -= uids
 
     def job_ended(self, job_id: str, keep: int) -> None:
         """Note a job's end; keep the ``keep`` that ended last (and those still to end)."""

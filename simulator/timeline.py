@@ -74,10 +74,14 @@ class Timeline:
         cut = len(self.entries) - self.limit
         if cut <= 0:
             return set()
-        gone = {row[1] for row in self.entries[:cut]}
+        named = {row[1] for row in self.entries[:cut]}
         del self.entries[:cut]
         self.dropped += cut
-        return gone - {row[1] for row in self.entries}
+        return named
+
+    def naming(self, uids: set[str]) -> set[str]:
+        """Those of ``uids`` that entries still kept name."""
+        return {row[1] for row in self.entries if row[1] in uids}
 
     def query(
         self,
