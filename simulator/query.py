@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -20,8 +21,17 @@ _WHERE_FIELDS: dict[str, Callable[[Dataset], str]] = {
 
 Predicate = Callable[[Dataset], bool]
 
-_NAME = frozenset("abcdefghijklmnopqrstuvwxyz_")
-_SPACE = frozenset(" \t\r\n\f\v")
+#: Clauses a ``where`` may join (the simulator's own bound).
+MAX_CLAUSES = 1_000
+
+#: One clause at a given position, and what follows it: ``AND`` and another, or the end.
+#: Every part is read by a class the part before cannot match (letters, then spaces,
+#: then ``=``...), so matching at a position never backtracks: reading a ``where`` is
+#: linear in its length, however long.
+_CLAUSE = re.compile(
+    r"""\s*(?P<field>[a-z_]+)\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s"']+))"""
+    r"""(?P<next>\s+(?i:and)\s|\s*$)"""
+)
 
 
 def parse_where(where: str) -> Predicate:
@@ -44,49 +54,22 @@ def parse_where(where: str) -> Predicate:
 
 
 def _clauses(where: str) -> Iterator[tuple[str, str]]:
-    """``(field, value)`` of each clause, reading each character once."""
-    n, i = len(where), 0
-
-    def fail(at: int) -> InvalidParameter:
-        return InvalidParameter(
-            "where",
-            f"cannot parse {echo(where[at:].strip())}; the simulator understands field=value "
-            f"clauses joined by AND, on {', '.join(_WHERE_FIELDS)}",
-        )
-
-    def skip_space(k: int) -> int:
-        while k < n and where[k] in _SPACE:
-            k += 1
-        return k
-
-    while True:
-        start = i = skip_space(i)
-        while i < n and where[i] in _NAME:
-            i += 1
-        field = where[start:i]
-        i = skip_space(i)
-        if not field or i >= n or where[i] != "=":
-            raise fail(start)
-        i = skip_space(i + 1)
-        if i < n and where[i] in "\"'":
-            close = where.find(where[i], i + 1)
-            if close < 0:
-                raise fail(start)
-            value, i = where[i + 1 : close], close + 1
-        else:
-            begin = i
-            while i < n and where[i] not in _SPACE and where[i] not in "\"'":
-                i += 1
-            if i == begin:
-                raise fail(start)
-            value = where[begin:i]
-        yield field, value
-        i = skip_space(i)
-        if i >= n:
+    """``(field, value)`` of each clause, from left to right, up to :data:`MAX_CLAUSES`."""
+    position = 0
+    for _ in range(MAX_CLAUSES):
+        m = _CLAUSE.match(where, position)
+        if m is None:
+            raise InvalidParameter(
+                "where",
+                f"cannot parse {echo(where[position:].strip())}; the simulator understands "
+                f"field=value clauses joined by AND, on {', '.join(_WHERE_FIELDS)}",
+            )
+        field, dq, sq, bare, after = m.group("field", "dq", "sq", "bare", "next")
+        yield field, dq if dq is not None else sq if sq is not None else bare
+        if not after.strip():
             return
-        if where[i : i + 3].lower() != "and" or i + 3 >= n or where[i + 3] not in _SPACE:
-            raise fail(i)
-        i += 3
+        position = m.end()
+    raise InvalidParameter("where", f"more than {MAX_CLAUSES:,} clauses")
 
 
 _SORT_KEYS: dict[str, Callable[[Dataset], Any]] = {
