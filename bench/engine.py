@@ -19,8 +19,8 @@ from collections.abc import Callable
 
 import simpy
 
-from simulator.platform import Platform
-from simulator.scenario import DatasetSpec, ResourceSpec, Scenario, default_user
+from simulator.domain.platform import Platform
+from simulator.scenario.loading import DatasetSpec, ResourceSpec, Scenario, default_user
 from simulator.service import Ask, Simulator, World
 
 

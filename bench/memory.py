@@ -58,7 +58,7 @@ def child(path: str, publish: bool) -> None:
     import time
 
     from simulator.api import create_app
-    from simulator.scenario import load_scenario
+    from simulator.scenario.loading import load_scenario
     from simulator.service import Simulator
 
     gc.collect()

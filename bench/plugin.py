@@ -23,8 +23,8 @@ import time
 started = time.perf_counter()
 import requests
 from simulator.api import create_app
-from simulator.scenario import load_scenario_text
-from simulator.server import LiveServer
+from simulator.scenario.loading import load_scenario_text
+from simulator.api.server import LiveServer
 from simulator.service import Simulator
 sim = Simulator(load_scenario_text(""), overrides={"clock_mode": "manual"})
 server = LiveServer(create_app(simulator=sim)).start()
@@ -48,8 +48,8 @@ def warm_start(runs: int) -> list[float]:
     import requests
 
     from simulator.api import create_app
-    from simulator.scenario import load_scenario_text
-    from simulator.server import LiveServer
+    from simulator.api.server import LiveServer
+    from simulator.scenario.loading import load_scenario_text
     from simulator.service import Simulator
 
     scenario = load_scenario_text("")
@@ -67,7 +67,7 @@ def warm_start(runs: int) -> list[float]:
 
 
 def resets(runs: int, scenario_text: str) -> list[float]:
-    from simulator.scenario import load_scenario_text
+    from simulator.scenario.loading import load_scenario_text
     from simulator.service import Simulator
 
     scenario = load_scenario_text(scenario_text)
@@ -83,7 +83,7 @@ def resets(runs: int, scenario_text: str) -> list[float]:
 def intercepted_status(runs: int) -> list[float]:
     import requests
 
-    from simulator.intercept import intercept
+    from simulator.testing.intercept import intercept
 
     url = "https://demo.opendatasoft.com/api/management/v2/datasets/da_trees1/status"
     with intercept("datasets: [{dataset_id: trees, dataset_uid: da_trees1}]"):
@@ -110,7 +110,7 @@ def main() -> None:
     )
     parser.add_argument("--repeat", type=int, default=200)
     args = parser.parse_args()
-    from simulator.scenario import default_scenario
+    from simulator.scenario.loading import default_scenario
 
     default_text = default_scenario().text or ""
     print("session server, start to first answer (target: under 300 ms)")

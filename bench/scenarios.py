@@ -23,8 +23,8 @@ from typing import Any
 
 import yaml
 
-from simulator.headless import simulate
-from simulator.scenario import load_scenario
+from simulator.scenario.headless import simulate
+from simulator.scenario.loading import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 

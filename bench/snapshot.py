@@ -19,9 +19,14 @@ import time
 from pathlib import Path
 from typing import Any
 
-from simulator import statefile
-from simulator.scenario import DatasetSpec, ResourceSpec, Scenario, default_user, load_scenario_text
-from simulator.service import Ask, Simulator
+from simulator.scenario.loading import (
+    DatasetSpec,
+    ResourceSpec,
+    Scenario,
+    default_user,
+    load_scenario_text,
+)
+from simulator.service import Ask, Simulator, statefile
 from simulator.service.core import operation
 
 SCENARIO = """

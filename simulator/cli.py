@@ -15,17 +15,17 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from . import __version__, statefile
+from . import __version__
 from .api import create_app
 from .api.guard import LOOPBACK_HOSTS
-from .clock import CLOCK_MODES, MAX_SPEED
-from .errors import InvalidSnapshot, SimulatorError
-from .headless import FORMATS, simulate
-from .limits import CONTROL_TOKEN_PATTERN, MAX_BODY, MAX_THREADS, MAX_UPLOAD, MAX_WORKERS
-from .scenario import Scenario, ScenarioError, default_scenario, load_scenario
-from .server import CHANNEL_TIMEOUT, CONNECTION_LIMIT, LiveServer
-from .service import DEFAULT_SPEED, Simulator
-from .statemachine import VOCABULARIES
+from .api.server import CHANNEL_TIMEOUT, CONNECTION_LIMIT, LiveServer
+from .domain.clock import CLOCK_MODES, MAX_SPEED
+from .domain.errors import InvalidSnapshot, SimulatorError
+from .domain.limits import CONTROL_TOKEN_PATTERN, MAX_BODY, MAX_THREADS, MAX_UPLOAD, MAX_WORKERS
+from .domain.statemachine import VOCABULARIES
+from .scenario.headless import FORMATS, simulate
+from .scenario.loading import Scenario, ScenarioError, default_scenario, load_scenario
+from .service import DEFAULT_SPEED, Simulator, statefile
 
 DESCRIPTION = """\
 A local simulator of the Opendatasoft Management API v2. It serves the datasets API

@@ -12,8 +12,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from simulator.api import create_app
-from simulator.scenario import DEFAULT_API_KEY, Scenario, load_scenario_text
-from simulator.server import LiveServer
+from simulator.api.server import LiveServer
+from simulator.scenario.loading import DEFAULT_API_KEY, Scenario, load_scenario_text
 from simulator.service import Simulator
 
 from .contract import Recorder, contract

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
-from simulator import diagram
-from simulator.statemachine import REMOVED, TRANSITIONS, Status
+from simulator.domain import diagram
+from simulator.domain.statemachine import REMOVED, TRANSITIONS, Status
 
 SVG = diagram.SVG_FILE.read_text(encoding="utf-8")
-REGENERATE = "regenerate it: .venv/bin/python -m simulator.diagram"
+REGENERATE = "regenerate it: .venv/bin/python -m simulator.domain.diagram"
 
 
 def test_the_readme_mermaid_block_is_the_tables() -> None:

@@ -6,8 +6,8 @@ import re
 from pathlib import Path
 
 from simulator.api import create_app
-from simulator.platform import DEFAULT_TIMINGS
-from simulator.statemachine import Status
+from simulator.domain.platform import DEFAULT_TIMINGS
+from simulator.domain.statemachine import Status
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -63,10 +63,10 @@ def test_the_annotated_scenario_example_uses_every_key_and_plays_true() -> None:
 
     import yaml
 
-    from simulator.faults import FAULT_TYPES
-    from simulator.headless import simulate
-    from simulator.scenario import load_scenario_text
-    from simulator.scenario_schema import build_schema
+    from simulator.domain.faults import FAULT_TYPES
+    from simulator.scenario.headless import simulate
+    from simulator.scenario.loading import load_scenario_text
+    from simulator.scenario.schema import build_schema
 
     text = annotated_example()
     document = yaml.safe_load(text)

@@ -14,8 +14,8 @@ from pathlib import Path
 from playwright.sync_api import expect, sync_playwright
 
 from simulator.api import create_app
-from simulator.scenario import load_scenario
-from simulator.server import LiveServer
+from simulator.api.server import LiveServer
+from simulator.scenario.loading import load_scenario
 from simulator.service import Simulator
 
 ROOT = Path(__file__).resolve().parents[1]

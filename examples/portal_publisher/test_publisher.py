@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from publisher import ApiError, LicenseLimit, Publisher, PublishError, PublishTimeout
 
-from simulator.testing import SimulatorHandle
+from simulator.testing.handle import SimulatorHandle
 
 PORTAL = "https://demo.opendatasoft.com"
 CSV = "name;height\n" + "".join(f"tree {i};{i % 30}\n" for i in range(250))

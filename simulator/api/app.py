@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 from flask import Flask, Response, redirect
 from flask.json.provider import DefaultJSONProvider
 
-from ..limits import MAX_BODY, MAX_UPLOAD
-from ..scenario import Scenario, default_scenario
+from ..domain.limits import MAX_BODY, MAX_UPLOAD
+from ..scenario.loading import Scenario, default_scenario
 from ..service import Simulator
 from . import configuration, control, documents, errors, guard, management, resources
 from .app_context import EXTENSION, LATENCY, MAX_UPLOAD_KEY, simulator

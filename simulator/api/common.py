@@ -8,10 +8,10 @@ from typing import Any
 
 from flask import request
 
-from ..errors import InvalidJSON, InvalidParameter
-from ..limits import MAX_DEPTH, JSONProblem, load_json
+from ..domain.errors import InvalidJSON, InvalidParameter
+from ..domain.limits import MAX_DEPTH, JSONProblem, load_json
+from ..domain.statemachine import VOCABULARIES
 from ..service import Ask
-from ..statemachine import VOCABULARIES
 
 STATUS_NAMES_HEADER = "X-Sim-Status-Names"
 

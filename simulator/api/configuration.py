@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Response, g, jsonify, request
 
-from ..limits import JSONProblem, load_json
+from ..domain.limits import JSONProblem, load_json
 from .app_context import simulator
 from .common import ask, json_body
 from .management import make_blueprint, no_content

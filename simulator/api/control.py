@@ -11,11 +11,11 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from ..clock import finite
-from ..errors import InvalidParameter, NotFound
-from ..limits import SNAPSHOT_DEPTH, echo
+from ..domain.clock import finite
+from ..domain.errors import InvalidParameter, NotFound
+from ..domain.limits import SNAPSHOT_DEPTH, echo
+from ..domain.timeline import MEDIA_TYPES
 from ..query import int_param
-from ..timeline import MEDIA_TYPES
 from .app_context import simulator
 from .common import json_body
 

@@ -7,7 +7,7 @@ import logging
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from ..errors import (
+from ..domain.errors import (
     BodyTooLarge,
     HTTPError,
     InternalError,

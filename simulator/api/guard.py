@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, current_app, request
 
-from ..errors import SimulatorError
+from ..domain.errors import SimulatorError
 from .app_context import simulator
 
 #: Names a loopback server answers to.

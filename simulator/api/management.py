@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, g, jsonify, request
 
+from ..domain.statemachine import ACTIONS
 from ..query import bool_param, int_param
-from ..statemachine import ACTIONS
 from .app_context import LATENCY, simulator
 from .common import ask, credentials, json_body
 

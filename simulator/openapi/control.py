@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from .. import __version__
-from ..clock import CLOCK_MODES, MAX_SPEED
-from ..statemachine import ACTIONS
-from ..timeline import MEDIA_TYPES
+from ..domain.clock import CLOCK_MODES, MAX_SPEED
+from ..domain.statemachine import ACTIONS
+from ..domain.timeline import MEDIA_TYPES
 from .document import JSON, assemble, body, error_responses, operation, query
 from .schemas import NUMBER, STRING, control_schemas, nullable, ref
 from .snapshot import snapshot_rows, snapshot_schemas

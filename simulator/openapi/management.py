@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from .. import __version__
-from ..metadata import TEMPLATES
-from ..statemachine import ACTIONS, VOCABULARIES
+from ..domain.metadata import TEMPLATES
+from ..domain.statemachine import ACTIONS, VOCABULARIES
 from .document import (
     JSON,
     assemble,

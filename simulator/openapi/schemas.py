@@ -11,19 +11,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..clock import CLOCK_MODES, MAX_SPEED
-from ..datagen import FIELD_KINDS
-from ..metadata import TEMPLATES
-from ..models import (
+from ..domain.clock import CLOCK_MODES, MAX_SPEED
+from ..domain.datagen import FIELD_KINDS
+from ..domain.metadata import TEMPLATES
+from ..domain.models import (
     DATASET_ID_PATTERN,
     DATASET_READ_ONLY,
     DOMAIN_PERMISSIONS,
     RESOURCE_READ_ONLY,
     RESOURCE_TYPES,
 )
-from ..processors import CATALOGUE
-from ..security import ACCESS_POLICIES, DATASET_PERMISSIONS
-from ..statemachine import PUBLIC_NAMES, REMOVED, VOCABULARIES, Status
+from ..domain.processors import CATALOGUE
+from ..domain.security import ACCESS_POLICIES, DATASET_PERMISSIONS
+from ..domain.statemachine import PUBLIC_NAMES, REMOVED, VOCABULARIES, Status
 
 Schema = dict[str, Any]
 

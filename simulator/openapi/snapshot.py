@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..clock import CLOCK_MODES
-from ..limits import CONTROL_TOKEN_PATTERN
-from ..statefile import FORMAT, SETTINGS, VERSION
-from ..statemachine import VOCABULARIES
+from ..domain.clock import CLOCK_MODES
+from ..domain.limits import CONTROL_TOKEN_PATTERN
+from ..domain.statemachine import VOCABULARIES
+from ..service.statefile import FORMAT, SETTINGS, VERSION
 from .document import JSON, body, operation
 from .schemas import BOOLEAN, COUNT, DATETIME, NUMBER, STRING, Schema, nullable, obj, ref
 

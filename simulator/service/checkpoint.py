@@ -15,9 +15,8 @@ import base64
 import random
 from typing import Any
 
-from ..engine import Engine
-from ..faults import FaultBook
-from ..models import (
+from ..domain.faults import FaultBook
+from ..domain.models import (
     Change,
     Dataset,
     Failure,
@@ -30,9 +29,10 @@ from ..models import (
     User,
     Version,
 )
-from ..statemachine import Status
-from ..store import Store
-from ..timeline import Timeline
+from ..domain.statemachine import Status
+from ..domain.store import Store
+from ..domain.timeline import Timeline
+from ..engine.pool import Engine
 
 Data = dict[str, Any]
 

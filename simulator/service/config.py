@@ -5,8 +5,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from .. import history
-from ..errors import (
+from ..domain import history
+from ..domain.errors import (
     BadRequest,
     InvalidParameter,
     InvalidRequest,
@@ -14,12 +14,12 @@ from ..errors import (
     SimulatorError,
     UnknownUsername,
 )
-from ..limits import as_integer, echo
-from ..metadata import TEMPLATES, all_metadata, check_value, closest, metadata_json
-from ..models import Dataset, Processor, User
-from ..processors import check_processor
+from ..domain.limits import as_integer, echo
+from ..domain.metadata import TEMPLATES, all_metadata, check_value, closest, metadata_json
+from ..domain.models import Dataset, Processor, User
+from ..domain.processors import check_processor
+from ..domain.security import ACCESS_POLICIES, check_ruleset, ruleset_json
 from ..render import changes_json, dataset_json, processor_json, version_json
-from ..security import ACCESS_POLICIES, check_ruleset, ruleset_json
 from .core import Ask, Core, operation
 from .journal import mutation
 

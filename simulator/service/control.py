@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import statemachine as sm
-from ..clock import CLOCK_MODES, END_OF_TIME, MAX_SPEED, ClockMode, finite
-from ..errors import InvalidParameter, InvalidScenario
-from ..scenario import Scenario, ScenarioError, ScriptStep, load_scenario_text
-from ..script import Script
-from ..timeline import to_csv, to_ndjson, to_table
+from ..domain import statemachine as sm
+from ..domain.clock import CLOCK_MODES, END_OF_TIME, MAX_SPEED, ClockMode, finite
+from ..domain.errors import InvalidParameter, InvalidScenario
+from ..domain.timeline import to_csv, to_ndjson, to_table
+from ..engine.script import Script
+from ..scenario.loading import Scenario, ScenarioError, ScriptStep, load_scenario_text
 from .core import DEFAULT_SPEED, Core, World, operation
 
 TIMELINE_FORMATS = {"ndjson": to_ndjson, "csv": to_csv, "table": to_table}

@@ -19,27 +19,27 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
-from .. import history
-from .. import statemachine as sm
-from ..clock import Clock, ClockMode, horizon
-from ..datagen import DEFAULT_FIELDS, sample_records
-from ..engine import Engine
-from ..errors import (
+from ..domain import history
+from ..domain import statemachine as sm
+from ..domain.clock import Clock, ClockMode, horizon
+from ..domain.datagen import DEFAULT_FIELDS, sample_records
+from ..domain.errors import (
     AuthenticationRequired,
     InvalidStatusPrecondition,
     PermissionDenied,
     UnknownDataset,
 )
-from ..faults import RECORD_STAGES, FaultBook, Injection, StageFailure
-from ..history import Snapshot
-from ..models import Dataset, Job, Resource, User
-from ..processors import MISCONFIGURED, dataset_fields, misconfiguration
+from ..domain.faults import RECORD_STAGES, FaultBook, Injection, StageFailure
+from ..domain.history import Snapshot
+from ..domain.models import Dataset, Job, Resource, User
+from ..domain.processors import MISCONFIGURED, dataset_fields, misconfiguration
+from ..domain.security import can_see, rights
+from ..domain.statemachine import Status, Vocabulary
+from ..domain.store import Store
+from ..domain.timeline import Timeline
+from ..engine.pool import Engine
 from ..render import View
-from ..scenario import DatasetSpec, Scenario
-from ..security import can_see, rights
-from ..statemachine import Status, Vocabulary
-from ..store import Store
-from ..timeline import Timeline
+from ..scenario.loading import DatasetSpec, Scenario
 from . import checkpoint as checkpoints
 from .journal import INJECT_WRITER, Entry
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import statemachine as sm
-from ..models import Dataset
+from ..domain import statemachine as sm
+from ..domain.models import Dataset
 from .core import Core, operation
 from .journal import mutation
 

@@ -5,15 +5,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .. import history
-from .. import statemachine as sm
-from ..errors import BadRequest, InvalidParameter, UnknownJob
-from ..metadata import check_metas, closest
-from ..models import DATASET_ID_PATTERN, DATASET_READ_ONLY, Dataset, User
+from ..domain import history
+from ..domain import statemachine as sm
+from ..domain.errors import BadRequest, InvalidParameter, UnknownJob
+from ..domain.metadata import check_metas, closest
+from ..domain.models import DATASET_ID_PATTERN, DATASET_READ_ONLY, Dataset, User
+from ..domain.security import ACCESS_POLICIES, can_see, rights
+from ..domain.store import slugify
 from ..query import parse_where, sort_datasets
 from ..render import dataset_json, job_json, status_json
-from ..security import ACCESS_POLICIES, can_see, rights
-from ..store import slugify
 from .core import Ask, Core, operation
 from .journal import mutation
 

@@ -29,7 +29,7 @@ from collections.abc import Callable, Mapping
 from json.encoder import c_make_encoder, encode_basestring_ascii  # type: ignore[attr-defined]
 from typing import Any, ParamSpec, TypeVar
 
-from ..models import User
+from ..domain.models import User
 
 P = ParamSpec("P")
 R = TypeVar("R")

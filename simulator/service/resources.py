@@ -6,14 +6,22 @@ import csv
 import io
 from typing import Any
 
-from .. import history
-from .. import statemachine as sm
-from ..datagen import FIELD_KINDS
-from ..errors import BadRequest, InvalidParameter, NotFound
-from ..files import guess_mimetype, read_records
-from ..limits import MAX_RECORDS, as_integer, echo
-from ..metadata import closest
-from ..models import RESOURCE_READ_ONLY, RESOURCE_TYPES, Dataset, Job, Resource, StoredFile, User
+from ..domain import history
+from ..domain import statemachine as sm
+from ..domain.datagen import FIELD_KINDS
+from ..domain.errors import BadRequest, InvalidParameter, NotFound
+from ..domain.files import guess_mimetype, read_records
+from ..domain.limits import MAX_RECORDS, as_integer, echo
+from ..domain.metadata import closest
+from ..domain.models import (
+    RESOURCE_READ_ONLY,
+    RESOURCE_TYPES,
+    Dataset,
+    Job,
+    Resource,
+    StoredFile,
+    User,
+)
 from ..render import file_json, resource_json
 from .core import Ask, Core, operation
 from .journal import mutation

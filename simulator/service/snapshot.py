@@ -20,14 +20,14 @@ from enum import Enum
 from typing import Any, Self
 
 from .. import __version__
-from ..clock import finite
-from ..errors import InvalidSnapshot, SimulatorError, SnapshotUnavailable, StateFileError
-from ..script import Script
-from ..statefile import FORMAT, VERSION, Document, check, render, write_atomic
-from ..statemachine import FINE_NAME
+from ..domain.clock import finite
+from ..domain.errors import InvalidSnapshot, SimulatorError, SnapshotUnavailable, StateFileError
+from ..domain.statemachine import FINE_NAME
+from ..engine.script import Script
 from . import checkpoint as checkpoints
 from .core import Ask, Core, World, operation
 from .journal import INJECT, MUTATIONS, decode, lines
+from .statefile import FORMAT, VERSION, Document, check, render, write_atomic
 
 #: What a restore may leave as it was if it fails: the facade's attributes it replaces.
 _PARTS = (

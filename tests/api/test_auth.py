@@ -9,7 +9,7 @@ from collections.abc import Callable
 import pytest
 from flask.testing import FlaskClient
 
-from simulator.scenario import DEFAULT_API_KEY
+from simulator.scenario.loading import DEFAULT_API_KEY
 from tests.conftest import API
 
 Make = Callable[..., FlaskClient]

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from simulator.metadata import TEMPLATES
+from simulator.domain.metadata import TEMPLATES
 from tests.conftest import API, AUTH
 
 Make = Callable[..., FlaskClient]

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from flask.testing import FlaskClient
 
-from simulator import statemachine
+from simulator.domain import statemachine
 from tests.conftest import API, AUTH
 
 Make = Callable[..., FlaskClient]

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 from flask.testing import FlaskClient
 
-from simulator.clock import DEFAULT_EPOCH
+from simulator.domain.clock import DEFAULT_EPOCH
 from tests.conftest import API, AUTH
 
 Make = Callable[..., FlaskClient]

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from flask.testing import FlaskClient
 
-from simulator import statefile
 from simulator.api import get_simulator
+from simulator.service import statefile
 from tests.conftest import API, AUTH
 
 WORLD = """

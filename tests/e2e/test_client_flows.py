@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import requests
 
-from simulator.scenario import DEFAULT_API_KEY
+from simulator.scenario.loading import DEFAULT_API_KEY
 from tests.conftest import Live
 
 pytestmark = pytest.mark.e2e

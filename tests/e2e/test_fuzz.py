@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from simulator.scenario import DEFAULT_API_KEY, default_scenario
+from simulator.scenario.loading import DEFAULT_API_KEY, default_scenario
 from tests.conftest import Live
 
 pytestmark = pytest.mark.e2e

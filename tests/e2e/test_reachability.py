@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from simulator.statemachine import Status
+from simulator.domain.statemachine import Status
 from tests.conftest import Live
 
 pytestmark = pytest.mark.e2e

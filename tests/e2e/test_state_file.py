@@ -14,9 +14,8 @@ from typing import Any
 import pytest
 import requests
 
-from simulator import statefile
 from simulator.cli import build_parser, main, start_simulator
-from simulator.service import Simulator
+from simulator.service import Simulator, statefile
 from tests.conftest import API, AUTH
 from tests.spawn import Spawned
 

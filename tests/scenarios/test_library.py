@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from simulator.headless import simulate
-from simulator.scenario import load_scenario
+from simulator.scenario.headless import simulate
+from simulator.scenario.loading import load_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 LIBRARY = sorted((ROOT / "scenarios").glob("*.yaml"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from simulator.clock import Clock
+from simulator.domain.clock import Clock
 from tests.conftest import FakeWall
 
 

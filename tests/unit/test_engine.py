@@ -6,13 +6,13 @@ import random
 
 import pytest
 
-from simulator.engine import Engine
-from simulator.models import Dataset, Job
-from simulator.platform import Platform
+from simulator.domain.models import Dataset, Job
+from simulator.domain.platform import Platform
+from simulator.domain.statemachine import ALLOWED, IllegalTransition, Status
+from simulator.domain.store import Store
+from simulator.domain.timeline import Timeline
+from simulator.engine.pool import Engine
 from simulator.service import World
-from simulator.statemachine import ALLOWED, IllegalTransition, Status
-from simulator.store import Store
-from simulator.timeline import Timeline
 from tests.conftest import scenario_from
 
 S = Status

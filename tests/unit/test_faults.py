@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import random
 
-from simulator.faults import FaultBook, HttpFault, matcher
-from simulator.models import Dataset
+from simulator.domain.faults import FaultBook, HttpFault, matcher
+from simulator.domain.models import Dataset
 
 STATUS = "/api/management/v2/datasets/*/status"
 

@@ -12,7 +12,7 @@ import pytest
 import requests
 import requests.adapters
 
-from simulator.intercept import NotIntercepted, current, intercept
+from simulator.testing.intercept import NotIntercepted, current, intercept
 from tests.conftest import Live
 
 URL = "https://mydomain.opendatasoft.com/api/management/v2"

@@ -7,8 +7,8 @@ import time
 import pytest
 
 from simulator import query
-from simulator.errors import InvalidParameter
-from simulator.models import Dataset
+from simulator.domain.errors import InvalidParameter
+from simulator.domain.models import Dataset
 from simulator.query import bool_param, int_param, parse_where, sort_datasets
 
 

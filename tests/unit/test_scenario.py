@@ -9,8 +9,9 @@ import jsonschema
 import pytest
 import yaml
 
-from simulator.faults import RECORD_STAGES
-from simulator.scenario import (
+from simulator.domain.faults import RECORD_STAGES
+from simulator.domain.statemachine import Status
+from simulator.scenario.loading import (
     DEFAULT_API_KEY,
     ScenarioError,
     default_scenario,
@@ -18,9 +19,8 @@ from simulator.scenario import (
     load_scenario_text,
     parse_text,
 )
-from simulator.scenario_schema import SCHEMA_FILE, build_schema, schema_text
-from simulator.statemachine import Status
-from simulator.validator import KEYWORDS, Validator, _keywords
+from simulator.scenario.schema import SCHEMA_FILE, build_schema, schema_text
+from simulator.scenario.validator import KEYWORDS, Validator, _keywords
 
 ROOT = Path(__file__).resolve().parents[2]
 BROKEN = sorted((ROOT / "fixtures" / "broken").glob("*.yaml"))
@@ -82,7 +82,7 @@ def test_the_schema_uses_only_keywords_our_validator_implements() -> None:
 
 def test_the_shipped_schema_file_is_up_to_date() -> None:
     assert SCHEMA_FILE.read_text(encoding="utf-8") == schema_text(), (
-        "regenerate it: python -m simulator.scenario_schema"
+        "regenerate it: python -m simulator.scenario.schema"
     )
 
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
-from simulator.errors import InvalidParameter
+from simulator.domain.errors import InvalidParameter
 from simulator.service import Ask, Simulator
 from tests.conftest import FakeWall, scenario_from
 

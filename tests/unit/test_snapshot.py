@@ -9,11 +9,10 @@ from typing import Any
 
 import pytest
 
-from simulator import statefile
 from simulator.cli import main
-from simulator.errors import InvalidSnapshot, SnapshotUnavailable, StateFileError
-from simulator.scenario import Scenario, default_user
-from simulator.service import Ask, Simulator
+from simulator.domain.errors import InvalidSnapshot, SnapshotUnavailable, StateFileError
+from simulator.scenario.loading import Scenario, default_user
+from simulator.service import Ask, Simulator, statefile
 from simulator.service.journal import INJECT, MUTATIONS, lines
 from tests.conftest import FakeWall, scenario_from
 

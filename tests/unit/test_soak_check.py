@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from simulator import statemachine as sm
+from simulator.domain import statemachine as sm
 from tests import soak
 
 PUBLISH = "a" * 40

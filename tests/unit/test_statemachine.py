@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from simulator import statemachine as sm
-from simulator.statemachine import PUBLIC_NAME, REMOVED, TRANSITIONS, Status
+from simulator.domain import statemachine as sm
+from simulator.domain.statemachine import PUBLIC_NAME, REMOVED, TRANSITIONS, Status
 
 S = Status
 

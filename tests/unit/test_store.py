@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import random
 
-from simulator.models import Dataset
-from simulator.store import Store
+from simulator.domain.models import Dataset
+from simulator.domain.store import Store
 
 
 class Replay(random.Random):

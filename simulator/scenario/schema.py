@@ -3,7 +3,7 @@
 Statuses, permissions, metadata templates and fault kinds come from the modules
 that define them, so the schema cannot disagree with the engine. The package ships
 it as ``scenario.schema.json`` for editors; regenerate that file with
-``python -m simulator.scenario_schema``.
+``python -m simulator.scenario.schema``.
 """
 
 from __future__ import annotations
@@ -14,14 +14,14 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
-from .clock import CLOCK_MODES, MAX_SPEED
-from .datagen import FIELD_KINDS
-from .faults import FAILURE_KINDS, FAULT_TYPES, HTTP_METHODS
-from .limits import CONTROL_TOKEN_PATTERN, MAX_RECORDS, MAX_SLOWDOWN, MAX_SPAN, MAX_WORKERS
-from .metadata import TEMPLATES
-from .models import DOMAIN_PERMISSIONS, RESOURCE_TYPES
-from .retention import Retention
-from .statemachine import ACTIONS, PUBLIC_NAMES, VOCABULARIES, WORKING, Status
+from ..domain.clock import CLOCK_MODES, MAX_SPEED
+from ..domain.datagen import FIELD_KINDS
+from ..domain.faults import FAILURE_KINDS, FAULT_TYPES, HTTP_METHODS
+from ..domain.limits import CONTROL_TOKEN_PATTERN, MAX_RECORDS, MAX_SLOWDOWN, MAX_SPAN, MAX_WORKERS
+from ..domain.metadata import TEMPLATES
+from ..domain.models import DOMAIN_PERMISSIONS, RESOURCE_TYPES
+from ..domain.retention import Retention
+from ..domain.statemachine import ACTIONS, PUBLIC_NAMES, VOCABULARIES, WORKING, Status
 
 SCHEMA_FILE = Path(__file__).with_name("scenario.schema.json")
 
@@ -459,7 +459,7 @@ def main(argv: list[str] | None = None) -> int:
     text = schema_text()
     if "--check" in args:
         if SCHEMA_FILE.read_text(encoding="utf-8") != text:
-            print(f"{SCHEMA_FILE} is out of date: run python -m simulator.scenario_schema")
+            print(f"{SCHEMA_FILE} is out of date: run python -m simulator.scenario.schema")
             return 1
         return 0
     SCHEMA_FILE.write_text(text, encoding="utf-8")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from .metadata import closest
+from ..domain.metadata import closest
 
 Path = tuple[str | int, ...]
 

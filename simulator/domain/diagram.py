@@ -4,7 +4,7 @@ Two renderings of :data:`simulator.statemachine.TRANSITIONS`, fine statuses grou
 under their public name: a Mermaid block for the README, and an SVG laid out by
 Graphviz (shipped with the package, served by the dashboard). Regenerate both with
 
-    python -m simulator.diagram
+    python -m simulator.domain.diagram
 
 (Graphviz's ``dot`` is needed for the SVG only). The SVG carries the hash of the
 DOT source it was drawn from, so a test can tell it is out of date without
@@ -22,9 +22,9 @@ from pathlib import Path
 
 from .statemachine import PUBLIC_NAME, PUBLIC_NAMES, REMOVED, TRANSITIONS, Status
 
-STATIC = Path(__file__).with_name("static")
+STATIC = Path(__file__).resolve().parents[1] / "static"
 SVG_FILE = STATIC / "state-machine.svg"
-README = Path(__file__).resolve().parents[1] / "README.md"
+README = Path(__file__).resolve().parents[2] / "README.md"
 START, END = "<!-- state-diagram:start -->", "<!-- state-diagram:end -->"
 
 #: The colour of each public name, shared with the dashboard.

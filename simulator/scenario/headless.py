@@ -14,9 +14,9 @@ import time
 from dataclasses import replace
 from typing import Any, TextIO
 
-from .scenario import Scenario
-from .service import Simulator
-from .timeline import to_csv, to_ndjson, to_table
+from ..domain.timeline import to_csv, to_ndjson, to_table
+from ..service import Simulator
+from .loading import Scenario
 
 FORMATS = ("table", "json", "ndjson", "csv")
 

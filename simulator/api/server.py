@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import threading
@@ -13,8 +14,8 @@ from waitress.channel import HTTPChannel
 from waitress.server import create_server
 from waitress.task import ErrorTask
 
-from .errors import BodyTooLarge, HTTPError
-from .limits import MAX_UPLOAD
+from ..domain.errors import BodyTooLarge, HTTPError
+from ..domain.limits import MAX_UPLOAD
 
 _QUEUE_LOGGER = logging.getLogger("simulator.http.queue")
 _QUEUE_LOGGER.setLevel(logging.ERROR)
@@ -114,7 +115,8 @@ class LiveServer:
 
     def stop(self) -> None:
         server = self._server
-        server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))  # type: ignore[union-attr]
+        with contextlib.suppress(OSError):  # its loop already ended: nothing is left open
+            server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))  # type: ignore[union-attr]
         server.task_dispatcher.shutdown()  # type: ignore[union-attr]
         if self._thread is not None:
             self._thread.join(timeout=5)

@@ -65,7 +65,7 @@ class Resource:
     params: dict[str, Any] = field(default_factory=dict)
     #: Bumped on every change; a publish reprocesses resources whose revision moved.
     revision: int = 1
-    #: Fields of its sample records: name -> kind (see simulator.datagen).
+    #: Fields of its sample records: name -> kind (see simulator.domain.datagen).
     fields: dict[str, str] = field(default_factory=dict)
 
 

@@ -15,8 +15,8 @@ from typing import Any
 import simpy
 from simpy.events import Timeout
 
-from .errors import SimulatorError
-from .scenario import ScriptStep
+from ..domain.errors import SimulatorError
+from ..scenario.loading import ScriptStep
 
 #: simpy priority below its NORMAL (1): processed after every ordinary event due then.
 LATE = 2

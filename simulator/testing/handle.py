@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from .scenario import (
+from ..domain.statemachine import FINE_NAME, PUBLIC_NAMES, PUBLIC_OF, REMOVED, Status
+from ..scenario.loading import (
     DEFAULT_API_KEY,
     Scenario,
     ScenarioError,
@@ -21,12 +22,11 @@ from .scenario import (
     load_scenario_text,
     parse_scenario,
 )
-from .statemachine import FINE_NAME, PUBLIC_NAMES, PUBLIC_OF, REMOVED, Status
 
 if TYPE_CHECKING:
     import requests
 
-    from .service import Simulator
+    from ..service import Simulator
 
 API_PATH = "/api/management/v2"
 

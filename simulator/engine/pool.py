@@ -17,13 +17,13 @@ from typing import Any
 
 import simpy
 
-from .faults import DELETING_STAGES, RECORD_STAGES, FaultBook, StageFailure, WorkerOutage
-from .models import Dataset, Failure, Job, Progress, RecordError, Version
-from .platform import Platform
-from .retention import Retention, bound
-from .statemachine import FINE_NAME, MOVES, REMOVED, IllegalTransition, Status
-from .store import Store
-from .timeline import Timeline
+from ..domain.faults import DELETING_STAGES, RECORD_STAGES, FaultBook, StageFailure, WorkerOutage
+from ..domain.models import Dataset, Failure, Job, Progress, RecordError, Version
+from ..domain.platform import Platform
+from ..domain.retention import Retention, bound
+from ..domain.statemachine import FINE_NAME, MOVES, REMOVED, IllegalTransition, Status
+from ..domain.store import Store
+from ..domain.timeline import Timeline
 
 S = Status
 

@@ -27,13 +27,13 @@ from urllib.parse import unquote_to_bytes, urlsplit
 
 from flask import Flask
 
-from .api import create_app
-from .api.app import use_simulator
-from .api.app_context import EXTENSION
-from .api.guard import IN_PROCESS
-from .scenario import load_scenario_text
-from .service import Simulator
-from .testing import ScenarioSource, SimulatorHandle, to_scenario
+from ..api import create_app
+from ..api.app import use_simulator
+from ..api.app_context import EXTENSION
+from ..api.guard import IN_PROCESS
+from ..scenario.loading import load_scenario_text
+from ..service import Simulator
+from .handle import ScenarioSource, SimulatorHandle, to_scenario
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -27,10 +27,10 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from .scenario import Scenario
-    from .server import LiveServer
-    from .service import Simulator
-    from .testing import SimulatorHandle
+    from ..api.server import LiveServer
+    from ..scenario.loading import Scenario
+    from ..service import Simulator
+    from .handle import SimulatorHandle
 
 MARKER = "ods_scenario"
 
@@ -109,8 +109,8 @@ def _overrides(workers: int | None, status_names: str | None, seed: int | None) 
 
 
 def _default(source: Any, root: Path) -> Scenario:
-    from .scenario import load_scenario_text
-    from .testing import to_scenario
+    from ..scenario.loading import load_scenario_text
+    from .handle import to_scenario
 
     return load_scenario_text("") if source is None else to_scenario(source, root)
 
@@ -125,9 +125,9 @@ def ods_server(
     ods_default_scenario: Any,
 ) -> Iterator[SessionServer]:
     """A simulator on a free loopback port, for the whole session."""
-    from .api import create_app
-    from .server import LiveServer
-    from .service import Simulator
+    from ..api import create_app
+    from ..api.server import LiveServer
+    from ..service import Simulator
 
     default = _default(ods_default_scenario, request.config.rootpath)
     simulator = Simulator(default, overrides=_overrides(ods_workers, ods_status_names, ods_seed))
@@ -158,7 +158,7 @@ def _marked(request: pytest.FixtureRequest) -> Any:
 @pytest.fixture
 def ods(request: pytest.FixtureRequest, ods_server: SessionServer) -> SimulatorHandle:
     """The session's simulator, reset for this test (its marker's scenario, or the default)."""
-    from .testing import SimulatorHandle
+    from .handle import SimulatorHandle
 
     handle = SimulatorHandle(ods_server.simulator, ods_server.url, Path(request.path).parent)
     ods_server.simulator.any_credentials = False

@@ -20,11 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .clock import CLOCK_MODES, MAX_SPEED, ClockMode, finite, horizon
-from .errors import InvalidSnapshot
-from .limits import CONTROL_TOKEN_PATTERN, SNAPSHOT_DEPTH, JSONProblem, load_json
-from .scenario import Scenario, ScenarioError, load_scenario_text
-from .statemachine import VOCABULARIES
+from ..domain.clock import CLOCK_MODES, MAX_SPEED, ClockMode, finite, horizon
+from ..domain.errors import InvalidSnapshot
+from ..domain.limits import CONTROL_TOKEN_PATTERN, SNAPSHOT_DEPTH, JSONProblem, load_json
+from ..domain.statemachine import VOCABULARIES
+from ..scenario.loading import Scenario, ScenarioError, load_scenario_text
 
 FORMAT = "ods-simulator-snapshot"
 #: Version 2 adds ``base``: the world written down whole, which the journal follows.

@@ -4,7 +4,7 @@ A scenario names the seed, the clock, the platform (workers, license, stage timi
 the users, the datasets at virtual time zero, the faults to inject and a script of
 actions and expectations. Loading is three steps: parse (YAML, or JSON for big
 generated files: JSON is YAML and parses twenty times faster), check the structure
-against the JSON Schema of :mod:`simulator.scenario_schema`, then convert, checking
+against the JSON Schema of :mod:`simulator.scenario.schema`, then convert, checking
 what a schema cannot say (references, uniqueness, windows). Every problem is
 reported with the file, the line and the key path, and a hint where one helps.
 """
@@ -23,9 +23,9 @@ from typing import Any
 
 import yaml
 
-from .clock import DEFAULT_EPOCH, END_OF_TIME, ClockMode, horizon
-from .datagen import DEFAULT_FIELDS, DataGen
-from .faults import (
+from ..domain.clock import DEFAULT_EPOCH, END_OF_TIME, ClockMode, horizon
+from ..domain.datagen import DEFAULT_FIELDS, DataGen
+from ..domain.faults import (
     ANY_DATASET,
     FAILURE_KINDS,
     PROCESSING_STAGES,
@@ -37,14 +37,14 @@ from .faults import (
     WorkerOutage,
     is_pattern,
 )
-from .limits import EARLIEST_START, LATEST_START
-from .metadata import closest
-from .models import DOMAIN_PERMISSIONS
-from .platform import DEFAULT_TIMINGS, Platform, StageTiming
+from ..domain.limits import EARLIEST_START, LATEST_START
+from ..domain.metadata import closest
+from ..domain.models import DOMAIN_PERMISSIONS
+from ..domain.platform import DEFAULT_TIMINGS, Platform, StageTiming
+from ..domain.retention import Retention
+from ..domain.statemachine import Status, Vocabulary
+from ..domain.store import slugify
 from .reading import TextProblem, read_document
-from .retention import Retention
-from .statemachine import Status, Vocabulary
-from .store import slugify
 from .validator import Path as KeyPath
 from .validator import Validator, render_path
 
@@ -129,7 +129,7 @@ class Scenario:
     datasets: tuple[DatasetSpec, ...] = ()
     faults: Faults = field(default_factory=Faults)
     script: tuple[ScriptStep, ...] = ()
-    #: What a long-running simulator keeps (see :mod:`simulator.retention`).
+    #: What a long-running simulator keeps (see :mod:`simulator.domain.retention`).
     retention: Retention = field(default_factory=Retention)
     #: The text it was read from, when it came from a file or a request.
     text: str | None = None
@@ -152,7 +152,7 @@ def default_user() -> UserSpec:
 
 @cache
 def validator() -> Validator:
-    from .scenario_schema import build_schema
+    from .schema import build_schema
 
     return Validator(build_schema())
 

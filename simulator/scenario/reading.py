@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from .limits import (
+from ..domain.limits import (
     MAX_ALIAS_NODES,
     MAX_DEPTH,
     MAX_INT_DIGITS,
