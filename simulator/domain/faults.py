@@ -19,28 +19,9 @@ from typing import Any
 
 from .models import Dataset
 from .retention import Retention, overflow
-from .statemachine import Status
+from .statemachine import DELETING_STAGES, RECORD_STAGES, Status
 
 S = Status
-
-#: Stages that index records.
-RECORD_STAGES: frozenset[Status] = frozenset(
-    {
-        S.PROCESSING_ALL_DATASET_DATA,
-        S.PROCESSING_RESOURCE_RECORDS,
-        S.PROCESSING_REALTIME,
-        S.RECOVERING_REALTIME_RECORDS,
-    }
-)
-PROCESSING_STAGES: frozenset[Status] = RECORD_STAGES | {S.PROCESSING_DATASET}
-DELETING_STAGES: frozenset[Status] = frozenset(
-    {
-        S.DELETING_DATASET,
-        S.DELETING_RESOURCE_RECORDS,
-        S.DELETING_ALL_DATASET_DATA,
-        S.SCRATCHING_REALTIME_RECOVER_DATA,
-    }
-)
 
 ANY_DATASET = "*"
 

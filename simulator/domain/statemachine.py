@@ -200,6 +200,25 @@ ABORTABLE: tuple[Status, ...] = (
     S.PROCESSING_ALL_DATASET_DATA,
 )
 
+#: Stages that index records.
+RECORD_STAGES: frozenset[Status] = frozenset(
+    {
+        S.PROCESSING_ALL_DATASET_DATA,
+        S.PROCESSING_RESOURCE_RECORDS,
+        S.PROCESSING_REALTIME,
+        S.RECOVERING_REALTIME_RECORDS,
+    }
+)
+PROCESSING_STAGES: frozenset[Status] = RECORD_STAGES | {S.PROCESSING_DATASET}
+DELETING_STAGES: frozenset[Status] = frozenset(
+    {
+        S.DELETING_DATASET,
+        S.DELETING_RESOURCE_RECORDS,
+        S.DELETING_ALL_DATASET_DATA,
+        S.SCRATCHING_REALTIME_RECOVER_DATA,
+    }
+)
+
 #: Statuses that hold a worker.
 WORKING: frozenset[Status] = frozenset(PUBLIC_NAME) - {S.IDLE, S.QUEUED, S.ERROR, S.LIMIT_REACHED}
 

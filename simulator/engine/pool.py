@@ -17,11 +17,19 @@ from typing import Any
 
 import simpy
 
-from ..domain.faults import DELETING_STAGES, RECORD_STAGES, FaultBook, StageFailure, WorkerOutage
+from ..domain.faults import FaultBook, StageFailure, WorkerOutage
 from ..domain.models import Dataset, Failure, Job, Progress, RecordError, Version
 from ..domain.platform import Platform
 from ..domain.retention import Retention, bound
-from ..domain.statemachine import FINE_NAME, MOVES, REMOVED, IllegalTransition, Status
+from ..domain.statemachine import (
+    DELETING_STAGES,
+    FINE_NAME,
+    MOVES,
+    RECORD_STAGES,
+    REMOVED,
+    IllegalTransition,
+    Status,
+)
 from ..domain.store import Store
 from ..domain.timeline import Timeline
 

@@ -28,8 +28,6 @@ from ..domain.datagen import DEFAULT_FIELDS, DataGen
 from ..domain.faults import (
     ANY_DATASET,
     FAILURE_KINDS,
-    PROCESSING_STAGES,
-    RECORD_STAGES,
     HttpFault,
     RecordErrors,
     SlowStage,
@@ -42,7 +40,7 @@ from ..domain.metadata import closest
 from ..domain.models import DOMAIN_PERMISSIONS
 from ..domain.platform import DEFAULT_TIMINGS, Platform, StageTiming
 from ..domain.retention import Retention
-from ..domain.statemachine import Status, Vocabulary
+from ..domain.statemachine import PROCESSING_STAGES, RECORD_STAGES, Status, Vocabulary
 from ..domain.store import slugify
 from .reading import TextProblem, read_document
 from .validator import Path as KeyPath

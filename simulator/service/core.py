@@ -29,12 +29,12 @@ from ..domain.errors import (
     PermissionDenied,
     UnknownDataset,
 )
-from ..domain.faults import RECORD_STAGES, FaultBook, Injection, StageFailure
+from ..domain.faults import FaultBook, Injection, StageFailure
 from ..domain.history import Snapshot
 from ..domain.models import Dataset, Job, Resource, User
 from ..domain.processors import MISCONFIGURED, dataset_fields, misconfiguration
 from ..domain.security import can_see, rights
-from ..domain.statemachine import Status, Vocabulary
+from ..domain.statemachine import RECORD_STAGES, Status, Vocabulary
 from ..domain.store import Store
 from ..domain.timeline import Timeline
 from ..engine.pool import Engine

@@ -9,8 +9,7 @@ import jsonschema
 import pytest
 import yaml
 
-from simulator.domain.faults import RECORD_STAGES
-from simulator.domain.statemachine import Status
+from simulator.domain.statemachine import RECORD_STAGES, Status
 from simulator.scenario.loading import (
     DEFAULT_API_KEY,
     ScenarioError,
