@@ -17,7 +17,7 @@ from typing import Any
 
 from . import __version__
 from .api import create_app
-from .api.guard import LOOPBACK_HOSTS
+from .api.control.guard import LOOPBACK_HOSTS
 from .api.server import CHANNEL_TIMEOUT, CONNECTION_LIMIT, LiveServer
 from .domain.clock import CLOCK_MODES, MAX_SPEED
 from .domain.errors import InvalidSnapshot, SimulatorError

@@ -20,7 +20,8 @@ from urllib.parse import quote
 
 import jsonschema_rs
 
-from simulator.openapi import control_document, management_document
+from simulator.api.control.openapi import control_document
+from simulator.api.management.openapi import management_document
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,9 @@ from jsonschema import Draft202012Validator
 from schemathesis.specs.openapi.definitions import OPENAPI_31
 
 from simulator.api import create_app
+from simulator.api.control.openapi import control_document
+from simulator.api.management.openapi import management_document
 from simulator.domain.statemachine import PUBLIC_NAMES, Status
-from simulator.openapi import control_document, management_document
 from tests.conftest import API, AUTH
 from tests.contract import Exchange, contract
 

@@ -12,9 +12,12 @@ from flask.json.provider import DefaultJSONProvider
 from ..domain.limits import MAX_BODY, MAX_UPLOAD
 from ..scenario.loading import Scenario, default_scenario
 from ..service import Simulator
-from . import configuration, control, documents, errors, guard, management, resources
+from . import documents, errors
 from .app_context import EXTENSION, LATENCY, MAX_UPLOAD_KEY, simulator
-from .guard import LOOPBACK_HOSTS
+from .control import guard
+from .control import routes as control
+from .control.guard import LOOPBACK_HOSTS
+from .management import configuration, datasets, resources
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -129,7 +132,7 @@ def create_app(
         base = scenario or default_scenario()
         simulator = Simulator(base, overrides=config)
     app.extensions[EXTENSION] = simulator
-    for area in (documents, management, resources, configuration, control):
+    for area in (documents, datasets, resources, configuration, control):
         app.register_blueprint(area.blueprint)
     errors.register(app)
     guard.register(app, control_hosts)

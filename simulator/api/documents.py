@@ -7,7 +7,8 @@ import json
 
 from flask import Blueprint, Response
 
-from ..openapi import control_document, management_document
+from .control.openapi import control_document
+from .management.openapi import management_document
 
 blueprint = Blueprint("documents", __name__)
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from .statemachine import PUBLIC_NAME, PUBLIC_NAMES, REMOVED, TRANSITIONS, Status
 
-STATIC = Path(__file__).resolve().parents[1] / "static"
+STATIC = Path(__file__).resolve().parents[1] / "api" / "control" / "static"
 SVG_FILE = STATIC / "state-machine.svg"
 README = Path(__file__).resolve().parents[2] / "README.md"
 START, END = "<!-- state-diagram:start -->", "<!-- state-diagram:end -->"

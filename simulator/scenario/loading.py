@@ -117,7 +117,7 @@ class Scenario:
     name: str = "built-in"
     seed: int = 0
     status_names: Vocabulary | None = None
-    #: What the control API then needs from every caller (see :mod:`simulator.api.guard`).
+    #: What the control API then needs from every caller (see :mod:`simulator.api.control.guard`).
     control_token: str | None = None
     clock_mode: ClockMode | None = None
     speed: float | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from ..api.management.render import changes_json, dataset_json, processor_json, version_json
 from ..domain import history
 from ..domain.errors import (
     BadRequest,
@@ -19,7 +20,6 @@ from ..domain.metadata import TEMPLATES, all_metadata, check_value, closest, met
 from ..domain.models import Dataset, Processor, User
 from ..domain.processors import check_processor
 from ..domain.security import ACCESS_POLICIES, check_ruleset, ruleset_json
-from ..render import changes_json, dataset_json, processor_json, version_json
 from .core import Ask, Core, operation
 from .journal import mutation
 

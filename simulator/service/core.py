@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
+from ..api.management.render import View
 from ..domain import history
 from ..domain import statemachine as sm
 from ..domain.clock import Clock, ClockMode, horizon
@@ -38,7 +39,6 @@ from ..domain.statemachine import RECORD_STAGES, Status, Vocabulary
 from ..domain.store import Store
 from ..domain.timeline import Timeline
 from ..engine.pool import Engine
-from ..render import View
 from ..scenario.loading import DatasetSpec, Scenario
 from . import checkpoint as checkpoints
 from .journal import INJECT_WRITER, Entry

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..api.management.query import parse_where, sort_datasets
+from ..api.management.render import dataset_json, job_json, status_json
 from ..domain import history
 from ..domain import statemachine as sm
 from ..domain.errors import BadRequest, InvalidParameter, UnknownJob
@@ -12,8 +14,6 @@ from ..domain.metadata import check_metas, closest
 from ..domain.models import DATASET_ID_PATTERN, DATASET_READ_ONLY, Dataset, User
 from ..domain.security import ACCESS_POLICIES, can_see, rights
 from ..domain.store import slugify
-from ..query import parse_where, sort_datasets
-from ..render import dataset_json, job_json, status_json
 from .core import Ask, Core, operation
 from .journal import mutation
 

@@ -6,6 +6,7 @@ import csv
 import io
 from typing import Any
 
+from ..api.management.render import file_json, resource_json
 from ..domain import history
 from ..domain import statemachine as sm
 from ..domain.datagen import FIELD_KINDS
@@ -22,7 +23,6 @@ from ..domain.models import (
     StoredFile,
     User,
 )
-from ..render import file_json, resource_json
 from .core import Ask, Core, operation
 from .journal import mutation
 

@@ -30,7 +30,7 @@ from flask import Flask
 from ..api import create_app
 from ..api.app import use_simulator
 from ..api.app_context import EXTENSION
-from ..api.guard import IN_PROCESS
+from ..api.control.guard import IN_PROCESS
 from ..scenario.loading import load_scenario_text
 from ..service import Simulator
 from .handle import ScenarioSource, SimulatorHandle, to_scenario

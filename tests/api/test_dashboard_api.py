@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
-from simulator.api.control import UI_FILES
+from simulator.api.control.routes import UI_FILES
 
 Make = Callable[..., FlaskClient]
-STATIC = Path(__file__).resolve().parents[2] / "simulator" / "static"
+STATIC = Path(__file__).resolve().parents[2] / "simulator" / "api" / "control" / "static"
 
 WORLD = """
 datasets:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 from flask.testing import FlaskClient
 
-from simulator.api.guard import host_name
+from simulator.api.control.guard import host_name
 from tests.conftest import API, AUTH
 
 Make = Callable[..., FlaskClient]

@@ -6,10 +6,10 @@ import time
 
 import pytest
 
-from simulator import query
+from simulator.api.management import query
+from simulator.api.management.query import bool_param, int_param, parse_where, sort_datasets
 from simulator.domain.errors import InvalidParameter
 from simulator.domain.models import Dataset
-from simulator.query import bool_param, int_param, parse_where, sort_datasets
 
 
 def ds(dataset_id: str, uid: str, modified: float = 0, published: bool = False) -> Dataset:

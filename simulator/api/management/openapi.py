@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import __version__
-from ..domain.metadata import TEMPLATES
-from ..domain.statemachine import ACTIONS, VOCABULARIES
-from .document import (
+from ... import __version__
+from ...domain.metadata import TEMPLATES
+from ...domain.statemachine import ACTIONS, VOCABULARIES
+from ..openapi import (
     JSON,
     assemble,
     body,
@@ -16,7 +16,7 @@ from .document import (
     operation,
     query,
 )
-from .schemas import BOOLEAN, STRING, management_schemas, ref
+from ..schemas import BOOLEAN, STRING, management_schemas, ref
 
 DESCRIPTION = """\
 The Opendatasoft Management API v2 as the simulator serves it, on a virtual clock.

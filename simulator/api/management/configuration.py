@@ -6,10 +6,10 @@ from typing import Any
 
 from flask import Response, g, jsonify, request
 
-from ..domain.limits import JSONProblem, load_json
-from .app_context import simulator
+from ...domain.limits import JSONProblem, load_json
+from ..app_context import simulator
 from .common import ask, json_body
-from .management import make_blueprint, no_content
+from .datasets import make_blueprint, no_content
 
 blueprint = make_blueprint("configuration")
 

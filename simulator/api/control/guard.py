@@ -26,8 +26,8 @@ from urllib.parse import urlsplit
 
 from flask import Flask, current_app, request
 
-from ..domain.errors import SimulatorError
-from .app_context import simulator
+from ...domain.errors import SimulatorError
+from ..app_context import simulator
 
 #: Names a loopback server answers to.
 LOOPBACK_HOSTS: frozenset[str] = frozenset({"localhost", "127.0.0.1", "::1"})

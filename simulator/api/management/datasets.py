@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, g, jsonify, request
 
-from ..domain.statemachine import ACTIONS
-from ..query import bool_param, int_param
-from .app_context import LATENCY, simulator
+from ...domain.statemachine import ACTIONS
+from ..app_context import LATENCY, simulator
 from .common import ask, credentials, json_body
+from .query import bool_param, int_param
 
 PREFIX = "/api/management/v2"
 

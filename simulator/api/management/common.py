@@ -8,10 +8,10 @@ from typing import Any
 
 from flask import request
 
-from ..domain.errors import InvalidJSON, InvalidParameter
-from ..domain.limits import MAX_DEPTH, JSONProblem, load_json
-from ..domain.statemachine import VOCABULARIES
-from ..service import Ask
+from ...domain.errors import InvalidJSON, InvalidParameter
+from ...domain.limits import MAX_DEPTH, JSONProblem, load_json
+from ...domain.statemachine import VOCABULARIES
+from ...service import Ask
 
 STATUS_NAMES_HEADER = "X-Sim-Status-Names"
 

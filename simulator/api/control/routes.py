@@ -11,13 +11,13 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from ..domain.clock import finite
-from ..domain.errors import InvalidParameter, NotFound
-from ..domain.limits import SNAPSHOT_DEPTH, echo
-from ..domain.timeline import MEDIA_TYPES
-from ..query import int_param
-from .app_context import simulator
-from .common import json_body
+from ...domain.clock import finite
+from ...domain.errors import InvalidParameter, NotFound
+from ...domain.limits import SNAPSHOT_DEPTH, echo
+from ...domain.timeline import MEDIA_TYPES
+from ..app_context import simulator
+from ..management.common import json_body
+from ..management.query import int_param
 
 PREFIX = "/_sim"
 
@@ -165,7 +165,7 @@ def sample_records(name: str) -> Response:
 
 # the dashboard -------------------------------------------------------------------------
 
-STATIC = Path(__file__).resolve().parents[1] / "static"
+STATIC = Path(__file__).with_name("static")
 #: What the dashboard is made of; nothing else is served from the package.
 UI_FILES = {
     "dashboard.html": "text/html",

@@ -8,10 +8,10 @@ from urllib.parse import quote
 
 from flask import Response, current_app, g, jsonify, request
 
-from ..domain.errors import InvalidParameter
-from .app_context import MAX_UPLOAD_KEY, simulator
+from ...domain.errors import InvalidParameter
+from ..app_context import MAX_UPLOAD_KEY, simulator
 from .common import ask, json_body
-from .management import make_blueprint, no_content
+from .datasets import make_blueprint, no_content
 
 blueprint = make_blueprint("resources")
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import __version__
-from ..domain.clock import CLOCK_MODES, MAX_SPEED
-from ..domain.statemachine import ACTIONS
-from ..domain.timeline import MEDIA_TYPES
-from .document import JSON, assemble, body, error_responses, operation, query
-from .schemas import NUMBER, STRING, control_schemas, nullable, ref
-from .snapshot import snapshot_rows, snapshot_schemas
+from ... import __version__
+from ...domain.clock import CLOCK_MODES, MAX_SPEED
+from ...domain.statemachine import ACTIONS
+from ...domain.timeline import MEDIA_TYPES
+from ..openapi import JSON, assemble, body, error_responses, operation, query
+from ..schemas import NUMBER, STRING, control_schemas, nullable, ref
+from .snapshot_document import snapshot_rows, snapshot_schemas
 
 DESCRIPTION = """\
 The simulator's own side: the virtual clock, resets and scenarios, the state machine,
@@ -165,7 +165,7 @@ def _rows() -> list[tuple[str, str, dict[str, Any]]]:
     ]  # fmt: skip
 
 
-#: Control paths that need no token (see :mod:`simulator.api.guard`).
+#: Control paths that need no token (see :mod:`simulator.api.control.guard`).
 _OPEN = ("/_sim/health", "/_sim/openapi.json", "/_sim/ui/{file}")
 
 _GUARD_RESPONSES = {

@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .domain.clock import Clock
-from .domain.history import change_json
-from .domain.metadata import all_metadata
-from .domain.models import Dataset, Job, Processor, Resource, StoredFile, User, Version
-from .domain.statemachine import Status, Vocabulary, project
+from ...domain.clock import Clock
+from ...domain.history import change_json
+from ...domain.metadata import all_metadata
+from ...domain.models import Dataset, Job, Processor, Resource, StoredFile, User, Version
+from ...domain.statemachine import Status, Vocabulary, project
 
 
 @dataclass(slots=True)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..domain.clock import CLOCK_MODES
-from ..domain.limits import CONTROL_TOKEN_PATTERN
-from ..domain.statemachine import VOCABULARIES
-from ..service.statefile import FORMAT, SETTINGS, VERSION
-from .document import JSON, body, operation
-from .schemas import BOOLEAN, COUNT, DATETIME, NUMBER, STRING, Schema, nullable, obj, ref
+from ...domain.clock import CLOCK_MODES
+from ...domain.limits import CONTROL_TOKEN_PATTERN
+from ...domain.statemachine import VOCABULARIES
+from ...service.statefile import FORMAT, SETTINGS, VERSION
+from ..openapi import JSON, body, operation
+from ..schemas import BOOLEAN, COUNT, DATETIME, NUMBER, STRING, Schema, nullable, obj, ref
 
 _DIGEST: Schema = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
 

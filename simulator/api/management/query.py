@@ -6,9 +6,9 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from .domain.errors import InvalidParameter
-from .domain.limits import MAX_INT_DIGITS, echo
-from .domain.models import Dataset
+from ...domain.errors import InvalidParameter
+from ...domain.limits import MAX_INT_DIGITS, echo
+from ...domain.models import Dataset
 
 _WHERE_FIELDS: dict[str, Callable[[Dataset], str]] = {
     "datasetid": lambda d: d.dataset_id,

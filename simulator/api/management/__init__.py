@@ -1,0 +1,1 @@
+"""The Management API v2 surface: its routes, requests, answers, errors and document."""
