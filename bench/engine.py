@@ -2,7 +2,7 @@
 
 Publishes N datasets (default 10,000) on 8 workers through the engine: one publish
 job submitted per dataset, then the clock runs until every job is done. It prints
-wall time and transitions per second, then the same through the simulator facade
+wall time and transitions per second, then the same through the service
 (the calls the HTTP views make, with their lock, clock sync and permission checks),
 and for scale raw simpy: processes that do nothing but wait on timeouts.
 
@@ -21,7 +21,8 @@ import simpy
 
 from simulator.domain.platform import Platform
 from simulator.scenario.loading import DatasetSpec, ResourceSpec, Scenario, default_user
-from simulator.service import Ask, Simulator, World
+from simulator.service import Simulator, World
+from simulator.service.commands import Body, Listing
 
 
 def world(datasets: int, workers: int) -> Scenario:
@@ -76,21 +77,22 @@ def _figures(
     }
 
 
-def facade_run(datasets: int, workers: int) -> dict[str, float]:
+def service_run(datasets: int, workers: int) -> dict[str, float]:
+    """The same publishes through the service, as the API's views call it."""
     sim = Simulator(world(datasets, workers))
     admin = sim.store.users["admin"]
     uids = list(sim.store.datasets)
     gc.collect()
     t0 = time.perf_counter()
     for uid in uids:
-        sim.act(admin, uid, "publish")
+        sim.datasets.act(admin, uid, "publish")
     t1 = time.perf_counter()
-    done = sim.run_until_idle()
+    clock, idle = sim.control.run_until_idle()
     t2 = time.perf_counter()
-    assert done["idle"], "every job must end"
-    assert sim.list_datasets(admin, Ask(), rows=1)["total_count"] == datasets
+    assert idle, "every job must end"
+    assert sim.datasets.list(admin, Body.of(Listing(limit=1))).total == datasets
     targets = list(sim.store.datasets.values())
-    return _figures(t0, t1, t2, len(sim.world.timeline), datasets, done["now"], targets)
+    return _figures(t0, t1, t2, len(sim.world.timeline), datasets, clock.now, targets)
 
 
 def raw_simpy(events: int, processes: int = 8) -> float:
@@ -127,11 +129,13 @@ def main() -> None:
     args = parser.parse_args()
 
     engine = best(lambda: engine_run(args.datasets, args.workers), args.repeat, "transitions_per_s")
-    facade = best(lambda: facade_run(args.datasets, args.workers), args.repeat, "transitions_per_s")
+    service = best(
+        lambda: service_run(args.datasets, args.workers), args.repeat, "transitions_per_s"
+    )
     raws = [raw_simpy(400_000) for _ in range(args.repeat)]
     raw = max(raws)
     print(f"{args.datasets} publishes on {args.workers} workers, best of {args.repeat} runs")
-    for name, r in (("engine", engine), ("facade", facade)):
+    for name, r in (("engine", engine), ("service", service)):
         print(f"{name}:")
         wall, submit, run = r["wall_s"], r["submit_s"], r["run_s"]
         print(f"  wall time           {wall:.3f} s (submit {submit:.3f} s, run {run:.3f} s)")

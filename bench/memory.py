@@ -4,7 +4,7 @@ For each size (default 10,000 and 100,000 datasets) a fresh interpreter imports 
 simulator and its HTTP app, loads a generated scenario written as JSON (each dataset
 with a title, a description, keywords and one resource) and builds the simulator and
 its app, as ``ods-simulator --scenario FILE`` does. It reports the resident set size
-(``VmRSS``) then, and again after publishing every dataset through the facade and
+(``VmRSS``) then, and again after publishing every dataset through the service and
 running the clock until idle (every dataset ends published, its jobs kept), with
 the wall time of each step and the peak (``VmHWM``). Target: 100,000 datasets under
 1 GB.
@@ -74,10 +74,10 @@ def child(path: str, publish: bool) -> None:
         admin = sim.store.users["admin"]
         started = time.perf_counter()
         for uid in list(sim.store.datasets):
-            sim.act(admin, uid, "publish")
-        done = sim.run_until_idle()
+            sim.datasets.act(admin, uid, "publish")
+        _, idle = sim.control.run_until_idle()
         figures["publish_s"] = time.perf_counter() - started
-        assert done["idle"]
+        assert idle
         assert all(ds.published for ds in sim.store.datasets.values())
         figures["jobs"] = len(sim.store.jobs)
         figures["transitions"] = len(sim.world.timeline)

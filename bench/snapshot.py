@@ -1,11 +1,11 @@
 """Snapshots: what journaling costs, how long a save takes, how fast a restore replays.
 
-Makes N changes (default 10,000) through the simulator facade, the calls the HTTP
+Makes N changes (default 10,000) through the service, the calls the HTTP
 views make: datasets created, metadata set, processors added, publishes, with the
 clock moving in between so jobs run and end. Then it saves a snapshot to a state
 file (document, write, fsync, rename) and restores it (read, replay, check), and
 prints operations replayed per second. For the journal's own cost it times 10,000
-publishes through the facade with and without their journal lines.
+publishes through the service with and without their journal lines.
 
     python bench/snapshot.py [--operations 10000] [--repeat 3]
 """
@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from simulator.api.management.surface import ManagementV2
 from simulator.scenario.loading import (
     DatasetSpec,
     ResourceSpec,
@@ -26,8 +27,9 @@ from simulator.scenario.loading import (
     default_user,
     load_scenario_text,
 )
-from simulator.service import Ask, Simulator, statefile
-from simulator.service.core import operation
+from simulator.service import Simulator, statefile
+from simulator.service.datasets import Datasets
+from simulator.service.operation import operation
 
 SCENARIO = """
 seed: 11
@@ -40,27 +42,28 @@ faults:
 
 
 def busy(operations: int) -> Simulator:
-    """A simulator after ``operations`` journaled changes."""
+    """A simulator after ``operations`` journaled changes, made as the HTTP views make them."""
     sim = Simulator(load_scenario_text(SCENARIO, "bench.yaml"))
+    v2 = ManagementV2(sim)
     admin = sim.store.users["admin"]
     made: list[str] = []
     while len(sim.journal) < operations:
         step = len(sim.journal) % 4
         if step == 0 or not made:
             body = {"metas": {"default": {"title": f"Dataset {len(made)}"}}}
-            made.append(sim.create_dataset(admin, body, Ask())["dataset_uid"])
+            made.append(v2.create_dataset(admin, body)["dataset_uid"])
         elif step == 1:
             value = {"value": f"Description {len(sim.journal)}"}
-            sim.set_metadata(admin, made[-1], "default", "description", value)
+            v2.set_metadata(admin, made[-1], "default", "description", value)
         elif step == 2:
-            sim.create_processor(admin, made[-1], {"name": "add_field", "args": {"field": "x"}})
+            v2.create_processor(admin, made[-1], {"name": "add_field", "args": {"field": "x"}})
         else:
             base = list(sim.store.datasets)[len(sim.journal) % 50]
             if sim.store.datasets[base].job is None:
-                sim.act(admin, base, "publish")
+                sim.datasets.act(admin, base, "publish")
             else:
-                sim.create_dataset(admin, {}, Ask())
-            sim.advance(7)
+                v2.create_dataset(admin, {})
+            sim.control.advance(7)
     return sim
 
 
@@ -68,13 +71,13 @@ def save_and_restore(sim: Simulator, directory: Path) -> dict[str, Any]:
     sim.state_file = directory / "state.json"
     gc.collect()
     t0 = time.perf_counter()
-    saved = sim.save_snapshot()
+    saved = sim.snapshots.save()
     t1 = time.perf_counter()
     document = statefile.read(sim.state_file)
     t2 = time.perf_counter()
     copy = Simulator.from_snapshot(document)
     t3 = time.perf_counter()
-    assert copy.timeline() == sim.timeline()
+    assert copy.control.timeline() == sim.control.timeline()
     return {
         "save_s": t1 - t0,
         "bytes": saved["bytes"],
@@ -86,7 +89,7 @@ def save_and_restore(sim: Simulator, directory: Path) -> dict[str, Any]:
 
 
 def journal_cost(datasets: int, repeat: int) -> tuple[float, float]:
-    """Microseconds per ``act`` (a publish), journaled as the facade does, and not.
+    """Microseconds per ``act`` (a publish), journaled as the service does, and not.
 
     The same calls over the same world, through the journaling decorator and through
     the plain one every read-only operation uses; the best of ``repeat`` runs each,
@@ -104,17 +107,18 @@ def journal_cost(datasets: int, repeat: int) -> tuple[float, float]:
         )
         for i in range(datasets)
     )
-    plain = operation(Simulator.act.__wrapped__)  # type: ignore[attr-defined]
+    # Datasets.act is operation(journaled(act)): the plain one skips the journaling layer
+    plain = operation(Datasets.act.__wrapped__.__wrapped__)  # type: ignore[attr-defined]
     best = {"journaled": float("inf"), "plain": float("inf")}
     for run in range(repeat * 2):
-        label, act = ("journaled", Simulator.act) if run % 2 == 0 else ("plain", plain)
+        label, act = ("journaled", Datasets.act) if run % 2 == 0 else ("plain", plain)
         sim = Simulator(Scenario(users=(default_user(),), datasets=specs))
         admin = sim.store.users["admin"]
         uids = list(sim.store.datasets)
         gc.collect()
         t0 = time.perf_counter()
         for uid in uids:
-            act(sim, admin, uid, "publish")
+            act(sim.datasets, admin, uid, "publish")
         best[label] = min(best[label], (time.perf_counter() - t0) / datasets * 1e6)
     return best["journaled"], best["plain"]
 
@@ -130,7 +134,7 @@ def main() -> None:
     t0 = time.perf_counter()
     sim = busy(args.operations)
     made = time.perf_counter() - t0
-    print(f"{args.operations:,} changes through the facade in {made:.2f} s")
+    print(f"{args.operations:,} changes through the service in {made:.2f} s")
     runs = []
     for _ in range(args.repeat):
         with tempfile.TemporaryDirectory() as tmp:

@@ -302,10 +302,10 @@ def start_simulator(args: argparse.Namespace) -> tuple[Simulator, list[str]]:
     if path is not None and path.exists():
         statefile.remove_stale_temporaries(path)
         sim = Simulator.from_snapshot(statefile.read(path))
-        state = sim.clock_state()
+        now = sim.control.clock().now
         notes = [
             f"  state        restored from {path}: {_operations(len(sim.journal))}, "
-            f"virtual time {state['datetime']} ({state['now']:g} s)"
+            f"virtual time {sim.clock.iso(now)} ({now:g} s)"
         ]
         ignored = [
             f"--{name.replace('_', '-')}" for name in WORLD_FLAGS if getattr(args, name) is not None
@@ -315,7 +315,7 @@ def start_simulator(args: argparse.Namespace) -> tuple[Simulator, list[str]]:
                 f"  note         {', '.join(ignored)} ignored: the state file holds its world"
             )
         if args.control_token is not None:  # a restored world takes the lock it is given now
-            sim.require_token(args.control_token)
+            sim.control.require_token(args.control_token)
     else:
         scenario, overrides = configure(args)
         sim = Simulator(scenario, overrides=overrides, default_clock_mode="realtime")
@@ -357,7 +357,7 @@ def save_on_exit(sim: Simulator) -> int:
     if sim.state_file is None:
         return 0
     try:
-        saved = sim.save_snapshot()
+        saved = sim.snapshots.save()
     except SimulatorError as exc:
         print(f"error: the state was not saved: {exc.message}", file=sys.stderr)
         return 1
@@ -387,7 +387,7 @@ def banner(sim: Simulator, url: str, notes: Sequence[str] = ()) -> str:
         f"Opendatasoft Management API v2 simulator {__version__}",
         f"  scenario     {scenario.name} (seed {scenario.seed}, {len(scenario.datasets)} datasets, "
         f"{scenario.platform.workers} workers)",
-        f"  clock        {clock.mode}{speed}, status names {sim.vocabulary}",
+        f"  clock        {clock.mode}{speed}, status names {sim.state.vocabulary}",
         f"  API          {url}/api/management/v2/",
         f"  control      {url}/_sim/"
         + (" (the control token is required)" if sim.control_token else ""),

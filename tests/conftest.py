@@ -14,9 +14,9 @@ from flask.testing import FlaskClient
 from simulator.api import create_app
 from simulator.api.server import LiveServer
 from simulator.scenario.loading import DEFAULT_API_KEY, Scenario, load_scenario_text
-from simulator.service import Simulator
 
 from .contract import Recorder, contract
+from .facade import Simulated
 
 API = "/api/management/v2"
 
@@ -40,11 +40,11 @@ def scenario_from(text: str = "", **overrides: Any) -> Scenario:
 
 
 @pytest.fixture
-def make_sim() -> Callable[..., Simulator]:
-    """Build a simulator on a manual clock from inline YAML."""
+def make_sim() -> Callable[..., Simulated]:
+    """Build a simulator on a manual clock from inline YAML, driven as a client sees it."""
 
-    def make(text: str = "", **overrides: Any) -> Simulator:
-        return Simulator(scenario_from(text), overrides=overrides)
+    def make(text: str = "", **overrides: Any) -> Simulated:
+        return Simulated(scenario_from(text), overrides=overrides)
 
     return make
 

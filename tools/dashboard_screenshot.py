@@ -35,7 +35,7 @@ def main() -> None:
         raise SystemExit(f"error: {MISSING}")
     scenario = load_scenario(ROOT / "scenarios" / "showcase.yaml")
     sim = Simulator(scenario, overrides={"clock_mode": "manual"})
-    sim.advance(args.at)
+    sim.control.advance(args.at)
     server = LiveServer(create_app(simulator=sim)).start()
     try:
         with sync_playwright() as p:

@@ -16,6 +16,7 @@ from waitress.task import ErrorTask
 
 from ..domain.errors import BodyTooLarge, HTTPError
 from ..domain.limits import MAX_UPLOAD
+from .management import errors as management
 
 _QUEUE_LOGGER = logging.getLogger("simulator.http.queue")
 _QUEUE_LOGGER.setLevel(logging.ERROR)
@@ -38,7 +39,7 @@ class _JSONErrorTask(ErrorTask):
             if error.code == 413
             else HTTPError(error.code, f"{error.reason}: {error.body}")
         )
-        body = json.dumps(refusal.to_dict())
+        body = json.dumps(management.body(refusal))
         payload = (body + "\n").encode("utf-8")
         self.status = f"{error.code} {error.reason}"
         self.response_headers.append(("Content-Type", "application/json"))

@@ -1,20 +1,30 @@
-"""Domain errors, each carrying the platform's error shape.
+"""Domain errors: every refusal, with a stable key and the parameters that explain it.
 
-An error has a stable ``error_key``, a ``raw_message`` template and the ``raw_params``
-that fill it, as the Management API reports them. The HTTP layer renders every error
-through :meth:`SimulatorError.to_dict`; nothing else builds an error body.
+An error has an ``error_key`` (the platform's own names, such as
+``InvalidDatasetStatusPreconditionException``), a ``raw_message`` template and the
+``raw_params`` that fill it. What status code and body an error becomes is each API
+surface's business (see :mod:`simulator.api`); :meth:`SimulatorError.describe` gives
+the parts every surface words its answer from.
 """
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
+#: Every error class by its key, so a refusal kept as data (a script's step) can be
+#: answered as the error it was.
+ERRORS: dict[str, type[SimulatorError]] = {}
+
 
 class SimulatorError(Exception):
-    """A refusal the API reports to its caller."""
+    """A refusal an API reports to its caller."""
 
-    status_code: ClassVar[int] = 400
     error_key: ClassVar[str] = "ODSException"
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if isinstance(cls.error_key, str):  # not a key that varies by instance
+            ERRORS.setdefault(cls.error_key, cls)
 
     def __init__(self, raw_message: str, **raw_params: Any) -> None:
         self.raw_message = raw_message
@@ -25,14 +35,17 @@ class SimulatorError(Exception):
     def message(self) -> str:
         return self.raw_message.format(**self.raw_params)
 
-    def to_dict(self) -> dict[str, Any]:
+    def describe(self) -> dict[str, Any]:
+        """The refusal as plain data: its key, its message, the template and its values."""
         return {
-            "status_code": self.status_code,
             "error_key": self.error_key,
             "message": self.message,
             "raw_message": self.raw_message,
             "raw_params": {k: _plain(v) for k, v in self.raw_params.items()},
         }
+
+
+ERRORS[SimulatorError.error_key] = SimulatorError
 
 
 def _plain(value: Any) -> Any:
@@ -42,7 +55,7 @@ def _plain(value: Any) -> Any:
 
 
 class BadRequest(SimulatorError):
-    """A request the API cannot act on (the platform's generic key)."""
+    """A request the platform cannot act on (its generic key)."""
 
 
 class InvalidJSON(SimulatorError):
@@ -64,18 +77,13 @@ class InvalidParameter(SimulatorError):
 
 
 class InvalidRequest(SimulatorError):
-    """Several errors at once, listed under ``errors``."""
+    """Several errors at once, each kept in :attr:`errors`."""
 
     error_key = "InvalidManagementAPIRequestException"
 
     def __init__(self, errors: list[SimulatorError]) -> None:
         self.errors = errors
         super().__init__("The request has {count} errors", count=len(errors))
-
-    def to_dict(self) -> dict[str, Any]:
-        body = super().to_dict()
-        body["errors"] = [e.to_dict() for e in self.errors]
-        return body
 
 
 class InvalidStatusPrecondition(SimulatorError):
@@ -91,7 +99,8 @@ class InvalidStatusPrecondition(SimulatorError):
 
 
 class NotFound(SimulatorError):
-    status_code = 404
+    """Something named that does not exist (or that the caller may not see)."""
+
     error_key = "NotFoundException"
 
 
@@ -116,8 +125,51 @@ class UnknownUsername(NotFound):
         super().__init__("Unknown username: {username}", username=username)
 
 
+class UnknownResource(NotFound):
+    error_key = "UnknownResourceException"
+
+    def __init__(self, resource_uid: str) -> None:
+        super().__init__("Unknown resource: {resource_uid}", resource_uid=resource_uid)
+
+
+class UnknownFile(NotFound):
+    error_key = "UnknownFileException"
+
+    def __init__(self, file_id: str) -> None:
+        super().__init__("Unknown file: {file_id}", file_id=file_id)
+
+
+class UnknownMetadata(NotFound):
+    error_key = "UnknownMetadataException"
+
+    def __init__(self, template: str, name: str) -> None:
+        super().__init__("Unknown metadata: {template}/{name}", template=template, name=name)
+
+
+class UnknownProcessor(NotFound):
+    error_key = "UnknownProcessorException"
+
+    def __init__(self, processor_uid: str) -> None:
+        super().__init__("Unknown processor: {processor_uid}", processor_uid=processor_uid)
+
+
+class UnknownRuleset(NotFound):
+    error_key = "UnknownRulesetException"
+
+    def __init__(self, username: str) -> None:
+        super().__init__(
+            "No security ruleset for user {username} on this dataset", username=username
+        )
+
+
+class UnknownChange(NotFound):
+    error_key = "UnknownChangeException"
+
+    def __init__(self, change_uid: Any) -> None:
+        super().__init__("Unknown change: {change_uid}", change_uid=change_uid)
+
+
 class MethodNotAllowed(SimulatorError):
-    status_code = 405
     error_key = "MethodNotAllowedException"
 
     def __init__(self, method: str, path: str, allowed: str) -> None:
@@ -130,7 +182,6 @@ class MethodNotAllowed(SimulatorError):
 
 
 class AuthenticationRequired(SimulatorError):
-    status_code = 401
     error_key = "AuthenticationRequiredException"
 
     def __init__(self, reason: str) -> None:
@@ -142,7 +193,6 @@ class AuthenticationRequired(SimulatorError):
 
 
 class PermissionDenied(SimulatorError):
-    status_code = 403
     error_key = "PermissionDeniedException"
 
     def __init__(self, username: str, permission: str) -> None:
@@ -177,7 +227,6 @@ class InvalidSnapshot(SimulatorError):
 class SnapshotUnavailable(SimulatorError):
     """A snapshot asked for that this simulator cannot take or save."""
 
-    status_code = 409
     error_key = "SnapshotUnavailableException"
 
     def __init__(self, reason: str) -> None:
@@ -187,7 +236,6 @@ class SnapshotUnavailable(SimulatorError):
 class StateFileError(SimulatorError):
     """The state file could not be written (the disk, not the request, is at fault)."""
 
-    status_code = 500
     error_key = "StateFileException"
 
     def __init__(self, path: str, reason: str) -> None:
@@ -197,7 +245,6 @@ class StateFileError(SimulatorError):
 class BodyTooLarge(SimulatorError):
     """A request body over the limit, refused before it is read."""
 
-    status_code = 413
     error_key = "RequestEntityTooLargeException"
 
     def __init__(self, limit: int) -> None:
@@ -208,19 +255,47 @@ class BodyTooLarge(SimulatorError):
 
 
 class HTTPError(SimulatorError):
-    """Any other refusal of the HTTP layer, with its own status code."""
+    """A refusal of the HTTP layer itself, with its own status code."""
 
     error_key = "HTTPException"
 
-    def __init__(self, status_code: int, description: str) -> None:
-        self.status_code = status_code  # type: ignore[misc]
+    def __init__(self, status: int, description: str) -> None:
+        self.status = status
         super().__init__("{description}", description=description)
+
+
+#: The platform's keys of the refusals an HTTP fault may stand for, by status code.
+INJECTED_KEYS: dict[int, str] = {
+    400: "ODSException",
+    401: "AuthenticationRequiredException",
+    403: "PermissionDeniedException",
+    404: "NotFoundException",
+    408: "RequestTimeoutException",
+    429: "TooManyRequestsException",
+    500: "InternalServerErrorException",
+    502: "BadGatewayException",
+    503: "ServiceUnavailableException",
+    504: "GatewayTimeoutException",
+}
+
+
+class InjectedFailure(HTTPError):
+    """What an HTTP fault answers a call with, when its scenario gives no body of its own."""
+
+    def __init__(self, status: int) -> None:
+        SimulatorError.__init__(
+            self, "Injected failure: the platform answered {status_code}", status_code=status
+        )
+        self.status = status
+
+    @property
+    def error_key(self) -> str:  # type: ignore[override]
+        return INJECTED_KEYS.get(self.status, HTTPError.error_key)
 
 
 class InternalError(SimulatorError):
     """A bug in the simulator; bad input must never end here."""
 
-    status_code = 500
     error_key = "InternalServerErrorException"
 
     def __init__(self, detail: str) -> None:

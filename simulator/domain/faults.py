@@ -172,20 +172,6 @@ FAULT_TYPES: tuple[str, ...] = (
 
 HTTP_METHODS: tuple[str, ...] = ("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS")
 
-#: Default error keys of injected HTTP errors, by status code.
-HTTP_ERROR_KEYS: dict[int, str] = {
-    400: "ODSException",
-    401: "AuthenticationRequiredException",
-    403: "PermissionDeniedException",
-    404: "NotFoundException",
-    408: "RequestTimeoutException",
-    429: "TooManyRequestsException",
-    500: "InternalServerErrorException",
-    502: "BadGatewayException",
-    503: "ServiceUnavailableException",
-    504: "GatewayTimeoutException",
-}
-
 
 @dataclass(frozen=True)
 class HttpFault:
@@ -195,7 +181,7 @@ class HttpFault:
     on every matching call, on the ``nth`` ones only, or with a seeded
     ``probability``; at most ``times`` times; only between ``start`` and ``end``
     (virtual seconds). ``latency`` virtual seconds pass before the answer; ``status``
-    (if any) replaces the answer with an error in the API's shape (or ``body``).
+    (if any) replaces the answer with an error in the API's shape, or with ``body``.
     """
 
     path: str
@@ -218,24 +204,10 @@ class HttpFault:
             and (self.end is None or now < self.end)
         )
 
-    def error_body(self) -> dict[str, Any]:
-        if self.body is not None:
-            return dict(self.body)
-        assert self.status is not None
-        key = HTTP_ERROR_KEYS.get(self.status, "HTTPException")
-        raw = "Injected failure: the platform answered {status_code}"
-        return {
-            "status_code": self.status,
-            "error_key": key,
-            "message": raw.format(status_code=self.status),
-            "raw_message": raw,
-            "raw_params": {"status_code": self.status},
-        }
-
 
 @dataclass(frozen=True)
 class Injection:
-    """What an HTTP fault does to one call."""
+    """What an HTTP fault does to one call (``body``: its scenario's own, if it gives one)."""
 
     latency: float
     status: int | None
@@ -324,7 +296,7 @@ class FaultBook:
             if rule.probability is not None and self.rng.random() >= rule.probability:
                 continue
             self.fired[key] = self.fired.get(key, 0) + 1
-            body = rule.error_body() if rule.status is not None else None
+            body = dict(rule.body) if rule.body is not None else None
             self.note(
                 now,
                 "http",

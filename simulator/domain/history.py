@@ -151,14 +151,3 @@ def restore(ds: Dataset, target: Snapshot) -> None:
 
 def snapshot_of_processors(processors: dict[str, Processor]) -> list[tuple[str, str, Any]]:
     return [(uid, p.name, p.args) for uid, p in processors.items()]
-
-
-def change_json(change: Change, newest: int, iso: Any) -> dict[str, Any]:
-    return {
-        "change_uid": change.change_uid,
-        "user": {"username": change.user},
-        "timestamp": iso(change.timestamp),
-        "sections": list(change.sections),
-        "diff": change.diff,
-        "can_restore": change.change_uid != newest,
-    }

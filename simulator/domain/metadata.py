@@ -15,7 +15,6 @@ from typing import Any
 
 from .errors import InvalidParameter
 from .limits import as_integer
-from .models import Dataset
 
 
 @dataclass(frozen=True)
@@ -177,23 +176,3 @@ def check_metas(metas: Any) -> dict[str, dict[str, Any]]:
             raise InvalidParameter(f"metas.{template}", "expected an object of metadata values")
         clean[template] = {name: check_value(template, name, v) for name, v in values.items()}
     return clean
-
-
-def metadata_json(ds: Dataset, template: str, name: str) -> dict[str, Any]:
-    """One metadata object, as the API describes it."""
-    t = TEMPLATES[template]
-    f = t.fields[name]
-    return {
-        "name": name,
-        "template": {"name": t.name, "label": t.label, "purpose": t.purpose},
-        "definition": {"name": f.name, "label": f.label, "type": f.type},
-        "value": ds.metas.get(template, {}).get(name),
-        "remote_value": None,
-        "override_remote_value": ds.meta_overrides.get(f"{template}.{name}", False),
-    }
-
-
-def all_metadata(ds: Dataset) -> list[dict[str, Any]]:
-    return [
-        metadata_json(ds, t, name) for t, template in TEMPLATES.items() for name in template.fields
-    ]

@@ -110,29 +110,13 @@ CATALOGUE: dict[str, Kind] = {
 }
 
 
-def check_processor(body: Any) -> tuple[str, str, dict[str, Any]]:
-    """Validate a processor as a client sends it; return its name, label and args."""
-    if not isinstance(body, dict):
-        raise InvalidParameter("body", "expected a JSON object with 'name' and 'args'")
-    known = ("name", "label", "args", "processor_uid")
-    for key in body:
-        if key not in known:
-            raise InvalidParameter(
-                key, f"unknown field{closest(key, known)}; known: name, label, args"
-            )
-    name = body.get("name")
-    if not isinstance(name, str) or name not in CATALOGUE:
-        hint = closest(name, CATALOGUE) if isinstance(name, str) else ""
-        raise InvalidParameter(
-            "name", f"expected one of {', '.join(CATALOGUE)}, got {name!r}{hint}"
-        )
+def check_processor(
+    name: str, label: str | None, args: dict[str, Any]
+) -> tuple[str, str, dict[str, Any]]:
+    """A processor's name, label and arguments, checked against the catalogue."""
+    if name not in CATALOGUE:
+        raise unknown_processor(name)
     kind = CATALOGUE[name]
-    label = body.get("label", kind.label)
-    if not isinstance(label, str):
-        raise InvalidParameter("label", "expected a string")
-    args = body.get("args", {})
-    if not isinstance(args, dict):
-        raise InvalidParameter("args", "expected an object of arguments")
     names = [a.name for a in kind.args]
     for key in args:
         if key not in names:
@@ -146,7 +130,13 @@ def check_processor(body: Any) -> tuple[str, str, dict[str, Any]]:
                 raise InvalidParameter(f"args.{arg.name}", f"is required by {name}")
             continue
         _check_arg(arg, args[arg.name])
-    return name, label, dict(args)
+    return name, kind.label if label is None else label, dict(args)
+
+
+def unknown_processor(name: Any) -> InvalidParameter:
+    """The refusal of a processor name the catalogue does not have."""
+    hint = closest(name, CATALOGUE) if isinstance(name, str) else ""
+    return InvalidParameter("name", f"expected one of {', '.join(CATALOGUE)}, got {name!r}{hint}")
 
 
 def _check_arg(arg: Arg, value: Any) -> None:

@@ -73,7 +73,7 @@ class Script:
             try:
                 return {**result, "ok": True, **self.perform(step)}
             except SimulatorError as exc:
-                return {**result, "ok": False, "error": exc.to_dict()}
+                return {**result, "ok": False, "error": exc.describe()}
         assert step.expect is not None
         expected = {k: v for k, v in step.expect.items() if k != "dataset"}
         actual = self.observe(step)

@@ -14,6 +14,7 @@ import time
 from dataclasses import replace
 from typing import Any, TextIO
 
+from ..api.control.render import script_json
 from ..domain.timeline import to_csv, to_ndjson, to_table
 from ..service import Simulator
 from .loading import Scenario
@@ -38,12 +39,12 @@ def simulate(
     # again and again (a fifth of the run for 10,000 datasets). Unfrozen afterwards.
     gc.freeze()
     try:
-        ended = sim.run_to_end(until)
+        ended = sim.control.run_to_end(until)
     finally:
         gc.unfreeze()
     wall = time.perf_counter() - started
     entries = list(sim.world.timeline)
-    script = sim.script_results()
+    script = script_json(sim.control.script_results())
     if fmt == "table":
         out.write(to_table(entries))
         out.write(report(script["results"]))
@@ -53,7 +54,7 @@ def simulate(
         body = {
             "timeline": [e.to_dict() for e in entries],
             "script": script,
-            "faults": sim.fault_log(),
+            "faults": sim.control.fault_log(),
         }
         out.write(json.dumps(body, indent=2) + "\n")
     elif fmt == "ndjson":

@@ -1,27 +1,15 @@
-"""The simulator facade: every public operation, behind one lock.
+"""The service: the simulated platform's operations, in the domain's own terms.
 
-:class:`Simulator` is assembled from a core (state, lock, clock policy,
-authentication) and one mixin per area of the API; see :mod:`.core`.
+Surfaces (see :mod:`simulator.api`) turn requests into the commands of
+:mod:`.commands` and render the views of :mod:`.views`; the service knows no path,
+body or status code. :class:`Simulator` (:mod:`.facade`) is the entry point.
 """
 
 from __future__ import annotations
 
-from .config import Config
-from .control import TIMELINE_FORMATS, Control
-from .core import DEFAULT_SPEED, Ask, World
-from .dashboard import Dashboard
-from .datasets import Datasets
-from .resources import Resources
-from .snapshot import Snapshots
+from .control import TIMELINE_FORMATS, ClockView
+from .facade import Simulator
+from .state import DEFAULT_SPEED
+from .world import World
 
-
-class Simulator(Snapshots, Dashboard, Control, Config, Resources, Datasets):
-    """The simulated platform, serving one scenario at a time.
-
-    ``overrides`` (``workers``, ``seed``, ``clock_mode``, ``speed``,
-    ``status_names``) apply to every scenario it is given, the first and any loaded
-    later; ``default_clock_mode`` applies when neither they nor the scenario say.
-    """
-
-
-__all__ = ["DEFAULT_SPEED", "TIMELINE_FORMATS", "Ask", "Simulator", "World"]
+__all__ = ["DEFAULT_SPEED", "TIMELINE_FORMATS", "ClockView", "Simulator", "World"]

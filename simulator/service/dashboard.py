@@ -2,34 +2,65 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from ..domain import statemachine as sm
 from ..domain.models import Dataset
-from .core import Core, operation
+from ..domain.statemachine import Vocabulary
+from ..domain.timeline import Entry
+from .control import ClockView, Control
+from .datasets import Datasets
 from .journal import mutation
+from .operation import operation
+from .state import State
+from .views import JobView
 
 
-class Dashboard(Core):
+@dataclass(frozen=True, slots=True)
+class DashboardView:
+    generation: int
+    clock: ClockView
+    vocabulary: Vocabulary
+    #: Every dataset as it stands: statuses, records, its job under way, its last error.
+    datasets: tuple[dict[str, Any], ...]
+    #: The transitions after the position asked for, and how many were ever made.
+    timeline: tuple[Entry, ...]
+    timeline_length: int
+    faults: tuple[dict[str, Any], ...]
+    script_steps: int
+    script_played: int
+    script_failed: int
+
+
+#: The newest faults a poll carries.
+FAULTS_SHOWN = 500
+
+
+class Dashboard:
+    def __init__(self, state: State, control: Control, datasets: Datasets) -> None:
+        self.state = state
+        self._control = control
+        self._datasets = datasets
+
     @operation
-    def dashboard(self, since: int = 0) -> dict[str, Any]:
-        """The clock, every dataset as it stands, and the transitions after the first ``since``."""
-        timeline = self.world.timeline
-        since = max(0, min(since, len(timeline)))
-        return {
-            "generation": self.generation,
-            "clock": self._clock_state(),
-            "vocabulary": self.vocabulary,
-            "datasets": [self._row(ds) for ds in self.store.datasets.values()],
-            "timeline": [e.to_dict() for e in timeline.since(since)],
-            "timeline_length": len(timeline),
-            "faults": self.world.faults.log[-500:],
-            "script": {
-                "steps": len(self.script.steps),
-                "played": len(self.script.results),
-                "failed": len(self.script.failures),
-            },
-        }
+    def poll(self, since: int = 0) -> DashboardView:
+        """The clock, every dataset as it stands, and the transitions after position ``since``."""
+        state = self.state
+        timeline = state.world.timeline
+        script = state.script
+        return DashboardView(
+            state.generation,
+            self._control.clock_now(),
+            state.vocabulary,
+            tuple(self._row(ds) for ds in state.store.datasets.values()),
+            tuple(timeline.since(max(0, min(since, len(timeline))))),
+            len(timeline),
+            tuple(dict(entry) for entry in state.world.faults.log[-FAULTS_SHOWN:]),
+            len(script.steps),
+            len(script.results),
+            len(script.failures),
+        )
 
     def _row(self, ds: Dataset) -> dict[str, Any]:
         job, stage = ds.job, ds.job.stage if ds.job is not None else None
@@ -47,7 +78,7 @@ class Dashboard(Core):
                 "job_id": job.job_id,
                 "function": job.function,
                 "stage": sm.FINE_NAME[stage.status] if stage is not None else None,
-                "records_done": stage.done_at(self.engine.now) if stage is not None else 0,
+                "records_done": stage.done_at(self.state.engine.now) if stage is not None else 0,
                 "records_total": stage.records_total if stage is not None else 0,
             },
             "error": ds.failure.message if ds.failure is not None else None,
@@ -55,9 +86,9 @@ class Dashboard(Core):
         }
 
     @mutation
-    def act_as_first_user(self, name: str, action: str) -> dict[str, Any]:
+    def act_as_first_user(self, name: str, action: str) -> JobView | None:
         """An action from the dashboard, by the scenario's first user, with the API's checks."""
-        ds = self._named(name)
-        result = self._act(self._first_user(), ds, action)
-        self.engine.settle()
+        state = self.state
+        result = self._datasets.action(state.first_user(), state.named(name), action)
+        state.engine.settle()
         return result

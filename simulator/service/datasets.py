@@ -1,71 +1,87 @@
-"""The datasets API: create, list, read, change, delete; status, actions and jobs."""
+"""Datasets: list, create, read, change and delete them; their status, actions and jobs."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from ..api.management.query import parse_where, sort_datasets
-from ..api.management.render import dataset_json, job_json, status_json
 from ..domain import history
 from ..domain import statemachine as sm
 from ..domain.errors import BadRequest, InvalidParameter, UnknownJob
-from ..domain.metadata import check_metas, closest
-from ..domain.models import DATASET_ID_PATTERN, DATASET_READ_ONLY, Dataset, User
+from ..domain.metadata import check_metas
+from ..domain.models import DATASET_ID_PATTERN, Dataset, RecordError, User
 from ..domain.security import ACCESS_POLICIES, can_see, rights
 from ..domain.store import slugify
-from .core import Ask, Core, operation
+from .commands import Body, DatasetChanges, Listing, NewDataset
 from .journal import mutation
+from .operation import operation
+from .state import State
+from .views import DatasetView, JobView, Page, StatusView, dataset_view, job_view, status_view
 
 _DATASET_ID = re.compile(DATASET_ID_PATTERN)
-_WRITABLE = ("dataset_id", "metas", "visibility")
+
+#: What datasets can be filtered on, as text to compare.
+FILTERS: dict[str, Callable[[Dataset], str]] = {
+    "dataset_id": lambda d: d.dataset_id,
+    "dataset_uid": lambda d: d.dataset_uid,
+    "published": lambda d: "true" if d.published else "false",
+    "visibility": lambda d: d.visibility,
+}
+
+#: What datasets can be sorted on.
+SORTS: dict[str, Callable[[Dataset], Any]] = {
+    "dataset_id": lambda d: d.dataset_id,
+    "dataset_uid": lambda d: d.dataset_uid,
+    "last_modified": lambda d: d.last_modified,
+    "created": lambda d: d.created,
+    "title": lambda d: str(d.metas.get("default", {}).get("title") or ""),
+    "published": lambda d: d.published,
+}
 
 
-class Datasets(Core):
-    # datasets -------------------------------------------------------------------
+def select(datasets: Iterable[Dataset], listing: Listing) -> list[Dataset]:
+    """The datasets passing the listing's filters, in its order (all of them, unwindowed)."""
+    tests = [(FILTERS[name], set(values)) for name, values in listing.filters.items()]
+    if any(len(values) > 1 for _, values in tests):
+        return []  # one field cannot equal two values
+    found = [ds for ds in datasets if all(get(ds) in values for get, values in tests)]
+    for name, descending in reversed(listing.sort):
+        found.sort(key=SORTS[name], reverse=descending)
+    return found
+
+
+class Datasets:
+    def __init__(self, state: State) -> None:
+        self.state = state
+
+    # datasets -------------------------------------------------------------------------
 
     @operation
-    def list_datasets(
-        self,
-        user: User,
-        ask: Ask,
-        rows: int = 10,
-        page: int = 1,
-        where: str | None = None,
-        sort: str | None = None,
-    ) -> dict[str, Any]:
-        found = [
-            ds
-            for ds in self.store.datasets.values()
-            if can_see(user, ds) and "edit_dataset" in rights(user, ds)
-        ]
-        if not found and not any(
-            user.username in ds.rulesets for ds in self.store.datasets.values()
-        ):
-            self._require(user, "edit_dataset")  # no edit right anywhere: 403 rather than []
-        if where:
-            found = list(filter(parse_where(where), found))
-        if sort:
-            found = sort_datasets(found, sort)
-        view = self._view(ask)
-        start = (page - 1) * rows
-        return {
-            "datasets": [dataset_json(ds, view) for ds in found[start : start + rows]],
-            "total_count": len(found),
-        }
+    def list(self, user: User, body: Body[Listing]) -> Page:
+        """The datasets the user may edit, filtered, sorted, and a window of them."""
+        state = self.state
+        datasets = state.store.datasets.values()
+        found = [ds for ds in datasets if can_see(user, ds) and "edit_dataset" in rights(user, ds)]
+        if not found and not any(user.username in ds.rulesets for ds in datasets):
+            state.require(user, "edit_dataset")  # no edit right anywhere: 403 rather than []
+        listing = body()
+        found = select(found, listing)
+        window = found[listing.offset : listing.offset + listing.limit]
+        users = state.store.users
+        return Page(tuple(dataset_view(ds, users) for ds in window), len(found))
 
     @mutation
-    def create_dataset(
-        self, user: User, body: Any, ask: Ask, strict: bool = False
-    ) -> dict[str, Any]:
-        self._require(user, "create_dataset")
-        body = _check_body(body)
-        metas = check_metas(body.get("metas", {}))
-        visibility = _visibility(body)
-        wanted = _dataset_id(body.get("dataset_id"))
+    def create_dataset(self, user: User, body: Body[NewDataset]) -> DatasetView:
+        state = self.state
+        state.require(user, "create_dataset")
+        command = body()
+        metas = check_metas(command.metas)
+        visibility = _visibility(command.visibility)
+        wanted = _dataset_id(command.dataset_id)
         title = metas.get("default", {}).get("title")
-        store = self.store
-        if strict:
+        store = state.store
+        if command.strict:
             if wanted is None:
                 raise BadRequest("A dataset_id is required when strict=true")
             if store.id_taken(wanted):
@@ -74,7 +90,7 @@ class Datasets(Core):
         uid = store.new_dataset_uid()
         base = wanted or (slugify(title) if isinstance(title, str) else "")
         dataset_id = store.free_dataset_id(base) if base else uid
-        now = self.engine.now
+        now = state.engine.now
         metas.setdefault("default", {})
         metas["default"].setdefault("title", dataset_id)
         ds = Dataset(
@@ -90,19 +106,22 @@ class Datasets(Core):
             status_user=user.username,
         )
         store.add_dataset(ds)
-        self._record(user, ds, history.EMPTY)
-        return dataset_json(ds, self._view(ask))
+        state.record(user, ds, history.EMPTY)
+        return dataset_view(ds, store.users)
 
     @operation
-    def get_dataset(self, user: User, dataset_uid: str, ask: Ask) -> dict[str, Any]:
-        ds = self._dataset(user, dataset_uid, "edit_dataset")
-        return dataset_json(ds, self._view(ask))
+    def get(self, user: User, dataset_uid: str) -> DatasetView:
+        ds = self.state.dataset(user, dataset_uid, "edit_dataset")
+        return dataset_view(ds, self.state.store.users)
 
     @mutation
-    def update_dataset(self, user: User, dataset_uid: str, body: Any, ask: Ask) -> dict[str, Any]:
-        ds = self._dataset(user, dataset_uid, "edit_dataset")
-        body = _check_body(body)
-        new_id = _dataset_id(body.get("dataset_id"))
+    def update_dataset(
+        self, user: User, dataset_uid: str, body: Body[DatasetChanges]
+    ) -> DatasetView:
+        state = self.state
+        ds = state.dataset(user, dataset_uid, "edit_dataset")
+        command = body()
+        new_id = _dataset_id(command.dataset_id)
         if new_id is not None and new_id != ds.dataset_id:
             if ds.published:
                 raise BadRequest(
@@ -110,14 +129,14 @@ class Datasets(Core):
                     "(dataset '{dataset_uid}' is published)",
                     dataset_uid=ds.dataset_uid,
                 )
-            if self.store.id_taken(new_id):
+            if state.store.id_taken(new_id):
                 raise BadRequest("The dataset_id '{dataset_id}' is already used", dataset_id=new_id)
-        metas = check_metas(body["metas"]) if "metas" in body else {}
-        visibility = _visibility(body)
+        metas = check_metas(command.metas) if command.metas is not None else {}
+        visibility = _visibility(command.visibility)
         # every check passed: apply
         before = history.snapshot(ds)
         if new_id is not None and new_id != ds.dataset_id:
-            self.store.rename_dataset(ds, new_id)
+            state.store.rename_dataset(ds, new_id)
         for template, values in metas.items():
             current = ds.metas.setdefault(template, {})
             for name, value in values.items():
@@ -127,84 +146,84 @@ class Datasets(Core):
                     current[name] = value
         if visibility is not None:
             ds.visibility = visibility
-        self._record(user, ds, before)
-        return dataset_json(ds, self._view(ask))
+        state.record(user, ds, before)
+        return dataset_view(ds, state.store.users)
 
     @mutation
-    def delete_dataset(self, user: User, dataset_uid: str) -> dict[str, Any]:
-        result = self._act(user, self._dataset(user, dataset_uid), "delete")
-        self.engine.settle()
+    def delete_dataset(self, user: User, dataset_uid: str) -> JobView | None:
+        """Delete a dataset: at once if unpublished, else by a job (answered)."""
+        result = self.action(user, self.state.dataset(user, dataset_uid), "delete")
+        self.state.engine.settle()
         return result
 
-    # status and actions -----------------------------------------------------------
+    # status and actions -----------------------------------------------------------------
 
     @operation
-    def dataset_status(self, user: User, dataset_uid: str, ask: Ask) -> dict[str, Any]:
-        ds = self._dataset(user, dataset_uid, "edit_dataset", "publish_dataset")
-        return status_json(ds, self._view(ask))
+    def status(self, user: User, dataset_uid: str) -> StatusView:
+        ds = self.state.dataset(user, dataset_uid, "edit_dataset", "publish_dataset")
+        return status_view(ds, self.state.store.users)
 
     @operation
-    def records_errors(self, user: User, dataset_uid: str) -> list[dict[str, Any]]:
-        ds = self._dataset(user, dataset_uid, "edit_dataset", "publish_dataset")
-        return [e.to_dict() for e in ds.records_errors]
+    def records_errors(self, user: User, dataset_uid: str) -> tuple[RecordError, ...]:
+        ds = self.state.dataset(user, dataset_uid, "edit_dataset", "publish_dataset")
+        return ds.records_errors
 
     @mutation
-    def act(self, user: User, dataset_uid: str, action: str) -> dict[str, Any]:
-        """Accept an asynchronous action; answer its job id."""
-        result = self._act(user, self._dataset(user, dataset_uid), action)
-        self.engine.settle()
+    def act(self, user: User, dataset_uid: str, action: str) -> JobView | None:
+        """Accept an asynchronous action; answer its job."""
+        result = self.action(user, self.state.dataset(user, dataset_uid), action)
+        self.state.engine.settle()
         return result
 
-    def _act(self, user: User, ds: Dataset, action: str) -> dict[str, Any]:
-        """Check and accept an action, from the API or a script; the caller settles."""
+    def action(self, user: User, ds: Dataset, action: str) -> JobView | None:
+        """Check and accept an action, from the API or a script; the caller settles.
+
+        Answers the job it queued (for ``abort_processing``, the job it aborts), or
+        ``None`` for an unpublished dataset deleted at once.
+        """
+        state = self.state
         if action != "delete" and action not in sm.ACTIONS:
             raise InvalidParameter(
                 "action", f"expected one of {', '.join((*sm.ACTIONS, 'delete'))}, got '{action}'"
             )
         if action == "delete":
             needed = ("edit_dataset", "publish_dataset") if ds.published else ("edit_dataset",)
-            self._require(user, *needed, ds=ds)
-            self._precondition(ds, sm.ACTION_ORIGINS)
+            state.require(user, *needed, ds=ds)
+            state.precondition(ds, sm.ACTION_ORIGINS)
             if not ds.published:
-                self.engine.move(ds, sm.REMOVED, "deleted")
-                self.store.remove_dataset(ds)
-                return {}
-            return {"job_id": self._submit(user, ds, "delete").job_id}
-        self._require(user, "edit_dataset", "publish_dataset", ds=ds)
+                state.engine.move(ds, sm.REMOVED, "deleted")
+                state.store.remove_dataset(ds)
+                return None
+            return self._queued(state.engine.submit(ds, "delete", user.username))
+        state.require(user, "edit_dataset", "publish_dataset", ds=ds)
         if action == "abort_processing":
-            self._precondition(ds, sm.ABORTABLE)
+            state.precondition(ds, sm.ABORTABLE)
             assert ds.job is not None
-            self.engine.abort(ds)
-            return {"job_id": ds.job.job_id}
-        self._precondition(ds, sm.ACTION_ORIGINS)
-        return {"job_id": self._submit(user, ds, action).job_id}
+            state.engine.abort(ds)
+            return self._queued(ds.job)
+        state.precondition(ds, sm.ACTION_ORIGINS)
+        return self._queued(state.engine.submit(ds, action, user.username))
+
+    def _queued(self, job: Any) -> JobView:
+        return job_view(job, self.state.engine.now, self.state.store.users)
 
     @operation
-    def list_jobs(self, user: User, ask: Ask) -> dict[str, Any]:
-        view = self._view(ask)
-        jobs = [job_json(j, view) for j in self.store.jobs.values() if j.user == user.username]
-        return {"jobs": jobs, "total_count": len(jobs)}
+    def jobs(self, user: User) -> tuple[JobView, ...]:
+        """The user's jobs, oldest first."""
+        state = self.state
+        now, users = state.engine.now, state.store.users
+        return tuple(
+            job_view(job, now, users)
+            for job in state.store.jobs.values()
+            if job.user == user.username
+        )
 
     @operation
-    def get_job(self, user: User, job_id: str, ask: Ask) -> dict[str, Any]:
-        job = self.store.jobs.get(job_id)
+    def job(self, user: User, job_id: str) -> JobView:
+        job = self.state.store.jobs.get(job_id)
         if job is None or job.user != user.username:
             raise UnknownJob(job_id)
-        return job_json(job, self._view(ask))
-
-
-def _check_body(body: Any) -> dict[str, Any]:
-    if body is None:
-        return {}
-    if not isinstance(body, dict):
-        raise InvalidParameter("body", f"expected a JSON object, got {type(body).__name__}")
-    known = _WRITABLE + DATASET_READ_ONLY
-    for key in body:
-        if key not in known:
-            raise InvalidParameter(
-                key, f"unknown field{closest(key, known)}; writable: {', '.join(_WRITABLE)}"
-            )
-    return {k: v for k, v in body.items() if k in _WRITABLE}
+        return job_view(job, self.state.engine.now, self.state.store.users)
 
 
 def _dataset_id(value: Any) -> str | None:
@@ -219,8 +238,7 @@ def _dataset_id(value: Any) -> str | None:
     return value
 
 
-def _visibility(body: dict[str, Any]) -> str | None:
-    value = body.get("visibility")
+def _visibility(value: Any) -> str | None:
     if value is not None and value not in ACCESS_POLICIES:
         raise InvalidParameter(
             "visibility", f"expected one of {', '.join(ACCESS_POLICIES)}, got {value!r}"

@@ -1,4 +1,4 @@
-"""Resources, uploaded files, downloads, and the realtime push API."""
+"""Resources, uploaded files, downloads, and the realtime push of records."""
 
 from __future__ import annotations
 
@@ -6,94 +6,83 @@ import csv
 import io
 from typing import Any
 
-from ..api.management.render import file_json, resource_json
 from ..domain import history
 from ..domain import statemachine as sm
 from ..domain.datagen import FIELD_KINDS
-from ..domain.errors import BadRequest, InvalidParameter, NotFound
+from ..domain.errors import BadRequest, InvalidParameter, UnknownFile, UnknownResource
 from ..domain.files import guess_mimetype, read_records
-from ..domain.limits import MAX_RECORDS, as_integer, echo
-from ..domain.metadata import closest
-from ..domain.models import (
-    RESOURCE_READ_ONLY,
-    RESOURCE_TYPES,
-    Dataset,
-    Job,
-    Resource,
-    StoredFile,
-    User,
-)
-from .core import Ask, Core, operation
+from ..domain.limits import MAX_RECORDS, echo
+from ..domain.models import RESOURCE_TYPES, Dataset, Job, Resource, StoredFile, User
+from .commands import Body, ResourceSpec
 from .journal import mutation
-
-#: Keys a resource body may carry; ``records`` and ``fields`` are the simulator's own.
-_RESOURCE_KEYS = ("url", "title", "type", "params", "records", "fields")
+from .operation import operation
+from .state import State
+from .views import (
+    Download,
+    FileView,
+    JobView,
+    PushResult,
+    ResourceView,
+    file_view,
+    job_view,
+    resource_view,
+)
 
 #: Records a download of a resource with no uploaded file is generated with, at most.
 MAX_GENERATED_ROWS = 100_000
 
-Download = tuple[bytes, str, str]
 
+class Resources:
+    def __init__(self, state: State) -> None:
+        self.state = state
 
-class UnknownResource(NotFound):
-    error_key = "UnknownResourceException"
-
-    def __init__(self, resource_uid: str) -> None:
-        super().__init__("Unknown resource: {resource_uid}", resource_uid=resource_uid)
-
-
-class UnknownFile(NotFound):
-    error_key = "UnknownFileException"
-
-    def __init__(self, file_id: str) -> None:
-        super().__init__("Unknown file: {file_id}", file_id=file_id)
-
-
-class Resources(Core):
     # resources ---------------------------------------------------------------------
 
     @operation
-    def list_resources(self, user: User, dataset_uid: str) -> list[dict[str, Any]]:
-        ds = self._dataset(user, dataset_uid, "edit_dataset")
-        return [resource_json(r) for r in ds.resources.values()]
+    def list(self, user: User, dataset_uid: str) -> tuple[ResourceView, ...]:
+        ds = self.state.dataset(user, dataset_uid, "edit_dataset")
+        return tuple(resource_view(r) for r in ds.resources.values())
 
     @operation
-    def get_resource(self, user: User, dataset_uid: str, resource_uid: str) -> dict[str, Any]:
-        return resource_json(self._resource(user, dataset_uid, resource_uid)[1])
+    def get(self, user: User, dataset_uid: str, resource_uid: str) -> ResourceView:
+        return resource_view(self._resource(user, dataset_uid, resource_uid)[1])
 
     @mutation
-    def create_resource(self, user: User, dataset_uid: str, body: Any) -> dict[str, Any]:
-        ds = self._dataset(user, dataset_uid, "edit_dataset")
-        spec = self._resource_spec(body)
+    def create_resource(
+        self, user: User, dataset_uid: str, body: Body[ResourceSpec]
+    ) -> ResourceView:
+        state = self.state
+        ds = state.dataset(user, dataset_uid, "edit_dataset")
+        spec = self._spec(body())
         before = history.snapshot(ds)
-        uid = self.store.new_resource_uid(ds)
+        uid = state.store.new_resource_uid(ds)
         ds.resources[uid] = Resource(uid, **spec)
-        self._record(user, ds, before)
-        return resource_json(ds.resources[uid])
+        state.record(user, ds, before)
+        return resource_view(ds.resources[uid])
 
     @mutation
     def replace_resource(
-        self, user: User, dataset_uid: str, resource_uid: str, body: Any
-    ) -> dict[str, Any]:
+        self, user: User, dataset_uid: str, resource_uid: str, body: Body[ResourceSpec]
+    ) -> ResourceView:
         ds, resource = self._resource(user, dataset_uid, resource_uid)
-        spec = self._resource_spec(body)
+        spec = self._spec(body())
         before = history.snapshot(ds)
         if any(getattr(resource, key) != spec[key] for key in history.DATA_KEYS):
             resource.revision += 1  # its records must be processed again
         for key, value in spec.items():
             setattr(resource, key, value)
-        self._record(user, ds, before)
-        return resource_json(resource)
+        self.state.record(user, ds, before)
+        return resource_view(resource)
 
     @mutation
     def delete_resource(self, user: User, dataset_uid: str, resource_uid: str) -> None:
         ds, _ = self._resource(user, dataset_uid, resource_uid)
         before = history.snapshot(ds)
         del ds.resources[resource_uid]  # its records go at the next publish
-        self._record(user, ds, before)
+        self.state.record(user, ds, before)
 
     @operation
-    def download_resource(self, user: User, dataset_uid: str, resource_uid: str) -> Download:
+    def download(self, user: User, dataset_uid: str, resource_uid: str) -> Download:
         ds, resource = self._resource(user, dataset_uid, resource_uid)
         if not resource.url.startswith("odsfile://"):
             raise BadRequest(
@@ -103,67 +92,52 @@ class Resources(Core):
                 url=resource.url,
             )
         name = resource.url.removeprefix("odsfile://")
-        stored = self.store.files_by_name.get(name)
+        stored = self.state.store.files_by_name.get(name)
         if stored is not None:
-            return stored.content, stored.mimetype, stored.filename
+            return Download(stored.content, stored.mimetype, stored.filename)
         # a scenario's file: its records, generated from the seed
-        fields, records = self._generated(
+        fields, records = self.state.generated(
             ds, resource_uid, min(resource.records, MAX_GENERATED_ROWS)
         )
         out = io.StringIO()
         writer = csv.DictWriter(out, fieldnames=list(fields), lineterminator="\n")
         writer.writeheader()
         writer.writerows(records)
-        return out.getvalue().encode(), "text/csv", name
+        return Download(out.getvalue().encode(), "text/csv", name)
 
     def _resource(
         self, user: User, dataset_uid: str, resource_uid: str
     ) -> tuple[Dataset, Resource]:
-        ds = self._dataset(user, dataset_uid, "edit_dataset")
+        ds = self.state.dataset(user, dataset_uid, "edit_dataset")
         resource = ds.resources.get(resource_uid)
         if resource is None:
             raise UnknownResource(resource_uid)
         return ds, resource
 
-    def _resource_spec(self, body: Any) -> dict[str, Any]:
-        """A resource body, checked: title, url, type, params, records, fields."""
-        if not isinstance(body, dict):
-            raise InvalidParameter("body", "expected a JSON object with at least a url")
-        for key in body:
-            if key not in _RESOURCE_KEYS + RESOURCE_READ_ONLY:
-                known = ", ".join(_RESOURCE_KEYS)
-                raise InvalidParameter(
-                    key, f"unknown field{closest(key, _RESOURCE_KEYS)}; known: {known}"
-                )
-        kind = body.get("type")
+    def _spec(self, command: ResourceSpec) -> dict[str, Any]:
+        """A resource's settings: title, url, type, params, records, fields, all checked."""
+        kind = command.type
         if kind is not None and kind not in RESOURCE_TYPES:
             raise InvalidParameter(
                 "type", f"expected one of {', '.join(RESOURCE_TYPES)}, got {kind!r}"
             )
-        url = body.get("url")
+        url = command.url
         if url is None and kind == "realtime":
-            url = f"realtime://{body.get('title') or 'push'}"
+            url = f"realtime://{command.title or 'push'}"
         if not isinstance(url, str) or not url:
             raise InvalidParameter(
                 "url", "expected the source's URL: odsfile://<uploaded file> or http(s)://"
             )
-        params = body.get("params", {})
-        if not isinstance(params, dict):
-            raise InvalidParameter("params", "expected an object")
-        title = body.get("title", url.rsplit("/", 1)[-1] or url)
-        if not isinstance(title, str):
-            raise InvalidParameter("title", "expected a string")
-        records = body.get("records")
-        if records is not None:
-            given, records = records, as_integer(records)
-            if records is None or not 0 <= records <= MAX_RECORDS:
-                raise InvalidParameter(
-                    "records", f"expected an integer from 0 to {MAX_RECORDS:,}, got {echo(given)}"
-                )
-        fields = _fields(body.get("fields"))
+        title = url.rsplit("/", 1)[-1] or url if command.title is None else command.title
+        records = command.records
+        if records is not None and not 0 <= records <= MAX_RECORDS:
+            raise InvalidParameter(
+                "records", f"expected an integer from 0 to {MAX_RECORDS:,}, got {echo(records)}"
+            )
+        fields = _fields(command.fields)
         if url.startswith("odsfile://"):
             name = url.removeprefix("odsfile://")
-            stored = self.store.files_by_name.get(name)
+            stored = self.state.store.files_by_name.get(name)
             if stored is not None:
                 if records is not None:
                     raise InvalidParameter(
@@ -188,7 +162,7 @@ class Resources(Core):
             "url": url,
             "type": kind or "realtime",
             "records": records or 0,
-            "params": dict(params),
+            "params": dict(command.params),
             "fields": fields,
         }
 
@@ -196,10 +170,11 @@ class Resources(Core):
 
     @mutation
     def upload_file(
-        self, user: User, filename: Any, mimetype: str | None, content: bytes, ask: Ask
-    ) -> dict[str, Any]:
+        self, user: User, filename: Any, mimetype: str | None, content: bytes
+    ) -> FileView:
+        state = self.state
         if "create_dataset" not in user.permissions:
-            self._require(user, "edit_dataset")
+            state.require(user, "edit_dataset")
         if not isinstance(filename, str) or not filename.strip() or "/" in filename:
             raise InvalidParameter("filename", "expected a file name without '/'")
         if not filename.isprintable() or _lone_surrogates(filename):
@@ -207,32 +182,32 @@ class Resources(Core):
         mimetype = guess_mimetype(filename, mimetype)
         records, fields = read_records(content, filename, mimetype)
         stored = StoredFile(
-            f"{self.store.rng.getrandbits(128):032x}",
+            f"{state.store.rng.getrandbits(128):032x}",
             filename,
             mimetype,
             content,
-            self.engine.now,
+            state.engine.now,
             records,
             fields,
         )
-        self.store.add_file(stored)
-        retention = self.scenario.retention
-        self.store.let_unused_files_go(retention.unused_files, retention.unused_file_bytes)
-        return file_json(stored, self._view(ask))
+        state.store.add_file(stored)
+        retention = state.scenario.retention
+        state.store.let_unused_files_go(retention.unused_files, retention.unused_file_bytes)
+        return file_view(stored)
 
     @operation
-    def get_file(self, user: User, file_id: str, ask: Ask) -> dict[str, Any]:
-        return file_json(self._file(user, file_id), self._view(ask))
+    def file(self, user: User, file_id: str) -> FileView:
+        return file_view(self._file(user, file_id))
 
     @operation
     def download_file(self, user: User, file_id: str) -> Download:
         stored = self._file(user, file_id)
-        return stored.content, stored.mimetype, stored.filename
+        return Download(stored.content, stored.mimetype, stored.filename)
 
     def _file(self, user: User, file_id: str) -> StoredFile:
         if "create_dataset" not in user.permissions:
-            self._require(user, "edit_dataset")
-        stored = self.store.files.get(file_id)
+            self.state.require(user, "edit_dataset")
+        stored = self.state.store.files.get(file_id)
         if stored is None:
             raise UnknownFile(file_id)
         return stored
@@ -240,11 +215,15 @@ class Resources(Core):
     # realtime ----------------------------------------------------------------------------
 
     @mutation
-    def push(self, user: User, dataset_uid: str, resource_uid: str, body: Any) -> dict[str, Any]:
-        """Index records pushed to a realtime resource (or buffer them while a job runs)."""
+    def push(self, user: User, dataset_uid: str, resource_uid: str, records: Any) -> PushResult:
+        """Index records pushed to a realtime resource (or buffer them while a job runs).
+
+        ``records`` is a record (a JSON object) or a list of them.
+        """
         ds, _ = self._realtime(user, dataset_uid, resource_uid)
-        records = body if isinstance(body, list) else [body]
-        if not records or body is None:
+        if records is not None and not isinstance(records, list):
+            records = [records]
+        if not records:
             raise InvalidParameter("body", "expected a record (a JSON object) or a list of records")
         for i, record in enumerate(records):
             if not isinstance(record, dict):
@@ -260,14 +239,14 @@ class Resources(Core):
         if ds.job is not None:  # indexed when the running job ends
             ds.pending_push[resource_uid] = ds.pending_push.get(resource_uid, 0) + count
             ds.pending_pusher = user.username
-            return {"status": "OK", "records": count, "buffered": True}
+            return PushResult(count, True, None)
         job = self._realtime_job(user, ds, "push", {resource_uid: count})
-        return {"status": "OK", "records": count, "buffered": False, "job_id": job.job_id}
+        return PushResult(count, False, job)
 
     @mutation
     def realtime_action(
         self, user: User, dataset_uid: str, resource_uid: str, action: str
-    ) -> dict[str, Any]:
+    ) -> JobView:
         """``recover`` re-indexes a realtime resource's recover data; ``scratch`` drops it."""
         ds, resource = self._realtime(user, dataset_uid, resource_uid)
         if action == "recover" and not ds.published:
@@ -276,14 +255,13 @@ class Resources(Core):
                 "of a published dataset",
                 dataset_uid=ds.dataset_uid,
             )
-        job = self._realtime_job(user, ds, action, {resource_uid: resource.records})
-        return {"job_id": job.job_id}
+        return self._realtime_job(user, ds, action, {resource_uid: resource.records})
 
     def _realtime(
         self, user: User, dataset_uid: str, resource_uid: str
     ) -> tuple[Dataset, Resource]:
         ds, resource = self._resource(user, dataset_uid, resource_uid)
-        self._require(user, "edit_dataset", "publish_dataset", ds=ds)
+        self.state.require(user, "edit_dataset", "publish_dataset", ds=ds)
         if resource.type != "realtime":
             raise BadRequest(
                 "Resource {resource_uid} is not a realtime resource (its type is {type})",
@@ -292,27 +270,25 @@ class Resources(Core):
             )
         return ds, resource
 
-    def _realtime_job(self, user: User, ds: Dataset, function: str, payload: dict[str, int]) -> Job:
-        self._precondition(ds, sm.ACTION_ORIGINS)
-        job = self.engine.submit(ds, function, user.username, payload)
-        self.engine.settle()
-        return job
+    def _realtime_job(
+        self, user: User, ds: Dataset, function: str, payload: dict[str, int]
+    ) -> JobView:
+        state = self.state
+        state.precondition(ds, sm.ACTION_ORIGINS)
+        job: Job = state.engine.submit(ds, function, user.username, payload)
+        state.engine.settle()
+        return job_view(job, state.engine.now, state.store.users)
 
 
-def _fields(raw: Any) -> dict[str, str]:
-    """Record fields as a list of names or an object name: kind (the simulator's own key)."""
-    if raw is None:
-        return {}
-    if isinstance(raw, list) and all(isinstance(f, str) and f for f in raw):
-        return {f: "text" for f in raw}
-    if isinstance(raw, dict) and all(
-        isinstance(k, str) and v in FIELD_KINDS for k, v in raw.items()
-    ):
-        return dict(raw)
-    kinds = ", ".join(FIELD_KINDS)
-    raise InvalidParameter(
-        "fields", f"expected a list of field names, or an object name: kind ({kinds})"
-    )
+def _fields(raw: dict[str, str]) -> dict[str, str]:
+    """Record fields, name: kind, each kind one the sample records know."""
+    for name, kind in raw.items():
+        if not isinstance(name, str) or kind not in FIELD_KINDS:
+            kinds = ", ".join(FIELD_KINDS)
+            raise InvalidParameter(
+                "fields", f"expected a list of field names, or an object name: kind ({kinds})"
+            )
+    return dict(raw)
 
 
 def _lone_surrogates(text: str) -> bool:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from ..api.control.render import script_json
 from ..domain.statemachine import FINE_NAME, PUBLIC_NAMES, PUBLIC_OF, REMOVED, Status
 from ..scenario.loading import (
     DEFAULT_API_KEY,
@@ -107,33 +108,33 @@ class SimulatorHandle:
     @property
     def now(self) -> float:
         """Virtual seconds since the scenario started."""
-        return self.simulator.clock_state()["now"]
+        return self.simulator.control.clock().now
 
     def advance(self, seconds: float) -> float:
         """Let ``seconds`` of virtual time pass; returns the new time."""
-        return self.simulator.advance(seconds)["now"]
+        return self.simulator.control.advance(seconds).now
 
     def sleep(self, seconds: float) -> None:
         """A stand-in for ``time.sleep`` to inject into client code: virtual time passes."""
         self.advance(seconds)
 
     def next_event(self) -> float:
-        return self.simulator.advance_to_next_event()["now"]
+        return self.simulator.control.next_event()[0].now
 
     def run_until_idle(self) -> float:
         """Run until no job waits or runs; fails the test if that can never happen."""
-        state = self.simulator.run_until_idle()
-        if not state["idle"]:
+        clock, idle = self.simulator.control.run_until_idle()
+        if not idle:
             raise AssertionError(
-                f"jobs can never finish: {state['active_jobs']} still waiting or running"
+                f"jobs can never finish: {clock.active_jobs} still waiting or running"
             )
-        return state["now"]
+        return clock.now
 
     # observing ----------------------------------------------------------------------------
 
     def state(self, dataset: str) -> dict[str, Any]:
         """A dataset (id or uid): ``exists``, ``status``, ``public_status``, ``published``..."""
-        return self.simulator.observe(dataset)
+        return self.simulator.control.observe(dataset)
 
     def status(self, dataset: str) -> str:
         """The fine status of a dataset (id or uid)."""
@@ -143,7 +144,8 @@ class SimulatorHandle:
         return state["status"]
 
     def timeline(self, dataset: str | None = None) -> list[dict[str, Any]]:
-        return self.simulator.timeline({dataset} if dataset else None)
+        entries = self.simulator.control.timeline({dataset} if dataset else None)
+        return [e.to_dict() for e in entries]
 
     def transitions(self, dataset: str) -> list[str]:
         """The fine statuses a dataset went through, in order, the first included."""
@@ -176,10 +178,10 @@ class SimulatorHandle:
             )
 
     def script(self) -> dict[str, Any]:
-        return self.simulator.script_results()
+        return script_json(self.simulator.control.script_results())
 
     def faults(self) -> list[dict[str, Any]]:
-        return self.simulator.fault_log()
+        return self.simulator.control.fault_log()
 
 
 def _collapse(names: list[str]) -> list[str]:

@@ -15,8 +15,9 @@ import pytest
 import requests
 
 from simulator.cli import build_parser, main, start_simulator
-from simulator.service import Simulator, statefile
+from simulator.service import statefile
 from tests.conftest import API, AUTH
+from tests.facade import Simulated as Simulator
 from tests.spawn import Spawned
 
 pytestmark = pytest.mark.e2e
@@ -194,7 +195,7 @@ def test_sigkill_in_the_middle_of_saves_leaves_a_file_that_restores(
             snapshot = requests.get(f"{server.url}/_sim/snapshot", timeout=30).json()
         else:  # the last time, the start up to serving, in this process
             args = build_parser().parse_args(["--state-file", str(path)])
-            snapshot = json.loads(start_simulator(args)[0].snapshot())
+            snapshot = json.loads(start_simulator(args)[0].snapshots.take())
         assert snapshot["state"] == document.state
         assert [p.name for p in tmp_path.iterdir()] == ["state.json"]  # leftovers swept
     assert any(torn[:2]), "no kill landed in a write"

@@ -100,7 +100,7 @@ def ods_default_scenario():
 import requests
 
 def test_overrides(ods):
-    assert ods.simulator.clock_state()["workers"] == 5
+    assert ods.simulator.control.clock().workers == 5
     s = ods.session()
     s.put(f"{ods.api_url}/datasets/da_every1/publish")
     assert s.get(f"{ods.api_url}/datasets/da_every1/status").json()["name"] == "processing_dataset"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import random
 
+from simulator.api.management import errors as management
+from simulator.domain.errors import InjectedFailure
 from simulator.domain.faults import FaultBook, HttpFault, matcher
 from simulator.domain.models import Dataset
 
@@ -80,7 +82,8 @@ def test_an_injection_carries_latency_status_body_and_headers() -> None:
         429,
         {"Retry-After": "5"},
     )
-    assert injection.body is not None and injection.body["error_key"] == "TooManyRequestsException"
+    assert injection.body is None  # no body of its own: the API answers the error it stands for
+    assert management.body(InjectedFailure(429))["error_key"] == "TooManyRequestsException"
     assert b.log == [
         {
             "t": 3,

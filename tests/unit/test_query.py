@@ -6,16 +6,27 @@ import time
 
 import pytest
 
-from simulator.api.management import query
-from simulator.api.management.query import bool_param, int_param, parse_where, sort_datasets
+from simulator.api.management.query import parse_sort, parse_where
+from simulator.api.reading import bool_param, int_param
 from simulator.domain.errors import InvalidParameter
 from simulator.domain.models import Dataset
+from simulator.service import datasets as service
+from simulator.service.commands import Listing
 
 
 def ds(dataset_id: str, uid: str, modified: float = 0, published: bool = False) -> Dataset:
     d = Dataset(uid, dataset_id, {"default": {"title": dataset_id.upper()}}, "admin", 0, modified)
     d.published = published
     return d
+
+
+def where(text: str) -> list[Dataset]:
+    """The datasets of DATA a ``where`` keeps, read by the surface and applied by the service."""
+    return service.select(DATA, Listing(filters=parse_where(text)))
+
+
+def sort_datasets(datasets: list[Dataset], sort: str) -> list[Dataset]:
+    return service.select(datasets, Listing(sort=parse_sort(sort)))
 
 
 DATA = [
@@ -26,15 +37,14 @@ DATA = [
 
 
 @pytest.mark.parametrize(
-    "where", ['datasetid="bikes"', "datasetid='bikes'", "datasetid=bikes", " datasetid = bikes "]
+    "text", ['datasetid="bikes"', "datasetid='bikes'", "datasetid=bikes", " datasetid = bikes "]
 )
-def test_where_accepts_the_three_quotings_of_datasetid(where: str) -> None:
-    assert [d.dataset_id for d in DATA if parse_where(where)(d)] == ["bikes"]
+def test_where_accepts_the_three_quotings_of_datasetid(text: str) -> None:
+    assert [d.dataset_id for d in where(text)] == ["bikes"]
 
 
 def test_where_clauses_join_with_and() -> None:
-    match = parse_where('published=true AND dataset_uid="da_aaaaa2"')
-    assert [d.dataset_id for d in DATA if match(d)] == ["bikes"]
+    assert [d.dataset_id for d in where('published=true AND dataset_uid="da_aaaaa2"')] == ["bikes"]
 
 
 @pytest.mark.parametrize(
@@ -91,7 +101,7 @@ def test_boolean_parameters() -> None:
 
 
 @pytest.mark.parametrize(
-    "where",
+    "text",
     [
         "datasetid=x" + " " * 100_000 + "x",
         " " * 100_000,
@@ -102,11 +112,10 @@ def test_boolean_parameters() -> None:
     ],
     ids=["spaces-mid", "spaces", "quotes", "6000-clauses", "long-value", "long-name"],
 )
-def test_where_reads_100_kb_in_linear_time(where: str) -> None:
+def test_where_reads_100_kb_in_linear_time(text: str) -> None:
     started = time.perf_counter()
     try:
-        match = parse_where(where)
-        assert [d for d in DATA if match(d)] == []
+        assert where(text) == []
     except InvalidParameter as exc:
         assert len(exc.message) < 600, "the message repeats a bounded part of the input"
     # a quadratic reading takes seconds here; a linear one, a few milliseconds
@@ -114,10 +123,9 @@ def test_where_reads_100_kb_in_linear_time(where: str) -> None:
 
 
 def test_clauses_on_one_field_fold_into_one_test() -> None:
-    assert [
-        d.dataset_id for d in DATA if parse_where("datasetid=bikes and datasetid=bikes")(d)
-    ] == ["bikes"]
-    assert [d for d in DATA if parse_where("datasetid=bikes AND datasetid=trees")(d)] == []
+    assert parse_where("datasetid=bikes and datasetid=bikes") == {"dataset_id": ["bikes"]}
+    assert [d.dataset_id for d in where("datasetid=bikes and datasetid=bikes")] == ["bikes"]
+    assert where("datasetid=bikes AND datasetid=trees") == []
 
 
 def test_a_sort_key_given_again_is_sorted_on_once(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -127,7 +135,7 @@ def test_a_sort_key_given_again_is_sorted_on_once(monkeypatch: pytest.MonkeyPatc
         calls.append(d.dataset_id)
         return d.dataset_id
 
-    monkeypatch.setitem(query._SORT_KEYS, "dataset_id", counting)
+    monkeypatch.setitem(service.SORTS, "dataset_id", counting)
     many = ",".join(["-dataset_id", *["dataset_id"] * 10_000])
     assert [d.dataset_id for d in sort_datasets(DATA, many)] == ["trees", "toilets", "bikes"]
     assert len(calls) == len(DATA), "one pass: the first mention decides the order"

@@ -8,26 +8,26 @@ from typing import Any
 
 import pytest
 
-from simulator.service import Ask, Simulator
-from simulator.service.config import UnknownChange
-from simulator.service.journal import lines
+from simulator.api.management.render import Ask
+from simulator.domain.errors import UnknownChange
 from tests.conftest import scenario_from
+from tests.facade import Simulated
 from tests.unit.test_snapshot import FAULTY, busy_day, everything, restored
 
 ADMIN = "admin"
 
 
-def admin(sim: Simulator) -> Any:
+def admin(sim: Simulated) -> Any:
     return sim.store.users[ADMIN]
 
 
-def uid_of(sim: Simulator, dataset_id: str) -> str:
+def uid_of(sim: Simulated, dataset_id: str) -> str:
     ds = sim.store.dataset_by_id(dataset_id)
     assert ds is not None
     return ds.dataset_uid
 
 
-def publish_cycle(sim: Simulator, n: int) -> str:
+def publish_cycle(sim: Simulated, n: int) -> str:
     """Create a dataset with a resource, publish it, let it end, and delete it."""
     made = sim.create_dataset(admin(sim), {"dataset_id": f"cycle-{n}"}, Ask())
     uid = made["dataset_uid"]
@@ -40,7 +40,7 @@ def publish_cycle(sim: Simulator, n: int) -> str:
 
 
 def test_the_timeline_keeps_its_newest_transitions_and_counts_every_one() -> None:
-    sim = Simulator(scenario_from("retention: {transitions: 20}"))
+    sim = Simulated(scenario_from("retention: {transitions: 20}"))
     uids = [publish_cycle(sim, n) for n in range(10)]  # 8 transitions each
     timeline = sim.world.timeline
     assert len(timeline.entries) <= 22, "trimmed a tenth past its bound"
@@ -54,7 +54,7 @@ def test_the_timeline_keeps_its_newest_transitions_and_counts_every_one() -> Non
 
 
 def test_uids_the_timeline_no_longer_names_may_be_drawn_again() -> None:
-    sim = Simulator(scenario_from("retention: {transitions: 20}"))
+    sim = Simulated(scenario_from("retention: {transitions: 20}"))
     uids = [publish_cycle(sim, n) for n in range(10)]
     remembered = sim.store.remembered_uids
     assert set(uids[-2:]) <= remembered, "the timeline still names these"
@@ -62,7 +62,7 @@ def test_uids_the_timeline_no_longer_names_may_be_drawn_again() -> None:
 
 
 def test_ended_jobs_beyond_the_bound_are_forgotten_the_oldest_first() -> None:
-    sim = Simulator(scenario_from("retention: {jobs: 5}"))
+    sim = Simulated(scenario_from("retention: {jobs: 5}"))
     for n in range(10):
         publish_cycle(sim, n)
     jobs = sim.list_jobs(admin(sim), Ask())["jobs"]
@@ -75,7 +75,7 @@ def test_a_waiting_or_running_job_is_never_forgotten() -> None:
     text = "platform: {workers: 1}\nretention: {jobs: 2}\ndatasets:\n" + "".join(
         f"  - {{dataset_id: d{n}, resources: [{{records: 100}}]}}\n" for n in range(8)
     )
-    sim = Simulator(scenario_from(text))
+    sim = Simulated(scenario_from(text))
     for n in range(8):
         sim.act(admin(sim), uid_of(sim, f"d{n}"), "publish")
     sim.advance(5 * 16 + 1)  # each publish takes 16 s: five ended, one runs, two wait
@@ -91,7 +91,7 @@ def test_the_fault_log_keeps_its_newest_entries() -> None:
     retention: {faults: 10}
     faults: [{type: http, path: "/api/management/v2/*", latency: 1}]
     """
-    sim = Simulator(scenario_from(text))
+    sim = Simulated(scenario_from(text))
     for _ in range(30):
         sim.admit("GET", "/api/management/v2/datasets", "ods-sim-admin-key", None, None)
     log = sim.fault_log()
@@ -99,7 +99,7 @@ def test_the_fault_log_keeps_its_newest_entries() -> None:
 
 
 def test_a_change_log_keeps_its_newest_changes_and_their_uids() -> None:
-    sim = Simulator(scenario_from("retention: {changes: 5}"))
+    sim = Simulated(scenario_from("retention: {changes: 5}"))
     uid = sim.create_dataset(admin(sim), {"dataset_id": "edited"}, Ask())["dataset_uid"]
     for n in range(12):
         sim.update_dataset(admin(sim), uid, {"metas": {"default": {"title": f"T{n}"}}}, Ask())
@@ -112,7 +112,7 @@ def test_a_change_log_keeps_its_newest_changes_and_their_uids() -> None:
 
 
 def test_versions_keep_the_last_twenty_numbered_on() -> None:
-    sim = Simulator(scenario_from("datasets: [{dataset_id: v, resources: [{records: 5}]}]"))
+    sim = Simulated(scenario_from("datasets: [{dataset_id: v, resources: [{records: 5}]}]"))
     uid = uid_of(sim, "v")
     for _ in range(23):
         sim.act(admin(sim), uid, "save_version")
@@ -122,7 +122,7 @@ def test_versions_keep_the_last_twenty_numbered_on() -> None:
 
 
 def test_uploads_no_resource_uses_are_let_go_the_oldest_first() -> None:
-    sim = Simulator(scenario_from("retention: {unused_files: 3, unused_file_bytes: 1000000}"))
+    sim = Simulated(scenario_from("retention: {unused_files: 3, unused_file_bytes: 1000000}"))
     used = sim.upload_file(admin(sim), "used.csv", "text/csv", b"a\n1\n", Ask())
     uid = sim.create_dataset(admin(sim), {}, Ask())["dataset_uid"]
     sim.create_resource(admin(sim), uid, {"url": "odsfile://used.csv"})
@@ -137,7 +137,7 @@ def test_uploads_no_resource_uses_are_let_go_the_oldest_first() -> None:
 
 
 def test_one_upload_past_the_byte_bound_stays_until_a_newer_one() -> None:
-    sim = Simulator(scenario_from("retention: {unused_file_bytes: 1000}"))
+    sim = Simulated(scenario_from("retention: {unused_file_bytes: 1000}"))
     big = sim.upload_file(admin(sim), "big.csv", "text/csv", b"a\n" + b"1\n" * 1000, Ask())
     assert big["file_id"] in sim.store.files
     small = sim.upload_file(admin(sim), "small.csv", "text/csv", b"a\n1\n", Ask())
@@ -148,10 +148,10 @@ def test_one_upload_past_the_byte_bound_stays_until_a_newer_one() -> None:
 
 
 def test_a_long_journal_is_written_down_and_starts_again() -> None:
-    sim = Simulator(scenario_from("retention: {journal: 10}"))
+    sim = Simulated(scenario_from("retention: {journal: 10}"))
     for n in range(20):
         publish_cycle(sim, n)
-    assert sim.base is not None
+    assert sim.journal.base is not None
     assert len(sim.journal) < 10 + 5, "written down at the first quiet moment past 10 lines"
     document = json.loads(sim.snapshot())
     assert document["version"] == 2 and document["base"]["now"] <= sim.clock_state()["now"]
@@ -161,10 +161,10 @@ def test_a_long_journal_is_written_down_and_starts_again() -> None:
 
 def test_writing_down_changes_nothing_a_client_sees() -> None:
     busy = FAULTY + "retention: {journal: 3}\n"
-    written, plain = Simulator(scenario_from(busy)), Simulator(scenario_from(FAULTY))
+    written, plain = Simulated(scenario_from(busy)), Simulated(scenario_from(FAULTY))
     for sim in (written, plain):
         busy_day(sim)
-    assert written.base is not None, "busy_day has quiet moments after enough changes"
+    assert written.journal.base is not None, "busy_day has quiet moments after enough changes"
     seen_written, seen_plain = everything(written), everything(plain)
     for seen in (seen_written, seen_plain):
         del seen["journal"]
@@ -194,12 +194,12 @@ def test_a_restore_resumes_an_outage_under_way_and_a_script_half_played() -> Non
       - {at: 120, action: publish, dataset: b}
       - {at: 130, expect: {dataset: b, status: queued}}
     """
-    written, plain = Simulator(scenario_from(text)), Simulator(scenario_from(text))
+    written, plain = Simulated(scenario_from(text)), Simulated(scenario_from(text))
     for sim in (written, plain):
         sim.advance(60)  # both outages under way, the first script step played
         for n in range(3):
             sim.create_dataset(admin(sim), {"dataset_id": f"new-{n}"}, Ask())
-    assert written.base is not None and len(written.journal) == 1
+    assert written.journal.base is not None and len(written.journal) == 1
     copy = restored(written)
     for sim in (copy, plain):
         sim.advance(400)
@@ -211,12 +211,12 @@ def test_a_restore_resumes_an_outage_under_way_and_a_script_half_played() -> Non
 
 
 def test_content_let_go_leaves_the_snapshot() -> None:
-    sim = Simulator(scenario_from(""))
+    sim = Simulated(scenario_from(""))
     secret = "s" * (2 * 2**20)
     body = {"dataset_id": "big", "metas": {"default": {"description": secret}}}
     uid = sim.create_dataset(admin(sim), body, Ask())["dataset_uid"]
     assert secret in sim.snapshot()
     sim.delete_dataset(admin(sim), uid)
     assert secret not in sim.snapshot()
-    assert sim.base is not None and secret.encode() not in zlib.decompress(sim.base)
-    assert not any(secret in line for line in lines(sim.journal))
+    assert sim.journal.base is not None and secret.encode() not in zlib.decompress(sim.journal.base)
+    assert not any(secret in line for line in sim.journal.lines())

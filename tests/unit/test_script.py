@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from simulator.service import Ask, Simulator
+from simulator.api.management.render import Ask
 from tests.conftest import FakeWall, scenario_from
+from tests.facade import Simulated as Simulator
 
 SCRIPT = """
 datasets: [{dataset_id: a, dataset_uid: da_aaaaaa, resources: [{records: 1000}]}]

@@ -7,9 +7,10 @@ from collections.abc import Callable
 
 import pytest
 
+from simulator.api.management.render import Ask
 from simulator.domain.errors import InvalidParameter
-from simulator.service import Ask, Simulator
 from tests.conftest import FakeWall, scenario_from
+from tests.facade import Simulated as Simulator
 
 WORLD = "datasets: [{dataset_id: a, dataset_uid: da_aaaaaa, resources: [{records: 1000}]}]"
 

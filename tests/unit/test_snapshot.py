@@ -9,12 +9,14 @@ from typing import Any
 
 import pytest
 
+from simulator.api.management.render import Ask
 from simulator.cli import main
 from simulator.domain.errors import InvalidSnapshot, SnapshotUnavailable, StateFileError
 from simulator.scenario.loading import Scenario, default_user
-from simulator.service import Ask, Simulator, statefile
-from simulator.service.journal import INJECT, MUTATIONS, lines
+from simulator.service import statefile
+from simulator.service.journal import INJECT, MUTATIONS
 from tests.conftest import FakeWall, scenario_from
+from tests.facade import Simulated
 
 KEY = "ods-sim-admin-key"
 
@@ -51,12 +53,12 @@ script:
 """
 
 
-def restored(sim: Simulator, **kwargs: Any) -> Simulator:
+def restored(sim: Simulated, **kwargs: Any) -> Simulated:
     """A new simulator from ``sim``'s snapshot, through its text."""
-    return Simulator.from_snapshot(statefile.parse(sim.snapshot(), "<test>"), **kwargs)
+    return Simulated.from_snapshot(statefile.parse(sim.snapshot(), "<test>"), **kwargs)
 
 
-def everything(sim: Simulator) -> dict[str, Any]:
+def everything(sim: Simulated) -> dict[str, Any]:
     """All a client or a test can see of a world, through the facade."""
     admin = sim.store.users[sim.scenario.users[0].username]
     fine = Ask("fine", frozenset({"status", "changes", "metadata"}))
@@ -84,11 +86,11 @@ def everything(sim: Simulator) -> dict[str, Any]:
         "script": sim.script_results(),
         "faults": sim.fault_log(),
         "dashboard": dashboard,
-        "journal": list(lines(sim.journal)),
+        "journal": list(sim.journal.lines()),
     }
 
 
-def busy_day(sim: Simulator) -> None:
+def busy_day(sim: Simulated) -> None:
     """Changes of every area, with time moving in between, ending with jobs half-way."""
     admin, ed = sim.store.users["admin"], sim.store.users["ed"]
     for _ in range(6):  # HTTP faults: counters, seeded draws, latency
@@ -135,18 +137,18 @@ def busy_day(sim: Simulator) -> None:
     sim.advance(12)  # the publish is half-way through its records
 
 
-def _realtime(sim: Simulator) -> str:
+def _realtime(sim: Simulated) -> str:
     ds = sim.store.datasets["da_trees1"]
     return next(uid for uid, r in ds.resources.items() if r.type == "realtime")
 
 
 def test_a_restored_world_is_the_same_and_goes_on_the_same() -> None:
-    sim = Simulator(scenario_from(FAULTY))
+    sim = Simulated(scenario_from(FAULTY))
     busy_day(sim)
-    journal = [json.loads(line) for line in lines(sim.journal)]
+    journal = [json.loads(line) for line in sim.journal.lines()]
     assert {line[1] for line in journal} == {*MUTATIONS, INJECT}, "every kind of change is here"
     compact = [json.dumps(line, separators=(",", ":")) for line in journal]
-    assert compact == lines(sim.journal)  # each line as the JSON encoder writes it
+    assert compact == sim.journal.lines()  # each line as the JSON encoder writes it
     assert {f["kind"] for f in sim.fault_log()} == {
         "http",
         "worker_outage",
@@ -166,7 +168,7 @@ def test_a_restored_world_is_the_same_and_goes_on_the_same() -> None:
 
 def test_a_job_snapshotted_half_way_ends_when_it_would_have() -> None:
     text = "datasets: [{dataset_id: a, dataset_uid: da_aaaaaa, resources: [{records: 5000}]}]"
-    plain, saved = Simulator(scenario_from(text)), Simulator(scenario_from(text))
+    plain, saved = Simulated(scenario_from(text)), Simulated(scenario_from(text))
     for sim in (plain, saved):
         sim.act(sim.store.users["admin"], "da_aaaaaa", "publish")
         sim.advance(20)
@@ -182,12 +184,12 @@ def test_a_job_snapshotted_half_way_ends_when_it_would_have() -> None:
 def test_realtime_resumes_from_the_saved_time_not_the_wall_clock() -> None:
     text = "datasets: [{dataset_id: a, dataset_uid: da_aaaaaa, resources: [{records: 1000}]}]"
     wall = FakeWall()
-    sim = Simulator(scenario_from(text, clock_mode="realtime", speed=10), wall=wall)
+    sim = Simulated(scenario_from(text, clock_mode="realtime", speed=10), wall=wall)
     sim.act(sim.store.users["admin"], "da_aaaaaa", "publish")
     wall.t = 1.25
     document = statefile.parse(sim.snapshot(), "<test>")
     later = FakeWall(1000.0)  # the process restarts much later
-    copy = Simulator.from_snapshot(document, wall=later)
+    copy = Simulated.from_snapshot(document, wall=later)
     clock = copy.clock_state()
     assert (clock["now"], clock["mode"], clock["speed"]) == (12.5, "realtime", 10)
     later.t += 1.0
@@ -196,11 +198,11 @@ def test_realtime_resumes_from_the_saved_time_not_the_wall_clock() -> None:
 
 
 def test_resets_and_loaded_scenarios_start_the_journal_again() -> None:
-    sim = Simulator(scenario_from(FAULTY))
+    sim = Simulated(scenario_from(FAULTY))
     admin = sim.store.users["admin"]
     sim.act(admin, "da_cars01", "publish")
     sim.reset()
-    assert sim.journal == []
+    assert len(sim.journal) == 0
     sim.load_scenario("seed: 3\ndatasets: [{dataset_id: z, resources: [{records: 10}]}]\n")
     z = sim.store.dataset_by_id("z")
     assert z is not None
@@ -213,14 +215,14 @@ def test_resets_and_loaded_scenarios_start_the_journal_again() -> None:
 
 
 def test_command_line_settings_are_kept_for_scenarios_loaded_later() -> None:
-    sim = Simulator(scenario_from(""), overrides={"workers": 5, "seed": 9})
+    sim = Simulated(scenario_from(""), overrides={"workers": 5, "seed": 9})
     copy = restored(sim)
     copy.load_scenario("datasets: []\n")
     assert (copy.scenario.platform.workers, copy.scenario.seed) == (5, 9)
 
 
 def test_refusals_and_reads_leave_the_journal_alone() -> None:
-    sim = Simulator(scenario_from(FAULTY))
+    sim = Simulated(scenario_from(FAULTY))
     admin = sim.store.users["admin"]
     with pytest.raises(Exception, match="Unknown dataset"):
         sim.act(admin, "da_nothere", "publish")
@@ -229,16 +231,16 @@ def test_refusals_and_reads_leave_the_journal_alone() -> None:
     sim.list_datasets(admin, Ask())
     sim.timeline()
     sim.admit("GET", "/_sim/nothing-matches", KEY, None, None)
-    assert sim.journal == []
+    assert len(sim.journal) == 0
 
 
 def test_each_change_is_one_line_with_its_time_and_readable_arguments() -> None:
-    sim = Simulator(scenario_from(FAULTY))
+    sim = Simulated(scenario_from(FAULTY))
     admin = sim.store.users["admin"]
     sim.advance(2.5)
     sim.upload_file(admin, "b.csv", None, b"a\n1\n", Ask())
     sim.act(admin, "da_cars01", "publish")
-    assert [json.loads(line) for line in lines(sim.journal)] == [
+    assert [json.loads(line) for line in sim.journal.lines()] == [
         [
             2.5,
             "upload_file",
@@ -249,21 +251,22 @@ def test_each_change_is_one_line_with_its_time_and_readable_arguments() -> None:
 
 
 def test_any_credentials_is_kept() -> None:
-    sim = Simulator(scenario_from(""))
+    sim = Simulated(scenario_from(""))
     sim.any_credentials = True
     assert restored(sim).authenticate("not-a-real-key").username == "admin"
 
 
 def test_a_world_the_journal_cannot_replay_is_not_snapshotted() -> None:
-    sim = Simulator(Scenario(users=(default_user(),)))  # built in code: no text
+    sim = Simulated(Scenario(users=(default_user(),)))  # built in code: no text
     with pytest.raises(SnapshotUnavailable, match="built in code"):
         sim.snapshot()
-    sim = Simulator(scenario_from("datasets: [{dataset_id: a}]"))
+    sim = Simulated(scenario_from("datasets: [{dataset_id: a}]"))
     admin = sim.store.users["admin"]
     uid = sim.store.dataset_by_id("a").dataset_uid  # type: ignore[union-attr]
     sim.set_access_policy(admin, uid, "restricted")
-    sim.restore_change(admin, uid, {"change_uid": 1, "note": {1, 2}}, Ask())  # a set: not JSON
-    with pytest.raises(SnapshotUnavailable, match="restore_change was given arguments"):
+    odd = {"url": "https://x.test/a.csv", "records": 1, "params": {"note": {1, 2}}}  # a set
+    sim.create_resource(admin, uid, odd)
+    with pytest.raises(SnapshotUnavailable, match="create_resource was given arguments"):
         sim.snapshot()
     sim.reset()
     assert json.loads(sim.snapshot())["journal"] == []
@@ -273,7 +276,7 @@ def test_a_world_the_journal_cannot_replay_is_not_snapshotted() -> None:
 
 
 def test_a_file_that_is_not_a_snapshot_is_refused_clearly() -> None:
-    good = Simulator(scenario_from(FAULTY))
+    good = Simulated(scenario_from(FAULTY))
     good.act(good.store.users["admin"], "da_cars01", "publish")
     text = good.snapshot()
     document = json.loads(text)
@@ -345,7 +348,7 @@ def test_a_state_file_past_the_bounds_exits_2_with_a_message(
     ],
 )
 def test_an_edited_snapshot_fails_the_replay_or_its_check(edit: Any, problem: str) -> None:
-    sim = Simulator(scenario_from(FAULTY))
+    sim = Simulated(scenario_from(FAULTY))
     admin = sim.store.users["admin"]
     sim.act(admin, "da_cars01", "publish")
     sim.advance(4)
@@ -353,12 +356,12 @@ def test_an_edited_snapshot_fails_the_replay_or_its_check(edit: Any, problem: st
     document = json.loads(sim.snapshot())
     edit(document)
     with pytest.raises(InvalidSnapshot) as caught:
-        Simulator.from_snapshot(statefile.check(document, "s.json"))
+        Simulated.from_snapshot(statefile.check(document, "s.json"))
     assert problem in caught.value.message, caught.value.message
 
 
 def test_a_refused_restore_leaves_the_running_world_as_it_was() -> None:
-    sim = Simulator(scenario_from(FAULTY))
+    sim = Simulated(scenario_from(FAULTY))
     busy_day(sim)
     before = everything(sim)
     document = json.loads(sim.snapshot())
@@ -369,9 +372,9 @@ def test_a_refused_restore_leaves_the_running_world_as_it_was() -> None:
 
 
 def test_a_restore_in_place_replaces_the_world() -> None:
-    source = Simulator(scenario_from(FAULTY))
+    source = Simulated(scenario_from(FAULTY))
     busy_day(source)
-    target = Simulator(scenario_from("datasets: [{dataset_id: other}]"))
+    target = Simulated(scenario_from("datasets: [{dataset_id: other}]"))
     answer = target.restore_snapshot(json.loads(source.snapshot()))
     assert answer["operations"] == len(source.journal)
     assert everything(target) == everything(source)
@@ -381,7 +384,7 @@ def test_a_restore_in_place_replaces_the_world() -> None:
 
 
 def test_saves_replace_the_file_whole_and_leave_nothing_behind(tmp_path: Path) -> None:
-    sim = Simulator(scenario_from(FAULTY))
+    sim = Simulated(scenario_from(FAULTY))
     sim.state_file = tmp_path / "state.json"
     first = sim.save_snapshot()
     sim.act(sim.store.users["admin"], "da_cars01", "publish")
@@ -389,11 +392,11 @@ def test_saves_replace_the_file_whole_and_leave_nothing_behind(tmp_path: Path) -
     assert (first["operations"], second["operations"]) == (0, 1)
     assert second["bytes"] == sim.state_file.stat().st_size
     assert [p.name for p in tmp_path.iterdir()] == ["state.json"]
-    assert everything(Simulator.from_snapshot(statefile.read(sim.state_file))) == everything(sim)
+    assert everything(Simulated.from_snapshot(statefile.read(sim.state_file))) == everything(sim)
 
 
 def test_a_save_that_cannot_be_written_says_why_and_keeps_the_old_file(tmp_path: Path) -> None:
-    sim = Simulator(scenario_from(""))
+    sim = Simulated(scenario_from(""))
     with pytest.raises(SnapshotUnavailable, match="No state file is configured"):
         sim.save_snapshot()
     sim.state_file = tmp_path / "missing" / "state.json"

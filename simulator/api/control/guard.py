@@ -46,7 +46,6 @@ _CHANGES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 class ControlForbidden(SimulatorError):
     """A control call refused because of where it comes from."""
 
-    status_code = 403
     error_key = "ControlForbiddenException"
 
     def __init__(self, reason: str) -> None:
@@ -56,7 +55,6 @@ class ControlForbidden(SimulatorError):
 class ControlTokenRequired(SimulatorError):
     """A control call without the control token this simulator was given."""
 
-    status_code = 401
     error_key = "ControlTokenRequiredException"
 
     def __init__(self) -> None:

@@ -16,8 +16,8 @@ from ...domain.errors import InvalidParameter, NotFound
 from ...domain.limits import SNAPSHOT_DEPTH, echo
 from ...domain.timeline import MEDIA_TYPES
 from ..app_context import simulator
-from ..management.common import json_body
-from ..management.query import int_param
+from ..reading import int_param, json_body
+from .render import action_json, clock_json, dashboard_json, scenario_json, script_json
 
 PREFIX = "/_sim"
 
@@ -54,13 +54,16 @@ def health() -> Response:
 
 @blueprint.get("/clock")
 def get_clock() -> Response:
-    return jsonify(simulator().clock_state())
+    sim = simulator()
+    return jsonify(clock_json(sim.control.clock(), sim.clock))
 
 
 @blueprint.put("/clock")
 def configure_clock() -> Response:
     options = _options()
-    return jsonify(simulator().configure_clock(options.get("mode"), _number(options, "speed")))
+    sim = simulator()
+    view = sim.control.configure_clock(options.get("mode"), _number(options, "speed"))
+    return jsonify(clock_json(view, sim.clock))
 
 
 @blueprint.post("/clock/advance")
@@ -68,27 +71,33 @@ def advance_clock() -> Response:
     options = _options()
     if "seconds" not in options:
         raise InvalidParameter("seconds", "required: how many virtual seconds to advance")
-    return jsonify(simulator().advance(_number(options, "seconds")))
+    sim = simulator()
+    return jsonify(clock_json(sim.control.advance(_number(options, "seconds")), sim.clock))
 
 
 @blueprint.post("/clock/next")
 def advance_to_next_event() -> Response:
-    return jsonify(simulator().advance_to_next_event())
+    sim = simulator()
+    view, advanced = sim.control.next_event()
+    return jsonify(clock_json(view, sim.clock, advanced=advanced))
 
 
 @blueprint.post("/clock/run_until_idle")
 def run_until_idle() -> Response:
-    return jsonify(simulator().run_until_idle())
+    sim = simulator()
+    view, idle = sim.control.run_until_idle()
+    return jsonify(clock_json(view, sim.clock, idle=idle))
 
 
 @blueprint.post("/reset")
 def reset() -> Response:
-    return jsonify(simulator().reset())
+    sim = simulator()
+    return jsonify(clock_json(sim.control.reset(), sim.clock))
 
 
 @blueprint.get("/statemachine")
 def state_machine() -> Response:
-    return jsonify(simulator().state_machine())
+    return jsonify(simulator().control.state_machine())
 
 
 @blueprint.get("/timeline")
@@ -99,8 +108,9 @@ def timeline() -> Response:
     since, until = _number(args, "since"), _number(args, "until")
     fmt = args.get("format") or _format_from_accept()
     if fmt == "json":
-        return jsonify(simulator().timeline(datasets, since, until))
-    text = simulator().timeline_text(fmt, datasets, since, until)
+        entries = simulator().control.timeline(datasets, since, until)
+        return jsonify([e.to_dict() for e in entries])
+    text = simulator().control.timeline_text(fmt, datasets, since, until)
     return Response(text, mimetype=MEDIA_TYPES[fmt])
 
 
@@ -112,7 +122,7 @@ def _format_from_accept() -> str:
 @blueprint.get("/scenario")
 def get_scenario() -> Response:
     """What the simulator runs: seed, users and their credentials, counts, the text."""
-    return jsonify(simulator().scenario_summary(with_text=True))
+    return jsonify(scenario_json(simulator().control.scenario(), with_text=True))
 
 
 @blueprint.put("/scenario")
@@ -123,44 +133,45 @@ def load_scenario() -> Response:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise InvalidParameter("body", "the scenario is not UTF-8 text") from None
-    return jsonify(simulator().load_scenario(text))
+    return jsonify(scenario_json(simulator().control.load_scenario(text)))
 
 
 @blueprint.get("/script")
 def script_results() -> Response:
     """What each step of the scenario's script did or found so far."""
-    return jsonify(simulator().script_results())
+    return jsonify(script_json(simulator().control.script_results()))
 
 
 @blueprint.get("/faults")
 def fault_log() -> Response:
     """Every injected fault that took effect, in virtual-time order."""
-    return jsonify(simulator().fault_log())
+    return jsonify(simulator().control.fault_log())
 
 
 @blueprint.get("/snapshot")
 def get_snapshot() -> Response:
     """The snapshot of the whole world as it stands: what ``POST`` would save."""
-    return Response(simulator().snapshot(), mimetype="application/json")
+    return Response(simulator().snapshots.take(), mimetype="application/json")
 
 
 @blueprint.post("/snapshot")
 def save_snapshot() -> Response:
     """Save a snapshot to the state file now (``--state-file``)."""
-    return jsonify(simulator().save_snapshot())
+    return jsonify(simulator().snapshots.save())
 
 
 @blueprint.put("/snapshot")
 def restore_snapshot() -> Response:
     """Replace the world with a snapshot sent as the body; a bad one changes nothing."""
-    return jsonify(simulator().restore_snapshot(json_body(SNAPSHOT_DEPTH)))
+    return jsonify(simulator().snapshots.restore(json_body(SNAPSHOT_DEPTH)))
 
 
 @blueprint.get("/datasets/<name>/records")
 def sample_records(name: str) -> Response:
     """Seeded sample records of a dataset (by id or uid): ``?rows=`` up to 1000."""
     rows = int_param("rows", request.args.get("rows"), 10, 1, 1000)
-    return jsonify(simulator().sample_records(name, rows))
+    dataset_uid, records = simulator().control.sample_records(name, rows)
+    return jsonify({"dataset_uid": dataset_uid, "records": records})
 
 
 # the dashboard -------------------------------------------------------------------------
@@ -197,10 +208,11 @@ def _ui_file(name: str) -> Response:
 def dashboard_state() -> Response:
     """The page's poll: the clock, the datasets, the transitions after ``?since=``."""
     since = int_param("since", request.args.get("since"), 0, 0)
-    return jsonify(simulator().dashboard(since))
+    sim = simulator()
+    return jsonify(dashboard_json(sim.dashboard.poll(since), sim.clock))
 
 
 @blueprint.post("/datasets/<name>/actions/<action>")
 def dashboard_action(name: str, action: str) -> Response:
     """An action on a dataset (id or uid), made by the scenario's first user."""
-    return jsonify(simulator().act_as_first_user(name, action))
+    return jsonify(action_json(simulator().dashboard.act_as_first_user(name, action)))

@@ -1,32 +1,22 @@
-"""What every view needs from a request: its JSON body, its caller, its wishes."""
+"""What every view of the Management API v2 needs: its blueprint, faults and credentials
+first, the request's JSON body and wishes, and the surface that answers."""
 
 from __future__ import annotations
 
 import base64
 import binascii
-from typing import Any
 
-from flask import request
+from flask import Blueprint, Response, g, jsonify, request
 
-from ...domain.errors import InvalidJSON, InvalidParameter
-from ...domain.limits import MAX_DEPTH, JSONProblem, load_json
+from ...domain.errors import InjectedFailure, InvalidParameter
 from ...domain.statemachine import VOCABULARIES
-from ...service import Ask
+from ..app_context import LATENCY, simulator
+from . import errors
+from .render import Ask
+from .surface import ManagementV2
 
+PREFIX = "/api/management/v2"
 STATUS_NAMES_HEADER = "X-Sim-Status-Names"
-
-
-def json_body(depth: int = MAX_DEPTH) -> Any:
-    """Parse the body as JSON whatever the content type says; ``None`` if empty."""
-    raw = request.get_data(cache=True)
-    if not raw.strip():
-        return None
-    try:
-        return load_json(raw, depth)
-    except UnicodeDecodeError:
-        raise InvalidJSON("the body is not UTF-8 text") from None
-    except JSONProblem as exc:
-        raise InvalidJSON(str(exc)) from None
 
 
 Credentials = tuple[str | None, tuple[str, str] | None, str | None]
@@ -84,3 +74,43 @@ def ask() -> Ask:
         part.strip() for part in request.args.get("expand", "").split(",") if part.strip()
     )
     return Ask(vocabulary, expand)  # type: ignore[arg-type]
+
+
+# the blueprint and what runs before every view ------------------------------------------
+
+
+def inject_faults_then_authenticate() -> Response | None:
+    """Apply the scenario's HTTP faults first, as a proxy in front of the API would."""
+    environ = request.environ
+    method, path = environ["REQUEST_METHOD"], request.path
+    injection, user = simulator().access.admit(method, path, *credentials())
+    if injection is not None:
+        if injection.latency:  # the edge of the app tells the client (X-Sim-Latency)
+            environ[LATENCY] = injection.latency
+        if injection.status is not None:
+            payload = injection.body
+            if payload is None:
+                payload = errors.body(InjectedFailure(injection.status))
+            response = jsonify(payload)
+            response.status_code = injection.status
+            response.headers.update(injection.headers)
+            response.headers["X-Sim-Fault"] = "http"
+            return response
+    g.user = user
+    return None
+
+
+def make_blueprint(name: str) -> Blueprint:
+    """A blueprint of the Management API: faults and authentication before every view."""
+    bp = Blueprint(name, __name__, url_prefix=PREFIX)
+    bp.before_request(inject_faults_then_authenticate)
+    return bp
+
+
+def surface() -> ManagementV2:
+    """The Management API v2 over the simulator of the app handling this request."""
+    return ManagementV2(simulator())
+
+
+def no_content() -> Response:
+    return Response(status=204)

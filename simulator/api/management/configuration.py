@@ -7,9 +7,8 @@ from typing import Any
 from flask import Response, g, jsonify, request
 
 from ...domain.limits import JSONProblem, load_json
-from ..app_context import simulator
-from .common import ask, json_body
-from .datasets import make_blueprint, no_content
+from ..reading import json_body
+from .common import ask, make_blueprint, no_content, surface
 
 blueprint = make_blueprint("configuration")
 
@@ -21,64 +20,64 @@ RULESET = f"{DATASET}/security/users/<username>"
 
 @blueprint.get(f"{DATASET}/metadata")
 def list_metadata(dataset_uid: str) -> Response:
-    return jsonify(simulator().list_metadata(g.user, dataset_uid))
+    return jsonify(surface().list_metadata(g.user, dataset_uid))
 
 
 @blueprint.put(f"{DATASET}/metadata")
 def set_metadata_bulk(dataset_uid: str) -> Response:
-    return jsonify(simulator().set_metadata_bulk(g.user, dataset_uid, json_body()))
+    return jsonify(surface().set_metadata_bulk(g.user, dataset_uid, json_body()))
 
 
 @blueprint.get(METADATA)
 def get_metadata(dataset_uid: str, template: str, name: str) -> Response:
-    return jsonify(simulator().get_metadata(g.user, dataset_uid, template, name))
+    return jsonify(surface().get_metadata(g.user, dataset_uid, template, name))
 
 
 @blueprint.put(METADATA)
 def set_metadata(dataset_uid: str, template: str, name: str) -> Response:
-    return jsonify(simulator().set_metadata(g.user, dataset_uid, template, name, json_body()))
+    return jsonify(surface().set_metadata(g.user, dataset_uid, template, name, json_body()))
 
 
 @blueprint.delete(METADATA)
 def reset_metadata(dataset_uid: str, template: str, name: str) -> Response:
-    return jsonify(simulator().reset_metadata(g.user, dataset_uid, template, name))
+    return jsonify(surface().reset_metadata(g.user, dataset_uid, template, name))
 
 
 @blueprint.get(f"{DATASET}/processors")
 def list_processors(dataset_uid: str) -> Response:
-    return jsonify(simulator().list_processors(g.user, dataset_uid))
+    return jsonify(surface().list_processors(g.user, dataset_uid))
 
 
 @blueprint.post(f"{DATASET}/processors")
 def create_processor(dataset_uid: str) -> Response:
-    return jsonify(simulator().create_processor(g.user, dataset_uid, json_body()))
+    return jsonify(surface().create_processor(g.user, dataset_uid, json_body()))
 
 
 @blueprint.get(PROCESSOR)
 def get_processor(dataset_uid: str, processor_uid: str) -> Response:
-    return jsonify(simulator().get_processor(g.user, dataset_uid, processor_uid))
+    return jsonify(surface().get_processor(g.user, dataset_uid, processor_uid))
 
 
 @blueprint.put(PROCESSOR)
 def replace_processor(dataset_uid: str, processor_uid: str) -> Response:
-    return jsonify(simulator().replace_processor(g.user, dataset_uid, processor_uid, json_body()))
+    return jsonify(surface().replace_processor(g.user, dataset_uid, processor_uid, json_body()))
 
 
 @blueprint.delete(PROCESSOR)
 def delete_processor(dataset_uid: str, processor_uid: str) -> Response:
-    simulator().delete_processor(g.user, dataset_uid, processor_uid)
+    surface().delete_processor(g.user, dataset_uid, processor_uid)
     return no_content()
 
 
 @blueprint.get(f"{DATASET}/security/access_policy")
 def get_access_policy(dataset_uid: str) -> Response:
-    return jsonify(simulator().get_access_policy(g.user, dataset_uid))
+    return jsonify(surface().get_access_policy(g.user, dataset_uid))
 
 
 @blueprint.put(f"{DATASET}/security/access_policy")
 def set_access_policy(dataset_uid: str) -> Response:
     """The body is a bare JSON string (``"restricted"``), or the raw word itself."""
-    return jsonify(simulator().set_access_policy(g.user, dataset_uid, _policy()))
+    return jsonify(surface().set_access_policy(g.user, dataset_uid, _policy()))
 
 
 def _policy() -> Any:
@@ -91,40 +90,40 @@ def _policy() -> Any:
 
 @blueprint.get(f"{DATASET}/security/users")
 def list_rulesets(dataset_uid: str) -> Response:
-    return jsonify(simulator().list_rulesets(g.user, dataset_uid))
+    return jsonify(surface().list_rulesets(g.user, dataset_uid))
 
 
 @blueprint.post(f"{DATASET}/security/users")
 def create_ruleset(dataset_uid: str) -> Response:
-    return jsonify(simulator().create_ruleset(g.user, dataset_uid, json_body()))
+    return jsonify(surface().create_ruleset(g.user, dataset_uid, json_body()))
 
 
 @blueprint.get(RULESET)
 def get_ruleset(dataset_uid: str, username: str) -> Response:
-    return jsonify(simulator().get_ruleset(g.user, dataset_uid, username))
+    return jsonify(surface().get_ruleset(g.user, dataset_uid, username))
 
 
 @blueprint.put(RULESET)
 def replace_ruleset(dataset_uid: str, username: str) -> Response:
-    return jsonify(simulator().replace_ruleset(g.user, dataset_uid, username, json_body()))
+    return jsonify(surface().replace_ruleset(g.user, dataset_uid, username, json_body()))
 
 
 @blueprint.delete(RULESET)
 def delete_ruleset(dataset_uid: str, username: str) -> Response:
-    simulator().delete_ruleset(g.user, dataset_uid, username)
+    surface().delete_ruleset(g.user, dataset_uid, username)
     return no_content()
 
 
 @blueprint.get(f"{DATASET}/changes")
 def list_changes(dataset_uid: str) -> Response:
-    return jsonify(simulator().list_changes(g.user, dataset_uid, ask()))
+    return jsonify(surface().list_changes(g.user, dataset_uid, ask()))
 
 
 @blueprint.put(f"{DATASET}/restore_change")
 def restore_change(dataset_uid: str) -> Response:
-    return jsonify(simulator().restore_change(g.user, dataset_uid, json_body(), ask()))
+    return jsonify(surface().restore_change(g.user, dataset_uid, json_body(), ask()))
 
 
 @blueprint.get(f"{DATASET}/versions")
 def list_versions(dataset_uid: str) -> Response:
-    return jsonify(simulator().list_versions(g.user, dataset_uid, ask()))
+    return jsonify(surface().list_versions(g.user, dataset_uid, ask()))

@@ -1,54 +1,21 @@
-"""The Management API v2: datasets, their status, actions and jobs."""
+"""The Management API v2's datasets: list, create, read, change, delete; status, actions, jobs."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, g, jsonify, request
+from flask import Response, g, jsonify, request
 
 from ...domain.statemachine import ACTIONS
-from ..app_context import LATENCY, simulator
-from .common import ask, credentials, json_body
-from .query import bool_param, int_param
-
-PREFIX = "/api/management/v2"
-
-
-def inject_faults_then_authenticate() -> Response | None:
-    """Apply the scenario's HTTP faults first, as a proxy in front of the API would."""
-    environ = request.environ
-    method, path = environ["REQUEST_METHOD"], request.path
-    injection, user = simulator().admit(method, path, *credentials())
-    if injection is not None:
-        if injection.latency:  # the edge of the app tells the client (X-Sim-Latency)
-            environ[LATENCY] = injection.latency
-        if injection.status is not None:
-            response = jsonify(injection.body)
-            response.status_code = injection.status
-            response.headers.update(injection.headers)
-            response.headers["X-Sim-Fault"] = "http"
-            return response
-    g.user = user
-    return None
-
-
-def make_blueprint(name: str) -> Blueprint:
-    """A blueprint of the Management API: faults and authentication before every view."""
-    bp = Blueprint(name, __name__, url_prefix=PREFIX)
-    bp.before_request(inject_faults_then_authenticate)
-    return bp
-
+from ..reading import bool_param, int_param, json_body
+from .common import ask, make_blueprint, surface
 
 blueprint = make_blueprint("management")
-
-
-def no_content() -> Response:
-    return Response(status=204)
 
 
 @blueprint.get("/datasets")
 def list_datasets() -> Response:
     args = request.args
     return jsonify(
-        simulator().list_datasets(
+        surface().list_datasets(
             g.user,
             ask(),
             rows=int_param("rows", args.get("rows"), 10, 1, 100),
@@ -62,37 +29,37 @@ def list_datasets() -> Response:
 @blueprint.post("/datasets")
 def create_dataset() -> Response:
     strict = bool_param("strict", request.args.get("strict"))
-    return jsonify(simulator().create_dataset(g.user, json_body(), ask(), strict=strict))
+    return jsonify(surface().create_dataset(g.user, json_body(), ask(), strict=strict))
 
 
 @blueprint.get("/datasets/<dataset_uid>")
 def get_dataset(dataset_uid: str) -> Response:
-    return jsonify(simulator().get_dataset(g.user, dataset_uid, ask()))
+    return jsonify(surface().get_dataset(g.user, dataset_uid, ask()))
 
 
 @blueprint.put("/datasets/<dataset_uid>")
 def update_dataset(dataset_uid: str) -> Response:
-    return jsonify(simulator().update_dataset(g.user, dataset_uid, json_body(), ask()))
+    return jsonify(surface().update_dataset(g.user, dataset_uid, json_body(), ask()))
 
 
 @blueprint.delete("/datasets/<dataset_uid>")
 def delete_dataset(dataset_uid: str) -> Response:
-    return jsonify(simulator().delete_dataset(g.user, dataset_uid))
+    return jsonify(surface().delete_dataset(g.user, dataset_uid))
 
 
 @blueprint.get("/datasets/<dataset_uid>/status")
 def get_dataset_status(dataset_uid: str) -> Response:
-    return jsonify(simulator().dataset_status(g.user, dataset_uid, ask()))
+    return jsonify(surface().dataset_status(g.user, dataset_uid, ask()))
 
 
 @blueprint.get("/datasets/<dataset_uid>/status/records_errors")
 def get_records_errors(dataset_uid: str) -> Response:
-    return jsonify(simulator().records_errors(g.user, dataset_uid))
+    return jsonify(surface().records_errors(g.user, dataset_uid))
 
 
 def _action_view(action: str):  # type: ignore[no-untyped-def]
     def view(dataset_uid: str) -> Response:
-        return jsonify(simulator().act(g.user, dataset_uid, action))
+        return jsonify(surface().act(g.user, dataset_uid, action))
 
     view.__name__ = f"{action}_dataset"
     return view
@@ -106,9 +73,9 @@ for _action in ACTIONS:
 
 @blueprint.get("/jobs")
 def list_jobs() -> Response:
-    return jsonify(simulator().list_jobs(g.user, ask()))
+    return jsonify(surface().list_jobs(g.user, ask()))
 
 
 @blueprint.get("/jobs/<job_id>")
 def get_job(job_id: str) -> Response:
-    return jsonify(simulator().get_job(g.user, job_id, ask()))
+    return jsonify(surface().get_job(g.user, job_id, ask()))

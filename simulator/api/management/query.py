@@ -3,23 +3,32 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Iterator
 
 from ...domain.errors import InvalidParameter
-from ...domain.limits import MAX_INT_DIGITS, echo
-from ...domain.models import Dataset
+from ...domain.limits import echo
 
-_WHERE_FIELDS: dict[str, Callable[[Dataset], str]] = {
-    "datasetid": lambda d: d.dataset_id,
-    "dataset_id": lambda d: d.dataset_id,
-    "datasetuid": lambda d: d.dataset_uid,
-    "dataset_uid": lambda d: d.dataset_uid,
-    "published": lambda d: "true" if d.published else "false",
-    "visibility": lambda d: d.visibility,
+#: The fields ``where`` may name, each with the field it filters (``datasetid`` is the
+#: platform's own spelling, without the underscore).
+WHERE_FIELDS: dict[str, str] = {
+    "datasetid": "dataset_id",
+    "dataset_id": "dataset_id",
+    "datasetuid": "dataset_uid",
+    "dataset_uid": "dataset_uid",
+    "published": "published",
+    "visibility": "visibility",
 }
 
-Predicate = Callable[[Dataset], bool]
+#: The fields ``sort`` may name, each with the field it sorts on.
+SORT_FIELDS: dict[str, str] = {
+    "dataset_id": "dataset_id",
+    "datasetid": "dataset_id",
+    "dataset_uid": "dataset_uid",
+    "last_modified": "last_modified",
+    "created": "created",
+    "title": "title",
+    "published": "published",
+}
 
 #: Clauses a ``where`` may join (the simulator's own bound).
 MAX_CLAUSES = 1_000
@@ -34,23 +43,22 @@ _CLAUSE = re.compile(
 )
 
 
-def parse_where(where: str) -> Predicate:
-    """Parse ``datasetid="x"``-style equality clauses joined by ``AND``, in one pass.
+def parse_where(where: str) -> dict[str, list[str]]:
+    """``datasetid="x"``-style equality clauses joined by ``AND``, read in one pass.
 
-    Clauses on the same field are folded into one test, so a long ``where`` costs
-    a dataset at most one comparison a field.
+    Answers the values each field must equal, each value once: clauses on the same
+    field fold into one test, so a long ``where`` costs a dataset one comparison a field.
     """
-    wanted: dict[str, set[str]] = {}
-    for field, value in _clauses(where):
-        if field not in _WHERE_FIELDS:
+    wanted: dict[str, list[str]] = {}
+    for name, value in _clauses(where):
+        if name not in WHERE_FIELDS:
             raise InvalidParameter(
-                "where", f"unknown field {echo(field)}; known: {', '.join(_WHERE_FIELDS)}"
+                "where", f"unknown field {echo(name)}; known: {', '.join(WHERE_FIELDS)}"
             )
-        wanted.setdefault(field, set()).add(value)
-    if any(len(values) > 1 for values in wanted.values()):
-        return lambda d: False  # one field cannot equal two values
-    tests = [(_WHERE_FIELDS[field], values.pop()) for field, values in wanted.items()]
-    return lambda d: all(get(d) == value for get, value in tests)
+        values = wanted.setdefault(WHERE_FIELDS[name], [])
+        if value not in values:
+            values.append(value)
+    return wanted
 
 
 def _clauses(where: str) -> Iterator[tuple[str, str]]:
@@ -62,78 +70,29 @@ def _clauses(where: str) -> Iterator[tuple[str, str]]:
             raise InvalidParameter(
                 "where",
                 f"cannot parse {echo(where[position:].strip())}; the simulator understands "
-                f"field=value clauses joined by AND, on {', '.join(_WHERE_FIELDS)}",
+                f"field=value clauses joined by AND, on {', '.join(WHERE_FIELDS)}",
             )
-        field, dq, sq, bare, after = m.group("field", "dq", "sq", "bare", "next")
-        yield field, dq if dq is not None else sq if sq is not None else bare
+        name, dq, sq, bare, after = m.group("field", "dq", "sq", "bare", "next")
+        yield name, dq if dq is not None else sq if sq is not None else bare
         if not after.strip():
             return
         position = m.end()
     raise InvalidParameter("where", f"more than {MAX_CLAUSES:,} clauses")
 
 
-_SORT_KEYS: dict[str, Callable[[Dataset], Any]] = {
-    "dataset_id": lambda d: d.dataset_id,
-    "datasetid": lambda d: d.dataset_id,
-    "dataset_uid": lambda d: d.dataset_uid,
-    "last_modified": lambda d: d.last_modified,
-    "created": lambda d: d.created,
-    "title": lambda d: str(d.metas.get("default", {}).get("title") or ""),
-    "published": lambda d: d.published,
-}
-
-
-def sort_datasets(datasets: list[Dataset], sort: str) -> list[Dataset]:
-    """Sort by comma-separated fields, each ``-`` prefixed for descending.
+def parse_sort(sort: str) -> list[tuple[str, bool]]:
+    """Comma-separated fields, each ``-`` prefixed for descending: (field, descending).
 
     A field named again adds nothing (the first mention decides), so it is sorted on once.
     """
-    result = list(datasets)
-    keys: dict[str, str] = {}
+    keys: dict[str, bool] = {}
     for key in (k.strip() for k in sort.split(",")):
-        if key and key.lstrip("-") not in keys:
-            keys[key.lstrip("-")] = key
-    for key in reversed(keys.values()):
         name = key.lstrip("-")
-        if name not in _SORT_KEYS:
+        if not key:
+            continue
+        if name not in SORT_FIELDS:
             raise InvalidParameter(
-                "sort", f"unknown field '{name}'; known: {', '.join(_SORT_KEYS)}"
+                "sort", f"unknown field '{name}'; known: {', '.join(SORT_FIELDS)}"
             )
-        result.sort(key=_SORT_KEYS[name], reverse=key.startswith("-"))
-    return result
-
-
-def int_param(name: str, raw: str | None, default: int, low: int, high: int | None = None) -> int:
-    """Read an integer query parameter within bounds, or refuse it naming the parameter."""
-    if raw is None or raw == "":
-        return default
-    try:
-        value = _integer(raw)
-    except ValueError:
-        raise InvalidParameter(name, f"expected an integer, got {echo(raw)}") from None
-    if value < low or (high is not None and value > high):
-        bounds = f"between {low} and {high}" if high is not None else f"at least {low}"
-        raise InvalidParameter(name, f"must be {bounds}, got {value}")
-    return value
-
-
-def _integer(raw: str) -> int:
-    """An integer from a query string: digits, or a number with nothing after the point."""
-    text = raw.strip()
-    if len(text) > MAX_INT_DIGITS:
-        raise ValueError(raw)
-    whole, point, fraction = text.partition(".")
-    if point and fraction.strip("0"):
-        raise ValueError(raw)
-    return int(whole)
-
-
-def bool_param(name: str, raw: str | None, default: bool = False) -> bool:
-    if raw is None or raw == "":
-        return default
-    lowered = raw.lower()
-    if lowered in ("true", "1", "yes"):
-        return True
-    if lowered in ("false", "0", "no"):
-        return False
-    raise InvalidParameter(name, f"expected true or false, got '{raw}'")
+        keys.setdefault(SORT_FIELDS[name], key.startswith("-"))
+    return list(keys.items())

@@ -1,7 +1,8 @@
-"""Models to the Management API's JSON shapes.
+"""The service's views in the Management API v2's JSON shapes.
 
-Rendering needs three things besides the model: the clock (virtual timestamps), the
-status vocabulary, and which relations the caller asked to ``expand``.
+Rendering needs three things besides the view: the clock (virtual timestamps are
+written as ISO 8601), the status vocabulary asked for, and which relations the caller
+asked to ``expand``. Keys come in the order the platform's examples show them.
 """
 
 from __future__ import annotations
@@ -10,89 +11,156 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...domain.clock import Clock
-from ...domain.history import change_json
-from ...domain.metadata import all_metadata
-from ...domain.models import Dataset, Job, Processor, Resource, StoredFile, User, Version
+from ...domain.metadata import TEMPLATES
+from ...domain.models import Change, RecordError
 from ...domain.statemachine import Status, Vocabulary, project
+from ...service.views import (
+    DatasetView,
+    FileView,
+    JobView,
+    MetadataView,
+    ProcessorView,
+    ResourceView,
+    RulesetView,
+    StatusView,
+    UserView,
+    VersionView,
+)
 
 
-@dataclass(slots=True)
-class View:
+@dataclass(frozen=True, slots=True)
+class Ask:
+    """How the caller wants the answer: status vocabulary and relations to expand."""
+
+    vocabulary: Vocabulary | None = None
+    expand: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class Render:
+    """How to write an answer: the clock, the vocabulary in force, what to expand."""
+
     clock: Clock
     vocabulary: Vocabulary
-    #: Virtual time of the answer, for the progress of running stages.
-    now: float
     expand: frozenset[str]
-    users: dict[str, User]
 
-    def user(self, username: str) -> dict[str, Any]:
-        known = self.users.get(username)
-        if "user" in self.expand and known is not None:
-            return known.to_dict()
-        return {"username": username}
+    def user(self, user: UserView) -> dict[str, Any]:
+        if "user" in self.expand and user.known:
+            return {
+                "username": user.username,
+                "first_name": user.first_name,
+                "last_name": user.last_name,
+                "email": user.email,
+            }
+        return {"username": user.username}
 
     def name(self, status: Status) -> str:
         return project(status, self.vocabulary)
 
 
-def status_json(ds: Dataset, view: View) -> dict[str, Any]:
+def status_json(status: StatusView, r: Render) -> dict[str, Any]:
     """The dataset status object, with the keys its status carries."""
     body: dict[str, Any] = {
-        "name": view.name(ds.status),
-        "published": ds.published,
-        "since": view.clock.iso(ds.since if view.vocabulary == "fine" else ds.public_since),
-        "user": view.user(ds.status_user),
+        "name": r.name(status.status),
+        "published": status.published,
+        "since": r.clock.iso(status.since if r.vocabulary == "fine" else status.public_since),
+        "user": r.user(status.user),
     }
-    if ds.status == Status.IDLE and ds.published:
-        if "records_errors" in view.expand:
-            body["records_errors"] = [e.to_dict() for e in ds.records_errors]
+    if status.status == Status.IDLE and status.published:
+        if "records_errors" in r.expand:
+            body["records_errors"] = [e.to_dict() for e in status.records_errors]
         else:
-            body["records_errors"] = ds.records_errors_count
-    elif ds.status == Status.ERROR and ds.failure is not None:
-        body.update(ds.failure.to_dict())
-    elif ds.status == Status.LIMIT_REACHED and ds.limit is not None:
-        body["params"] = dict(ds.limit)
+            body["records_errors"] = status.records_errors_count
+    elif status.status == Status.ERROR and status.failure is not None:
+        body.update(status.failure.to_dict())
+    elif status.status == Status.LIMIT_REACHED and status.limit is not None:
+        body["params"] = dict(status.limit)
     return body
 
 
-def metas_json(ds: Dataset) -> dict[str, Any]:
+def records_errors_json(errors: tuple[RecordError, ...]) -> list[dict[str, Any]]:
+    return [e.to_dict() for e in errors]
+
+
+def metas_json(ds: DatasetView) -> dict[str, Any]:
     metas: dict[str, Any] = {template: dict(values) for template, values in ds.metas.items()}
     metas["publishing"] = {"published": ds.published}
     return metas
 
 
-def dataset_json(ds: Dataset, view: View) -> dict[str, Any]:
-    status = status_json(ds, view) if "status" in view.expand else {"name": view.name(ds.status)}
+#: A dataset's default security, which the simulator does not vary.
+DEFAULT_SECURITY: dict[str, Any] = {
+    "is_data_visible": True,
+    "visible_fields": [],
+    "filter_query": "",
+    "api_calls_quota": None,
+    "permissions": [],
+}
+
+
+def dataset_json(ds: DatasetView, r: Render) -> dict[str, Any]:
+    status = (
+        status_json(ds.status, r) if "status" in r.expand else {"name": r.name(ds.status.status)}
+    )
     body = {
         "dataset_id": ds.dataset_id,
         "dataset_uid": ds.dataset_uid,
         "metas": metas_json(ds),
-        "last_modified": view.clock.iso(ds.last_modified),
+        "last_modified": r.clock.iso(ds.last_modified),
         "published": ds.published,
         "visibility": ds.visibility,
-        "default_security": {
-            "is_data_visible": True,
-            "visible_fields": [],
-            "filter_query": "",
-            "api_calls_quota": None,
-            "permissions": [],
-        },
+        "default_security": dict(DEFAULT_SECURITY),
         "status": status,
     }
-    if "changes" in view.expand:
-        body["changes"] = changes_json(ds, view)
-    if "metadata" in view.expand:
-        body["metadata"] = all_metadata(ds)
+    if "changes" in r.expand:
+        body["changes"] = changes_json(ds.changes, r)
+    if "metadata" in r.expand:
+        body["metadata"] = [
+            metadata_json(
+                MetadataView(
+                    t,
+                    field,
+                    ds.metas.get(name, {}).get(field.name),
+                    ds.meta_overrides.get(f"{name}.{field.name}", False),
+                )
+            )
+            for name, t in TEMPLATES.items()
+            for field in t.fields.values()
+        ]
     return body
 
 
-def changes_json(ds: Dataset, view: View) -> list[dict[str, Any]]:
+def changes_json(changes: tuple[Change, ...], r: Render) -> list[dict[str, Any]]:
     """The change log, newest first."""
-    newest = ds.changes[-1].change_uid if ds.changes else 0
-    return [change_json(c, newest, view.clock.iso) for c in reversed(ds.changes)]
+    newest = changes[-1].change_uid if changes else 0
+    return [change_json(c, newest, r) for c in reversed(changes)]
 
 
-def resource_json(resource: Resource) -> dict[str, Any]:
+def change_json(change: Change, newest: int, r: Render) -> dict[str, Any]:
+    return {
+        "change_uid": change.change_uid,
+        "user": {"username": change.user},
+        "timestamp": r.clock.iso(change.timestamp),
+        "sections": list(change.sections),
+        "diff": change.diff,
+        "can_restore": change.change_uid != newest,
+    }
+
+
+def metadata_json(m: MetadataView) -> dict[str, Any]:
+    """One metadata object, as the API describes it."""
+    t, f = m.template, m.field
+    return {
+        "name": f.name,
+        "template": {"name": t.name, "label": t.label, "purpose": t.purpose},
+        "definition": {"name": f.name, "label": f.label, "type": f.type},
+        "value": m.value,
+        "remote_value": None,
+        "override_remote_value": m.override_remote_value,
+    }
+
+
+def resource_json(resource: ResourceView) -> dict[str, Any]:
     return {
         "resource_uid": resource.resource_uid,
         "url": resource.url,
@@ -104,22 +172,22 @@ def resource_json(resource: Resource) -> dict[str, Any]:
     }
 
 
-def file_json(stored: StoredFile, view: View) -> dict[str, Any]:
+def file_json(stored: FileView, r: Render) -> dict[str, Any]:
     return {
         "file_id": stored.file_id,
         "url": stored.url,
         "filename": stored.filename,
         "properties": {
             "mimetype": stored.mimetype,
-            "size": len(stored.content),
+            "size": stored.size,
             "records": stored.records,
             "fields": list(stored.fields),
         },
-        "created": view.clock.iso(stored.created),
+        "created": r.clock.iso(stored.created),
     }
 
 
-def processor_json(processor: Processor) -> dict[str, Any]:
+def processor_json(processor: ProcessorView) -> dict[str, Any]:
     return {
         "processor_uid": processor.processor_uid,
         "name": processor.name,
@@ -128,35 +196,46 @@ def processor_json(processor: Processor) -> dict[str, Any]:
     }
 
 
-def version_json(version: Version, view: View) -> dict[str, Any]:
+def ruleset_json(ruleset: RulesetView) -> dict[str, Any]:
+    return {
+        "user": {"username": ruleset.username},
+        "is_data_visible": ruleset.is_data_visible,
+        "visible_fields": list(ruleset.visible_fields),
+        "filter_query": ruleset.filter_query,
+        "api_calls_quota": ruleset.api_calls_quota,
+        "permissions": list(ruleset.permissions),
+    }
+
+
+def version_json(version: VersionView, r: Render) -> dict[str, Any]:
     return {
         "version": version.version,
-        "created": view.clock.iso(version.created),
+        "created": r.clock.iso(version.created),
         "records": version.records,
-        "user": view.user(version.user),
+        "user": r.user(version.user),
         "job_id": version.job_id,
     }
 
 
-def job_json(job: Job, view: View) -> dict[str, Any]:
-    iso = view.clock.iso
+def job_json(job: JobView, r: Render) -> dict[str, Any]:
+    iso = r.clock.iso
     return {
         "job_id": job.job_id,
         "function": job.function,
         "dataset_uid": job.dataset_uid,
-        "user": view.user(job.user),
+        "user": r.user(job.user),
         "state": job.state,
         "created": iso(job.created),
         "started": iso(job.started),
         "ended": iso(job.ended),
         "progresses": [
             {
-                "status": view.name(p.status),
+                "status": r.name(p.status),
                 "fine_status": p.status,
                 "started": iso(p.started),
                 "ended": iso(p.ended),
                 "records_total": p.records_total,
-                "records_done": p.done_at(view.now),
+                "records_done": p.records_done,
             }
             for p in job.progresses
         ],

@@ -9,9 +9,10 @@ from urllib.parse import quote
 from flask import Response, current_app, g, jsonify, request
 
 from ...domain.errors import InvalidParameter
-from ..app_context import MAX_UPLOAD_KEY, simulator
-from .common import ask, json_body
-from .datasets import make_blueprint, no_content
+from ...service.views import Download
+from ..app_context import MAX_UPLOAD_KEY
+from ..reading import json_body
+from .common import ask, make_blueprint, no_content, surface
 
 blueprint = make_blueprint("resources")
 
@@ -20,48 +21,48 @@ RESOURCE = "/datasets/<dataset_uid>/resources/<resource_uid>"
 
 @blueprint.get("/datasets/<dataset_uid>/resources")
 def list_resources(dataset_uid: str) -> Response:
-    return jsonify(simulator().list_resources(g.user, dataset_uid))
+    return jsonify(surface().list_resources(g.user, dataset_uid))
 
 
 @blueprint.post("/datasets/<dataset_uid>/resources")
 def create_resource(dataset_uid: str) -> Response:
-    return jsonify(simulator().create_resource(g.user, dataset_uid, json_body()))
+    return jsonify(surface().create_resource(g.user, dataset_uid, json_body()))
 
 
 @blueprint.get(RESOURCE)
 def get_resource(dataset_uid: str, resource_uid: str) -> Response:
-    return jsonify(simulator().get_resource(g.user, dataset_uid, resource_uid))
+    return jsonify(surface().get_resource(g.user, dataset_uid, resource_uid))
 
 
 @blueprint.put(RESOURCE)
 def replace_resource(dataset_uid: str, resource_uid: str) -> Response:
-    return jsonify(simulator().replace_resource(g.user, dataset_uid, resource_uid, json_body()))
+    return jsonify(surface().replace_resource(g.user, dataset_uid, resource_uid, json_body()))
 
 
 @blueprint.delete(RESOURCE)
 def delete_resource(dataset_uid: str, resource_uid: str) -> Response:
-    simulator().delete_resource(g.user, dataset_uid, resource_uid)
+    surface().delete_resource(g.user, dataset_uid, resource_uid)
     return no_content()
 
 
 @blueprint.get(f"{RESOURCE}/download")
 def download_resource(dataset_uid: str, resource_uid: str) -> Response:
-    return _download(*simulator().download_resource(g.user, dataset_uid, resource_uid))
+    return _download(surface().download_resource(g.user, dataset_uid, resource_uid))
 
 
 @blueprint.post(f"{RESOURCE}/push")
 def push_records(dataset_uid: str, resource_uid: str) -> Response:
-    return jsonify(simulator().push(g.user, dataset_uid, resource_uid, json_body()))
+    return jsonify(surface().push(g.user, dataset_uid, resource_uid, json_body()))
 
 
 @blueprint.put(f"{RESOURCE}/recover")
 def recover_records(dataset_uid: str, resource_uid: str) -> Response:
-    return jsonify(simulator().realtime_action(g.user, dataset_uid, resource_uid, "recover"))
+    return jsonify(surface().realtime_action(g.user, dataset_uid, resource_uid, "recover"))
 
 
 @blueprint.put(f"{RESOURCE}/delete_recover_data")
 def delete_recover_data(dataset_uid: str, resource_uid: str) -> Response:
-    return jsonify(simulator().realtime_action(g.user, dataset_uid, resource_uid, "scratch"))
+    return jsonify(surface().realtime_action(g.user, dataset_uid, resource_uid, "scratch"))
 
 
 @blueprint.post("/files")
@@ -75,7 +76,7 @@ def upload_file() -> Response:
         mimetype = upload.mimetype
     else:
         filename, content, mimetype = _json_upload()
-    return jsonify(simulator().upload_file(g.user, filename, mimetype, content, ask()))
+    return jsonify(surface().upload_file(g.user, filename, mimetype, content, ask()))
 
 
 def _json_upload() -> tuple[str, bytes, str | None]:
@@ -102,17 +103,17 @@ def _json_upload() -> tuple[str, bytes, str | None]:
 
 @blueprint.get("/files/<file_id>")
 def get_file(file_id: str) -> Response:
-    return jsonify(simulator().get_file(g.user, file_id, ask()))
+    return jsonify(surface().get_file(g.user, file_id, ask()))
 
 
 @blueprint.get("/files/<file_id>/download")
 def download_file(file_id: str) -> Response:
-    return _download(*simulator().download_file(g.user, file_id))
+    return _download(surface().download_file(g.user, file_id))
 
 
-def _download(content: bytes, mimetype: str, filename: str) -> Response:
-    response = Response(content, mimetype=mimetype)
-    response.headers["Content-Disposition"] = attachment(filename)
+def _download(download: Download) -> Response:
+    response = Response(download.content, mimetype=download.mimetype)
+    response.headers["Content-Disposition"] = attachment(download.filename)
     return response
 
 

@@ -1,11 +1,12 @@
-"""Snapshots: the whole world as its scenario and journal, restored by replaying it.
+"""Snapshots: the whole world as its scenario, its base and its journal, replayed to restore.
 
-A snapshot holds the scenario's text, the settings in force, the journal of every
-change since the scenario started (see :mod:`.journal`), the clock, and a ``state``
-section: the datasets and jobs for people to read, counts, and digests of
-everything else (timeline, fault book, script, engine, random generators). A
-restore builds the scenario's world again, replays the journal on a manual clock,
-puts the clock back, and then requires the world it got to give exactly that
+A snapshot holds the scenario's text, the settings in force, the world as last written
+down whole (its ``base``, see :mod:`.checkpoint`, once the journal grew long), the
+journal of every change since (see :mod:`.journal`), the clock, and a ``state``
+section: the datasets and jobs for people to read, counts, and digests of everything
+else (timeline, fault book, script, engine, random generators). A restore builds the
+scenario's world again (or takes it up from the base), replays the journal on a manual
+clock, puts the clock back, and then requires the world it got to give exactly that
 ``state`` section: a world that differs is refused, never served.
 """
 
@@ -13,39 +14,20 @@ from __future__ import annotations
 
 import hashlib
 import json
-import time
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from enum import Enum
-from typing import Any, Self
+from typing import Any
 
 from .. import __version__
 from ..domain.clock import finite
 from ..domain.errors import InvalidSnapshot, SimulatorError, SnapshotUnavailable, StateFileError
 from ..domain.statemachine import FINE_NAME
-from ..engine.script import Script
 from . import checkpoint as checkpoints
-from .core import Ask, Core, World, operation
-from .journal import INJECT, MUTATIONS, decode, lines
+from .journal import INJECT, MUTATIONS, decode
+from .operation import operation
+from .state import State
 from .statefile import FORMAT, VERSION, Document, check, render, write_atomic
-
-#: What a restore may leave as it was if it fails: the facade's attributes it replaces.
-_PARTS = (
-    "overrides",
-    "default_clock_mode",
-    "scenario",
-    "world",
-    "script",
-    "journal",
-    "journal_bytes",
-    "base",
-    "base_bytes",
-    "dropped_at_base",
-    "unjournaled",
-    "any_credentials",
-    "generation",
-)
-
 
 #: The journal is written down once its text passes the world's own written size, and
 #: this much at least (so a small world is not written down on every change).
@@ -53,8 +35,27 @@ JOURNAL_BYTES = 2**20
 #: Content let go (uploads, a deleted dataset's metadata) after which it is too.
 STALE_BYTES = 2**20
 
+#: What a restore may put back as it was if it fails: the state's parts it replaces.
+_PARTS = ("overrides", "default_clock_mode", "scenario", "world", "script", "journal")
 
-class Snapshots(Core):
+
+class Snapshots:
+    """Taking, saving and restoring snapshots, and writing the world down when due.
+
+    ``owners`` are the collaborators whose operations the journal names (by class
+    name); ``replay_call`` plays a call an HTTP fault counted.
+    """
+
+    def __init__(
+        self,
+        state: State,
+        owners: Mapping[str, object],
+        replay_call: Callable[[str, str], None],
+    ) -> None:
+        self.state = state
+        self._owners = owners
+        self._replay_call = replay_call
+
     # writing the world down -------------------------------------------------------------
 
     def changed(self) -> None:
@@ -67,46 +68,48 @@ class Snapshots(Core):
         memory and the state file. Only while no job waits or runs: then the world is
         nothing but data.
         """
-        if self.replaying or not checkpoints.quiet(self.engine):
+        state, journal = self.state, self.state.journal
+        if journal.replaying or not checkpoints.quiet(state.engine):
             return
         if (
-            len(self.journal) >= self.scenario.retention.journal
-            or self.journal_bytes >= max(JOURNAL_BYTES, self.base_bytes)
-            or self.store.dropped_bytes - self.dropped_at_base >= STALE_BYTES
+            len(journal) >= state.scenario.retention.journal
+            or journal.bytes >= max(JOURNAL_BYTES, journal.base_bytes)
+            or state.store.dropped_bytes - journal.dropped_at_base >= STALE_BYTES
         ):
             self._write_down()
 
     def _write_down(self) -> None:
         """The world becomes the new base; the journal starts again from it."""
-        self.engine.settle()
-        data = checkpoints.capture(self.store, self.world.timeline, self.world.faults, self.engine)
-        data["script"] = self.script.results
+        state = self.state
+        state.engine.settle()
+        world = state.world
+        data = checkpoints.capture(state.store, world.timeline, world.faults, state.engine)
+        data["script"] = state.script.results
         text = json.dumps(data, separators=(",", ":"), allow_nan=False)
-        self.base = zlib.compress(text.encode("utf-8"), 1)
-        self.base_bytes = len(text)
-        self.journal = []
-        self.journal_bytes = 0
-        self.unjournaled = None  # the world is written down: nothing escapes it any more
-        self.dropped_at_base = self.store.dropped_bytes
+        # the world is written down: nothing escapes it any more (unjournaled is cleared)
+        state.journal.restart(
+            zlib.compress(text.encode("utf-8"), 1), len(text), state.store.dropped_bytes
+        )
 
     # taking ---------------------------------------------------------------------------
 
     @operation
-    def snapshot(self) -> str:
+    def take(self) -> str:
         """The snapshot of the world as it stands now, as JSON text."""
         return self._document()
 
-    def save_snapshot(self) -> dict[str, Any]:
+    def save(self) -> dict[str, Any]:
         """Write a snapshot to the state file, atomically; say what was saved."""
-        path = self.state_file
+        state = self.state
+        path = state.state_file
         if path is None:
             raise SnapshotUnavailable(
                 "No state file is configured: start the simulator with --state-file PATH "
                 "(GET /_sim/snapshot answers the snapshot without saving it)"
             )
-        with self._save_lock:  # saves reach the disk in the order they were taken
-            with self._lock:
-                self._sync()
+        with state.save_lock:  # saves reach the disk in the order they were taken
+            with state.lock:
+                state.sync()
                 data = self._document().encode("utf-8")
                 saved = self._summary()
             try:
@@ -116,26 +119,30 @@ class Snapshots(Core):
         return {"path": str(path), "bytes": len(data), **saved}
 
     def _summary(self) -> dict[str, Any]:
-        now = self.engine.now
-        return {"operations": len(self.journal), "now": now, "datetime": self.clock.iso(now)}
+        state = self.state
+        now = state.engine.now
+        return {"operations": len(state.journal), "now": now, "datetime": state.clock.iso(now)}
 
     def _document(self) -> str:
-        if self.unjournaled is not None:
+        state = self.state
+        journal = state.journal
+        if journal.unjournaled is not None:
             raise SnapshotUnavailable(
-                f"This world cannot be snapshotted until the next reset: {self.unjournaled}"
+                f"This world cannot be snapshotted until the next reset: {journal.unjournaled}"
             )
         # simpy leaves a no-op marker where a run stopped; a restore ends with none
-        self.engine.settle()
-        stale = self.store.dropped_bytes - self.dropped_at_base >= STALE_BYTES
-        if stale and checkpoints.quiet(self.engine):
+        state.engine.settle()
+        stale = state.store.dropped_bytes - journal.dropped_at_base >= STALE_BYTES
+        if stale and checkpoints.quiet(state.engine):
             self._write_down()  # what was let go leaves the snapshot too
-        s = self.scenario
+        s = state.scenario
         if s.text is None:
             raise SnapshotUnavailable(
                 "The scenario in force was built in code, not read from text, and a snapshot "
                 "holds the text: load it from YAML (a file, PUT /_sim/scenario, a mapping)"
             )
-        now = self.engine.now
+        now = state.engine.now
+        clock = state.clock
         head = {
             "format": FORMAT,
             "version": VERSION,
@@ -149,23 +156,25 @@ class Snapshots(Core):
                 "status_names": s.status_names,
                 "control_token": s.control_token,
             },
-            "overrides": dict(self.overrides),
-            "default_clock_mode": self.default_clock_mode,
+            "overrides": dict(state.overrides),
+            "default_clock_mode": state.default_clock_mode,
             "clock": {
                 "now": now,
-                "datetime": self.clock.iso(now),
-                "mode": self.clock.mode,
-                "speed": self.clock.speed,
-                "any_credentials": self.any_credentials,
+                "datetime": clock.iso(now),
+                "mode": clock.mode,
+                "speed": clock.speed,
+                "any_credentials": state.any_credentials,
             },
             "state": self._state(),
         }
-        base = None if self.base is None else zlib.decompress(self.base).decode("utf-8")
-        return render(head, lines(self.journal), base)
+        base = state.journal.base
+        written = None if base is None else zlib.decompress(base).decode("utf-8")
+        return render(head, state.journal.lines(), written)
 
     def _state(self) -> dict[str, Any]:
         """What a restore must find again: readable parts, counts, and digests of the rest."""
-        store, world, engine = self.store, self.world, self.engine
+        state = self.state
+        store, world, engine = state.store, state.world, state.engine
         faults = world.faults
         return {
             "now": engine.now,
@@ -175,8 +184,8 @@ class Snapshots(Core):
                 "files": len(store.files),
                 "transitions": len(world.timeline),
                 "faults": len(faults.log),
-                "script_steps_played": len(self.script.results),
-                "operations": len(self.journal),
+                "script_steps_played": len(state.script.results),
+                "operations": len(state.journal),
             },
             "datasets": [
                 {
@@ -208,7 +217,7 @@ class Snapshots(Core):
                 "files": _digest(list(store.files.values())),
                 "timeline": _digest(world.timeline.entries),
                 "faults": _digest([faults.log, faults.counters()]),
-                "script": _digest(self.script.results),
+                "script": _digest(state.script.results),
                 "engine": _digest(
                     [
                         engine.capacity,
@@ -226,64 +235,49 @@ class Snapshots(Core):
 
     # restoring ------------------------------------------------------------------------
 
-    @classmethod
-    def from_snapshot(cls, document: Document, wall: Callable[[], float] = time.monotonic) -> Self:
-        """A simulator in the world a snapshot describes, its clock where it stood."""
-        sim = cls(
-            document.scenario,
-            wall=wall,
-            overrides=document.overrides,
-            default_clock_mode=document.default_clock_mode,
-        )
-        with sim._lock:
-            sim._replay(document)
-        return sim
-
-    def restore_snapshot(self, document: Any, source: str = "<request>") -> dict[str, Any]:
+    def restore(self, document: Any, source: str = "<request>") -> dict[str, Any]:
         """Replace the world with a snapshot's; if it is refused, nothing changes."""
         doc = document if isinstance(document, Document) else check(document, source)
-        with self._lock:
-            parts = {name: getattr(self, name) for name in _PARTS}
-            clock = dict(vars(self.clock))
+        state = self.state
+        with state.lock:
+            parts = {name: getattr(state, name) for name in _PARTS}
+            any_credentials, generation = state.any_credentials, state.generation
+            clock = dict(vars(state.clock))
             try:
-                self.overrides = dict(doc.overrides)
-                self.default_clock_mode = doc.default_clock_mode
-                self.reset(doc.scenario)
-                self._replay(doc)
+                state.overrides = dict(doc.overrides)
+                state.default_clock_mode = doc.default_clock_mode
+                state.journal = type(state.journal)()
+                state.reset(doc.scenario)
+                self.replay(doc)
             except BaseException:
                 for name, value in parts.items():
-                    setattr(self, name, value)
-                vars(self.clock).update(clock)
+                    setattr(state, name, value)
+                state.any_credentials, state.generation = any_credentials, generation
+                vars(state.clock).update(clock)
                 raise
             return {"restored": True, **self._summary()}
 
-    def _replay(self, doc: Document) -> None:
+    def replay(self, doc: Document) -> None:
         """Play a snapshot's journal on a world just reset to its scenario, then check it.
 
         A snapshot with a base resumes the world written down there first.
         """
-        self.replaying = True
+        journal = self.state.journal
+        journal.replaying = True
         try:
             self._play(doc)
         finally:
-            self.replaying = False
-
-    def _resume(self, base: dict[str, Any]) -> None:
-        """Take up the world a checkpoint wrote down, and its script where it stood."""
-        self.world = World(self.scenario, base)
-        self.script = Script(self.scenario.script, self._perform, self._observe)
-        self.script.results = list(base["script"])
-        self.script.start(self.engine.env)
-        text = json.dumps(base, separators=(",", ":"), allow_nan=False)
-        self.base = zlib.compress(text.encode("utf-8"), 1)
-        self.base_bytes = len(text)
+            journal.replaying = False
 
     def _play(self, doc: Document) -> None:
-        clock = self.clock
+        state = self.state
+        clock = state.clock
         try:
             if doc.base is not None:
-                self._resume(doc.base)
-            engine = self.engine
+                state.resume(doc.base)
+                text = json.dumps(doc.base, separators=(",", ":"), allow_nan=False)
+                state.journal.restart(zlib.compress(text.encode("utf-8"), 1), len(text))
+            engine = state.engine
             clock.configure(engine.now, "manual", clock.speed)
             for index, entry in enumerate(doc.journal):
                 self._replay_line(doc, index, entry)
@@ -300,8 +294,8 @@ class Snapshots(Core):
             raise InvalidSnapshot(
                 doc.source, f"the replay failed: {type(exc).__name__}: {exc}"
             ) from None
-        self.any_credentials = doc.clock["any_credentials"]
-        clock.configure(engine.now, doc.clock["mode"], float(doc.clock["speed"]))
+        state.any_credentials = doc.clock["any_credentials"]
+        clock.configure(state.engine.now, doc.clock["mode"], float(doc.clock["speed"]))
         replayed = json.loads(json.dumps(self._state()))
         if replayed != doc.state:
             raise InvalidSnapshot(
@@ -320,24 +314,26 @@ class Snapshots(Core):
         t, name, arguments = entry
         if not isinstance(name, str) or (name != INJECT and name not in MUTATIONS):
             raise fail(f"unknown operation {name!r}")
-        now = self.engine.now
-        if not finite(t) or not now <= t <= self.clock.horizon:
+        state = self.state
+        now = state.engine.now
+        if not finite(t) or not now <= t <= state.clock.horizon:
             raise fail(f"{name} at {t!r}: expected a time from {now:g} on")
-        self.engine.advance_to(t)
-        before = len(self.journal)
+        state.engine.advance_to(t)
+        before = len(state.journal)
         try:
             if name == INJECT:
                 self._replay_inject(arguments)
             else:
-                kwargs = decode(name, arguments, self.store.users, Ask())
-                getattr(self, name)(**kwargs)
+                mutation = MUTATIONS[name]
+                kwargs = decode(mutation, arguments, state.store.users)
+                getattr(self._owners[mutation.owner], name)(**kwargs)
         except ValueError as exc:
             raise fail(f"{name} at t={t:g}: {exc}") from None
         except SimulatorError as exc:
             raise fail(f"{name} at t={t:g} was refused on replay: {exc.message}") from None
         except Exception as exc:  # a line no simulator wrote: say so, never crash
             raise fail(f"{name} at t={t:g} failed on replay: {type(exc).__name__}: {exc}") from None
-        if len(self.journal) != before + 1:
+        if len(state.journal) != before + 1:
             raise fail(f"{name} at t={t:g} changed nothing on replay")
 
     def _replay_inject(self, arguments: Any) -> None:
@@ -345,7 +341,7 @@ class Snapshots(Core):
         path = arguments.get("path") if isinstance(arguments, dict) else None
         if not isinstance(method, str) or not isinstance(path, str):
             raise ValueError("expected the call's method and path")
-        self._inject(method, path)
+        self._replay_call(method, path)
 
 
 def _plain(value: Any) -> Any:

@@ -1,0 +1,234 @@
+"""The Management API v2's request bodies, read into the service's commands.
+
+A reader checks a body's shape (an object, known keys, the kind of each value) and
+names what it refuses; what the values mean (a template, a processor, a permission)
+is the domain's to check. Readers run when the service asks for the body (see
+:class:`~simulator.service.commands.Body`), after it found what the path names.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...domain.errors import InvalidParameter, InvalidRequest, SimulatorError
+from ...domain.limits import as_integer, echo
+from ...domain.metadata import closest
+from ...domain.models import DATASET_READ_ONLY, RESOURCE_READ_ONLY
+from ...domain.processors import unknown_processor
+from ...service.commands import (
+    DatasetChanges,
+    MetadataChange,
+    NewDataset,
+    ProcessorSpec,
+    ResourceSpec,
+    RulesetSpec,
+)
+
+#: Keys of a dataset body the caller may write.
+DATASET_WRITABLE = ("dataset_id", "metas", "visibility")
+#: Keys a resource body may carry; ``records`` and ``fields`` are the simulator's own.
+RESOURCE_KEYS = ("url", "title", "type", "params", "records", "fields")
+PROCESSOR_KEYS = ("name", "label", "args", "processor_uid")
+RULESET_KEYS = (
+    "user",
+    "username",
+    "is_data_visible",
+    "visible_fields",
+    "filter_query",
+    "api_calls_quota",
+    "permissions",
+)
+
+
+def _dataset_body(body: Any) -> dict[str, Any]:
+    if body is None:
+        return {}
+    if not isinstance(body, dict):
+        raise InvalidParameter("body", f"expected a JSON object, got {type(body).__name__}")
+    known = DATASET_WRITABLE + DATASET_READ_ONLY
+    for key in body:
+        if key not in known:
+            raise InvalidParameter(
+                key,
+                f"unknown field{closest(key, known)}; writable: {', '.join(DATASET_WRITABLE)}",
+            )
+    return body
+
+
+def new_dataset(body: Any, strict: bool) -> NewDataset:
+    given = _dataset_body(body)
+    return NewDataset(
+        given.get("dataset_id"), given.get("metas", {}), given.get("visibility"), strict
+    )
+
+
+def dataset_changes(body: Any) -> DatasetChanges:
+    given = _dataset_body(body)
+    metas = given.get("metas")
+    if "metas" in given and not isinstance(metas, dict):
+        raise InvalidParameter("metas", "expected an object of templates")
+    return DatasetChanges(given.get("dataset_id"), metas, given.get("visibility"))
+
+
+def resource(body: Any) -> ResourceSpec:
+    """``{url, title, type, params}`` (and the simulator's ``records``, ``fields``)."""
+    if not isinstance(body, dict):
+        raise InvalidParameter("body", "expected a JSON object with at least a url")
+    for key in body:
+        if key not in RESOURCE_KEYS + RESOURCE_READ_ONLY:
+            known = ", ".join(RESOURCE_KEYS)
+            raise InvalidParameter(
+                key, f"unknown field{closest(key, RESOURCE_KEYS)}; known: {known}"
+            )
+    url = body.get("url")
+    if url is not None and not isinstance(url, str):
+        raise InvalidParameter(
+            "url", "expected the source's URL: odsfile://<uploaded file> or http(s)://"
+        )
+    params = body.get("params", {})
+    if not isinstance(params, dict):
+        raise InvalidParameter("params", "expected an object")
+    title = body.get("title")
+    if title is not None and not isinstance(title, str):
+        raise InvalidParameter("title", "expected a string")
+    records = body.get("records")
+    if records is not None:
+        count = as_integer(records)
+        if count is None or count < 0:
+            raise InvalidParameter("records", f"expected an integer from 0 on, got {echo(records)}")
+        records = count
+    return ResourceSpec(url, title, body.get("type"), dict(params), records, _fields(body))
+
+
+def _fields(body: dict[str, Any]) -> dict[str, str]:
+    """Record fields as a list of names or an object name: kind (the simulator's own key)."""
+    raw = body.get("fields")
+    if raw is None:
+        return {}
+    if isinstance(raw, list) and all(isinstance(f, str) and f for f in raw):
+        return {f: "text" for f in raw}
+    if isinstance(raw, dict) and all(isinstance(v, str) for v in raw.values()):
+        return dict(raw)
+    raise InvalidParameter("fields", "expected a list of field names, or an object name: kind")
+
+
+def metadata_value(template: str, name: str, body: Any) -> MetadataChange:
+    """``{"value": ..., "override_remote_value": false}`` for one metadata."""
+    if not isinstance(body, dict) or "value" not in body:
+        raise InvalidParameter("body", 'expected {"value": ..., "override_remote_value": false}')
+    extra = set(body) - {"value", "override_remote_value"}
+    if extra:
+        raise InvalidParameter(
+            sorted(extra)[0], "unknown field; known: value, override_remote_value"
+        )
+    return MetadataChange(template, name, body["value"], _override(body, "override_remote_value"))
+
+
+def metadata_bulk(body: Any) -> list[MetadataChange]:
+    """``{"metas": [{template_name, metadata_name, value, override_remote_value}]}``.
+
+    Every item's problem is reported at once.
+    """
+    if not isinstance(body, dict) or not isinstance(body.get("metas"), list):
+        raise InvalidParameter(
+            "metas", 'expected {"metas": [{"template_name", "metadata_name", "value"}]}'
+        )
+    changes, errors = [], []
+    for i, item in enumerate(body["metas"]):
+        try:
+            changes.append(_bulk_item(i, item))
+        except SimulatorError as exc:
+            errors.append(exc)
+    if errors:
+        raise errors[0] if len(errors) == 1 else InvalidRequest(errors)
+    return changes
+
+
+def _bulk_item(i: int, item: Any) -> MetadataChange:
+    where = f"metas[{i}]"
+    if not isinstance(item, dict):
+        raise InvalidParameter(where, "expected an object")
+    template, name = item.get("template_name"), item.get("metadata_name")
+    if not isinstance(template, str) or not isinstance(name, str) or "value" not in item:
+        raise InvalidParameter(where, "expected template_name, metadata_name and value")
+    override = _override(item, f"{where}.override_remote_value")
+    return MetadataChange(template, name, item["value"], override)
+
+
+def _override(body: dict[str, Any], where: str) -> bool:
+    override = body.get("override_remote_value", False)
+    if not isinstance(override, bool):
+        raise InvalidParameter(where, "expected true or false")
+    return override
+
+
+def processor(body: Any) -> ProcessorSpec:
+    """``{name, label, args}``."""
+    if not isinstance(body, dict):
+        raise InvalidParameter("body", "expected a JSON object with 'name' and 'args'")
+    for key in body:
+        if key not in PROCESSOR_KEYS:
+            raise InvalidParameter(
+                key, f"unknown field{closest(key, PROCESSOR_KEYS)}; known: name, label, args"
+            )
+    name = body.get("name")
+    if not isinstance(name, str):
+        raise unknown_processor(name)
+    label = body.get("label")
+    if label is not None and not isinstance(label, str):
+        raise InvalidParameter("label", "expected a string")
+    args = body.get("args", {})
+    if not isinstance(args, dict):
+        raise InvalidParameter("args", "expected an object of arguments")
+    return ProcessorSpec(name, label, dict(args))
+
+
+def ruleset(body: Any, username: str | None = None) -> RulesetSpec:
+    """``{user: {username}, permissions, is_data_visible, ...}``; the path may name the user."""
+    if not isinstance(body, dict):
+        raise InvalidParameter("body", "expected a JSON object")
+    for key in body:
+        if key not in RULESET_KEYS:
+            raise InvalidParameter(
+                key, f"unknown field{closest(key, RULESET_KEYS)}; known: {', '.join(RULESET_KEYS)}"
+            )
+    given = body.get("user", body.get("username"))
+    if isinstance(given, dict):
+        given = given.get("username")
+    if username is None:
+        if not isinstance(given, str) or not given:
+            raise InvalidParameter("user", 'expected {"username": ...} naming the user')
+        username = given
+    elif given is not None and given != username:
+        raise InvalidParameter("user", f"the path names '{username}' but the body names {given!r}")
+    visible = body.get("is_data_visible", True)
+    if not isinstance(visible, bool):
+        raise InvalidParameter("is_data_visible", "expected true or false")
+    fields = body.get("visible_fields", [])
+    if not isinstance(fields, list) or not all(isinstance(f, str) for f in fields):
+        raise InvalidParameter("visible_fields", "expected a list of field names")
+    query = body.get("filter_query", "")
+    if not isinstance(query, str):
+        raise InvalidParameter("filter_query", "expected a string")
+    quota = body.get("api_calls_quota")
+    if quota is not None and not isinstance(quota, dict):
+        raise InvalidParameter("api_calls_quota", "expected an object or null")
+    permissions = body.get("permissions", [])
+    if not isinstance(permissions, list):
+        raise InvalidParameter("permissions", "expected a list of permissions")
+    return RulesetSpec(username, visible, list(fields), query, quota, list(permissions))
+
+
+def access_policy(body: Any) -> Any:
+    """A bare JSON string (``"restricted"``), or ``{"access_policy": ...}``."""
+    return body.get("access_policy") if isinstance(body, dict) else body
+
+
+def change_uid(body: Any) -> int:
+    given = body.get("change_uid") if isinstance(body, dict) else None
+    uid = as_integer(given)
+    if uid is None:
+        raise InvalidParameter(
+            "change_uid", f"expected the integer uid of a change, got {echo(given)}"
+        )
+    return uid

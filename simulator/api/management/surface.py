@@ -1,0 +1,289 @@
+"""The Management API v2 over the service: its requests in, its JSON out.
+
+:class:`ManagementV2` has a method per operation of the API. Each takes what a request
+carries (the caller, path parameters, the body as JSON, the caller's wishes) and
+answers what the API answers, as JSON-ready data: the HTTP views call it, and so can
+code that wants the API's answers without HTTP. Bodies are handed to the service to
+read when it gets to them (see :class:`~simulator.service.commands.Body`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...domain.models import User
+from ...service import Simulator
+from ...service.commands import Body, Listing
+from ...service.views import Download, JobView
+from . import requests as read
+from .query import parse_sort, parse_where
+from .render import (
+    Ask,
+    Render,
+    changes_json,
+    dataset_json,
+    file_json,
+    job_json,
+    metadata_json,
+    processor_json,
+    records_errors_json,
+    resource_json,
+    ruleset_json,
+    status_json,
+    version_json,
+)
+
+_PLAIN = Ask()
+
+
+def _job_id(job: JobView | None) -> dict[str, Any]:
+    return {} if job is None else {"job_id": job.job_id}
+
+
+class ManagementV2:
+    def __init__(self, simulator: Simulator) -> None:
+        self.simulator = simulator
+
+    def render(self, ask: Ask = _PLAIN) -> Render:
+        sim = self.simulator
+        return Render(sim.clock, ask.vocabulary or sim.state.vocabulary, ask.expand)
+
+    # datasets -----------------------------------------------------------------------
+
+    def list_datasets(
+        self,
+        user: User,
+        ask: Ask = _PLAIN,
+        rows: int = 10,
+        page: int = 1,
+        where: str | None = None,
+        sort: str | None = None,
+    ) -> dict[str, Any]:
+        def listing() -> Listing:
+            filters = parse_where(where) if where else {}
+            order = parse_sort(sort) if sort else []
+            return Listing(filters, order, (page - 1) * rows, rows)
+
+        found = self.simulator.datasets.list(user, Body(listing))
+        r = self.render(ask)
+        return {
+            "datasets": [dataset_json(ds, r) for ds in found.items],
+            "total_count": found.total,
+        }
+
+    def create_dataset(
+        self, user: User, body: Any, ask: Ask = _PLAIN, strict: bool = False
+    ) -> dict[str, Any]:
+        made = self.simulator.datasets.create_dataset(
+            user, Body(lambda: read.new_dataset(body, strict))
+        )
+        return dataset_json(made, self.render(ask))
+
+    def get_dataset(self, user: User, dataset_uid: str, ask: Ask = _PLAIN) -> dict[str, Any]:
+        return dataset_json(self.simulator.datasets.get(user, dataset_uid), self.render(ask))
+
+    def update_dataset(
+        self, user: User, dataset_uid: str, body: Any, ask: Ask = _PLAIN
+    ) -> dict[str, Any]:
+        changed = self.simulator.datasets.update_dataset(
+            user, dataset_uid, Body(lambda: read.dataset_changes(body))
+        )
+        return dataset_json(changed, self.render(ask))
+
+    def delete_dataset(self, user: User, dataset_uid: str) -> dict[str, Any]:
+        return _job_id(self.simulator.datasets.delete_dataset(user, dataset_uid))
+
+    # status, actions, jobs ---------------------------------------------------------------
+
+    def dataset_status(self, user: User, dataset_uid: str, ask: Ask = _PLAIN) -> dict[str, Any]:
+        return status_json(self.simulator.datasets.status(user, dataset_uid), self.render(ask))
+
+    def records_errors(self, user: User, dataset_uid: str) -> list[dict[str, Any]]:
+        return records_errors_json(self.simulator.datasets.records_errors(user, dataset_uid))
+
+    def act(self, user: User, dataset_uid: str, action: str) -> dict[str, Any]:
+        return _job_id(self.simulator.datasets.act(user, dataset_uid, action))
+
+    def list_jobs(self, user: User, ask: Ask = _PLAIN) -> dict[str, Any]:
+        r = self.render(ask)
+        jobs = [job_json(job, r) for job in self.simulator.datasets.jobs(user)]
+        return {"jobs": jobs, "total_count": len(jobs)}
+
+    def get_job(self, user: User, job_id: str, ask: Ask = _PLAIN) -> dict[str, Any]:
+        return job_json(self.simulator.datasets.job(user, job_id), self.render(ask))
+
+    # resources, files, realtime ---------------------------------------------------------
+
+    def list_resources(self, user: User, dataset_uid: str) -> list[dict[str, Any]]:
+        return [resource_json(r) for r in self.simulator.resources.list(user, dataset_uid)]
+
+    def get_resource(self, user: User, dataset_uid: str, resource_uid: str) -> dict[str, Any]:
+        return resource_json(self.simulator.resources.get(user, dataset_uid, resource_uid))
+
+    def create_resource(self, user: User, dataset_uid: str, body: Any) -> dict[str, Any]:
+        made = self.simulator.resources.create_resource(
+            user, dataset_uid, Body(lambda: read.resource(body))
+        )
+        return resource_json(made)
+
+    def replace_resource(
+        self, user: User, dataset_uid: str, resource_uid: str, body: Any
+    ) -> dict[str, Any]:
+        replaced = self.simulator.resources.replace_resource(
+            user, dataset_uid, resource_uid, Body(lambda: read.resource(body))
+        )
+        return resource_json(replaced)
+
+    def delete_resource(self, user: User, dataset_uid: str, resource_uid: str) -> None:
+        self.simulator.resources.delete_resource(user, dataset_uid, resource_uid)
+
+    def download_resource(self, user: User, dataset_uid: str, resource_uid: str) -> Download:
+        return self.simulator.resources.download(user, dataset_uid, resource_uid)
+
+    def upload_file(
+        self, user: User, filename: Any, mimetype: str | None, content: bytes, ask: Ask = _PLAIN
+    ) -> dict[str, Any]:
+        stored = self.simulator.resources.upload_file(user, filename, mimetype, content)
+        return file_json(stored, self.render(ask))
+
+    def get_file(self, user: User, file_id: str, ask: Ask = _PLAIN) -> dict[str, Any]:
+        return file_json(self.simulator.resources.file(user, file_id), self.render(ask))
+
+    def download_file(self, user: User, file_id: str) -> Download:
+        return self.simulator.resources.download_file(user, file_id)
+
+    def push(self, user: User, dataset_uid: str, resource_uid: str, body: Any) -> dict[str, Any]:
+        pushed = self.simulator.resources.push(user, dataset_uid, resource_uid, body)
+        answer: dict[str, Any] = {
+            "status": "OK",
+            "records": pushed.records,
+            "buffered": pushed.buffered,
+        }
+        return answer | _job_id(pushed.job)
+
+    def realtime_action(
+        self, user: User, dataset_uid: str, resource_uid: str, action: str
+    ) -> dict[str, Any]:
+        job = self.simulator.resources.realtime_action(user, dataset_uid, resource_uid, action)
+        return _job_id(job)
+
+    # metadata ------------------------------------------------------------------------------
+
+    def list_metadata(self, user: User, dataset_uid: str) -> list[dict[str, Any]]:
+        return [metadata_json(m) for m in self.simulator.configuration.metadata(user, dataset_uid)]
+
+    def get_metadata(
+        self, user: User, dataset_uid: str, template: str, name: str
+    ) -> dict[str, Any]:
+        found = self.simulator.configuration.metadata_field(user, dataset_uid, template, name)
+        return metadata_json(found)
+
+    def set_metadata(
+        self, user: User, dataset_uid: str, template: str, name: str, body: Any
+    ) -> dict[str, Any]:
+        changed = self.simulator.configuration.set_metadata(
+            user,
+            dataset_uid,
+            template,
+            name,
+            Body(lambda: read.metadata_value(template, name, body)),
+        )
+        return metadata_json(changed)
+
+    def reset_metadata(
+        self, user: User, dataset_uid: str, template: str, name: str
+    ) -> dict[str, Any]:
+        return metadata_json(
+            self.simulator.configuration.reset_metadata(user, dataset_uid, template, name)
+        )
+
+    def set_metadata_bulk(self, user: User, dataset_uid: str, body: Any) -> list[dict[str, Any]]:
+        changed = self.simulator.configuration.set_metadata_bulk(
+            user, dataset_uid, Body(lambda: read.metadata_bulk(body))
+        )
+        return [metadata_json(m) for m in changed]
+
+    # processors ------------------------------------------------------------------------------
+
+    def list_processors(self, user: User, dataset_uid: str) -> list[dict[str, Any]]:
+        return [
+            processor_json(p) for p in self.simulator.configuration.processors(user, dataset_uid)
+        ]
+
+    def get_processor(self, user: User, dataset_uid: str, processor_uid: str) -> dict[str, Any]:
+        return processor_json(
+            self.simulator.configuration.processor(user, dataset_uid, processor_uid)
+        )
+
+    def create_processor(self, user: User, dataset_uid: str, body: Any) -> dict[str, Any]:
+        made = self.simulator.configuration.create_processor(
+            user, dataset_uid, Body(lambda: read.processor(body))
+        )
+        return processor_json(made)
+
+    def replace_processor(
+        self, user: User, dataset_uid: str, processor_uid: str, body: Any
+    ) -> dict[str, Any]:
+        replaced = self.simulator.configuration.replace_processor(
+            user, dataset_uid, processor_uid, Body(lambda: read.processor(body))
+        )
+        return processor_json(replaced)
+
+    def delete_processor(self, user: User, dataset_uid: str, processor_uid: str) -> None:
+        self.simulator.configuration.delete_processor(user, dataset_uid, processor_uid)
+
+    # security ------------------------------------------------------------------------------
+
+    def get_access_policy(self, user: User, dataset_uid: str) -> str:
+        return self.simulator.configuration.access_policy(user, dataset_uid)
+
+    def set_access_policy(self, user: User, dataset_uid: str, policy: Any) -> str:
+        return self.simulator.configuration.set_access_policy(
+            user, dataset_uid, Body(lambda: read.access_policy(policy))
+        )
+
+    def list_rulesets(self, user: User, dataset_uid: str) -> list[dict[str, Any]]:
+        return [ruleset_json(r) for r in self.simulator.configuration.rulesets(user, dataset_uid)]
+
+    def get_ruleset(self, user: User, dataset_uid: str, username: str) -> dict[str, Any]:
+        return ruleset_json(self.simulator.configuration.ruleset(user, dataset_uid, username))
+
+    def create_ruleset(self, user: User, dataset_uid: str, body: Any) -> dict[str, Any]:
+        made = self.simulator.configuration.create_ruleset(
+            user, dataset_uid, Body(lambda: read.ruleset(body))
+        )
+        return ruleset_json(made)
+
+    def replace_ruleset(
+        self, user: User, dataset_uid: str, username: str, body: Any
+    ) -> dict[str, Any]:
+        replaced = self.simulator.configuration.replace_ruleset(
+            user, dataset_uid, username, Body(lambda: read.ruleset(body, username))
+        )
+        return ruleset_json(replaced)
+
+    def delete_ruleset(self, user: User, dataset_uid: str, username: str) -> None:
+        self.simulator.configuration.delete_ruleset(user, dataset_uid, username)
+
+    # history ---------------------------------------------------------------------------------
+
+    def list_changes(self, user: User, dataset_uid: str, ask: Ask = _PLAIN) -> list[dict[str, Any]]:
+        return changes_json(
+            self.simulator.configuration.changes(user, dataset_uid), self.render(ask)
+        )
+
+    def restore_change(
+        self, user: User, dataset_uid: str, body: Any, ask: Ask = _PLAIN
+    ) -> dict[str, Any]:
+        restored = self.simulator.configuration.restore_change(
+            user, dataset_uid, Body(lambda: read.change_uid(body))
+        )
+        return dataset_json(restored, self.render(ask))
+
+    def list_versions(
+        self, user: User, dataset_uid: str, ask: Ask = _PLAIN
+    ) -> list[dict[str, Any]]:
+        r = self.render(ask)
+        return [
+            version_json(v, r) for v in self.simulator.configuration.versions(user, dataset_uid)
+        ]

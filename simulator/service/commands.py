@@ -1,0 +1,130 @@
+"""What the service is asked to do: commands, as plain data whatever API they came from.
+
+An API surface reads its own wire format (a body, a query string) into one of these;
+the service checks what it says against the domain and acts. Every field is a plain
+JSON value, so the journal keeps a command as it was given (see :mod:`.journal`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+C = TypeVar("C")
+
+
+class Body(Generic[C]):
+    """A command still to be read from a request: read when the operation gets to it.
+
+    The platform checks what a request names (the dataset, the resource...) and the
+    caller's rights before it reads the body: a bad body sent to an unknown dataset is
+    a 404, not a 400. So a surface hands the service how to read its body, and the
+    service reads it where the platform would. :meth:`of` wraps a command already
+    read (a replayed journal line, a call in code).
+    """
+
+    __slots__ = ("_read", "command")
+
+    def __init__(self, read: Callable[[], C]) -> None:
+        self._read = read
+        #: The command, once read.
+        self.command: C | None = None
+
+    @classmethod
+    def of(cls, command: C) -> Body[C]:
+        body = cls(lambda: command)
+        body.command = command
+        return body
+
+    def __call__(self) -> C:
+        if self.command is None:
+            self.command = self._read()
+        return self.command
+
+
+@dataclass(frozen=True)
+class Listing:
+    """Which datasets to list: equality filters, an order, a window."""
+
+    #: Field name (``dataset_id``, ``dataset_uid``, ``published``, ``visibility``) to the
+    #: values it must equal (all of them: two different values match nothing).
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    #: Fields to sort on, each with ``True`` for descending, the first deciding first.
+    sort: list[tuple[str, bool]] = field(default_factory=list)
+    offset: int = 0
+    limit: int = 10
+
+
+@dataclass(frozen=True)
+class NewDataset:
+    dataset_id: str | None = None
+    #: Metadata by template, as raw values (checked against the templates).
+    metas: dict[str, Any] = field(default_factory=dict)
+    visibility: str | None = None
+    #: Refuse rather than generate or change the dataset id.
+    strict: bool = False
+
+
+@dataclass(frozen=True)
+class DatasetChanges:
+    dataset_id: str | None = None
+    #: Metadata by template, merged field by field; ``None`` removes a field.
+    metas: dict[str, Any] | None = None
+    visibility: str | None = None
+
+
+@dataclass(frozen=True)
+class ResourceSpec:
+    """A resource as a client describes it; what is left out is worked out from the rest."""
+
+    url: str | None = None
+    title: str | None = None
+    type: str | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+    #: Records of a simulated source (the simulator's own key).
+    records: int | None = None
+    #: Fields of its sample records, name: kind (the simulator's own key).
+    fields: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class MetadataChange:
+    template: str
+    name: str
+    value: Any
+    override_remote_value: bool = False
+
+
+@dataclass(frozen=True)
+class ProcessorSpec:
+    name: str
+    label: str | None = None
+    args: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RulesetSpec:
+    """What one user may see and do on one dataset."""
+
+    username: str
+    is_data_visible: bool = True
+    visible_fields: list[str] = field(default_factory=list)
+    filter_query: str = ""
+    api_calls_quota: dict[str, Any] | None = None
+    permissions: list[str] = field(default_factory=list)
+
+
+#: Every command the journal may hold, by class name.
+COMMANDS: dict[str, type] = {
+    cls.__name__: cls
+    for cls in (
+        Listing,
+        NewDataset,
+        DatasetChanges,
+        ResourceSpec,
+        MetadataChange,
+        ProcessorSpec,
+        RulesetSpec,
+    )
+}

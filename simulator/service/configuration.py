@@ -1,0 +1,323 @@
+"""A dataset's configuration: metadata, processors, security, its change log and versions."""
+
+from __future__ import annotations
+
+import copy
+
+from ..domain import history
+from ..domain.errors import (
+    BadRequest,
+    InvalidParameter,
+    InvalidRequest,
+    SimulatorError,
+    UnknownChange,
+    UnknownMetadata,
+    UnknownProcessor,
+    UnknownRuleset,
+    UnknownUsername,
+)
+from ..domain.metadata import TEMPLATES, check_value, closest
+from ..domain.models import Change, Dataset, Processor, Ruleset, User
+from ..domain.processors import check_processor
+from ..domain.security import ACCESS_POLICIES, check_permissions
+from .commands import Body, MetadataChange, ProcessorSpec, RulesetSpec
+from .journal import mutation
+from .operation import operation
+from .state import State
+from .views import (
+    DatasetView,
+    MetadataView,
+    ProcessorView,
+    RulesetView,
+    VersionView,
+    all_metadata,
+    dataset_view,
+    metadata_view,
+    processor_view,
+    ruleset_view,
+    version_view,
+)
+
+
+class Configuration:
+    def __init__(self, state: State) -> None:
+        self.state = state
+
+    # metadata -------------------------------------------------------------------------
+
+    @operation
+    def metadata(self, user: User, dataset_uid: str) -> tuple[MetadataView, ...]:
+        return all_metadata(self.state.dataset(user, dataset_uid, "edit_dataset"))
+
+    @operation
+    def metadata_field(
+        self, user: User, dataset_uid: str, template: str, name: str
+    ) -> MetadataView:
+        ds = self.state.dataset(user, dataset_uid, "edit_dataset")
+        _known(template, name)
+        return metadata_view(ds, template, name)
+
+    @mutation
+    def set_metadata(
+        self, user: User, dataset_uid: str, template: str, name: str, body: Body[MetadataChange]
+    ) -> MetadataView:
+        state = self.state
+        ds = state.dataset(user, dataset_uid, "edit_dataset")
+        _known(template, name)
+        change = body()
+        value = check_value(template, name, change.value)
+        before = history.snapshot(ds)
+        _apply(ds, template, name, value, change.override_remote_value)
+        state.record(user, ds, before)
+        return metadata_view(ds, template, name)
+
+    @mutation
+    def reset_metadata(
+        self, user: User, dataset_uid: str, template: str, name: str
+    ) -> MetadataView:
+        state = self.state
+        ds = state.dataset(user, dataset_uid, "edit_dataset")
+        _known(template, name)
+        before = history.snapshot(ds)
+        _apply(ds, template, name, None, False)
+        state.record(user, ds, before)
+        return metadata_view(ds, template, name)
+
+    @mutation
+    def set_metadata_bulk(
+        self, user: User, dataset_uid: str, body: Body[list[MetadataChange]]
+    ) -> tuple[MetadataView, ...]:
+        """Set several metadata at once: all are checked, every error reported, none applied."""
+        state = self.state
+        ds = state.dataset(user, dataset_uid, "edit_dataset")
+        changes = body()
+        values, errors = [], []
+        for i, change in enumerate(changes):
+            try:
+                values.append(_bulk_value(i, change))
+            except SimulatorError as exc:
+                errors.append(exc)
+        if errors:
+            raise errors[0] if len(errors) == 1 else InvalidRequest(errors)
+        before = history.snapshot(ds)
+        for change, value in zip(changes, values, strict=True):
+            _apply(ds, change.template, change.name, value, change.override_remote_value)
+        state.record(user, ds, before)
+        return tuple(metadata_view(ds, c.template, c.name) for c in changes)
+
+    # processors ----------------------------------------------------------------------
+
+    @operation
+    def processors(self, user: User, dataset_uid: str) -> tuple[ProcessorView, ...]:
+        ds = self.state.dataset(user, dataset_uid, "edit_dataset")
+        return tuple(processor_view(p) for p in ds.processors.values())
+
+    @operation
+    def processor(self, user: User, dataset_uid: str, processor_uid: str) -> ProcessorView:
+        return processor_view(self._processor(user, dataset_uid, processor_uid)[1])
+
+    @mutation
+    def create_processor(
+        self, user: User, dataset_uid: str, body: Body[ProcessorSpec]
+    ) -> ProcessorView:
+        state = self.state
+        ds = state.dataset(user, dataset_uid, "edit_dataset")
+        spec = body()
+        name, label, args = check_processor(spec.name, spec.label, spec.args)
+        before = history.snapshot(ds)
+        uid = state.store.new_processor_uid(ds)
+        ds.processors[uid] = Processor(uid, name, label, args)
+        ds.processors_revision += 1
+        state.record(user, ds, before)
+        return processor_view(ds.processors[uid])
+
+    @mutation
+    def replace_processor(
+        self, user: User, dataset_uid: str, processor_uid: str, body: Body[ProcessorSpec]
+    ) -> ProcessorView:
+        ds, processor = self._processor(user, dataset_uid, processor_uid)
+        spec = body()
+        name, label, args = check_processor(spec.name, spec.label, spec.args)
+        before = history.snapshot(ds)
+        if (processor.name, processor.args) != (name, args):
+            ds.processors_revision += 1
+        processor.name, processor.label, processor.args = name, label, args
+        self.state.record(user, ds, before)
+        return processor_view(processor)
+
+    @mutation
+    def delete_processor(self, user: User, dataset_uid: str, processor_uid: str) -> None:
+        ds, _ = self._processor(user, dataset_uid, processor_uid)
+        before = history.snapshot(ds)
+        del ds.processors[processor_uid]
+        ds.processors_revision += 1
+        self.state.record(user, ds, before)
+
+    def _processor(
+        self, user: User, dataset_uid: str, processor_uid: str
+    ) -> tuple[Dataset, Processor]:
+        ds = self.state.dataset(user, dataset_uid, "edit_dataset")
+        processor = ds.processors.get(processor_uid)
+        if processor is None:
+            raise UnknownProcessor(processor_uid)
+        return ds, processor
+
+    # security --------------------------------------------------------------------------
+
+    @operation
+    def access_policy(self, user: User, dataset_uid: str) -> str:
+        return self.state.dataset(user, dataset_uid, "edit_dataset", "manage_dataset").visibility
+
+    @mutation
+    def set_access_policy(self, user: User, dataset_uid: str, policy: Body[str]) -> str:
+        state = self.state
+        ds = state.dataset(user, dataset_uid, "edit_dataset", "manage_dataset")
+        wanted = policy()
+        if wanted not in ACCESS_POLICIES:
+            raise InvalidParameter(
+                "access_policy", f"expected one of {', '.join(ACCESS_POLICIES)}, got {wanted!r}"
+            )
+        before = history.snapshot(ds)
+        ds.visibility = wanted
+        state.record(user, ds, before)
+        return ds.visibility
+
+    @operation
+    def rulesets(self, user: User, dataset_uid: str) -> tuple[RulesetView, ...]:
+        ds = self.state.dataset(user, dataset_uid, "edit_dataset", "manage_dataset")
+        return tuple(ruleset_view(r) for r in ds.rulesets.values())
+
+    @operation
+    def ruleset(self, user: User, dataset_uid: str, username: str) -> RulesetView:
+        ds = self.state.dataset(user, dataset_uid, "edit_dataset", "manage_dataset")
+        if username not in ds.rulesets:
+            raise UnknownRuleset(username)
+        return ruleset_view(ds.rulesets[username])
+
+    @mutation
+    def create_ruleset(self, user: User, dataset_uid: str, body: Body[RulesetSpec]) -> RulesetView:
+        state = self.state
+        ds = state.dataset(user, dataset_uid, "edit_dataset", "manage_dataset")
+        ruleset = _ruleset(body())
+        if ruleset.username not in state.store.users:
+            raise UnknownUsername(ruleset.username)
+        if ruleset.username in ds.rulesets:
+            raise BadRequest(
+                "User {username} already has a ruleset on this dataset; "
+                "change it with PUT .../security/users/{username}",
+                username=ruleset.username,
+            )
+        return self._put_ruleset(user, ds, ruleset)
+
+    @mutation
+    def replace_ruleset(
+        self, user: User, dataset_uid: str, username: str, body: Body[RulesetSpec]
+    ) -> RulesetView:
+        state = self.state
+        ds = state.dataset(user, dataset_uid, "edit_dataset", "manage_dataset")
+        if username not in state.store.users:
+            raise UnknownUsername(username)
+        return self._put_ruleset(user, ds, _ruleset(body()))
+
+    @mutation
+    def delete_ruleset(self, user: User, dataset_uid: str, username: str) -> None:
+        state = self.state
+        ds = state.dataset(user, dataset_uid, "edit_dataset", "manage_dataset")
+        if username not in ds.rulesets:
+            raise UnknownRuleset(username)
+        before = history.snapshot(ds)
+        del ds.rulesets[username]
+        state.record(user, ds, before)
+
+    def _put_ruleset(self, user: User, ds: Dataset, ruleset: Ruleset) -> RulesetView:
+        before = history.snapshot(ds)
+        ds.rulesets[ruleset.username] = ruleset
+        self.state.record(user, ds, before)
+        return ruleset_view(ruleset)
+
+    # history ---------------------------------------------------------------------------
+
+    @operation
+    def changes(self, user: User, dataset_uid: str) -> tuple[Change, ...]:
+        """The change log, oldest first."""
+        return self.state.dataset(user, dataset_uid, "edit_dataset").changes
+
+    @mutation
+    def restore_change(self, user: User, dataset_uid: str, change_uid: Body[int]) -> DatasetView:
+        """Make the configuration what it was right after a change; log that as a change."""
+        state = self.state
+        ds = state.dataset(user, dataset_uid, "edit_dataset")
+        wanted = change_uid()
+        change = history.find(ds, wanted)
+        if change is None:
+            raise UnknownChange(wanted)
+        target = copy.deepcopy(change.snapshot)
+        new_id = target["dataset_id"]
+        if new_id != ds.dataset_id:
+            if ds.published:
+                raise BadRequest(
+                    "Change {change_uid} had another dataset_id ({dataset_id}), which a published "
+                    "dataset cannot take: unpublish it first",
+                    change_uid=wanted,
+                    dataset_id=new_id,
+                )
+            if state.store.id_taken(new_id):
+                raise BadRequest("The dataset_id '{dataset_id}' is already used", dataset_id=new_id)
+        before = history.snapshot(ds)
+        if new_id != ds.dataset_id:
+            state.store.rename_dataset(ds, new_id)
+        history.restore(ds, target)
+        state.record(user, ds, before)
+        return dataset_view(ds, state.store.users)
+
+    @operation
+    def versions(self, user: User, dataset_uid: str) -> tuple[VersionView, ...]:
+        ds = self.state.dataset(user, dataset_uid, "edit_dataset")
+        users = self.state.store.users
+        return tuple(version_view(v, users) for v in ds.versions)
+
+
+def _known(template: str, name: str) -> None:
+    if template not in TEMPLATES or name not in TEMPLATES[template].fields:
+        raise UnknownMetadata(template, name)
+
+
+def _bulk_value(i: int, change: MetadataChange) -> object:
+    """A bulk item's value, checked; a refusal names the item (``metas[i].value``...)."""
+    where = f"metas[{i}]"
+    template, name = change.template, change.name
+    if template not in TEMPLATES:
+        hint = closest(template, TEMPLATES)
+        raise InvalidParameter(f"{where}.template_name", f"unknown template '{template}'{hint}")
+    if name not in TEMPLATES[template].fields:
+        hint = closest(name, TEMPLATES[template].fields)
+        raise InvalidParameter(
+            f"{where}.metadata_name", f"no metadata '{name}' in {template}{hint}"
+        )
+    try:
+        return check_value(template, name, change.value)
+    except InvalidParameter as exc:
+        raise InvalidParameter(f"{where}.value", exc.raw_params["reason"]) from None
+
+
+def _apply(ds: Dataset, template: str, name: str, value: object, override: bool) -> None:
+    values = ds.metas.setdefault(template, {})
+    if value is None:
+        values.pop(name, None)
+    else:
+        values[name] = value
+    if override:
+        ds.meta_overrides[f"{template}.{name}"] = True
+    else:
+        ds.meta_overrides.pop(f"{template}.{name}", None)
+
+
+def _ruleset(spec: RulesetSpec) -> Ruleset:
+    return Ruleset(
+        spec.username,
+        spec.is_data_visible,
+        list(spec.visible_fields),
+        spec.filter_query,
+        copy.deepcopy(spec.api_calls_quota),
+        check_permissions(spec.permissions),
+    )

@@ -1,0 +1,147 @@
+"""The simulator: one world, and the collaborators that each answer for an area of it.
+
+Every API surface, the command line and the testing kit go through a
+:class:`Simulator`. It holds the :class:`~.state.State` its collaborators share (the
+scenario in force, its world, the clock, the one lock) and the collaborators
+themselves: ``access`` (HTTP faults, then credentials), ``datasets``, ``resources``,
+``configuration``, ``control`` (the clock, scenarios, scripts, timelines),
+``dashboard`` and ``snapshots``. Each public operation takes the lock, lets the
+clock policy catch the engine up, checks everything it was given, and only then
+changes anything, so a refused request leaves nothing half-done; it answers
+immutable views (see :mod:`.views`), never live objects.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ..domain.clock import Clock, ClockMode
+from ..domain.store import Store
+from ..engine import Engine
+from ..scenario.loading import Scenario, ScriptStep
+from .access import Access
+from .configuration import Configuration
+from .control import Control
+from .dashboard import Dashboard
+from .datasets import Datasets
+from .journal import Journal
+from .resources import Resources
+from .snapshots import Snapshots
+from .state import State
+from .statefile import Document
+from .world import World
+
+
+class Simulator:
+    """The simulated platform, serving one scenario at a time.
+
+    ``overrides`` (``workers``, ``seed``, ``clock_mode``, ``speed``,
+    ``status_names``, ``control_token``) apply to every scenario it is given, the
+    first and any loaded later; ``default_clock_mode`` applies when neither they nor
+    the scenario say.
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        wall: Callable[[], float] = time.monotonic,
+        overrides: dict[str, Any] | None = None,
+        default_clock_mode: ClockMode = "manual",
+    ) -> None:
+        self.state = state = State(wall, overrides, default_clock_mode)
+        self.access = Access(state)
+        self.datasets = Datasets(state)
+        self.resources = Resources(state)
+        self.configuration = Configuration(state)
+        self.control = Control(state)
+        self.dashboard = Dashboard(state, self.control, self.datasets)
+        owners = {
+            type(part).__name__: part
+            for part in (self.datasets, self.resources, self.configuration, self.dashboard)
+        }
+        self.snapshots = Snapshots(state, owners, self.access.replay_call)
+        state.perform = self._perform
+        state.observe = self._observe
+        state.changed = self.snapshots.changed
+        state.reset(scenario)
+
+    @classmethod
+    def from_snapshot(
+        cls, document: Document, wall: Callable[[], float] = time.monotonic
+    ) -> Simulator:
+        """A simulator in the world a snapshot describes, its clock where it stood."""
+        sim = cls(
+            document.scenario,
+            wall=wall,
+            overrides=document.overrides,
+            default_clock_mode=document.default_clock_mode,
+        )
+        with sim.state.lock:
+            sim.snapshots.replay(document)
+        return sim
+
+    # what a script step does and finds ------------------------------------------------------
+
+    def _perform(self, step: ScriptStep) -> dict[str, Any]:
+        job = self.control.perform(step, self.datasets.action)
+        return {} if job is None else {"job_id": job.job_id}
+
+    def _observe(self, step: ScriptStep) -> dict[str, Any]:
+        return self.control.describe(step.dataset)
+
+    # the parts tests and the testing kit reach for ------------------------------------------
+
+    @property
+    def scenario(self) -> Scenario:
+        return self.state.scenario
+
+    @property
+    def world(self) -> World:
+        return self.state.world
+
+    @property
+    def store(self) -> Store:
+        return self.state.store
+
+    @property
+    def engine(self) -> Engine:
+        return self.state.engine
+
+    @property
+    def clock(self) -> Clock:
+        return self.state.clock
+
+    @property
+    def journal(self) -> Journal:
+        return self.state.journal
+
+    @property
+    def any_credentials(self) -> bool:
+        return self.state.any_credentials
+
+    @any_credentials.setter
+    def any_credentials(self, value: bool) -> None:
+        self.state.any_credentials = value
+
+    @property
+    def state_file(self) -> Path | None:
+        """Where snapshots are saved (``--state-file``); ``None``: nowhere."""
+        return self.state.state_file
+
+    @state_file.setter
+    def state_file(self, path: Path | None) -> None:
+        self.state.state_file = path
+
+    @property
+    def control_token(self) -> str | None:
+        return self.state.control_token
+
+    def http_date(self) -> str:
+        return self.state.http_date()
+
+    def reset(self, scenario: Scenario | None = None) -> None:
+        """Back to a scenario's time zero (the current one by default)."""
+        self.control.reset(scenario)

@@ -1,0 +1,100 @@
+"""A world: everything one run of a scenario holds, built anew at each reset.
+
+The store of datasets, jobs, users and files, the timeline, the fault book and the
+engine, set up as the scenario says at virtual time zero, or resumed from a
+checkpoint (see :mod:`.checkpoint`).
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from ..domain.clock import horizon
+from ..domain.faults import FaultBook, StageFailure
+from ..domain.models import Dataset, Resource, User
+from ..domain.processors import MISCONFIGURED, dataset_fields, misconfiguration
+from ..domain.statemachine import RECORD_STAGES
+from ..domain.store import Store
+from ..domain.timeline import Timeline
+from ..engine import Engine
+from ..scenario.loading import DatasetSpec, Scenario
+from . import checkpoint as checkpoints
+
+
+def _misconfigured(ds: Dataset) -> StageFailure | None:
+    """A misconfigured processor, as the failure it causes when records flow."""
+    found = misconfiguration(ds.processors.values(), dataset_fields(ds))
+    if found is None:
+        return None
+    processor_id, field, msg = found
+    params = {"processor_id": processor_id, "field": field, "msg": msg}
+    return StageFailure(
+        "processor_misconfigured", "*", RECORD_STAGES, MISCONFIGURED, params, after_records=0
+    )
+
+
+class World:
+    """Everything one run of a scenario holds; a reset builds a new one.
+
+    Given a checkpoint (see :mod:`.checkpoint`), the world resumes from it instead of
+    starting from the scenario's time zero.
+    """
+
+    def __init__(self, scenario: Scenario, checkpoint: dict[str, Any] | None = None) -> None:
+        seed = scenario.seed
+        retention = scenario.retention
+        self.store = Store(random.Random(f"{seed}:ids"))
+        self.timeline = Timeline(retention.transitions)
+        self.faults = FaultBook(
+            failures=list(scenario.faults.failures),
+            record_errors=list(scenario.faults.record_errors),
+            slow_stages=list(scenario.faults.slow_stages),
+            outages=list(scenario.faults.outages),
+            http=list(scenario.faults.http),
+            rng=random.Random(f"{seed}:http"),
+            log_limit=retention.faults,
+        )
+        if checkpoint is not None:
+            checkpoints.revive(checkpoint, self.store, self.faults, self.timeline)
+        self.engine = Engine(
+            scenario.platform,
+            self.store,
+            self.timeline,
+            self.faults,
+            random.Random(f"{seed}:jitter"),
+            horizon=horizon(scenario.epoch),
+            retention=retention,
+            resume_at=None if checkpoint is None else checkpoint["now"],
+        )
+        self.engine.misconfigured = _misconfigured
+        if checkpoint is not None:
+            checkpoints.resume_engine(checkpoint, self.engine)
+            return
+        for spec in scenario.users:
+            self.store.add_user(User(spec.username, spec.password, spec.api_keys, spec.permissions))
+        for ds_spec in scenario.datasets:
+            self._add_dataset(ds_spec)
+
+    def _add_dataset(self, spec: DatasetSpec) -> None:
+        store = self.store
+        ds = Dataset(
+            dataset_uid=spec.dataset_uid or store.new_dataset_uid(),
+            dataset_id=spec.dataset_id,
+            metas={t: dict(v) for t, v in spec.metas.items()},
+            owner=spec.owner,
+            created=0.0,
+            last_modified=0.0,
+            visibility=spec.visibility,
+            status_user=spec.owner,
+        )
+        for res in spec.resources:
+            uid = store.new_resource_uid(ds)
+            ds.resources[uid] = Resource(
+                uid, res.title, res.url, res.type, res.records, fields=dict(res.fields)
+            )
+            if spec.published:
+                ds.indexed[uid] = res.records
+                ds.indexed_revisions[uid] = 1
+        ds.published = spec.published
+        store.add_dataset(ds)
