@@ -6,8 +6,9 @@ import json
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from flask import Flask, Response, redirect
+from flask import Flask, redirect
 from flask.json.provider import DefaultJSONProvider
+from werkzeug.sansio.response import Response as AnyResponse
 
 from ..domain.limits import MAX_BODY, MAX_UPLOAD
 from ..scenario.loading import Scenario, default_scenario
@@ -96,7 +97,7 @@ class _JSONProvider(DefaultJSONProvider):
     def _current(self) -> tuple[Any, ...]:
         return (self.default, self.ensure_ascii, self.sort_keys, self.mimetype)
 
-    def response(self, *args: Any, **kwargs: Any) -> Response:
+    def response(self, *args: Any, **kwargs: Any) -> AnyResponse:
         debug = self.compact is False or (self.compact is None and self._app.debug)
         if debug or self._current() != self._settings:
             return super().response(*args, **kwargs)
@@ -138,11 +139,11 @@ def create_app(
     guard.register(app, control_hosts)
 
     @app.get("/")
-    def home() -> Response:
+    def home() -> AnyResponse:
         """The dashboard, for a person who opens the simulator's address."""
         return redirect("/_sim/ui")
 
-    app.wsgi_app = _Edge(app.wsgi_app, app.extensions)  # type: ignore[method-assign]
+    app.wsgi_app = _Edge(app.wsgi_app, app.extensions)  # type: ignore[method-assign]  # Flask's way to wrap
     return app
 
 

@@ -45,7 +45,9 @@ def ref(name: str) -> Schema:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
-def obj(required: str = "", optional: dict[str, Schema] | None = None, **props: Schema) -> Schema:
+def obj(
+    required: str = "", /, optional: dict[str, Schema] | None = None, **props: Schema
+) -> Schema:
     """A closed object: ``props`` are its keys, those named in ``required`` always there."""
     properties = {**props, **(optional or {})}
     schema: Schema = {"type": "object", "properties": properties, "additionalProperties": False}
@@ -423,8 +425,8 @@ def _clock() -> Schema:
 
 
 def _timeline_entry() -> Schema:
-    fine = {"enum": [*FINE_NAMES, REMOVED]}
-    public = {"enum": [*PUBLIC_NAMES, REMOVED]}
+    fine: Schema = {"enum": [*FINE_NAMES, REMOVED]}
+    public: Schema = {"enum": [*PUBLIC_NAMES, REMOVED]}
     return obj(
         "t dataset_uid dataset_id from to from_public to_public cause job_id",
         t={**NUMBER, "minimum": 0},

@@ -7,7 +7,7 @@ import json
 import logging
 import threading
 from types import TracebackType
-from typing import Any
+from typing import Any, cast
 
 from waitress import wasyncore
 from waitress.channel import HTTPChannel
@@ -33,7 +33,10 @@ class _JSONErrorTask(ErrorTask):
     """waitress's own refusals (a bad chunk, headers or a body too large) in the API's shape."""
 
     def execute(self) -> None:
-        error = self.request.error
+        # waitress hands an error task the request parser that failed (its stubs say the
+        # error itself): the parser's ``error`` is the refusal
+        parser: Any = self.request
+        error = parser.error
         refusal = (
             BodyTooLarge(self.channel.adj.max_request_body_size)
             if error.code == 413
@@ -42,7 +45,7 @@ class _JSONErrorTask(ErrorTask):
         body = json.dumps(management.body(refusal))
         payload = (body + "\n").encode("utf-8")
         self.status = f"{error.code} {error.reason}"
-        self.response_headers.append(("Content-Type", "application/json"))
+        self.response_headers = [*self.response_headers, ("Content-Type", "application/json")]
         self.set_close_on_finish()
         self.content_length = len(payload)
         self.write(payload)
@@ -76,28 +79,32 @@ class LiveServer:
     ) -> None:
         self.app = app
         # No proxy-header filtering: the app reads no X-Forwarded-* header, and
-        # filtering them out costs every request a pass over its headers.
-        self._server = create_server(
-            app,
-            host=host,
-            port=port,
-            threads=threads,
-            clear_untrusted_proxy_headers=False,
-            connection_limit=connection_limit,
-            channel_timeout=channel_timeout,
-            cleanup_interval=min(CLEANUP_INTERVAL, channel_timeout),
-            # poll(), not select(): select() cannot watch more than 1,024 descriptors
-            asyncore_use_poll=True,
-            # the app answers 413 itself up to here; past it, waitress does
-            max_request_body_size=max_body + 2**20,
+        # filtering them out costs every request a pass over its headers. One host and
+        # port make one TCP server, whose attributes used here waitress's stubs lack.
+        self._server: Any = cast(
+            Any,
+            create_server(
+                app,
+                host=host,
+                port=port,
+                threads=threads,
+                clear_untrusted_proxy_headers=False,
+                connection_limit=connection_limit,
+                channel_timeout=channel_timeout,
+                cleanup_interval=min(CLEANUP_INTERVAL, channel_timeout),
+                # poll(), not select(): select() cannot watch more than 1,024 descriptors
+                asyncore_use_poll=True,
+                # the app answers 413 itself up to here; past it, waitress does
+                max_request_body_size=max_body + 2**20,
+            ),
         )
-        self._server.channel_class = _Channel  # type: ignore[union-attr]
+        self._server.channel_class = _Channel
         # waitress warns each time a request has to wait for a free thread: under
         # load, a line on standard error for many requests, which says nothing to
         # a test double's users and slows the server down.
-        self._server.task_dispatcher.queue_logger = _QUEUE_LOGGER  # type: ignore[union-attr]
-        self.host: str = self._server.effective_host  # type: ignore[union-attr]
-        self.port: int = self._server.effective_port  # type: ignore[union-attr]
+        self._server.task_dispatcher.queue_logger = _QUEUE_LOGGER
+        self.host: str = self._server.effective_host
+        self.port: int = self._server.effective_port
         self._thread: threading.Thread | None = None
 
     @property
@@ -117,8 +124,8 @@ class LiveServer:
     def stop(self) -> None:
         server = self._server
         with contextlib.suppress(OSError):  # its loop already ended: nothing is left open
-            server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))  # type: ignore[union-attr]
-        server.task_dispatcher.shutdown()  # type: ignore[union-attr]
+            server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
+        server.task_dispatcher.shutdown()
         if self._thread is not None:
             self._thread.join(timeout=5)
             self._thread = None

@@ -84,8 +84,8 @@ def _faker_class() -> type[Faker]:
     return Faker
 
 
-def faker(seed: object) -> Faker:
-    """A Faker seeded with ``seed`` (any hashable; strings are fine)."""
+def faker(seed: int | str) -> Faker:
+    """A Faker seeded with ``seed``."""
     fake = _faker_class()("en_US")
     fake.seed_instance(seed)
     return fake
@@ -133,7 +133,7 @@ class DataGen:
         return f"{self.rng.getrandbits(length * 4):0{length}x}"
 
 
-def sample_records(seed: object, fields: dict[str, str], rows: int) -> list[dict[str, Any]]:
+def sample_records(seed: int | str, fields: dict[str, str], rows: int) -> list[dict[str, Any]]:
     """``rows`` records with the given fields, the same for the same seed."""
     fake = faker(seed)
     rng = random.Random(f"{seed}:records")

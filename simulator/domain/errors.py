@@ -289,7 +289,7 @@ class InjectedFailure(HTTPError):
         self.status = status
 
     @property
-    def error_key(self) -> str:  # type: ignore[override]
+    def error_key(self) -> str:  # type: ignore[override]  # by status, not one class key
         return INJECTED_KEYS.get(self.status, HTTPError.error_key)
 
 

@@ -62,7 +62,7 @@ PUBLIC_NAME: dict[Status, str] = {
 
 #: The wire name of every fine status, as a plain dict: reading ``Status.X.value``
 #: goes through a Python-level descriptor, too slow for the hot paths.
-FINE_NAME: dict[Status, str] = {s: s.value for s in Status}
+FINE_NAME: dict[str, str] = {s: s.value for s in Status}
 
 #: The public name of each fine status, by wire name (and of the pseudo status).
 PUBLIC_OF: dict[str, str] = {s.value: PUBLIC_NAME[s] for s in Status} | {REMOVED: REMOVED}
@@ -73,7 +73,7 @@ PUBLIC_NAMES: tuple[str, ...] = tuple(dict.fromkeys(PUBLIC_NAME.values()))
 
 def project(status: Status | str, vocabulary: Vocabulary) -> str:
     """Name a fine status (a member or its wire name) in the chosen vocabulary."""
-    return PUBLIC_OF[status] if vocabulary == "coarse" else FINE_NAME.get(status, status)  # type: ignore[call-overload]
+    return PUBLIC_OF[status] if vocabulary == "coarse" else FINE_NAME.get(status, status)
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,7 +165,7 @@ MOVES: dict[tuple[Status, Status | str], tuple[str, str, bool]] = {
     (t.source, t.destination): (
         t.source.value,
         str(t.destination),
-        PUBLIC_NAME[t.source] != PUBLIC_NAME.get(t.destination, REMOVED),  # type: ignore[call-overload]
+        PUBLIC_NAME[t.source] != PUBLIC_OF[t.destination],
     )
     for t in TRANSITIONS
 }

@@ -170,7 +170,7 @@ class Engine:
         if to != REMOVED:
             if public_change:
                 ds.public_since = t
-            ds.status = to  # type: ignore[assignment]
+            ds.status = to  # type: ignore[assignment]  # not REMOVED: a Status
             ds.since = t
 
     def _trim_timeline(self) -> None:
@@ -252,7 +252,7 @@ class Engine:
         """Bookkeeping as a worker takes a job."""
         ds = self.store.datasets[job.dataset_uid]
         self.busy += 1
-        self.running[job.dataset_uid] = self.env.active_process  # type: ignore[assignment]
+        self.running[job.dataset_uid] = self.env.active_process  # type: ignore[assignment]  # the worker's, running
         job.state = "running"
         job.started = self.env.now
         if job.function == "publish":

@@ -13,13 +13,13 @@ from collections.abc import Callable, Generator
 from typing import Any
 
 import simpy
-from simpy.events import Timeout
+from simpy.events import EventPriority, Timeout
 
 from ..domain.errors import SimulatorError
 from ..scenario.loading import ScriptStep
 
 #: simpy priority below its NORMAL (1): processed after every ordinary event due then.
-LATE = 2
+LATE = EventPriority(2)
 
 
 class LateTimeout(Timeout):

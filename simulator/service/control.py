@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from ..domain import statemachine as sm
 from ..domain.clock import CLOCK_MODES, END_OF_TIME, MAX_SPEED, ClockMode, finite
 from ..domain.errors import InvalidParameter, InvalidScenario
+from ..domain.models import Dataset, User
 from ..domain.timeline import Entry, to_csv, to_ndjson, to_table
 from ..scenario.loading import Scenario, ScenarioError, ScriptStep, load_scenario_text
 from .operation import operation
 from .state import State
+from .views import JobView
 
 TIMELINE_FORMATS = {"ndjson": to_ndjson, "csv": to_csv, "table": to_table}
 
@@ -127,7 +130,9 @@ class Control:
 
     # script, faults, timelines --------------------------------------------------------
 
-    def perform(self, step: ScriptStep, act: Any) -> dict[str, Any]:
+    def perform(
+        self, step: ScriptStep, act: Callable[[User, Dataset, str], JobView | None]
+    ) -> JobView | None:
         """A script's action, through the same checks as the API's (``act`` acts)."""
         state = self.state
         username = step.user or state.scenario.users[0].username

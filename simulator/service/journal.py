@@ -30,12 +30,18 @@ import math
 import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from json.encoder import c_make_encoder, encode_basestring_ascii  # type: ignore[attr-defined]
-from typing import Any, ParamSpec, TypeVar
+from json.encoder import (  # type: ignore[attr-defined]  # the C encoder, not in typeshed
+    c_make_encoder,
+    encode_basestring_ascii,
+)
+from typing import TYPE_CHECKING, Any, ParamSpec, Protocol, TypeVar, cast
 
 from ..domain.models import User
 from .commands import COMMANDS, Body
 from .operation import operation
+
+if TYPE_CHECKING:
+    from .state import State
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -47,6 +53,12 @@ INJECT = "inject"
 Pending = tuple[float, "_Writer", tuple[Any, ...]]
 #: A journal entry: its line, or what writes it when the journal is read.
 Entry = str | Pending
+
+
+class _Owner(Protocol):
+    """What a mutation's ``self`` is: a collaborator of the service, over its state."""
+
+    state: State
 
 
 class Journal:
@@ -86,10 +98,10 @@ class Journal:
         """The lines, writing those still to write (once: they replace their entry)."""
         entries = self.entries
         for i, entry in enumerate(entries):
-            if type(entry) is not str:
-                t, write, args = entry  # type: ignore[misc]
+            if not isinstance(entry, str):
+                t, write, args = entry
                 entries[i] = write(t, args, {})
-        return entries  # type: ignore[return-value]
+        return cast(list[str], entries)  # every entry is a line now
 
 
 # the registry ---------------------------------------------------------------------------
@@ -156,7 +168,7 @@ def mutation(method: Callable[P, R]) -> Callable[P, R]:
 
     @functools.wraps(method)
     def journaled(*args: P.args, **kwargs: P.kwargs) -> R:
-        state = args[0].state  # type: ignore[attr-defined]
+        state = cast(_Owner, args[0]).state
         journal: Journal = state.journal
         given = args[1:]
         now = state.engine.now
@@ -261,7 +273,7 @@ def _json(value: Any) -> str:
     """A value as compact JSON, as ``_encoder`` writes it; scalars at little cost."""
     kind = type(value)
     if kind is str:
-        return encode_basestring_ascii(value)  # type: ignore[no-any-return]
+        return encode_basestring_ascii(value)
     if kind is int:
         return int.__repr__(value)
     if kind is float:

@@ -124,7 +124,7 @@ class Interceptor:
             with self:
                 return func(*args, **kwargs)
 
-        return wrapper  # type: ignore[return-value]
+        return wrapper  # type: ignore[return-value]  # functools.wraps keeps func's signature
 
     # routing -------------------------------------------------------------------------
 
@@ -165,12 +165,14 @@ class Interceptor:
             elif key not in _FRAMING:  # the body arrives whole: framing no longer applies
                 environ[f"HTTP_{key}"] = value
         answer: list[Any] = []
-        chunks = self.app(
-            environ,
-            lambda status, response_headers, exc_info=None: answer.extend(
-                (status, response_headers)
-            ),
-        )
+
+        def start_response(
+            status: str, response_headers: list[tuple[str, str]], exc_info: Any = None
+        ) -> Callable[[bytes], object]:
+            answer.extend((status, response_headers))
+            return _no_write
+
+        chunks = self.app(environ, start_response)
         try:
             content = b"".join(chunks)
         finally:
@@ -179,6 +181,10 @@ class Interceptor:
                 close()
         status, response_headers = answer
         return int(status.split(" ", 1)[0]), list(response_headers), content
+
+
+def _no_write(data: bytes) -> object:
+    raise NotImplementedError("the interceptor reads an answer from the app's iterable")
 
 
 def intercept(scenario: ScenarioSource | None = None, **options: Any) -> Interceptor:
@@ -238,7 +244,7 @@ def _requests_send(adapter: Any, request: Any, *args: Any, **kwargs: Any) -> Any
     response.status_code = status
     response.headers = CaseInsensitiveDict(headers)
     response._content = content
-    response._content_consumed = True
+    response._content_consumed = True  # type: ignore[attr-defined]  # requests' own flag, not in its stubs
     response.raw = io.BytesIO(content)
     response.reason = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else ""
     response.encoding = get_encoding_from_headers(response.headers)
@@ -301,27 +307,27 @@ def _patch() -> None:
     import requests.sessions
 
     _originals["requests"] = requests.adapters.HTTPAdapter.send
-    requests.adapters.HTTPAdapter.send = _requests_send  # type: ignore[method-assign]
+    requests.adapters.HTTPAdapter.send = _requests_send  # type: ignore[method-assign,assignment]  # patched, restored by _unpatch
     _originals["requests_settings"] = requests.sessions.Session.merge_environment_settings
-    requests.sessions.Session.merge_environment_settings = _requests_settings  # type: ignore[method-assign]
+    requests.sessions.Session.merge_environment_settings = _requests_settings  # type: ignore[method-assign,assignment]  # patched, restored by _unpatch
     try:
         import httpx
     except ImportError:
         return
     _originals["httpx"] = httpx.HTTPTransport.handle_request
     _originals["httpx_async"] = httpx.AsyncHTTPTransport.handle_async_request
-    httpx.HTTPTransport.handle_request = _httpx_handle  # type: ignore[method-assign]
-    httpx.AsyncHTTPTransport.handle_async_request = _httpx_handle_async  # type: ignore[method-assign]
+    httpx.HTTPTransport.handle_request = _httpx_handle  # type: ignore[method-assign,assignment]  # patched, restored by _unpatch
+    httpx.AsyncHTTPTransport.handle_async_request = _httpx_handle_async  # type: ignore[method-assign,assignment]  # patched, restored by _unpatch
 
 
 def _unpatch() -> None:
     import requests.adapters
     import requests.sessions
 
-    requests.adapters.HTTPAdapter.send = _originals.pop("requests")  # type: ignore[method-assign]
-    requests.sessions.Session.merge_environment_settings = _originals.pop("requests_settings")  # type: ignore[method-assign]
+    requests.adapters.HTTPAdapter.send = _originals.pop("requests")  # type: ignore[method-assign]  # the original, restored
+    requests.sessions.Session.merge_environment_settings = _originals.pop("requests_settings")  # type: ignore[method-assign]  # the original, restored
     if "httpx" in _originals:
         import httpx
 
-        httpx.HTTPTransport.handle_request = _originals.pop("httpx")  # type: ignore[method-assign]
-        httpx.AsyncHTTPTransport.handle_async_request = _originals.pop("httpx_async")  # type: ignore[method-assign]
+        httpx.HTTPTransport.handle_request = _originals.pop("httpx")  # type: ignore[method-assign]  # the original, restored
+        httpx.AsyncHTTPTransport.handle_async_request = _originals.pop("httpx_async")  # type: ignore[method-assign]  # the original, restored

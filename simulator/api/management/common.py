@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import base64
 import binascii
+from typing import cast
 
 from flask import Blueprint, Response, g, jsonify, request
 
 from ...domain.errors import InjectedFailure, InvalidParameter
-from ...domain.statemachine import VOCABULARIES
+from ...domain.statemachine import VOCABULARIES, Vocabulary
 from ..app_context import LATENCY, simulator
 from . import errors
 from .render import Ask
@@ -73,7 +74,7 @@ def ask() -> Ask:
     expand = frozenset(
         part.strip() for part in request.args.get("expand", "").split(",") if part.strip()
     )
-    return Ask(vocabulary, expand)  # type: ignore[arg-type]
+    return Ask(cast(Vocabulary | None, vocabulary), expand)  # checked above
 
 
 # the blueprint and what runs before every view ------------------------------------------

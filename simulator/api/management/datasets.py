@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Response, g, jsonify, request
 
 from ...domain.statemachine import ACTIONS
@@ -57,7 +59,7 @@ def get_records_errors(dataset_uid: str) -> Response:
     return jsonify(surface().records_errors(g.user, dataset_uid))
 
 
-def _action_view(action: str):  # type: ignore[no-untyped-def]
+def _action_view(action: str) -> Callable[[str], Response]:
     def view(dataset_uid: str) -> Response:
         return jsonify(surface().act(g.user, dataset_uid, action))
 

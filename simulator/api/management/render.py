@@ -102,7 +102,7 @@ def dataset_json(ds: DatasetView, r: Render) -> dict[str, Any]:
     status = (
         status_json(ds.status, r) if "status" in r.expand else {"name": r.name(ds.status.status)}
     )
-    body = {
+    body: dict[str, Any] = {
         "dataset_id": ds.dataset_id,
         "dataset_uid": ds.dataset_uid,
         "metas": metas_json(ds),

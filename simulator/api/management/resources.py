@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from typing import Any
 from urllib.parse import quote
 
 from flask import Response, current_app, g, jsonify, request
@@ -71,15 +72,16 @@ def upload_file() -> Response:
     request.max_content_length = current_app.config[MAX_UPLOAD_KEY]  # uploads: their own limit
     if request.mimetype == "multipart/form-data" and request.files:
         upload = next(iter(request.files.values()))
-        filename = upload.filename or ""
+        filename: Any = upload.filename or ""
         content = upload.read()
-        mimetype = upload.mimetype
+        mimetype: str | None = upload.mimetype
     else:
         filename, content, mimetype = _json_upload()
     return jsonify(surface().upload_file(g.user, filename, mimetype, content, ask()))
 
 
-def _json_upload() -> tuple[str, bytes, str | None]:
+def _json_upload() -> tuple[Any, bytes, str | None]:
+    """The file as sent; its name as sent too, for the service to check."""
     body = json_body()
     if not isinstance(body, dict):
         raise InvalidParameter(
