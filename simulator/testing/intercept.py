@@ -165,26 +165,23 @@ class Interceptor:
             elif key not in _FRAMING:  # the body arrives whole: framing no longer applies
                 environ[f"HTTP_{key}"] = value
         answer: list[Any] = []
+        written: list[bytes] = []  # by WSGI's write(), before the iterable (Flask does not)
 
         def start_response(
             status: str, response_headers: list[tuple[str, str]], exc_info: Any = None
         ) -> Callable[[bytes], object]:
             answer.extend((status, response_headers))
-            return _no_write
+            return written.append
 
         chunks = self.app(environ, start_response)
         try:
-            content = b"".join(chunks)
+            content = b"".join([*written, *chunks])
         finally:
             close = getattr(chunks, "close", None)
             if close is not None:
                 close()
         status, response_headers = answer
         return int(status.split(" ", 1)[0]), list(response_headers), content
-
-
-def _no_write(data: bytes) -> object:
-    raise NotImplementedError("the interceptor reads an answer from the app's iterable")
 
 
 def intercept(scenario: ScenarioSource | None = None, **options: Any) -> Interceptor:
