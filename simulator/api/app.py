@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -56,53 +55,10 @@ class _Edge:
         return self.app(environ, start_with_date)
 
 
-class _Flask(Flask):
-    """Flask, asking once per function rather than on every call whether it is ``async``.
-
-    Flask checks each hook and view for a coroutine function every time it calls
-    it; the answer never changes, and the check costs about 3 % of a status read.
-    """
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._checked: dict[Callable[..., Any], Callable[..., Any]] = {}
-
-    def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
-        found = self._checked.get(func)
-        if found is None:
-            found = self._checked[func] = super().ensure_sync(func)
-        return found
-
-
 class _JSONProvider(DefaultJSONProvider):
-    """Flask's JSON, keys in the order the API writes them, with the encoder built once.
-
-    ``jsonify`` builds a new encoder for every answer; this one keeps the compact
-    encoder its settings call for, and falls back to Flask's own path when the
-    settings change or debug output (indented) is wanted.
-    """
+    """Flask's JSON, keys in the order the API writes them."""
 
     sort_keys = False
-
-    def __init__(self, app: Flask) -> None:
-        super().__init__(app)
-        self._settings = self._current()
-        self._encoder = json.JSONEncoder(
-            default=self.default,
-            ensure_ascii=self.ensure_ascii,
-            sort_keys=self.sort_keys,
-            separators=(",", ":"),
-        )
-
-    def _current(self) -> tuple[Any, ...]:
-        return (self.default, self.ensure_ascii, self.sort_keys, self.mimetype)
-
-    def response(self, *args: Any, **kwargs: Any) -> AnyResponse:
-        debug = self.compact is False or (self.compact is None and self._app.debug)
-        if debug or self._current() != self._settings:
-            return super().response(*args, **kwargs)
-        obj = self._prepare_response_obj(args, kwargs)
-        return self._app.response_class(f"{self._encoder.encode(obj)}\n", mimetype=self.mimetype)
 
 
 def create_app(
@@ -123,7 +79,7 @@ def create_app(
     (``None``: to any name); see :mod:`.guard`.
     """
     # no /static route: the dashboard's files are served under /_sim/ui
-    app = _Flask(__name__.split(".")[0], static_folder=None)
+    app = Flask(__name__.split(".")[0], static_folder=None)
     app.config["MAX_CONTENT_LENGTH"] = max_body
     app.config[MAX_UPLOAD_KEY] = max_upload
     app.json = _JSONProvider(app)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .statemachine import FINE_NAME, Status
+from .statemachine import Status
 
 #: Resource types the simulator knows.
 RESOURCE_TYPES: tuple[str, ...] = ("csvfile", "http", "realtime")
@@ -186,7 +186,7 @@ class Progress:
 
     def finished(self, ended: float, done: int) -> tuple[Any, ...]:
         """The stage, ended, as a row of plain values (see :attr:`Job.stages`)."""
-        name = FINE_NAME[self.status]
+        name = self.status.value
         return (
             name,
             self.started,

@@ -60,10 +60,6 @@ PUBLIC_NAME: dict[Status, str] = {
     S.LIMIT_REACHED: "limit_reached",
 }
 
-#: The wire name of every fine status, as a plain dict: reading ``Status.X.value``
-#: goes through a Python-level descriptor, too slow for the hot paths.
-FINE_NAME: dict[str, str] = {s: s.value for s in Status}
-
 #: The public name of each fine status, by wire name (and of the pseudo status).
 PUBLIC_OF: dict[str, str] = {s.value: PUBLIC_NAME[s] for s in Status} | {REMOVED: REMOVED}
 
@@ -73,7 +69,7 @@ PUBLIC_NAMES: tuple[str, ...] = tuple(dict.fromkeys(PUBLIC_NAME.values()))
 
 def project(status: Status | str, vocabulary: Vocabulary) -> str:
     """Name a fine status (a member or its wire name) in the chosen vocabulary."""
-    return PUBLIC_OF[status] if vocabulary == "coarse" else FINE_NAME.get(status, status)
+    return PUBLIC_OF[status] if vocabulary == "coarse" else str(status)
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,7 +23,6 @@ from ..domain.platform import Platform
 from ..domain.retention import Retention, bound
 from ..domain.statemachine import (
     DELETING_STAGES,
-    FINE_NAME,
     MOVES,
     RECORD_STAGES,
     REMOVED,
@@ -77,11 +76,7 @@ class Engine:
         self.timeline = timeline
         self._timings = dict(platform.timings)
         self._limit = platform.max_records_by_dataset
-        self._log = timeline.entries.append
         self.retention = retention or Retention()
-        # the length past which the timeline is trimmed, worked out once: move() is the
-        # engine's hot path (bench/engine.py: 2 % of its instructions otherwise)
-        self._timeline_bound = bound(timeline.limit)
         self.faults = faults or FaultBook()
         self.rng = rng or random.Random(0)
         #: How many workers may run jobs now (an outage lowers it).
@@ -92,7 +87,6 @@ class Engine:
         self.running: dict[str, simpy.Process] = {}
         self._workers = 0
         self._parked: deque[simpy.Event] = deque()
-        self._idle: simpy.Event | None = None
         #: Called with each dataset removed by a finished delete job.
         self.on_removed: Callable[[Dataset], None] = store.remove_dataset
         #: The processor misconfiguration that stops a dataset's records stages, if any.
@@ -139,17 +133,9 @@ class Engine:
 
     def run_until_idle(self) -> bool:
         """Run until no job waits or runs; ``False`` if that can never happen."""
-        if self.active_jobs:
-            # simpy's own loop, stopped by an event the last job to end triggers,
-            # is several times cheaper than checking after every step from here
-            self._idle = self.env.event()
-            try:
-                self.env.run(until=self._idle)
-            except RuntimeError as exc:
-                if not str(exc).startswith("No scheduled events left"):
-                    raise
-            finally:
-                self._idle = None
+        env = self.env
+        while self.active_jobs and env.peek() != inf:
+            env.step()
         self.settle()
         return self.active_jobs == 0
 
@@ -164,8 +150,10 @@ class Engine:
         t = self.env.now
         job_id = job.job_id if job is not None else None
         # an exact tuple of plain values: the garbage collector stops tracking it
-        self._log((t, ds.dataset_uid, ds.dataset_id, source, destination, cause, job_id))
-        if len(self.timeline.entries) > self._timeline_bound:
+        self.timeline.entries.append(
+            (t, ds.dataset_uid, ds.dataset_id, source, destination, cause, job_id)
+        )
+        if len(self.timeline.entries) > bound(self.timeline.limit):
             self._trim_timeline()
         if to != REMOVED:
             if public_change:
@@ -214,11 +202,8 @@ class Engine:
             self.env.process(self._worker())
 
     def _worker(self) -> Generator[simpy.Event, Any, None]:
-        """Take the oldest waiting job whenever the pool has room; park otherwise.
-
-        The job's stages run right here rather than in a generator of their own:
-        this loop is the engine's hot path.
-        """
+        """Take the oldest waiting job whenever the pool has room, and run its stages
+        one after the other; park while there is nothing to take or no room."""
         env = self.env
         waiting = self.waiting
         while True:
@@ -271,8 +256,6 @@ class Engine:
         self.store.job_ended(job.job_id, self.retention.jobs)
         if ds.pending_push:
             self._flush_pushes(ds)
-        if not self.busy and not self.waiting and self._idle is not None:
-            self._idle.succeed()
 
     def _flush_pushes(self, ds: Dataset) -> None:
         """Index the records pushed while a job ran, once it has let the dataset go.
@@ -344,12 +327,12 @@ class Engine:
                 lots = [(uid, r.records) for uid, r in ds.resources.items()]
                 return [
                     _step(S.DELETING_ALL_DATASET_DATA, list(ds.indexed.items())),
-                    _BARE[S.PROCESSING_DATASET],
+                    _step(S.PROCESSING_DATASET, []),
                     _step(S.PROCESSING_ALL_DATASET_DATA, lots),
                 ]
             if not ds.published:
                 lots = [(uid, r.records) for uid, r in ds.resources.items()]
-                return [_BARE[S.PROCESSING_DATASET], _step(S.PROCESSING_ALL_DATASET_DATA, lots)]
+                return [_step(S.PROCESSING_DATASET, []), _step(S.PROCESSING_ALL_DATASET_DATA, lots)]
             removed = [(uid, n) for uid, n in ds.indexed.items() if uid not in ds.resources]
             changed = [
                 (uid, r.records)
@@ -358,16 +341,16 @@ class Engine:
             ]
             # nothing changed: every source is fetched and processed again
             changed = changed or [(uid, r.records) for uid, r in ds.resources.items()]
-            plan = [_BARE[S.PROCESSING_DATASET]]
+            plan = [_step(S.PROCESSING_DATASET, [])]
             if removed:
                 plan.append(_step(S.DELETING_RESOURCE_RECORDS, removed))
             plan.append(_step(S.PROCESSING_RESOURCE_RECORDS, changed))
             return plan
         if function == "publish_metadata":
-            return [_BARE[S.PROCESSING_DATASET]]
+            return [_step(S.PROCESSING_DATASET, [])]
         if function in ("unpublish", "delete"):
             indexed = list(ds.indexed.items())
-            return [_step(S.DELETING_ALL_DATASET_DATA, indexed), _BARE[S.DELETING_DATASET]]
+            return [_step(S.DELETING_ALL_DATASET_DATA, indexed), _step(S.DELETING_DATASET, [])]
         if function == "save_version":
             return [_step(S.SAVING_DATASET_VERSION, [("", ds.records)])]
         if function in REALTIME_STAGE:
@@ -410,7 +393,7 @@ class Engine:
                     self.env.now,
                     "slow_stage",
                     ds.dataset_id,
-                    stage=FINE_NAME[status],
+                    stage=status.value,
                     factor=factor,
                 )
             if timing.jitter:
@@ -465,14 +448,14 @@ class Engine:
             assert isinstance(stop, StageFailure)
             self.faults.note_fired(stop)
             self.faults.note(
-                self.env.now, stop.kind, ds.dataset_id, stage=FINE_NAME[status], records=done
+                self.env.now, stop.kind, ds.dataset_id, stage=status.value, records=done
             )
 
     def _add_record_errors(self, ds: Dataset, status: Status, processed: int) -> None:
         for rule in self.faults.record_errors_for(ds, status):
             count = rule.how_many(processed)
             self.faults.note(
-                self.env.now, "record_errors", ds.dataset_id, stage=FINE_NAME[status], count=count
+                self.env.now, "record_errors", ds.dataset_id, stage=status.value, count=count
             )
             ds.records_errors_count += count
             room = MAX_RECORD_ERRORS_KEPT - len(ds.records_errors)
@@ -534,7 +517,7 @@ class Engine:
         self, job: Job, ds: Dataset
     ) -> Generator[simpy.Event, Any, StageFailure | str | None]:
         self.move(ds, S.ABORTING_PROCESSING, "abort_processing", job)
-        step = _BARE[S.ABORTING_PROCESSING]
+        step = _step(S.ABORTING_PROCESSING, [])
         progress, duration, stop = self._begin(job, ds, step)
         yield self.after(duration)
         self._end(job, ds, step, progress, 0, stop)
@@ -559,7 +542,3 @@ def _step(status: Status, lots: Lots) -> Step:
     for _, n in lots:
         work += n
     return status, lots, work
-
-
-#: Steps of stages that handle no records, built once (nothing mutates them).
-_BARE: dict[Status, Step] = {status: (status, [], 0) for status in Status}

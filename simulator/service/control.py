@@ -145,7 +145,7 @@ class Control:
             return {"exists": False}
         return {
             "exists": True,
-            "status": sm.FINE_NAME[ds.status],
+            "status": ds.status.value,
             "public_status": sm.PUBLIC_NAME[ds.status],
             "published": ds.published,
             "records": ds.records,

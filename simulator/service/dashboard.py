@@ -68,7 +68,7 @@ class Dashboard:
             "dataset_uid": ds.dataset_uid,
             "dataset_id": ds.dataset_id,
             "title": ds.metas.get("default", {}).get("title"),
-            "status": sm.FINE_NAME[ds.status],
+            "status": ds.status.value,
             "public_status": sm.PUBLIC_NAME[ds.status],
             "published": ds.published,
             "records": ds.records,
@@ -77,7 +77,7 @@ class Dashboard:
             else {
                 "job_id": job.job_id,
                 "function": job.function,
-                "stage": sm.FINE_NAME[stage.status] if stage is not None else None,
+                "stage": stage.status.value if stage is not None else None,
                 "records_done": stage.done_at(self.state.engine.now) if stage is not None else 0,
                 "records_total": stage.records_total if stage is not None else 0,
             },

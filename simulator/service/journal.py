@@ -26,14 +26,9 @@ import dataclasses
 import functools
 import inspect
 import json
-import math
 import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from json.encoder import (  # type: ignore[attr-defined]  # the C encoder, not in typeshed
-    c_make_encoder,
-    encode_basestring_ascii,
-)
 from typing import TYPE_CHECKING, Any, ParamSpec, Protocol, TypeVar, cast
 
 from ..domain.models import User
@@ -255,36 +250,11 @@ def _held_value(kind: str, name: str, value: Any) -> Any:
 
 #: Compact, and refusing NaN or infinities, which JSON cannot carry.
 _encoder = json.JSONEncoder(separators=(",", ":"), allow_nan=False)
-#: The same, as the C encoder ``JSONEncoder.encode`` would build anew for every call:
-#: built once (bench/snapshot.py: the journal's cost on a change). No cycle check (a
-#: cycle fails all the same).
-_c_encoder = c_make_encoder and c_make_encoder(
-    None, None, encode_basestring_ascii, None, ":", ",", False, False, False
-)
-
-
-def _dumps(value: Any) -> str:
-    if _c_encoder is None:
-        return _encoder.encode(value)
-    return "".join(_c_encoder(value, 0))
 
 
 def _json(value: Any) -> str:
-    """A value as compact JSON, as ``_encoder`` writes it; scalars at little cost."""
-    kind = type(value)
-    if kind is str:
-        return encode_basestring_ascii(value)
-    if kind is int:
-        return int.__repr__(value)
-    if kind is float:
-        if not math.isfinite(value):
-            raise ValueError(f"{value!r} is not a JSON number")
-        return float.__repr__(value)
-    if value is None:
-        return "null"
-    if kind is bool:
-        return "true" if value else "false"
-    return _dumps(value)
+    """A value as compact JSON."""
+    return _encoder.encode(value)
 
 
 def _size(entry: Entry) -> int:
@@ -328,7 +298,7 @@ def _value(kind: str, value: Any) -> str:
         return _json(value.username)
     if kind == "bytes":
         return f'"{base64.b64encode(value).decode("ascii")}"'
-    return _dumps(_plain(value.command))  # a body the operation read
+    return _json(_plain(value.command))  # a body the operation read
 
 
 def _plain(held: Any) -> Any:

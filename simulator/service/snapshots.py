@@ -22,7 +22,6 @@ from typing import Any
 from .. import __version__
 from ..domain.clock import finite
 from ..domain.errors import InvalidSnapshot, SimulatorError, SnapshotUnavailable, StateFileError
-from ..domain.statemachine import FINE_NAME
 from . import checkpoint as checkpoints
 from .journal import INJECT, MUTATIONS, decode
 from .operation import operation
@@ -191,7 +190,7 @@ class Snapshots:
                 {
                     "dataset_uid": ds.dataset_uid,
                     "dataset_id": ds.dataset_id,
-                    "status": FINE_NAME[ds.status],
+                    "status": ds.status.value,
                     "published": ds.published,
                     "records": ds.records,
                     "job_id": None if ds.job is None else ds.job.job_id,

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from ..api.control.render import script_json
-from ..domain.statemachine import FINE_NAME, PUBLIC_NAMES, PUBLIC_OF, REMOVED, Status
+from ..domain.statemachine import PUBLIC_NAMES, PUBLIC_OF, REMOVED, Status
 from ..scenario.loading import (
     DEFAULT_API_KEY,
     Scenario,
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 API_PATH = "/api/management/v2"
 
-_FINE = frozenset(FINE_NAME.values())
+_FINE = frozenset(s.value for s in Status)
 _PUBLIC = frozenset(PUBLIC_NAMES)
 
 ScenarioSource = str | Path | dict[str, Any] | Scenario

@@ -257,7 +257,8 @@ def _requests_settings(
     """Session settings; for intercepted URLs without reading the environment's proxies.
 
     Nothing intercepted goes to the network, so proxy variables do not apply, and
-    reading them costs a third of an intercepted call.
+    reading them costs a third of an intercepted call (bench/plugin.py: a status read
+    through ``requests`` took 0.93 ms with them read, 0.63 ms without).
     """
     if not any(i.serves(url) for i in _active):
         return _originals["requests_settings"](session, url, proxies, stream, verify, cert)
