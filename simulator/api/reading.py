@@ -11,7 +11,7 @@ from typing import Any
 from flask import request
 
 from ..domain.errors import InvalidJSON, InvalidParameter
-from ..domain.limits import MAX_DEPTH, MAX_INT_DIGITS, JSONProblem, echo, load_json
+from ..domain.limits import MAX_DEPTH, MAX_INT_DIGITS, JSONProblem, as_boolean, echo, load_json
 
 
 def json_body(depth: int = MAX_DEPTH) -> Any:
@@ -55,9 +55,7 @@ def _integer(raw: str) -> int:
 def bool_param(name: str, raw: str | None, default: bool = False) -> bool:
     if raw is None or raw == "":
         return default
-    lowered = raw.lower()
-    if lowered in ("true", "1", "yes"):
-        return True
-    if lowered in ("false", "0", "no"):
-        return False
-    raise InvalidParameter(name, f"expected true or false, got '{raw}'")
+    value = as_boolean(raw)
+    if value is None:
+        raise InvalidParameter(name, f"expected true or false, got '{raw}'")
+    return value

@@ -126,6 +126,31 @@ def as_integer(value: Any) -> int | None:
     return None
 
 
+#: The spellings of a boolean the platform's web framework reads, by value: JSON
+#: booleans, the integers 1 and 0, and these words in any case.
+_TRUE_WORDS = frozenset({"true", "t", "yes", "y", "on", "1"})
+_FALSE_WORDS = frozenset({"false", "f", "no", "n", "off", "0"})
+
+
+def as_boolean(value: Any) -> bool | None:
+    """A boolean as clients send it: ``true``, ``"true"``, ``"True"``, ``1``, ``"1"``, ``"on"``...
+
+    ``None`` for anything else. Strings and numbers are read as the platform's
+    framework reads them, so ``{"override_remote_value": "true"}`` is ``True``.
+    """
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return True if value == 1 else False if value == 0 else None
+    if isinstance(value, str):
+        word = value.strip().lower()
+        if word in _TRUE_WORDS:
+            return True
+        if word in _FALSE_WORDS:
+            return False
+    return None
+
+
 def echo(value: Any) -> str:
     """A value as a message repeats it: its ``repr``, cut short if long."""
     text = repr(value) if not isinstance(value, str) else f"'{value}'"

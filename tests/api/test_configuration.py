@@ -120,7 +120,7 @@ def test_bulk_metadata_applies_all_or_reports_every_error(c: FlaskClient) -> Non
         ("PUT", "/metadata/nope/title", {"value": "x"}, 404),
         ("PUT", "/metadata/default/title", {"val": "x"}, 400),
         ("PUT", "/metadata/default/title", {"value": 3}, 400),
-        ("PUT", "/metadata/default/title", {"value": "x", "override_remote_value": "yes"}, 400),
+        ("PUT", "/metadata/default/title", {"value": "x", "override_remote_value": "maybe"}, 400),
         ("PUT", "/metadata", {"metas": "all"}, 400),
     ],
 )
@@ -316,7 +316,11 @@ def test_security_needs_manage_dataset(c: FlaskClient) -> None:
             400,
             "InvalidParameterException",
         ),
-        ({"user": {"username": "ed"}, "is_data_visible": "yes"}, 400, "InvalidParameterException"),
+        (
+            {"user": {"username": "ed"}, "is_data_visible": "maybe"},
+            400,
+            "InvalidParameterException",
+        ),
         ({"user": {"username": "ed"}, "quota": 5}, 400, "InvalidParameterException"),
     ],
 )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...domain.errors import InvalidParameter, InvalidRequest, SimulatorError
-from ...domain.limits import as_integer, echo
+from ...domain.limits import as_boolean, as_integer, echo
 from ...domain.metadata import closest
 from ...domain.models import DATASET_READ_ONLY, RESOURCE_READ_ONLY
 from ...domain.processors import unknown_processor
@@ -156,8 +156,8 @@ def _bulk_item(i: int, item: Any) -> MetadataChange:
 
 
 def _override(body: dict[str, Any], where: str) -> bool:
-    override = body.get("override_remote_value", False)
-    if not isinstance(override, bool):
+    override = as_boolean(body.get("override_remote_value", False))
+    if override is None:
         raise InvalidParameter(where, "expected true or false")
     return override
 
@@ -201,8 +201,8 @@ def ruleset(body: Any, username: str | None = None) -> RulesetSpec:
         username = given
     elif given is not None and given != username:
         raise InvalidParameter("user", f"the path names '{username}' but the body names {given!r}")
-    visible = body.get("is_data_visible", True)
-    if not isinstance(visible, bool):
+    visible = as_boolean(body.get("is_data_visible", True))
+    if visible is None:
         raise InvalidParameter("is_data_visible", "expected true or false")
     fields = body.get("visible_fields", [])
     if not isinstance(fields, list) or not all(isinstance(f, str) for f in fields):
