@@ -110,6 +110,8 @@ EXPECTED: dict[str, frozenset[tuple[int, str]]] = {
     "drop_resource": frozenset({GONE, GONE_RESOURCE}),
     # a push to a dataset that is not published (any more) is refused
     "push": frozenset({GONE, GONE_RESOURCE, (400, "ODSException")}),
+    # and so is publishing the metadata of a dataset that is not published
+    "publish_metadata": frozenset({(400, PRECONDITION), GONE, (400, "ODSException")}),
     "scratch": frozenset({GONE, GONE_RESOURCE, (400, PRECONDITION)}),
 }
 
@@ -547,7 +549,7 @@ class Client(threading.Thread):
         answer = self.call("list", "GET", f"{API}/datasets", params={"rows": rows, "page": page})
         if answer is None:
             return
-        datasets, total = answer.body.get("datasets"), answer.body.get("total_count")
+        datasets, total = answer.body.get("datasets"), answer.body.get("nhits")
         if not isinstance(datasets, list) or not isinstance(total, int):
             self.fail("list", f"not a listing: {str(answer.body)[:200]}")
             return
@@ -588,7 +590,7 @@ class Client(threading.Thread):
         answer = self.call("jobs", "GET", f"{API}/jobs")
         if answer is not None:
             jobs = answer.body.get("jobs")
-            self.expect("jobs", answer.body.get("total_count") == len(jobs or ()), "total_count")
+            self.expect("jobs", answer.body.get("nhits") == len(jobs or ()), "nhits")
 
     def clock(self) -> None:
         """Read the clock; now and then change its speed, or jump it forward."""
@@ -697,14 +699,14 @@ def collect(base: str, machine: dict[str, Any]) -> Snapshot:
                 headers=FINE,
             )
             pages.append(listing["datasets"])
-            totals.append(listing["total_count"])
-            if not listing["datasets"] or page * 100 >= listing["total_count"]:
+            totals.append(listing["nhits"])
+            if not listing["datasets"] or page * 100 >= listing["nhits"]:
                 break
             page += 1
         params = {"since": len(timeline)}
         rows = _json(s, "GET", f"{base}/_sim/dashboard", params=params)["datasets"]
     return Snapshot(
-        machine, timeline, clock, idle, jobs["jobs"], jobs["total_count"], pages, totals, rows
+        machine, timeline, clock, idle, jobs["jobs"], jobs["nhits"], pages, totals, rows
     )
 
 
@@ -822,7 +824,7 @@ def _check_jobs(snap: Snapshot, ledger: Ledger) -> list[str]:
     """Every job ended, as its moves say; the jobs are those the clients were given."""
     out: list[str] = []
     if snap.jobs_total != len(snap.jobs):
-        out.append(f"/jobs total_count {snap.jobs_total} for {len(snap.jobs)} jobs")
+        out.append(f"/jobs nhits {snap.jobs_total} for {len(snap.jobs)} jobs")
     moves: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for e in snap.timeline:
         if e.get("job_id"):
@@ -880,7 +882,7 @@ def _check_datasets(snap: Snapshot, ledger: Ledger, last: dict[str, dict[str, An
     if ids_twice:
         out.append(f"dataset_ids used twice: {ids_twice[:5]}")
     if len(set(snap.totals)) > 1 or (snap.totals and snap.totals[0] != len(uids)):
-        out.append(f"total_count {snap.totals} for {len(uids)} datasets listed")
+        out.append(f"nhits {snap.totals} for {len(uids)} datasets listed")
     created_twice = sorted(u for u, n in Counter(ledger.created).items() if n > 1)
     if created_twice or ledger.initial & set(ledger.created):
         out.append(f"a uid was handed out twice: {created_twice[:5]}")

@@ -332,13 +332,25 @@ def management_schemas() -> dict[str, Schema]:
         ),
         created=DATETIME,
     )
+    edit = obj(
+        "path old_value new_value operation_type",
+        path={"type": "array", "items": STRING},
+        old_value={},
+        new_value={},
+        operation_type={"enum": ["create", "update", "delete"]},
+    )
     change = obj(
-        "change_uid user timestamp sections diff can_restore",
+        "change_uid dataset user timestamp diff sections can_restore",
         change_uid={"type": "integer", "minimum": 1},
+        dataset=obj("dataset_uid domain", dataset_uid=STRING, domain=STRING),
         user=ref("User"),
         timestamp=DATETIME,
+        diff={
+            "type": "object",
+            "description": "By section, each edit with its path of keys.",
+            "additionalProperties": {"type": "array", "items": edit},
+        },
         sections={"type": "array", "items": STRING},
-        diff={"type": "object", "additionalProperties": obj("before after", before={}, after={})},
         can_restore=BOOLEAN,
     )
     return {
@@ -358,9 +370,11 @@ def management_schemas() -> dict[str, Schema]:
         "Dataset": _dataset(),
         "DatasetWrite": _dataset_write(),
         "DatasetList": obj(
-            "datasets total_count",
+            "datasets rows page nhits",
             datasets={"type": "array", "items": ref("Dataset")},
-            total_count=COUNT,
+            rows={"type": "integer", "minimum": 1, "maximum": 100},
+            page={"type": "integer", "minimum": 1},
+            nhits=COUNT,
         ),
         "JobId": obj("job_id", job_id=JOB_ID),
         "Deleted": {
@@ -369,9 +383,7 @@ def management_schemas() -> dict[str, Schema]:
             "anyOf": [obj(), ref("JobId")],
         },
         "Job": _job(),
-        "JobList": obj(
-            "jobs total_count", jobs={"type": "array", "items": ref("Job")}, total_count=COUNT
-        ),
+        "JobList": obj("jobs nhits", jobs={"type": "array", "items": ref("Job")}, nhits=COUNT),
         "Resource": resource,
         "ResourceWrite": _resource_write(),
         "File": file,

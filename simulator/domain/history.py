@@ -1,7 +1,8 @@
 """A dataset's change log: what each configuration edit changed, and restoring one.
 
 Every edit records the configuration it left (a snapshot: id, metadata, resources,
-processors, security) with a diff against the one before, by key path. Restoring
+processors, security) with a diff against the one before: each changed value with
+its path of keys, e.g. ``["metas", "default", "title"]``. Restoring
 a change makes the configuration what it was right after that change, and is
 itself recorded as a change.
 """
@@ -14,6 +15,8 @@ from typing import Any
 from .models import Change, Dataset, Processor, Resource, Ruleset
 
 Snapshot = dict[str, Any]
+#: One changed value: ``{"path": [keys...], "before": ..., "after": ...}``.
+Edit = dict[str, Any]
 
 SECTIONS = ("dataset_id", "metas", "resources", "processors", "security")
 
@@ -66,19 +69,27 @@ def snapshot(ds: Dataset) -> Snapshot:
     }
 
 
-def diff(before: Snapshot, after: Snapshot) -> dict[str, dict[str, Any]]:
-    """Changed leaves by key path, e.g. ``metas.default.title``: before and after."""
-    out: dict[str, dict[str, Any]] = {}
-    _walk(before, after, "", out)
+def diff(before: Snapshot, after: Snapshot) -> list[Edit]:
+    """The changed values: each ``{"path": [keys...], "before": ..., "after": ...}``."""
+    out: list[Edit] = []
+    _walk(before, after, [], out)
     return out
 
 
-def _walk(before: Any, after: Any, path: str, out: dict[str, dict[str, Any]]) -> None:
+def _walk(before: Any, after: Any, path: list[str], out: list[Edit]) -> None:
     if isinstance(before, dict) and isinstance(after, dict):
         for key in [*before, *(k for k in after if k not in before)]:
-            _walk(before.get(key), after.get(key), f"{path}.{key}" if path else str(key), out)
+            _walk(before.get(key), after.get(key), [*path, str(key)], out)
     elif before != after:
-        out[path] = {"before": before, "after": after}
+        out.append({"path": path, "before": before, "after": after})
+
+
+def edits_of(stored: list[Edit] | dict[str, dict[str, Any]]) -> list[Edit]:
+    """A change's edits, also from a log kept before paths were lists (keyed by a dotted
+    path: a key holding a dot is then split, the one thing that form could not say)."""
+    if isinstance(stored, list):
+        return stored
+    return [{"path": key.split("."), **values} for key, values in stored.items()]
 
 
 def record(ds: Dataset, user: str, t: float, before: Snapshot, keep: int) -> Change | None:
@@ -87,7 +98,7 @@ def record(ds: Dataset, user: str, t: float, before: Snapshot, keep: int) -> Cha
     changes = diff(before, after)
     if not changes:
         return None
-    sections = [s for s in SECTIONS if any(p == s or p.startswith(f"{s}.") for p in changes)]
+    sections = [s for s in SECTIONS if any(e["path"][0] == s for e in changes)]
     number = ds.changes[-1].change_uid + 1 if ds.changes else 1
     change = Change(number, user, t, sections, changes, after)
     ds.changes = (*ds.changes, change)[-keep:]

@@ -114,7 +114,8 @@ class Change:
     user: str
     timestamp: float
     sections: list[str]
-    diff: dict[str, dict[str, Any]]
+    #: Each changed value: ``{"path": [keys...], "before": ..., "after": ...}``.
+    diff: list[dict[str, Any]]
     snapshot: dict[str, Any]
 
 

@@ -46,9 +46,15 @@ DEFAULT_TIMINGS: Mapping[Status, StageTiming] = MappingProxyType(
 assert set(DEFAULT_TIMINGS) == WORKING, "every status that holds a worker needs a timing"
 
 
+#: The domain a scenario's datasets live on when it names none.
+DEFAULT_DOMAIN_ID = "ods-simulator"
+
+
 @dataclass(frozen=True)
 class Platform:
     workers: int = 2
     #: The license's ``max_records_by_dataset``; ``None`` for no limit.
     max_records_by_dataset: int | None = None
     timings: Mapping[Status, StageTiming] = field(default_factory=lambda: DEFAULT_TIMINGS)
+    #: The domain's identifier, as change objects name it (``{"domain": ...}``).
+    domain_id: str = DEFAULT_DOMAIN_ID

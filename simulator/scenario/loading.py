@@ -38,7 +38,7 @@ from ..domain.faults import (
 from ..domain.limits import EARLIEST_START, LATEST_START
 from ..domain.metadata import closest
 from ..domain.models import DOMAIN_PERMISSIONS
-from ..domain.platform import DEFAULT_TIMINGS, Platform, StageTiming
+from ..domain.platform import DEFAULT_DOMAIN_ID, DEFAULT_TIMINGS, Platform, StageTiming
 from ..domain.retention import Retention
 from ..domain.statemachine import PROCESSING_STAGES, RECORD_STAGES, Status, Vocabulary
 from ..domain.store import slugify
@@ -328,6 +328,7 @@ def _platform(data: dict[str, Any]) -> Platform:
         workers=data.get("workers", 2),
         max_records_by_dataset=data.get("license", {}).get("max_records_by_dataset"),
         timings=timings,
+        domain_id=data.get("domain_id", DEFAULT_DOMAIN_ID),
     )
 
 

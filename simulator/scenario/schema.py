@@ -20,6 +20,7 @@ from ..domain.faults import FAILURE_KINDS, FAULT_TYPES, HTTP_METHODS
 from ..domain.limits import CONTROL_TOKEN_PATTERN, MAX_RECORDS, MAX_SLOWDOWN, MAX_SPAN, MAX_WORKERS
 from ..domain.metadata import TEMPLATES
 from ..domain.models import DOMAIN_PERMISSIONS, RESOURCE_TYPES
+from ..domain.platform import DEFAULT_DOMAIN_ID
 from ..domain.retention import Retention
 from ..domain.statemachine import ACTIONS, PUBLIC_NAMES, VOCABULARIES, WORKING, Status
 
@@ -428,6 +429,10 @@ def build_schema() -> dict[str, Any]:
                                 )
                                 for stage in STAGES
                             },
+                        ),
+                        "domain_id": _str(
+                            f"The domain's identifier (default {DEFAULT_DOMAIN_ID!r})",
+                            pattern="^[a-z0-9][a-z0-9-]{0,62}$",
                         ),
                     },
                 ),

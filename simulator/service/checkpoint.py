@@ -15,6 +15,7 @@ import base64
 import random
 from typing import Any
 
+from ..domain import history
 from ..domain.faults import FaultBook
 from ..domain.models import (
     Change,
@@ -162,7 +163,9 @@ def _revive_dataset(data: Data) -> Dataset:
             "versions": tuple(Version(**v) for v in data["versions"]),
             "processors": {p["processor_uid"]: Processor(**p) for p in data["processors"]},
             "rulesets": {r["username"]: Ruleset(**r) for r in data["rulesets"]},
-            "changes": tuple(Change(**c) for c in data["changes"]),
+            "changes": tuple(
+                Change(**{**c, "diff": history.edits_of(c["diff"])}) for c in data["changes"]
+            ),
         }
     )
 

@@ -202,6 +202,11 @@ class Datasets:
             state.engine.abort(ds)
             return self._queued(ds.job)
         state.precondition(ds, sm.ACTION_ORIGINS)
+        if action == "publish_metadata" and not ds.published:
+            raise BadRequest(
+                "Dataset {dataset_uid} is not published: publish it to publish its metadata",
+                dataset_uid=ds.dataset_uid,
+            )
         return self._queued(state.engine.submit(ds, action, user.username))
 
     def _queued(self, job: Any) -> JobView:

@@ -270,7 +270,7 @@ def test_the_access_policy_is_a_bare_json_string_put_without_a_content_type(c: F
 
 def test_a_restricted_dataset_is_invisible_to_users_without_rights(c: FlaskClient) -> None:
     c.put(f"{D}/security/access_policy", data=b"restricted", headers=AUTH)
-    assert c.get(f"{API}/datasets", headers=as_user("ed")).get_json()["total_count"] == 0
+    assert c.get(f"{API}/datasets", headers=as_user("ed")).get_json()["nhits"] == 0
     r = c.get(D, headers=as_user("ed"))
     assert (r.status_code, r.get_json()["error_key"]) == (404, "UnknownDatasetException")
     put(c, f"{D}/security/users/ed", {"permissions": []})
@@ -351,9 +351,28 @@ def test_every_configuration_edit_is_logged_with_its_diff(c: FlaskClient) -> Non
     assert [(ch["change_uid"], ch["sections"], ch["can_restore"]) for ch in changes] == [
         (3, ["security"], False),
         (2, ["processors"], True),
-        (1, ["metas"], True),
+        (1, ["metadata"], True),
     ]
-    assert changes[2]["diff"] == {"metas.default.title": {"before": "Trees", "after": "Old trees"}}
+    assert changes[2]["diff"] == {
+        "metadata": [
+            {
+                "path": ["default", "title"],
+                "old_value": "Trees",
+                "new_value": "Old trees",
+                "operation_type": "update",
+            }
+        ]
+    }
+    assert changes[2]["dataset"] == {"dataset_uid": "da_trees1", "domain": "ods-simulator"}
+    assert list(changes[2]) == [
+        "change_uid",
+        "dataset",
+        "user",
+        "timestamp",
+        "diff",
+        "sections",
+        "can_restore",
+    ]
     assert changes[2]["user"] == {"username": "admin"}
     assert changes[2]["timestamp"] == "2026-01-01T00:01:00+00:00"
     assert c.get(f"{D}?expand=changes", headers=AUTH).get_json()["changes"] == changes
@@ -408,8 +427,15 @@ def test_a_dataset_created_over_the_api_starts_its_log(c: FlaskClient) -> None:
         "dataset_uid"
     ]
     [first] = c.get(f"{API}/datasets/{uid}/changes", headers=AUTH).get_json()
-    assert first["sections"] == ["dataset_id", "metas", "security"]
-    assert first["diff"]["dataset_id"] == {"before": None, "after": "fresh"}
+    assert first["sections"] == ["dataset_id", "metadata", "security"]
+    assert first["diff"]["dataset_id"] == [
+        {
+            "path": ["dataset_id"],
+            "old_value": None,
+            "new_value": "fresh",
+            "operation_type": "create",
+        }
+    ]
     assert first["can_restore"] is False
 
 

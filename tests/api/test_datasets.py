@@ -102,7 +102,7 @@ def test_bad_creation_bodies_get_a_400_naming_the_field_and_create_nothing(
     assert error["error_key"] == key
     if parameter:
         assert error["raw_params"]["parameter"] == parameter
-    assert client.get(f"{API}/datasets", headers=AUTH).get_json()["total_count"] == 0
+    assert client.get(f"{API}/datasets", headers=AUTH).get_json()["nhits"] == 0
 
 
 def test_hints_name_the_closest_known_field(client: FlaskClient) -> None:
@@ -114,7 +114,7 @@ def test_list_answers_datasets_under_a_datasets_key(make_client: Make) -> None:
     client = make_client(THREE)
     body = client.get(f"{API}/datasets", headers=AUTH).get_json()
     assert [d["dataset_id"] for d in body["datasets"]] == ["trees", "bikes", "toilets"]
-    assert body["total_count"] == 3
+    assert body["nhits"] == 3
 
 
 @pytest.mark.parametrize("where", ['datasetid="bikes"', "datasetid='bikes'", "datasetid=bikes"])

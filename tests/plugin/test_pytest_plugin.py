@@ -35,7 +35,7 @@ def test_first(ods):
 def test_second(ods):
     PORTS.append(ods.url)
     assert ods.now == 0
-    assert requests.get(f"{ods.api_url}/datasets", headers=ods.headers).json()["total_count"] == 0
+    assert requests.get(f"{ods.api_url}/datasets", headers=ods.headers).json()["nhits"] == 0
     assert ods.timeline() == []
 
 def test_one_server(ods):

@@ -22,7 +22,7 @@ KEY = {"Authorization": "Apikey production-key"}
 def test_calls_to_the_platform_reach_the_simulator_with_any_credentials() -> None:
     with intercept("datasets: [{dataset_id: t, dataset_uid: da_tttttt}]") as ods:
         r = requests.get(f"{URL}/datasets", headers=KEY)
-        assert (r.status_code, r.json()["total_count"]) == (200, 1)
+        assert (r.status_code, r.json()["nhits"]) == (200, 1)
         assert r.headers["Content-Type"] == "application/json"
         r = requests.put(f"{URL}/datasets/da_tttttt/publish", auth=("someone", "their-password"))
         assert len(r.json()["job_id"]) == 40
@@ -112,11 +112,11 @@ def test_httpx_is_intercepted_sync_and_async() -> None:
 def test_a_finished_interception_lets_its_world_go() -> None:
     interceptor = intercept("datasets: [{dataset_id: t, dataset_uid: da_tttttt}]")
     with interceptor:
-        assert requests.get(f"{URL}/datasets", headers=KEY).json()["total_count"] == 1
+        assert requests.get(f"{URL}/datasets", headers=KEY).json()["nhits"] == 1
     world = weakref.ref(interceptor.simulator)
     del interceptor
     gc.collect()
     assert world() is None  # the app it borrowed went back to the pool without it
     with intercept() as ods:  # the pool's app serves the next one
-        assert requests.get(f"{URL}/datasets", headers=KEY).json()["total_count"] == 0
+        assert requests.get(f"{URL}/datasets", headers=KEY).json()["nhits"] == 0
         assert ods.simulator is not None

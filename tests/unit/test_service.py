@@ -73,7 +73,7 @@ def test_concurrent_callers_are_serialised_by_the_lock(make_sim: Callable[..., S
     assert errors == []
     assert sim.run_until_idle()["idle"] is True
     listed = sim.list_datasets(admin, Ask(), rows=100)
-    assert listed["total_count"] == 200
+    assert listed["nhits"] == 200
     assert len({uid for uid in sim.store.datasets}) == 200
 
 

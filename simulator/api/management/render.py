@@ -13,6 +13,7 @@ from typing import Any
 from ...domain.clock import Clock
 from ...domain.metadata import TEMPLATES
 from ...domain.models import Change, RecordError
+from ...domain.platform import DEFAULT_DOMAIN_ID
 from ...domain.statemachine import Status, Vocabulary, project
 from ...service.views import (
     DatasetView,
@@ -43,6 +44,8 @@ class Render:
     clock: Clock
     vocabulary: Vocabulary
     expand: frozenset[str]
+    #: The domain's identifier, as change objects name it.
+    domain_id: str = DEFAULT_DOMAIN_ID
 
     def user(self, user: UserView) -> dict[str, Any]:
         if "user" in self.expand and user.known:
@@ -61,8 +64,8 @@ class Render:
 def status_json(status: StatusView, r: Render) -> dict[str, Any]:
     """The dataset status object, with the keys its status carries."""
     body: dict[str, Any] = {
-        "name": r.name(status.status),
         "published": status.published,
+        "name": r.name(status.status),
         "since": r.clock.iso(status.since if r.vocabulary == "fine" else status.public_since),
         "user": r.user(status.user),
     }
@@ -107,13 +110,13 @@ def dataset_json(ds: DatasetView, r: Render) -> dict[str, Any]:
         "dataset_uid": ds.dataset_uid,
         "metas": metas_json(ds),
         "last_modified": r.clock.iso(ds.last_modified),
-        "published": ds.published,
-        "visibility": ds.visibility,
-        "default_security": dict(DEFAULT_SECURITY),
         "status": status,
+        "visibility": ds.visibility,
+        "published": ds.published,
+        "default_security": dict(DEFAULT_SECURITY),
     }
     if "changes" in r.expand:
-        body["changes"] = changes_json(ds.changes, r)
+        body["changes"] = changes_json(ds.changes, ds.dataset_uid, r)
     if "metadata" in r.expand:
         body["metadata"] = [
             metadata_json(
@@ -130,21 +133,57 @@ def dataset_json(ds: DatasetView, r: Render) -> dict[str, Any]:
     return body
 
 
-def changes_json(changes: tuple[Change, ...], r: Render) -> list[dict[str, Any]]:
+def changes_json(changes: tuple[Change, ...], dataset_uid: str, r: Render) -> list[dict[str, Any]]:
     """The change log, newest first."""
     newest = changes[-1].change_uid if changes else 0
-    return [change_json(c, newest, r) for c in reversed(changes)]
+    return [change_json(c, dataset_uid, newest, r) for c in reversed(changes)]
 
 
-def change_json(change: Change, newest: int, r: Render) -> dict[str, Any]:
+def change_json(change: Change, dataset_uid: str, newest: int, r: Render) -> dict[str, Any]:
+    """A change as the platform writes it: its diff by section, each edit at a path."""
+    diff: dict[str, list[dict[str, Any]]] = {}
+    for edit in change.diff:
+        section, path = _section_path(edit["path"])
+        before, after = edit["before"], edit["after"]
+        diff.setdefault(section, []).append(
+            {
+                "path": path,
+                "old_value": before,
+                "new_value": after,
+                "operation_type": _operation(before, after),
+            }
+        )
     return {
         "change_uid": change.change_uid,
+        "dataset": {"dataset_uid": dataset_uid, "domain": r.domain_id},
         "user": {"username": change.user},
         "timestamp": r.clock.iso(change.timestamp),
-        "sections": list(change.sections),
-        "diff": change.diff,
+        "diff": diff,
+        "sections": [_SECTION_NAMES.get(s, s) for s in change.sections],
         "can_restore": change.change_uid != newest,
     }
+
+
+#: The platform's section names, where the change log's own differ.
+_SECTION_NAMES = {"metas": "metadata"}
+#: The platform's path heads, where the change log's own differ (a user's ruleset).
+_PATH_HEADS = {"rulesets": "user"}
+
+
+def _section_path(keys: list[str]) -> tuple[str, list[str]]:
+    """``metas``, ``default``, ``title`` is section ``metadata``, path ``["default", "title"]``."""
+    section, *path = keys
+    if path and path[0] in _PATH_HEADS:
+        path[0] = _PATH_HEADS[path[0]]
+    return _SECTION_NAMES.get(section, section), path or [section]
+
+
+def _operation(before: Any, after: Any) -> str:
+    if before is None:
+        return "create"
+    if after is None:
+        return "delete"
+    return "update"
 
 
 def metadata_json(m: MetadataView) -> dict[str, Any]:

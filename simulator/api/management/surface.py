@@ -46,7 +46,8 @@ class ManagementV2:
 
     def render(self, ask: Ask = _PLAIN) -> Render:
         sim = self.simulator
-        return Render(sim.clock, ask.vocabulary or sim.state.vocabulary, ask.expand)
+        domain_id = sim.state.scenario.platform.domain_id
+        return Render(sim.clock, ask.vocabulary or sim.state.vocabulary, ask.expand, domain_id)
 
     # datasets -----------------------------------------------------------------------
 
@@ -68,7 +69,9 @@ class ManagementV2:
         r = self.render(ask)
         return {
             "datasets": [dataset_json(ds, r) for ds in found.items],
-            "total_count": found.total,
+            "rows": rows,
+            "page": page,
+            "nhits": found.total,
         }
 
     def create_dataset(
@@ -107,7 +110,7 @@ class ManagementV2:
     def list_jobs(self, user: User, ask: Ask = _PLAIN) -> dict[str, Any]:
         r = self.render(ask)
         jobs = [job_json(job, r) for job in self.simulator.datasets.jobs(user)]
-        return {"jobs": jobs, "total_count": len(jobs)}
+        return {"jobs": jobs, "nhits": len(jobs)}
 
     def get_job(self, user: User, job_id: str, ask: Ask = _PLAIN) -> dict[str, Any]:
         return job_json(self.simulator.datasets.job(user, job_id), self.render(ask))
@@ -268,9 +271,8 @@ class ManagementV2:
     # history ---------------------------------------------------------------------------------
 
     def list_changes(self, user: User, dataset_uid: str, ask: Ask = _PLAIN) -> list[dict[str, Any]]:
-        return changes_json(
-            self.simulator.configuration.changes(user, dataset_uid), self.render(ask)
-        )
+        changes = self.simulator.configuration.changes(user, dataset_uid)
+        return changes_json(changes, dataset_uid, self.render(ask))
 
     def restore_change(
         self, user: User, dataset_uid: str, body: Any, ask: Ask = _PLAIN
