@@ -242,19 +242,54 @@ def _processor_write() -> Schema:
     )
 
 
-def _ruleset(write: bool) -> Schema:
-    # on write, the path may name the user: the body then needs no name
-    user = obj(username=nullable(STRING)) if write else obj("username", username=STRING)
-    props: dict[str, Schema] = {
-        "user": user,
+def _rules() -> dict[str, Schema]:
+    """What every ruleset says, in the platform's order."""
+    return {
         "is_data_visible": BOOLEAN,
         "visible_fields": {"type": "array", "items": STRING},
         "filter_query": STRING,
         "api_calls_quota": nullable(ANY_OBJECT),
         "permissions": {"type": "array", "items": {"enum": list(DATASET_PERMISSIONS)}},
     }
+
+
+def _ruleset(write: bool) -> Schema:
+    # on write, the path may name the user: the body then needs no name
+    user = obj(username=nullable(STRING)) if write else obj("username", username=STRING)
+    props: dict[str, Schema] = {"user": user, **_rules()}
     if write:
         return obj(optional={**props, "username": STRING})
+    return obj(" ".join(props), **props)
+
+
+def _group_ruleset(write: bool) -> Schema:
+    # on write, the path may name the group: the body then needs no id
+    group = obj(group_id=nullable(STRING)) if write else obj("group_id", group_id=STRING)
+    props: dict[str, Schema] = {"group": group, **_rules()}
+    if write:
+        return obj(optional={**props, "group_id": STRING})
+    return obj(" ".join(props), **props)
+
+
+def _group_ruleset_create() -> Schema:
+    """A new group ruleset names its group, as ``group: {group_id}`` or ``group_id``."""
+    return {
+        "allOf": [ref("GroupRulesetWrite")],
+        "anyOf": [
+            {"required": ["group"], "properties": {"group": {"required": ["group_id"]}}},
+            {"required": ["group_id"]},
+        ],
+    }
+
+
+def _default_security(write: bool) -> Schema:
+    """The default ruleset: it grants no permission, so ``permissions`` is always ``[]``."""
+    props = {**_rules(), "permissions": {"type": "array", "maxItems": 0}}
+    if write:
+        return {
+            **obj(optional=props),
+            "description": "What the body leaves out takes the value a reset gives.",
+        }
     return obj(" ".join(props), **props)
 
 
@@ -406,6 +441,11 @@ def management_schemas() -> dict[str, Schema]:
         "Ruleset": _ruleset(write=False),
         "RulesetWrite": _ruleset(write=True),
         "RulesetCreate": _ruleset_create(),
+        "GroupRuleset": _group_ruleset(write=False),
+        "GroupRulesetWrite": _group_ruleset(write=True),
+        "GroupRulesetCreate": _group_ruleset_create(),
+        "DefaultSecurity": _default_security(write=False),
+        "DefaultSecurityWrite": _default_security(write=True),
         "Change": change,
         "Version": obj(
             "version created records user job_id",

@@ -162,6 +162,22 @@ class UnknownRuleset(NotFound):
         )
 
 
+class UnknownGroup(NotFound):
+    error_key = "UnknownGroupException"
+
+    def __init__(self, group_id: str) -> None:
+        super().__init__("Unknown group: {group_id}", group_id=group_id)
+
+
+class UnknownGroupRuleset(NotFound):
+    error_key = "UnknownRulesetException"
+
+    def __init__(self, group_id: str) -> None:
+        super().__init__(
+            "No security ruleset for group {group_id} on this dataset", group_id=group_id
+        )
+
+
 class UnknownChange(NotFound):
     error_key = "UnknownChangeException"
 

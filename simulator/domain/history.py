@@ -5,6 +5,10 @@ processors, security) with a diff against the one before: each changed value wit
 its path of keys, e.g. ``["metas", "default", "title"]``. Restoring
 a change makes the configuration what it was right after that change, and is
 itself recorded as a change.
+
+A snapshot's security leaves out group rulesets while there are none, and the
+default ruleset while it is the reset one: a snapshot is then what it was before
+those existed, so a world saved then replays to the same change log.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from .models import Change, Dataset, Processor, Resource, Ruleset
+from .models import Change, Dataset, DefaultSecurity, GroupRuleset, Processor, Resource, Ruleset
 
 Snapshot = dict[str, Any]
 #: One changed value: ``{"path": [keys...], "before": ..., "after": ...}``.
@@ -27,6 +31,17 @@ EMPTY: Snapshot = {
     "resources": {},
     "processors": {},
     "security": {"access_policy": None, "rulesets": {}},
+}
+
+#: A security snapshot's keys left out at these values (see the module's text).
+SECURITY_DEFAULTS: dict[str, Any] = {
+    "group_rulesets": {},
+    "default": {
+        "is_data_visible": True,
+        "visible_fields": ["*"],
+        "filter_query": "",
+        "api_calls_quota": None,
+    },
 }
 
 #: What a resource's records depend on: a change of these makes it reprocessed.
@@ -65,14 +80,50 @@ def snapshot(ds: Dataset) -> Snapshot:
                 }
                 for name, r in ds.rulesets.items()
             },
+            **_group_security(ds),
         },
     }
+
+
+def _rules(r: Ruleset | GroupRuleset) -> dict[str, Any]:
+    return {
+        "is_data_visible": r.is_data_visible,
+        "visible_fields": list(r.visible_fields),
+        "filter_query": r.filter_query,
+        "api_calls_quota": copy.deepcopy(r.api_calls_quota),
+        "permissions": list(r.permissions),
+    }
+
+
+def _group_security(ds: Dataset) -> dict[str, Any]:
+    """Group rulesets and the default ruleset, each unless at its default."""
+    out: dict[str, Any] = {}
+    if ds.group_rulesets:
+        out["group_rulesets"] = {g: _rules(r) for g, r in ds.group_rulesets.items()}
+    d = ds.default_security
+    default = {
+        "is_data_visible": d.is_data_visible,
+        "visible_fields": list(d.visible_fields),
+        "filter_query": d.filter_query,
+        "api_calls_quota": copy.deepcopy(d.api_calls_quota),
+    }
+    if default != SECURITY_DEFAULTS["default"]:
+        out["default"] = default
+    return out
+
+
+def _full(snap: Snapshot) -> Snapshot:
+    """A snapshot with the security keys it leaves out at their defaults put back."""
+    security = snap.get("security")
+    if not isinstance(security, dict) or all(k in security for k in SECURITY_DEFAULTS):
+        return snap
+    return {**snap, "security": {**SECURITY_DEFAULTS, **security}}
 
 
 def diff(before: Snapshot, after: Snapshot) -> list[Edit]:
     """The changed values: each ``{"path": [keys...], "before": ..., "after": ...}``."""
     out: list[Edit] = []
-    _walk(before, after, [], out)
+    _walk(_full(before), _full(after), [], out)
     return out
 
 
@@ -158,6 +209,24 @@ def restore(ds: Dataset, target: Snapshot) -> None:
         )
         for name, r in security["rulesets"].items()
     }
+    ds.group_rulesets = {
+        group_id: GroupRuleset(
+            group_id,
+            r["is_data_visible"],
+            list(r["visible_fields"]),
+            r["filter_query"],
+            copy.deepcopy(r["api_calls_quota"]),
+            list(r["permissions"]),
+        )
+        for group_id, r in security.get("group_rulesets", {}).items()
+    }
+    default = security.get("default", SECURITY_DEFAULTS["default"])
+    ds.default_security = DefaultSecurity(
+        default["is_data_visible"],
+        list(default["visible_fields"]),
+        default["filter_query"],
+        copy.deepcopy(default["api_calls_quota"]),
+    )
 
 
 def snapshot_of_processors(processors: dict[str, Processor]) -> list[tuple[str, str, Any]]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from .statemachine import Status
 
@@ -56,6 +56,17 @@ class User:
 
 
 @dataclass(slots=True)
+class Group:
+    """Users of the domain taken together: each member gets the group's domain permissions."""
+
+    group_id: str
+    title: str
+    permissions: frozenset[str] = frozenset()
+    #: Its members, in the order they joined.
+    usernames: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
 class Resource:
     resource_uid: str
     title: str
@@ -104,6 +115,35 @@ class Ruleset:
     filter_query: str = ""
     api_calls_quota: dict[str, Any] | None = None
     permissions: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class GroupRuleset:
+    """What the members of one group may see and do on one dataset."""
+
+    group_id: str
+    is_data_visible: bool = True
+    visible_fields: list[str] = field(default_factory=list)
+    filter_query: str = ""
+    api_calls_quota: dict[str, Any] | None = None
+    permissions: list[str] = field(default_factory=list)
+
+
+#: ``visible_fields`` that shows every field.
+ALL_FIELDS = "*"
+
+
+@dataclass(slots=True)
+class DefaultSecurity:
+    """What anyone of the domain without a ruleset of their own or of a group may see.
+
+    It grants no permission: only user and group rulesets do.
+    """
+
+    is_data_visible: bool = True
+    visible_fields: list[str] = field(default_factory=lambda: [ALL_FIELDS])
+    filter_query: str = ""
+    api_calls_quota: dict[str, Any] | None = None
 
 
 @dataclass(slots=True)
@@ -272,12 +312,18 @@ class Dataset:
     processors_revision: int = 0
     indexed_processors_revision: int = 0
     rulesets: dict[str, Ruleset] = field(default_factory=dict)
+    group_rulesets: dict[str, GroupRuleset] = field(default_factory=dict)
+    default_security: DefaultSecurity = field(default_factory=DefaultSecurity)
     changes: tuple[Change, ...] = ()
     #: ``override_remote_value`` of metadata, by "template.name".
     meta_overrides: dict[str, bool] = field(default_factory=dict)
     #: Realtime records pushed while a job ran, indexed when it ends, and by whom.
     pending_push: dict[str, int] = field(default_factory=dict)
     pending_pusher: str = ""
+
+    #: Fields added after snapshots were first written: while they hold their default,
+    #: a snapshot's digest leaves them out, so that worlds saved before still match.
+    ADDED_FIELDS: ClassVar[tuple[str, ...]] = ("group_rulesets", "default_security")
 
     @property
     def records(self) -> int:

@@ -1,16 +1,22 @@
 """Who may see and do what on a dataset.
 
-A user's rights on a dataset are their domain permissions plus those of their
-ruleset on that dataset, if any. A ``restricted`` dataset is invisible (404, and
-left out of listings) to a user without ``explore_restricted_dataset`` at domain
-level, without a ruleset on it, and who does not own it.
+A user's domain permissions are their own plus those of every group they belong to.
+Their rights on a dataset are those domain permissions plus the permissions of their
+ruleset on it and of the rulesets of their groups on it, if any. A ``restricted``
+dataset is invisible (404, and left out of listings) to a user without
+``explore_restricted_dataset`` at domain level, without a ruleset on it (their own or
+a group's), and who does not own it. The default ruleset applies to everyone else of
+a ``domain`` dataset and grants no permission.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 from .errors import InvalidParameter
 from .metadata import closest
-from .models import Dataset, User
+from .models import Dataset, Group, User
 
 DATASET_PERMISSIONS: tuple[str, ...] = (
     "edit_dataset",
@@ -21,19 +27,52 @@ DATASET_PERMISSIONS: tuple[str, ...] = (
 ACCESS_POLICIES: tuple[str, ...] = ("domain", "restricted")
 
 
-def rights(user: User, ds: Dataset) -> frozenset[str]:
-    ruleset = ds.rulesets.get(user.username)
-    if ruleset is None:
-        return user.permissions
-    return user.permissions | frozenset(ruleset.permissions)
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """A user as the rules see them: with their groups, and what they hold on the domain."""
+
+    user: User
+    #: The groups the user belongs to, by id.
+    group_ids: tuple[str, ...]
+    #: Domain permissions: the user's own and their groups'.
+    permissions: frozenset[str]
+
+    @classmethod
+    def of(cls, user: User, groups: Iterable[Group] = ()) -> Caller:
+        groups = tuple(groups)
+        if not groups:
+            return cls(user, (), user.permissions)
+        held = user.permissions.union(*(g.permissions for g in groups))
+        return cls(user, tuple(g.group_id for g in groups), held)
 
 
-def can_see(user: User, ds: Dataset) -> bool:
+def rights(caller: Caller, ds: Dataset) -> frozenset[str]:
+    """Domain permissions plus those the caller's rulesets on the dataset grant."""
+    held = caller.permissions
+    ruleset = ds.rulesets.get(caller.user.username)
+    if ruleset is not None:
+        held = held | frozenset(ruleset.permissions)
+    if ds.group_rulesets:
+        for group_id in caller.group_ids:
+            group_ruleset = ds.group_rulesets.get(group_id)
+            if group_ruleset is not None:
+                held = held | frozenset(group_ruleset.permissions)
+    return held
+
+
+def has_ruleset(caller: Caller, ds: Dataset) -> bool:
+    """Whether a ruleset on the dataset names the caller, directly or through a group."""
+    return caller.user.username in ds.rulesets or any(
+        g in ds.group_rulesets for g in caller.group_ids
+    )
+
+
+def can_see(caller: Caller, ds: Dataset) -> bool:
     return (
         ds.visibility != "restricted"
-        or "explore_restricted_dataset" in user.permissions
-        or ds.owner == user.username
-        or user.username in ds.rulesets
+        or "explore_restricted_dataset" in caller.permissions
+        or ds.owner == caller.user.username
+        or has_ruleset(caller, ds)
     )
 
 
@@ -47,3 +86,13 @@ def check_permissions(permissions: list[str]) -> list[str]:
                 f"expected one of {', '.join(DATASET_PERMISSIONS)}, got {perm!r}{hint}",
             )
     return sorted(set(permissions), key=DATASET_PERMISSIONS.index)
+
+
+def check_default_permissions(permissions: list[str]) -> None:
+    """The default ruleset grants no permission: only ``[]`` is accepted."""
+    if permissions:
+        raise InvalidParameter(
+            "permissions",
+            "the default ruleset grants no permission (only user and group rulesets do); "
+            "expected []",
+        )

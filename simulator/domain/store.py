@@ -1,4 +1,4 @@
-"""In-memory repository of datasets, jobs and users, with seeded identifiers."""
+"""In-memory repository of datasets, jobs, users and groups, with seeded identifiers."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import unicodedata
 from collections import deque
 from collections.abc import Container, Iterable
 
-from .models import Dataset, Job, StoredFile, User
+from .models import Dataset, Group, Job, StoredFile, User
 from .retention import overflow
 
 _ALNUM = string.ascii_lowercase + string.digits
@@ -30,6 +30,7 @@ class Store:
         self.datasets: dict[str, Dataset] = {}
         self.jobs: dict[str, Job] = {}
         self.users: dict[str, User] = {}
+        self.groups: dict[str, Group] = {}
         self.files: dict[str, StoredFile] = {}
         #: The latest upload of each file name: what ``odsfile://<name>`` refers to.
         self.files_by_name: dict[str, StoredFile] = {}
@@ -40,6 +41,8 @@ class Store:
         self.dropped_bytes = 0
         self._by_id: dict[str, str] = {}
         self._by_key: dict[str, User] = {}
+        #: The ids of the groups each user belongs to, in the order the groups came.
+        self._member_of: dict[str, tuple[str, ...]] = {}
         #: Every dataset uid ever added, deleted ones too: the timeline still names them.
         self._dataset_uids: set[str] = set()
         #: Ids of the jobs kept that have ended, in the order they ended.
@@ -185,6 +188,25 @@ class Store:
 
     def user_by_key(self, key: str) -> User | None:
         return self._by_key.get(key)
+
+    # groups ------------------------------------------------------------------
+
+    def replace_groups(self, groups: Iterable[Group]) -> None:
+        self.groups.clear()
+        self._member_of.clear()
+        for group in groups:
+            self.add_group(group)
+
+    def add_group(self, group: Group) -> None:
+        """Add a group; its members' memberships go through here, to stay indexed."""
+        self.groups[group.group_id] = group
+        for username in group.usernames:
+            self._member_of[username] = (*self._member_of.get(username, ()), group.group_id)
+
+    def groups_of(self, username: str) -> tuple[Group, ...]:
+        """The groups a user belongs to."""
+        ids = self._member_of.get(username)
+        return () if ids is None else tuple(self.groups[i] for i in ids)
 
 
 def slugify(text: str) -> str:

@@ -1,7 +1,7 @@
 """Scenarios: a YAML description of a simulated world, turned into typed settings.
 
 A scenario names the seed, the clock, the platform (workers, license, stage timings),
-the users, the datasets at virtual time zero, the faults to inject and a script of
+the users and their groups, the datasets at virtual time zero, the faults to inject and a script of
 actions and expectations. Loading is three steps: parse (YAML, or JSON for big
 generated files: JSON is YAML and parses twenty times faster), check the structure
 against the JSON Schema of :mod:`simulator.scenario.schema`, then convert, checking
@@ -72,6 +72,16 @@ class UserSpec:
 
 
 @dataclass(frozen=True)
+class GroupSpec:
+    """A group of users; its members get its domain permissions."""
+
+    group_id: str
+    title: str
+    permissions: frozenset[str]
+    usernames: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class ResourceSpec:
     title: str
     records: int
@@ -124,6 +134,7 @@ class Scenario:
     epoch: datetime = DEFAULT_EPOCH
     platform: Platform = field(default_factory=Platform)
     users: tuple[UserSpec, ...] = ()
+    groups: tuple[GroupSpec, ...] = ()
     datasets: tuple[DatasetSpec, ...] = ()
     faults: Faults = field(default_factory=Faults)
     script: tuple[ScriptStep, ...] = ()
@@ -271,6 +282,7 @@ def parse_scenario(data: Any, source: str = "<scenario>", text: str | None = Non
     platform = _platform(data.get("platform", {}))
     users = _users(ctx, data.get("users", []))
     usernames = [u.username for u in users]
+    groups = _groups(ctx, data.get("groups", []), usernames)
     datasets = _datasets(ctx, data.get("datasets", []), usernames, platform)
     clock = data.get("clock", {})
     epoch = _epoch(ctx, clock.get("start"))
@@ -285,6 +297,7 @@ def parse_scenario(data: Any, source: str = "<scenario>", text: str | None = Non
         epoch=epoch,
         platform=platform,
         users=users,
+        groups=groups,
         datasets=datasets,
         faults=_faults(ctx, data.get("faults", []), platform),
         script=_script(ctx, data.get("script", []), usernames),
@@ -350,6 +363,53 @@ def _users(ctx: _Context, items: list[dict[str, Any]]) -> tuple[UserSpec, ...]:
             )
         )
     return tuple(users) or (default_user(),)
+
+
+def _groups(
+    ctx: _Context, items: list[dict[str, Any]], usernames: list[str]
+) -> tuple[GroupSpec, ...]:
+    """Groups with their members: a group_id, or one made from the title, used once."""
+    groups: list[GroupSpec] = []
+    seen: set[str] = set()
+    known = set(usernames)
+    for i, item in enumerate(items):
+        path: KeyPath = ("groups", i)
+        title = item.get("title")
+        group_id = item.get("group_id")
+        if group_id is None:
+            if title is None:
+                raise ctx.fail(path, "a group needs a group_id or a title")
+            group_id = slugify(title)
+            if not group_id:
+                raise ctx.fail((*path, "title"), f"'{title}' gives no group_id: give the group one")
+            if group_id in seen:
+                raise ctx.fail(
+                    (*path, "title"),
+                    f"its group_id '{group_id}' (made from the title) is used twice: "
+                    "give the group another",
+                )
+        elif group_id in seen:
+            raise ctx.fail((*path, "group_id"), f"'{group_id}' is used twice")
+        seen.add(group_id)
+        members: list[str] = []
+        for j, username in enumerate(item.get("usernames", [])):
+            if username not in known:
+                raise ctx.fail(
+                    (*path, "usernames", j),
+                    f"no user '{username}' in this scenario{closest(username, usernames)}",
+                )
+            if username not in members:
+                members.append(username)
+        perms = item.get("permissions", [])
+        groups.append(
+            GroupSpec(
+                group_id,
+                title if title is not None else group_id,
+                frozenset(DOMAIN_PERMISSIONS if perms == "all" else perms),
+                tuple(members),
+            )
+        )
+    return tuple(groups)
 
 
 def _datasets(

@@ -333,6 +333,36 @@ def _user() -> dict[str, Any]:
     )
 
 
+def _group() -> dict[str, Any]:
+    return _obj(
+        "A group of users, in the platform's words; its members get its domain permissions",
+        {
+            "group_id": _str(
+                "Its id (default: made from the title, e.g. 'My editors' -> my-editors)",
+                pattern=DATASET_ID_PATTERN,
+                **{"x-hint": ID_HINT},
+            ),
+            "title": _str("Its name (default: the group_id)", minLength=1),
+            "permissions": {
+                "description": "Domain permissions its members get, or 'all'",
+                "anyOf": [
+                    {"const": "all"},
+                    {"type": "array", "items": {"enum": list(DOMAIN_PERMISSIONS)}},
+                ],
+            },
+            "usernames": {
+                "type": "array",
+                "items": _str(
+                    "A user of this scenario",
+                    pattern=USERNAME_PATTERN,
+                    **{"x-hint": "letters, digits and _ . @ + -"},
+                ),
+                "description": "Its members",
+            },
+        },
+    )
+
+
 def _script() -> dict[str, Any]:
     expect = _obj(
         "What must hold at that virtual time",
@@ -440,6 +470,11 @@ def build_schema() -> dict[str, Any]:
                     "type": "array",
                     "items": _user(),
                     "description": "Users and their rights",
+                },
+                "groups": {
+                    "type": "array",
+                    "items": _group(),
+                    "description": "Groups of users, and the rights their members get",
                 },
                 "datasets": {
                     "type": "array",

@@ -20,7 +20,10 @@ from ..domain.faults import FaultBook
 from ..domain.models import (
     Change,
     Dataset,
+    DefaultSecurity,
     Failure,
+    Group,
+    GroupRuleset,
     Job,
     Processor,
     RecordError,
@@ -51,6 +54,7 @@ def capture(store: Store, timeline: Timeline, faults: FaultBook, engine: Engine)
         "store": {
             "rng": _rng(store.rng),
             "users": [_user(u) for u in store.users.values()],
+            "groups": [_group(g) for g in store.groups.values()],
             "datasets": [_dataset(ds) for ds in store.datasets.values()],
             "dataset_uids": sorted(store.remembered_uids),
             "jobs": [_job(job) for job in store.jobs.values()],
@@ -81,6 +85,7 @@ def revive(data: Data, store: Store, faults: FaultBook, timeline: Timeline) -> N
     saved = data["store"]
     store.rng.setstate(_state(saved["rng"]))
     store.replace_users(_revive_user(user) for user in saved["users"])
+    store.replace_groups(_revive_group(group) for group in saved.get("groups", ()))
     for ds in saved["datasets"]:
         store.add_dataset(_revive_dataset(ds))
     store.remember_uids(saved["dataset_uids"])
@@ -136,6 +141,19 @@ def _revive_user(data: Data) -> User:
     return User(**{**data, "api_keys": keys, "permissions": permissions})
 
 
+def _group(group: Group) -> Data:
+    return {
+        **_fields(group),
+        "permissions": sorted(group.permissions),
+        "usernames": list(group.usernames),
+    }
+
+
+def _revive_group(data: Data) -> Group:
+    permissions, usernames = frozenset(data["permissions"]), tuple(data["usernames"])
+    return Group(**{**data, "permissions": permissions, "usernames": usernames})
+
+
 def _dataset(ds: Dataset) -> Data:
     return {
         **_fields(ds),
@@ -147,6 +165,8 @@ def _dataset(ds: Dataset) -> Data:
         "versions": [_fields(v) for v in ds.versions],
         "processors": [_fields(p) for p in ds.processors.values()],
         "rulesets": [_fields(r) for r in ds.rulesets.values()],
+        "group_rulesets": [_fields(r) for r in ds.group_rulesets.values()],
+        "default_security": _fields(ds.default_security),
         "changes": [_fields(c) for c in ds.changes],
     }
 
@@ -163,6 +183,11 @@ def _revive_dataset(data: Data) -> Dataset:
             "versions": tuple(Version(**v) for v in data["versions"]),
             "processors": {p["processor_uid"]: Processor(**p) for p in data["processors"]},
             "rulesets": {r["username"]: Ruleset(**r) for r in data["rulesets"]},
+            # both written since groups came; a checkpoint from before has neither
+            "group_rulesets": {
+                r["group_id"]: GroupRuleset(**r) for r in data.get("group_rulesets", ())
+            },
+            "default_security": DefaultSecurity(**data.get("default_security", {})),
             "changes": tuple(
                 Change(**{**c, "diff": history.edits_of(c["diff"])}) for c in data["changes"]
             ),

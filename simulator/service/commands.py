@@ -115,6 +115,29 @@ class RulesetSpec:
     permissions: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class GroupRulesetSpec:
+    """What the members of one group may see and do on one dataset."""
+
+    group_id: str
+    is_data_visible: bool = True
+    visible_fields: list[str] = field(default_factory=list)
+    filter_query: str = ""
+    api_calls_quota: dict[str, Any] | None = None
+    permissions: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class DefaultSecuritySpec:
+    """What everyone without a ruleset may see; ``permissions`` must stay empty."""
+
+    is_data_visible: bool = True
+    visible_fields: list[str] = field(default_factory=lambda: ["*"])
+    filter_query: str = ""
+    api_calls_quota: dict[str, Any] | None = None
+    permissions: list[str] = field(default_factory=list)
+
+
 #: Every command the journal may hold, by class name.
 COMMANDS: dict[str, type] = {
     cls.__name__: cls
@@ -126,5 +149,7 @@ COMMANDS: dict[str, type] = {
         MetadataChange,
         ProcessorSpec,
         RulesetSpec,
+        GroupRulesetSpec,
+        DefaultSecuritySpec,
     )
 }

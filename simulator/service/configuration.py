@@ -1,4 +1,4 @@
-"""A dataset's configuration: metadata, processors, security, its change log and versions."""
+"""A dataset's configuration: metadata, processors, its change log and versions."""
 
 from __future__ import annotations
 
@@ -13,14 +13,11 @@ from ..domain.errors import (
     UnknownChange,
     UnknownMetadata,
     UnknownProcessor,
-    UnknownRuleset,
-    UnknownUsername,
 )
 from ..domain.metadata import TEMPLATES, check_value, closest
-from ..domain.models import Change, Dataset, Processor, Ruleset, User
+from ..domain.models import Change, Dataset, Processor, User
 from ..domain.processors import check_processor
-from ..domain.security import ACCESS_POLICIES, check_permissions
-from .commands import Body, MetadataChange, ProcessorSpec, RulesetSpec
+from .commands import Body, MetadataChange, ProcessorSpec
 from .journal import mutation
 from .operation import operation
 from .state import State
@@ -28,13 +25,11 @@ from .views import (
     DatasetView,
     MetadataView,
     ProcessorView,
-    RulesetView,
     VersionView,
     all_metadata,
     dataset_view,
     metadata_view,
     processor_view,
-    ruleset_view,
     version_view,
 )
 
@@ -162,79 +157,6 @@ class Configuration:
             raise UnknownProcessor(processor_uid)
         return ds, processor
 
-    # security --------------------------------------------------------------------------
-
-    @operation
-    def access_policy(self, user: User, dataset_uid: str) -> str:
-        return self.state.dataset(user, dataset_uid, "edit_dataset", "manage_dataset").visibility
-
-    @mutation
-    def set_access_policy(self, user: User, dataset_uid: str, policy: Body[str]) -> str:
-        state = self.state
-        ds = state.dataset(user, dataset_uid, "edit_dataset", "manage_dataset")
-        wanted = policy()
-        if wanted not in ACCESS_POLICIES:
-            raise InvalidParameter(
-                "access_policy", f"expected one of {', '.join(ACCESS_POLICIES)}, got {wanted!r}"
-            )
-        before = history.snapshot(ds)
-        ds.visibility = wanted
-        state.record(user, ds, before)
-        return ds.visibility
-
-    @operation
-    def rulesets(self, user: User, dataset_uid: str) -> tuple[RulesetView, ...]:
-        ds = self.state.dataset(user, dataset_uid, "edit_dataset", "manage_dataset")
-        return tuple(ruleset_view(r) for r in ds.rulesets.values())
-
-    @operation
-    def ruleset(self, user: User, dataset_uid: str, username: str) -> RulesetView:
-        ds = self.state.dataset(user, dataset_uid, "edit_dataset", "manage_dataset")
-        if username not in ds.rulesets:
-            raise UnknownRuleset(username)
-        return ruleset_view(ds.rulesets[username])
-
-    @mutation
-    def create_ruleset(self, user: User, dataset_uid: str, body: Body[RulesetSpec]) -> RulesetView:
-        state = self.state
-        ds = state.dataset(user, dataset_uid, "edit_dataset", "manage_dataset")
-        ruleset = _ruleset(body())
-        if ruleset.username not in state.store.users:
-            raise UnknownUsername(ruleset.username)
-        if ruleset.username in ds.rulesets:
-            raise BadRequest(
-                "User {username} already has a ruleset on this dataset; "
-                "change it with PUT .../security/users/{username}",
-                username=ruleset.username,
-            )
-        return self._put_ruleset(user, ds, ruleset)
-
-    @mutation
-    def replace_ruleset(
-        self, user: User, dataset_uid: str, username: str, body: Body[RulesetSpec]
-    ) -> RulesetView:
-        state = self.state
-        ds = state.dataset(user, dataset_uid, "edit_dataset", "manage_dataset")
-        if username not in state.store.users:
-            raise UnknownUsername(username)
-        return self._put_ruleset(user, ds, _ruleset(body()))
-
-    @mutation
-    def delete_ruleset(self, user: User, dataset_uid: str, username: str) -> None:
-        state = self.state
-        ds = state.dataset(user, dataset_uid, "edit_dataset", "manage_dataset")
-        if username not in ds.rulesets:
-            raise UnknownRuleset(username)
-        before = history.snapshot(ds)
-        del ds.rulesets[username]
-        state.record(user, ds, before)
-
-    def _put_ruleset(self, user: User, ds: Dataset, ruleset: Ruleset) -> RulesetView:
-        before = history.snapshot(ds)
-        ds.rulesets[ruleset.username] = ruleset
-        self.state.record(user, ds, before)
-        return ruleset_view(ruleset)
-
     # history ---------------------------------------------------------------------------
 
     @operation
@@ -310,14 +232,3 @@ def _apply(ds: Dataset, template: str, name: str, value: object, override: bool)
         ds.meta_overrides[f"{template}.{name}"] = True
     else:
         ds.meta_overrides.pop(f"{template}.{name}", None)
-
-
-def _ruleset(spec: RulesetSpec) -> Ruleset:
-    return Ruleset(
-        spec.username,
-        spec.is_data_visible,
-        list(spec.visible_fields),
-        spec.filter_query,
-        copy.deepcopy(spec.api_calls_quota),
-        check_permissions(spec.permissions),
-    )

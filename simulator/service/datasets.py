@@ -11,7 +11,7 @@ from ..domain import statemachine as sm
 from ..domain.errors import BadRequest, InvalidParameter, UnknownJob
 from ..domain.metadata import check_metas
 from ..domain.models import DATASET_ID_PATTERN, Dataset, RecordError, User
-from ..domain.security import ACCESS_POLICIES, can_see, rights
+from ..domain.security import ACCESS_POLICIES, can_see, has_ruleset, rights
 from ..domain.store import slugify
 from .commands import Body, DatasetChanges, Listing, NewDataset
 from .journal import mutation
@@ -62,8 +62,11 @@ class Datasets:
         """The datasets the user may edit, filtered, sorted, and a window of them."""
         state = self.state
         datasets = state.store.datasets.values()
-        found = [ds for ds in datasets if can_see(user, ds) and "edit_dataset" in rights(user, ds)]
-        if not found and not any(user.username in ds.rulesets for ds in datasets):
+        caller = state.caller(user)
+        found = [
+            ds for ds in datasets if can_see(caller, ds) and "edit_dataset" in rights(caller, ds)
+        ]
+        if not found and not any(has_ruleset(caller, ds) for ds in datasets):
             state.require(user, "edit_dataset")  # no edit right anywhere: 403 rather than []
         listing = body()
         found = select(found, listing)

@@ -4,7 +4,7 @@ Every API surface, the command line and the testing kit go through a
 :class:`Simulator`. It holds the :class:`~.state.State` its collaborators share (the
 scenario in force, its world, the clock, the one lock) and the collaborators
 themselves: ``access`` (HTTP faults, then credentials), ``datasets``, ``resources``,
-``configuration``, ``control`` (the clock, scenarios, scripts, timelines),
+``configuration``, ``security``, ``control`` (the clock, scenarios, scripts, timelines),
 ``dashboard`` and ``snapshots``. Each public operation takes the lock, lets the
 clock policy catch the engine up, checks everything it was given, and only then
 changes anything, so a refused request leaves nothing half-done; it answers
@@ -29,6 +29,7 @@ from .dashboard import Dashboard
 from .datasets import Datasets
 from .journal import Journal
 from .resources import Resources
+from .security import Security
 from .snapshots import Snapshots
 from .state import State
 from .statefile import Document
@@ -56,11 +57,18 @@ class Simulator:
         self.datasets = Datasets(state)
         self.resources = Resources(state)
         self.configuration = Configuration(state)
+        self.security = Security(state)
         self.control = Control(state)
         self.dashboard = Dashboard(state, self.control, self.datasets)
         owners = {
             type(part).__name__: part
-            for part in (self.datasets, self.resources, self.configuration, self.dashboard)
+            for part in (
+                self.datasets,
+                self.resources,
+                self.configuration,
+                self.security,
+                self.dashboard,
+            )
         }
         self.snapshots = Snapshots(state, owners, self.access.replay_call)
         state.perform = self._perform

@@ -173,7 +173,7 @@ class Resources:
         self, user: User, filename: Any, mimetype: str | None, content: bytes
     ) -> FileView:
         state = self.state
-        if "create_dataset" not in user.permissions:
+        if "create_dataset" not in state.permissions(user):
             state.require(user, "edit_dataset")
         if not isinstance(filename, str) or not filename.strip() or "/" in filename:
             raise InvalidParameter("filename", "expected a file name without '/'")
@@ -205,7 +205,7 @@ class Resources:
         return Download(stored.content, stored.mimetype, stored.filename)
 
     def _file(self, user: User, file_id: str) -> StoredFile:
-        if "create_dataset" not in user.permissions:
+        if "create_dataset" not in self.state.permissions(user):
             self.state.require(user, "edit_dataset")
         stored = self.state.store.files.get(file_id)
         if stored is None:

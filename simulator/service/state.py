@@ -26,7 +26,7 @@ from ..domain.errors import (
 )
 from ..domain.history import Snapshot
 from ..domain.models import Dataset, User
-from ..domain.security import can_see, rights
+from ..domain.security import Caller, can_see, rights
 from ..domain.statemachine import Status, Vocabulary
 from ..domain.store import Store
 from ..engine import Engine
@@ -152,19 +152,25 @@ class State:
     def first_user(self) -> User:
         return self.store.users[self.scenario.users[0].username]
 
+    def caller(self, user: User) -> Caller:
+        """The user with their groups, and the domain permissions those give them."""
+        return Caller.of(user, self.store.groups_of(user.username))
+
+    def permissions(self, user: User) -> frozenset[str]:
+        """The user's domain permissions: their own and their groups'."""
+        return self.caller(user).permissions
+
     def require(self, user: User, *permissions: str, ds: Dataset | None = None) -> None:
         """Refuse with 403 unless the user holds every permission (on ``ds``, if given)."""
-        held = user.permissions if ds is None else rights(user, ds)
-        for permission in permissions:
-            if permission not in held:
-                raise PermissionDenied(user.username, permission)
+        _require(self.caller(user), permissions, ds)
 
     def dataset(self, user: User, dataset_uid: str, *permissions: str) -> Dataset:
         """The dataset, if it exists and the user may see it (404 otherwise), and act."""
         ds = self.store.datasets.get(dataset_uid)
-        if ds is None or not can_see(user, ds):
+        caller = self.caller(user)
+        if ds is None or not can_see(caller, ds):
             raise UnknownDataset(dataset_uid)
-        self.require(user, *permissions, ds=ds)
+        _require(caller, permissions, ds)
         return ds
 
     def find(self, name: str) -> Dataset | None:
@@ -196,6 +202,13 @@ class State:
         fields = ds.resources[resource_uid].fields or DEFAULT_FIELDS
         seed = f"{self.scenario.seed}:{ds.dataset_uid}:{resource_uid}"
         return fields, sample_records(seed, fields, rows)
+
+
+def _require(caller: Caller, permissions: tuple[str, ...], ds: Dataset | None) -> None:
+    held = caller.permissions if ds is None else rights(caller, ds)
+    for permission in permissions:
+        if permission not in held:
+            raise PermissionDenied(caller.user.username, permission)
 
 
 def _nothing() -> None:

@@ -17,7 +17,9 @@ from ..domain.metadata import TEMPLATES, Field, Template
 from ..domain.models import (
     Change,
     Dataset,
+    DefaultSecurity,
     Failure,
+    GroupRuleset,
     Job,
     Processor,
     RecordError,
@@ -56,6 +58,14 @@ class StatusView:
 
 
 @dataclass(frozen=True, slots=True)
+class DefaultSecurityView:
+    is_data_visible: bool
+    visible_fields: tuple[str, ...]
+    filter_query: str
+    api_calls_quota: dict[str, Any] | None
+
+
+@dataclass(frozen=True, slots=True)
 class DatasetView:
     dataset_uid: str
     dataset_id: str
@@ -69,6 +79,7 @@ class DatasetView:
     owner: str
     status: StatusView
     changes: tuple[Change, ...]
+    default_security: DefaultSecurityView
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +147,16 @@ class ProcessorView:
 @dataclass(frozen=True, slots=True)
 class RulesetView:
     username: str
+    is_data_visible: bool
+    visible_fields: tuple[str, ...]
+    filter_query: str
+    api_calls_quota: dict[str, Any] | None
+    permissions: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class GroupRulesetView:
+    group_id: str
     is_data_visible: bool
     visible_fields: tuple[str, ...]
     filter_query: str
@@ -212,6 +233,7 @@ def dataset_view(ds: Dataset, users: Mapping[str, User]) -> DatasetView:
         ds.owner,
         status_view(ds, users),
         ds.changes,
+        default_security_view(ds.default_security),
     )
 
 
@@ -288,6 +310,26 @@ def ruleset_view(ruleset: Ruleset) -> RulesetView:
         ruleset.filter_query,
         None if ruleset.api_calls_quota is None else dict(ruleset.api_calls_quota),
         tuple(ruleset.permissions),
+    )
+
+
+def group_ruleset_view(ruleset: GroupRuleset) -> GroupRulesetView:
+    return GroupRulesetView(
+        ruleset.group_id,
+        ruleset.is_data_visible,
+        tuple(ruleset.visible_fields),
+        ruleset.filter_query,
+        None if ruleset.api_calls_quota is None else dict(ruleset.api_calls_quota),
+        tuple(ruleset.permissions),
+    )
+
+
+def default_security_view(default: DefaultSecurity) -> DefaultSecurityView:
+    return DefaultSecurityView(
+        default.is_data_visible,
+        tuple(default.visible_fields),
+        default.filter_query,
+        None if default.api_calls_quota is None else dict(default.api_calls_quota),
     )
 
 

@@ -1,6 +1,6 @@
 """A world: everything one run of a scenario holds, built anew at each reset.
 
-The store of datasets, jobs, users and files, the timeline, the fault book and the
+The store of datasets, jobs, users, groups and files, the timeline, the fault book and the
 engine, set up as the scenario says at virtual time zero, or resumed from a
 checkpoint (see :mod:`.checkpoint`).
 """
@@ -12,7 +12,7 @@ from typing import Any
 
 from ..domain.clock import horizon
 from ..domain.faults import FaultBook, StageFailure
-from ..domain.models import Dataset, Resource, User
+from ..domain.models import Dataset, Group, Resource, User
 from ..domain.processors import MISCONFIGURED, dataset_fields, misconfiguration
 from ..domain.statemachine import RECORD_STAGES
 from ..domain.store import Store
@@ -73,6 +73,10 @@ class World:
             return
         for spec in scenario.users:
             self.store.add_user(User(spec.username, spec.password, spec.api_keys, spec.permissions))
+        for group in scenario.groups:
+            self.store.add_group(
+                Group(group.group_id, group.title, group.permissions, group.usernames)
+            )
         for ds_spec in scenario.datasets:
             self._add_dataset(ds_spec)
 

@@ -18,6 +18,8 @@ WORLD = """
 users:
   - {username: admin, password: admin, api_keys: [ods-sim-admin-key], permissions: all}
   - {username: ed, password: ed, permissions: [edit_dataset]}
+groups:
+  - {group_id: editors, usernames: [ed]}
 datasets:
   - dataset_id: trees
     dataset_uid: da_trees1
@@ -62,6 +64,7 @@ def world() -> Iterator[dict[str, Any]]:
         f"{d}/processors", data='{"name": "add_field", "args": {"field": "x"}}', headers=AUTH
     ).get_json()["processor_uid"]
     c.post(f"{d}/security/users", data='{"user": {"username": "ed"}}', headers=AUTH)
+    c.post(f"{d}/security/groups", data='{"group": {"group_id": "editors"}}', headers=AUTH)
     upload = {"content": "a\n1\n", "filename": "a.csv", "mimetype": "text/csv"}
     file_id = c.post(f"{API}/files", data=json.dumps(upload), headers=AUTH).get_json()["file_id"]
     job_id = c.put(f"{d}/save_version", headers=AUTH).get_json()["job_id"]
@@ -71,6 +74,7 @@ def world() -> Iterator[dict[str, Any]]:
         "resource_uid": resource,
         "processor_uid": processor,
         "username": "ed",
+        "group_id": "editors",
         "template": "default",
         "name": "title",
         "file_id": file_id,
@@ -87,6 +91,8 @@ def fingerprint(c: FlaskClient) -> Any:
         f"{d}/resources",
         f"{d}/processors",
         f"{d}/security/users",
+        f"{d}/security/groups",
+        f"{d}/security/default",
         f"{d}/security/access_policy",
         f"{d}/versions",
         f"{API}/datasets",

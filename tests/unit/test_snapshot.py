@@ -31,6 +31,8 @@ platform:
 users:
   - {username: admin, password: admin, api_keys: [ods-sim-admin-key], permissions: all}
   - {username: ed, password: ed, permissions: [edit_dataset, publish_dataset]}
+groups:
+  - {group_id: editors, title: Editors, permissions: [create_dataset], usernames: [ed]}
 datasets:
   - dataset_id: trees
     dataset_uid: da_trees1
@@ -69,6 +71,8 @@ def everything(sim: Simulated) -> dict[str, Any]:
             sim.list_resources(admin, uid),
             sim.list_processors(admin, uid),
             sim.list_rulesets(admin, uid),
+            sim.list_group_rulesets(admin, uid),
+            sim.get_default_security(admin, uid),
             sim.list_changes(admin, uid, fine),
             sim.list_versions(admin, uid, fine),
             sim.list_metadata(admin, uid),
@@ -127,6 +131,14 @@ def busy_day(sim: Simulated) -> None:
     sim.delete_processor(admin, uid, again["processor_uid"])
     sim.replace_ruleset(admin, uid, "ed", {"user": {"username": "ed"}, "is_data_visible": False})
     sim.delete_ruleset(admin, uid, "ed")
+    sim.create_group_ruleset(admin, uid, {"group": {"group_id": "editors"}})
+    sim.replace_group_ruleset(admin, uid, "editors", {"permissions": ["edit_dataset"]})
+    sim.set_default_security(admin, uid, {"is_data_visible": "false", "visible_fields": []})
+    sim.create_dataset(ed, {"dataset_id": "by-a-member"}, Ask())  # the group's create_dataset
+    sim.create_group_ruleset(admin, "da_bikes1", {"group_id": "editors"})
+    sim.delete_group_ruleset(admin, "da_bikes1", "editors")
+    sim.set_default_security(admin, "da_bikes1", {"filter_query": "height > 2"})
+    sim.reset_default_security(admin, "da_bikes1")
     sim.realtime_action(admin, "da_trees1", _realtime(sim), "recover")
     sim.act_as_first_user("cars", "save_version")
     gone = sim.create_dataset(admin, {"dataset_id": "gone"}, Ask(), strict=True)
@@ -273,6 +285,22 @@ def test_a_world_the_journal_cannot_replay_is_not_snapshotted() -> None:
 
 
 # refusals ---------------------------------------------------------------------------
+
+
+def test_a_state_file_written_before_groups_still_loads() -> None:
+    """Written by the simulator before groups, group rulesets and the default ruleset."""
+    path = Path(__file__).resolve().parents[2] / "fixtures" / "snapshots"
+    text = (path / "written-before-groups.json").read_text(encoding="utf-8")
+    assert '"groups"' not in text and '"base"' in text, "a base and a journal, both older"
+    sim = Simulated.from_snapshot(statefile.parse(text, "written-before-groups.json"))
+    admin = sim.store.users["admin"]
+    fresh = sim.store.dataset_by_id("fresh")
+    assert fresh is not None and len(sim.list_changes(admin, fresh.dataset_uid, Ask())) == 7
+    assert sim.list_rulesets(admin, fresh.dataset_uid)[0]["is_data_visible"] is True
+    assert sim.get_default_security(admin, fresh.dataset_uid)["visible_fields"] == ["*"]
+    assert sim.store.groups == {}
+    sim.set_default_security(admin, fresh.dataset_uid, {"filter_query": "x > 1"})
+    assert everything(restored(sim)) == everything(sim)
 
 
 def test_a_file_that_is_not_a_snapshot_is_refused_clearly() -> None:

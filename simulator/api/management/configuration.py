@@ -1,12 +1,9 @@
-"""Metadata, processors, security and the change log of the Management API v2."""
+"""Metadata, processors and the change log of the Management API v2."""
 
 from __future__ import annotations
 
-from typing import Any
+from flask import Response, g, jsonify
 
-from flask import Response, g, jsonify, request
-
-from ...domain.limits import JSONProblem, load_json
 from ..reading import json_body
 from .common import ask, make_blueprint, no_content, surface
 
@@ -15,7 +12,6 @@ blueprint = make_blueprint("configuration")
 DATASET = "/datasets/<dataset_uid>"
 METADATA = f"{DATASET}/metadata/<template>/<name>"
 PROCESSOR = f"{DATASET}/processors/<processor_uid>"
-RULESET = f"{DATASET}/security/users/<username>"
 
 
 @blueprint.get(f"{DATASET}/metadata")
@@ -66,51 +62,6 @@ def replace_processor(dataset_uid: str, processor_uid: str) -> Response:
 @blueprint.delete(PROCESSOR)
 def delete_processor(dataset_uid: str, processor_uid: str) -> Response:
     surface().delete_processor(g.user, dataset_uid, processor_uid)
-    return no_content()
-
-
-@blueprint.get(f"{DATASET}/security/access_policy")
-def get_access_policy(dataset_uid: str) -> Response:
-    return jsonify(surface().get_access_policy(g.user, dataset_uid))
-
-
-@blueprint.put(f"{DATASET}/security/access_policy")
-def set_access_policy(dataset_uid: str) -> Response:
-    """The body is a bare JSON string (``"restricted"``), or the raw word itself."""
-    return jsonify(surface().set_access_policy(g.user, dataset_uid, _policy()))
-
-
-def _policy() -> Any:
-    raw = request.get_data(cache=True).decode("utf-8", errors="replace").strip()
-    try:
-        return load_json(raw)
-    except JSONProblem:
-        return raw
-
-
-@blueprint.get(f"{DATASET}/security/users")
-def list_rulesets(dataset_uid: str) -> Response:
-    return jsonify(surface().list_rulesets(g.user, dataset_uid))
-
-
-@blueprint.post(f"{DATASET}/security/users")
-def create_ruleset(dataset_uid: str) -> Response:
-    return jsonify(surface().create_ruleset(g.user, dataset_uid, json_body()))
-
-
-@blueprint.get(RULESET)
-def get_ruleset(dataset_uid: str, username: str) -> Response:
-    return jsonify(surface().get_ruleset(g.user, dataset_uid, username))
-
-
-@blueprint.put(RULESET)
-def replace_ruleset(dataset_uid: str, username: str) -> Response:
-    return jsonify(surface().replace_ruleset(g.user, dataset_uid, username, json_body()))
-
-
-@blueprint.delete(RULESET)
-def delete_ruleset(dataset_uid: str, username: str) -> Response:
-    surface().delete_ruleset(g.user, dataset_uid, username)
     return no_content()
 
 

@@ -59,6 +59,7 @@ RESOURCE = f"{DATASET}/resources/{{resource_uid}}"
 METADATA = f"{DATASET}/metadata/{{template}}/{{name}}"
 PROCESSOR = f"{DATASET}/processors/{{processor_uid}}"
 RULESET = f"{DATASET}/security/users/{{username}}"
+GROUP_RULESET = f"{DATASET}/security/groups/{{group_id}}"
 
 E_ALL = (400, 401, 403, 404)
 E_TOP = (400, 401, 403)
@@ -80,6 +81,7 @@ def _parameters() -> dict[str, Any]:
         "template": ("A metadata template: default, visualization, internal, dcat.", "default"),
         "name": ("A metadata field of the template.", "title"),
         "username": ("A user of the portal.", "admin"),
+        "group_id": ("A group of the portal's users.", None),
         "file_id": ("An uploaded file's id.", None),
         "job_id": ("A job's id (40 hexadecimal characters).", None),
     }
@@ -395,6 +397,7 @@ def _configuration() -> list[tuple[str, str, dict[str, Any]]]:
     }
     processors = {"type": "array", "items": ref("Processor")}
     rulesets = {"type": "array", "items": ref("Ruleset")}
+    group_rulesets = {"type": "array", "items": ref("GroupRuleset")}
     restore = body(
         {
             "type": "object",
@@ -456,6 +459,32 @@ def _configuration() -> list[tuple[str, str, dict[str, Any]]]:
         (RULESET, "delete",
          operation("delete_ruleset", "Remove a user's ruleset", "security", status=204,
                    errors=E_ALL)),
+        (f"{DATASET}/security/groups", "get",
+         operation("list_group_rulesets", "List the per-group security rulesets", "security",
+                   group_rulesets, errors=E_ALL)),
+        (f"{DATASET}/security/groups", "post",
+         operation("create_group_ruleset", "Give a group a ruleset", "security",
+                   ref("GroupRuleset"), errors=E_ALL, request=body(ref("GroupRulesetCreate")))),
+        (GROUP_RULESET, "get",
+         operation("get_group_ruleset", "Read a group's ruleset", "security",
+                   ref("GroupRuleset"), errors=E_ALL)),
+        (GROUP_RULESET, "put",
+         operation("replace_group_ruleset", "Set a group's ruleset", "security",
+                   ref("GroupRuleset"), errors=E_ALL, request=body(ref("GroupRulesetWrite")))),
+        (GROUP_RULESET, "delete",
+         operation("delete_group_ruleset", "Remove a group's ruleset", "security", status=204,
+                   errors=E_ALL)),
+        (f"{DATASET}/security/default", "get",
+         operation("get_default_security", "Read the default ruleset", "security",
+                   ref("DefaultSecurity"), errors=E_ALL)),
+        (f"{DATASET}/security/default", "put",
+         operation("set_default_security", "Set the default ruleset", "security",
+                   ref("DefaultSecurity"), errors=E_ALL,
+                   request=body(ref("DefaultSecurityWrite")))),
+        (f"{DATASET}/security/default", "delete",
+         operation("reset_default_security",
+                   "Reset the default ruleset: every field and record visible, no quota",
+                   "security", ref("DefaultSecurity"), errors=E_ALL)),
         (f"{DATASET}/changes", "get",
          operation("list_changes", "List the configuration changes, newest first", "history",
                    changes, errors=E_ALL, params=ASK)),

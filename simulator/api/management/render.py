@@ -17,7 +17,9 @@ from ...domain.platform import DEFAULT_DOMAIN_ID
 from ...domain.statemachine import Status, Vocabulary, project
 from ...service.views import (
     DatasetView,
+    DefaultSecurityView,
     FileView,
+    GroupRulesetView,
     JobView,
     MetadataView,
     ProcessorView,
@@ -91,16 +93,6 @@ def metas_json(ds: DatasetView) -> dict[str, Any]:
     return metas
 
 
-#: A dataset's default security, which the simulator does not vary.
-DEFAULT_SECURITY: dict[str, Any] = {
-    "is_data_visible": True,
-    "visible_fields": [],
-    "filter_query": "",
-    "api_calls_quota": None,
-    "permissions": [],
-}
-
-
 def dataset_json(ds: DatasetView, r: Render) -> dict[str, Any]:
     status = (
         status_json(ds.status, r) if "status" in r.expand else {"name": r.name(ds.status.status)}
@@ -113,7 +105,7 @@ def dataset_json(ds: DatasetView, r: Render) -> dict[str, Any]:
         "status": status,
         "visibility": ds.visibility,
         "published": ds.published,
-        "default_security": dict(DEFAULT_SECURITY),
+        "default_security": default_security_json(ds.default_security),
     }
     if "changes" in r.expand:
         body["changes"] = changes_json(ds.changes, ds.dataset_uid, r)
@@ -166,8 +158,9 @@ def change_json(change: Change, dataset_uid: str, newest: int, r: Render) -> dic
 
 #: The platform's section names, where the change log's own differ.
 _SECTION_NAMES = {"metas": "metadata"}
-#: The platform's path heads, where the change log's own differ (a user's ruleset).
-_PATH_HEADS = {"rulesets": "user"}
+#: The platform's path heads, where the change log's own differ (a user's ruleset, and
+#: a group's by analogy).
+_PATH_HEADS = {"rulesets": "user", "group_rulesets": "group"}
 
 
 def _section_path(keys: list[str]) -> tuple[str, list[str]]:
@@ -243,6 +236,29 @@ def ruleset_json(ruleset: RulesetView) -> dict[str, Any]:
         "filter_query": ruleset.filter_query,
         "api_calls_quota": ruleset.api_calls_quota,
         "permissions": list(ruleset.permissions),
+    }
+
+
+def group_ruleset_json(ruleset: GroupRulesetView) -> dict[str, Any]:
+    """A group's ruleset: the group first, as a user's ruleset names its user first."""
+    return {
+        "group": {"group_id": ruleset.group_id},
+        "is_data_visible": ruleset.is_data_visible,
+        "visible_fields": list(ruleset.visible_fields),
+        "filter_query": ruleset.filter_query,
+        "api_calls_quota": ruleset.api_calls_quota,
+        "permissions": list(ruleset.permissions),
+    }
+
+
+def default_security_json(default: DefaultSecurityView) -> dict[str, Any]:
+    """The default ruleset, in the order the platform's example gives; no permission."""
+    return {
+        "is_data_visible": default.is_data_visible,
+        "visible_fields": list(default.visible_fields),
+        "filter_query": default.filter_query,
+        "api_calls_quota": default.api_calls_quota,
+        "permissions": [],
     }
 
 

@@ -17,6 +17,8 @@ from ...domain.models import DATASET_READ_ONLY, RESOURCE_READ_ONLY
 from ...domain.processors import unknown_processor
 from ...service.commands import (
     DatasetChanges,
+    DefaultSecuritySpec,
+    GroupRulesetSpec,
     MetadataChange,
     NewDataset,
     ProcessorSpec,
@@ -29,15 +31,10 @@ DATASET_WRITABLE = ("dataset_id", "metas", "visibility")
 #: Keys a resource body may carry; ``records`` and ``fields`` are the simulator's own.
 RESOURCE_KEYS = ("url", "title", "type", "params", "records", "fields")
 PROCESSOR_KEYS = ("name", "label", "args", "processor_uid")
-RULESET_KEYS = (
-    "user",
-    "username",
-    "is_data_visible",
-    "visible_fields",
-    "filter_query",
-    "api_calls_quota",
-    "permissions",
-)
+#: What every ruleset says, in the platform's order.
+RULES_KEYS = ("is_data_visible", "visible_fields", "filter_query", "api_calls_quota", "permissions")
+RULESET_KEYS = ("user", "username", *RULES_KEYS)
+GROUP_RULESET_KEYS = ("group", "group_id", *RULES_KEYS)
 
 
 def _dataset_body(body: Any) -> dict[str, Any]:
@@ -185,26 +182,65 @@ def processor(body: Any) -> ProcessorSpec:
 
 def ruleset(body: Any, username: str | None = None) -> RulesetSpec:
     """``{user: {username}, permissions, is_data_visible, ...}``; the path may name the user."""
-    if not isinstance(body, dict):
-        raise InvalidParameter("body", "expected a JSON object")
-    for key in body:
-        if key not in RULESET_KEYS:
-            raise InvalidParameter(
-                key, f"unknown field{closest(key, RULESET_KEYS)}; known: {', '.join(RULESET_KEYS)}"
-            )
-    given = body.get("user", body.get("username"))
-    if isinstance(given, dict):
-        given = given.get("username")
+    given = _target(body, RULESET_KEYS, "user", "username")
     if username is None:
         if not isinstance(given, str) or not given:
             raise InvalidParameter("user", 'expected {"username": ...} naming the user')
         username = given
     elif given is not None and given != username:
         raise InvalidParameter("user", f"the path names '{username}' but the body names {given!r}")
+    return RulesetSpec(username, *_rules(body))
+
+
+def group_ruleset(body: Any, group_id: str | None = None) -> GroupRulesetSpec:
+    """``{group: {group_id}, permissions, is_data_visible, ...}``; the path may name the group."""
+    given = _target(body, GROUP_RULESET_KEYS, "group", "group_id")
+    if group_id is None:
+        if not isinstance(given, str) or not given:
+            raise InvalidParameter("group", 'expected {"group_id": ...} naming the group')
+        group_id = given
+    elif given is not None and given != group_id:
+        raise InvalidParameter("group", f"the path names '{group_id}' but the body names {given!r}")
+    return GroupRulesetSpec(group_id, *_rules(body))
+
+
+def default_security(body: Any) -> DefaultSecuritySpec:
+    """``{is_data_visible, visible_fields, filter_query, api_calls_quota, permissions}``.
+
+    What the body leaves out takes the value a reset gives.
+    """
+    _object_of(body, RULES_KEYS)
+    visible, fields, query, quota, permissions = _rules(body, all_fields=True)
+    return DefaultSecuritySpec(visible, fields, query, quota, permissions)
+
+
+def _object_of(body: Any, keys: tuple[str, ...]) -> dict[str, Any]:
+    if not isinstance(body, dict):
+        raise InvalidParameter("body", "expected a JSON object")
+    for key in body:
+        if key not in keys:
+            raise InvalidParameter(
+                key, f"unknown field{closest(key, keys)}; known: {', '.join(keys)}"
+            )
+    return body
+
+
+def _target(body: Any, keys: tuple[str, ...], key: str, name: str) -> Any:
+    """Whom a ruleset's body names: ``{key: {name: ...}}``, or ``{name: ...}``."""
+    given = _object_of(body, keys).get(key, body.get(name))
+    if isinstance(given, dict):
+        given = given.get(name)
+    return given
+
+
+def _rules(
+    body: dict[str, Any], all_fields: bool = False
+) -> tuple[bool, list[str], str, dict[str, Any] | None, list[Any]]:
+    """What a ruleset says: ``is_data_visible`` (any spelling of a boolean) and the rest."""
     visible = as_boolean(body.get("is_data_visible", True))
     if visible is None:
         raise InvalidParameter("is_data_visible", "expected true or false")
-    fields = body.get("visible_fields", [])
+    fields = body.get("visible_fields", ["*"] if all_fields else [])
     if not isinstance(fields, list) or not all(isinstance(f, str) for f in fields):
         raise InvalidParameter("visible_fields", "expected a list of field names")
     query = body.get("filter_query", "")
@@ -216,7 +252,7 @@ def ruleset(body: Any, username: str | None = None) -> RulesetSpec:
     permissions = body.get("permissions", [])
     if not isinstance(permissions, list):
         raise InvalidParameter("permissions", "expected a list of permissions")
-    return RulesetSpec(username, visible, list(fields), query, quota, list(permissions))
+    return visible, list(fields), query, quota, list(permissions)
 
 
 def access_policy(body: Any) -> Any:

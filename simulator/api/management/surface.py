@@ -22,7 +22,9 @@ from .render import (
     Render,
     changes_json,
     dataset_json,
+    default_security_json,
     file_json,
+    group_ruleset_json,
     job_json,
     metadata_json,
     processor_json,
@@ -238,21 +240,21 @@ class ManagementV2:
     # security ------------------------------------------------------------------------------
 
     def get_access_policy(self, user: User, dataset_uid: str) -> str:
-        return self.simulator.configuration.access_policy(user, dataset_uid)
+        return self.simulator.security.access_policy(user, dataset_uid)
 
     def set_access_policy(self, user: User, dataset_uid: str, policy: Any) -> str:
-        return self.simulator.configuration.set_access_policy(
+        return self.simulator.security.set_access_policy(
             user, dataset_uid, Body(lambda: read.access_policy(policy))
         )
 
     def list_rulesets(self, user: User, dataset_uid: str) -> list[dict[str, Any]]:
-        return [ruleset_json(r) for r in self.simulator.configuration.rulesets(user, dataset_uid)]
+        return [ruleset_json(r) for r in self.simulator.security.rulesets(user, dataset_uid)]
 
     def get_ruleset(self, user: User, dataset_uid: str, username: str) -> dict[str, Any]:
-        return ruleset_json(self.simulator.configuration.ruleset(user, dataset_uid, username))
+        return ruleset_json(self.simulator.security.ruleset(user, dataset_uid, username))
 
     def create_ruleset(self, user: User, dataset_uid: str, body: Any) -> dict[str, Any]:
-        made = self.simulator.configuration.create_ruleset(
+        made = self.simulator.security.create_ruleset(
             user, dataset_uid, Body(lambda: read.ruleset(body))
         )
         return ruleset_json(made)
@@ -260,13 +262,51 @@ class ManagementV2:
     def replace_ruleset(
         self, user: User, dataset_uid: str, username: str, body: Any
     ) -> dict[str, Any]:
-        replaced = self.simulator.configuration.replace_ruleset(
+        replaced = self.simulator.security.replace_ruleset(
             user, dataset_uid, username, Body(lambda: read.ruleset(body, username))
         )
         return ruleset_json(replaced)
 
     def delete_ruleset(self, user: User, dataset_uid: str, username: str) -> None:
-        self.simulator.configuration.delete_ruleset(user, dataset_uid, username)
+        self.simulator.security.delete_ruleset(user, dataset_uid, username)
+
+    def list_group_rulesets(self, user: User, dataset_uid: str) -> list[dict[str, Any]]:
+        found = self.simulator.security.group_rulesets(user, dataset_uid)
+        return [group_ruleset_json(r) for r in found]
+
+    def get_group_ruleset(self, user: User, dataset_uid: str, group_id: str) -> dict[str, Any]:
+        found = self.simulator.security.group_ruleset(user, dataset_uid, group_id)
+        return group_ruleset_json(found)
+
+    def create_group_ruleset(self, user: User, dataset_uid: str, body: Any) -> dict[str, Any]:
+        made = self.simulator.security.create_group_ruleset(
+            user, dataset_uid, Body(lambda: read.group_ruleset(body))
+        )
+        return group_ruleset_json(made)
+
+    def replace_group_ruleset(
+        self, user: User, dataset_uid: str, group_id: str, body: Any
+    ) -> dict[str, Any]:
+        replaced = self.simulator.security.replace_group_ruleset(
+            user, dataset_uid, group_id, Body(lambda: read.group_ruleset(body, group_id))
+        )
+        return group_ruleset_json(replaced)
+
+    def delete_group_ruleset(self, user: User, dataset_uid: str, group_id: str) -> None:
+        self.simulator.security.delete_group_ruleset(user, dataset_uid, group_id)
+
+    def get_default_security(self, user: User, dataset_uid: str) -> dict[str, Any]:
+        return default_security_json(self.simulator.security.default_security(user, dataset_uid))
+
+    def set_default_security(self, user: User, dataset_uid: str, body: Any) -> dict[str, Any]:
+        changed = self.simulator.security.set_default_security(
+            user, dataset_uid, Body(lambda: read.default_security(body))
+        )
+        return default_security_json(changed)
+
+    def reset_default_security(self, user: User, dataset_uid: str) -> dict[str, Any]:
+        reset = self.simulator.security.reset_default_security(user, dataset_uid)
+        return default_security_json(reset)
 
     # history ---------------------------------------------------------------------------------
 
