@@ -81,7 +81,7 @@ def _parameters() -> dict[str, Any]:
         "template": ("A metadata template: default, visualization, internal, dcat.", "default"),
         "name": ("A metadata field of the template.", "title"),
         "username": ("A user of the portal.", "admin"),
-        "group_id": ("A group of the portal's users.", None),
+        "group_id": ("A group of the portal's users.", "editors"),
         "file_id": ("An uploaded file's id.", None),
         "job_id": ("A job's id (40 hexadecimal characters).", None),
     }
