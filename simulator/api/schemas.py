@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..domain import metadata as md
 from ..domain.clock import CLOCK_MODES, MAX_SPEED
 from ..domain.datagen import FIELD_KINDS
-from ..domain.metadata import TEMPLATES
 from ..domain.models import (
     DATASET_ID_PATTERN,
     DATASET_READ_ONLY,
@@ -74,28 +74,56 @@ DATASET_ID: Schema = {
     "description": "Letters, digits, '-' and '_', up to 100 characters.",
 }
 
+#: A stored metadata value, by type (the canonical form the simulator keeps).
 _VALUE_TYPES: dict[str, Schema] = {
-    "text": STRING,
-    "html": STRING,
-    "url": STRING,
-    "bool": BOOLEAN,
-    "int": INTEGER,
-    "list": {"type": "array", "items": STRING},
-    "datetime": {
-        "type": "string",
-        "pattern": r"^\d{4}-\d{2}-\d{2}",
-        "description": "An ISO 8601 date or datetime.",
-    },
+    md.TEXT: STRING,
+    md.HTML: STRING,
+    md.MULTITEXT: {"type": "array", "items": STRING},
+    md.DATE: {"type": "string", "format": "date"},
+    md.DATETIME: {**DATETIME, "description": "ISO 8601 in UTC, e.g. 2024-01-31T12:00:00+00:00."},
+    md.BOOLEAN: BOOLEAN,
+    md.INT: INTEGER,
+    md.DOUBLE: NUMBER,
 }
+_LENIENT = "or the same as a string"
+#: A metadata value as a client may send it (read leniently; refused values get a 400).
+_VALUE_WRITES: dict[str, Schema] = {
+    md.TEXT: STRING,
+    md.HTML: STRING,
+    md.MULTITEXT: {"anyOf": [{"type": "array", "items": STRING}, STRING]},
+    md.DATE: {**STRING, "description": "An ISO 8601 date, e.g. 2024-01-31."},
+    md.DATETIME: {
+        **STRING,
+        "description": "An ISO 8601 datetime with a time zone, e.g. 2024-01-31T12:00:00Z.",
+    },
+    md.BOOLEAN: {"anyOf": [BOOLEAN, STRING, INTEGER], "description": f"A boolean, {_LENIENT}."},
+    md.INT: {"anyOf": [INTEGER, STRING], "description": f"An integer, {_LENIENT}."},
+    md.DOUBLE: {"anyOf": [NUMBER, STRING], "description": f"A number, {_LENIENT}."},
+}
+
+
+def _value(f: md.Field) -> Schema:
+    """What a stored value of the field looks like: its type, and its choices if any."""
+    schema = dict(_VALUE_TYPES[f.type])
+    if f.choices is not None:
+        choices = {"enum": list(f.choice_values)}
+        if f.type == md.MULTITEXT:
+            schema["items"] = {**STRING, **choices}
+        else:
+            schema.update(choices)
+    return schema
 
 
 def _metas(write: bool) -> Schema:
     """``metas`` by template; every value may be null (on write: remove it)."""
     templates: dict[str, Schema] = {
         name: obj(
-            optional={f.name: nullable(_VALUE_TYPES[f.type]) for f in template.fields.values()}
+            optional={
+                f.name: nullable(_VALUE_WRITES[f.type] if write else _value(f))
+                for f in template.fields.values()
+            }
         )
-        for name, template in TEMPLATES.items()
+        for name, template in md.WRITABLE.items()
     }
     publishing = (
         {"type": "object", "description": "Read-only; ignored on write."}
@@ -304,12 +332,48 @@ def _ruleset_create() -> Schema:
     }
 
 
+def _definition() -> Schema:
+    """A metadata's form object: what its value may be, and how a form shows it."""
+    choice = {"anyOf": [STRING, {"type": "array", "items": STRING, "minItems": 2, "maxItems": 2}]}
+    return obj(
+        "type label help_text widget allow_empty",
+        type={"enum": list(md.TYPES)},
+        label=STRING,
+        help_text=STRING,
+        choices={
+            "type": "array",
+            "items": choice,
+            "description": "The accepted values (strings, or [value, label] pairs); any "
+            "other is refused.",
+        },
+        widget=obj(
+            "type",
+            type={"enum": list(md.WIDGETS)},
+            suggest_values={"type": "array", "items": STRING},
+            suggest_url=STRING,
+        ),
+        allow_empty={
+            **BOOLEAN,
+            "description": "Whether an empty value (an empty string or list) is accepted.",
+        },
+    )
+
+
 def _metadata() -> Schema:
+    names = sorted({f.name for f in md.all_fields()})
     return obj(
         "name template definition value remote_value override_remote_value",
-        name=STRING,
-        template=obj("name label purpose", name=STRING, label=STRING, purpose=STRING),
-        definition=obj("name label type", name=STRING, label=STRING, type=STRING),
+        name={"enum": names},
+        template=obj(
+            "name label purpose",
+            name={"enum": list(md.TEMPLATES)},
+            label=STRING,
+            purpose={"enum": list(md.PURPOSES)},
+        ),
+        definition={
+            "description": "`{}`, or the form object with `expand=definition`.",
+            "anyOf": [obj(), ref("MetadataDefinition")],
+        },
         value={},
         remote_value={},
         override_remote_value=BOOLEAN,
@@ -430,6 +494,7 @@ def management_schemas() -> dict[str, Schema]:
             job_id=JOB_ID,
         ),
         "Metadata": _metadata(),
+        "MetadataDefinition": _definition(),
         "Processor": obj(
             "processor_uid name label args",
             processor_uid=STRING,

@@ -14,6 +14,7 @@ from __future__ import annotations
 import fnmatch
 import random
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cache
@@ -25,6 +26,7 @@ import yaml
 
 from ..domain.clock import DEFAULT_EPOCH, END_OF_TIME, ClockMode, horizon
 from ..domain.datagen import DEFAULT_FIELDS, DataGen
+from ..domain.errors import InvalidParameter
 from ..domain.faults import (
     ANY_DATASET,
     FAILURE_KINDS,
@@ -36,7 +38,7 @@ from ..domain.faults import (
     is_pattern,
 )
 from ..domain.limits import EARLIEST_START, LATEST_START
-from ..domain.metadata import closest
+from ..domain.metadata import TEMPLATES, closest, coerce
 from ..domain.models import DOMAIN_PERMISSIONS
 from ..domain.platform import DEFAULT_DOMAIN_ID, DEFAULT_TIMINGS, Platform, StageTiming
 from ..domain.retention import Retention
@@ -180,8 +182,13 @@ def parse_text(text: str, source: str) -> Any:
         raise ScenarioError(source, exc.path, exc.problem, line) from None
 
 
-def load_scenario_text(text: str, source: str = "<scenario>") -> Scenario:
+def load_scenario_text(
+    text: str, source: str = "<scenario>", prepare: Callable[[Any], Any] | None = None
+) -> Scenario:
+    """The scenario a text holds; ``prepare`` may rewrite the document before it is read."""
     data = parse_text(text, source)
+    if prepare is not None:
+        data = prepare(data)
     try:
         return parse_scenario(data, source, text)
     except ScenarioError as exc:
@@ -427,7 +434,7 @@ def _datasets(
         made = (
             _generated(ctx, item, owner, path)
             if "generate" in item
-            else [_explicit(ctx, item, owner)]
+            else [_explicit(ctx, item, owner, path)]
         )
         for spec in made:
             if spec.dataset_id in ctx.dataset_names:
@@ -451,8 +458,8 @@ def _datasets(
     return tuple(specs)
 
 
-def _explicit(ctx: _Context, item: dict[str, Any], owner: str) -> DatasetSpec:
-    metas = {t: dict(v) for t, v in item["metas"].items()} if "metas" in item else ctx.gen.metas()
+def _explicit(ctx: _Context, item: dict[str, Any], owner: str, path: KeyPath) -> DatasetSpec:
+    metas = _metas(ctx, item["metas"], (*path, "metas")) if "metas" in item else ctx.gen.metas()
     dataset_id = item.get("dataset_id") or _slug_of(metas) or f"dataset-{len(ctx.dataset_ids) + 1}"
     metas.setdefault("default", {}).setdefault("title", dataset_id)
     resources = tuple(
@@ -468,6 +475,22 @@ def _explicit(ctx: _Context, item: dict[str, Any], owner: str) -> DatasetSpec:
         resources=resources,
         owner=owner,
     )
+
+
+def _metas(ctx: _Context, given: dict[str, Any], path: KeyPath) -> dict[str, dict[str, Any]]:
+    """Metadata values in the form the API stores them (the schema checked their kinds)."""
+    metas: dict[str, dict[str, Any]] = {}
+    for template, values in given.items():
+        fields = TEMPLATES[template].fields
+        clean = metas[template] = {}
+        for name, value in values.items():
+            try:
+                clean[name] = coerce(fields[name], value, name)
+            except InvalidParameter as exc:
+                raise ctx.fail((*path, template, name), exc.raw_params["reason"]) from None
+            if clean[name] is None:
+                del clean[name]
+    return metas
 
 
 def _slug_of(metas: dict[str, dict[str, Any]]) -> str:

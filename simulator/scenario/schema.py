@@ -14,11 +14,11 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
+from ..domain import metadata as md
 from ..domain.clock import CLOCK_MODES, MAX_SPEED
 from ..domain.datagen import FIELD_KINDS
 from ..domain.faults import FAILURE_KINDS, FAULT_TYPES, HTTP_METHODS
 from ..domain.limits import CONTROL_TOKEN_PATTERN, MAX_RECORDS, MAX_SLOWDOWN, MAX_SPAN, MAX_WORKERS
-from ..domain.metadata import TEMPLATES
 from ..domain.models import DOMAIN_PERMISSIONS, RESOURCE_TYPES
 from ..domain.platform import DEFAULT_DOMAIN_ID
 from ..domain.retention import Retention
@@ -63,30 +63,39 @@ def _str(description: str, **extra: Any) -> dict[str, Any]:
 
 
 _META_TYPES: dict[str, dict[str, Any]] = {
-    "text": {"type": "string"},
-    "html": {"type": "string"},
-    "url": {"type": "string"},
-    "bool": {"type": "boolean"},
-    "int": {"type": "integer"},
-    "list": {"type": "array", "items": {"type": "string"}},
-    "datetime": {
+    md.TEXT: {"type": "string"},
+    md.HTML: {"type": "string"},
+    md.MULTITEXT: {"type": "array", "items": {"type": "string"}},
+    md.DATE: {
         "type": "string",
-        "pattern": r"^\d{4}-\d{2}-\d{2}",
-        "x-hint": "an ISO 8601 date",
+        "pattern": r"^\d{4}-\d{2}-\d{2}$",
+        "x-hint": "an ISO 8601 date such as 2024-01-31 (quoted)",
     },
+    md.DATETIME: {
+        "type": "string",
+        "pattern": r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)$",
+        "x-hint": "an ISO 8601 datetime with a time zone such as 2024-01-31T12:00:00Z (quoted)",
+    },
+    md.BOOLEAN: {"type": "boolean"},
+    md.INT: {"type": "integer"},
+    md.DOUBLE: {"type": "number"},
 }
+
+
+def _meta(f: md.Field) -> dict[str, Any]:
+    schema = {**_META_TYPES[f.type], "description": f"{f.label} ({f.type})"}
+    if f.choices is not None:
+        if f.type == md.MULTITEXT:
+            schema["items"] = {"type": "string", "enum": list(f.choice_values)}
+        else:
+            schema["enum"] = list(f.choice_values)
+    return schema
 
 
 def _metas() -> dict[str, Any]:
     templates = {
-        name: _obj(
-            template.label,
-            {
-                f.name: {**_META_TYPES[f.type], "description": f.label}
-                for f in template.fields.values()
-            },
-        )
-        for name, template in TEMPLATES.items()
+        name: _obj(template.label, {f.name: _meta(f) for f in template.fields.values()})
+        for name, template in md.WRITABLE.items()
     }
     return _obj(
         "Metadata by template; left out, Faker writes plausible default metadata", templates

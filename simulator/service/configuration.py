@@ -14,7 +14,7 @@ from ..domain.errors import (
     UnknownMetadata,
     UnknownProcessor,
 )
-from ..domain.metadata import TEMPLATES, check_value, closest
+from ..domain.metadata import TEMPLATES, Field, closest, coerce
 from ..domain.models import Change, Dataset, Processor, User
 from ..domain.processors import check_processor
 from .commands import Body, MetadataChange, ProcessorSpec
@@ -58,11 +58,12 @@ class Configuration:
     ) -> MetadataView:
         state = self.state
         ds = state.dataset(user, dataset_uid, "edit_dataset")
-        _known(template, name)
+        field = _known(template, name)
         change = body()
-        value = check_value(template, name, change.value)
+        value = _checked(ds, field, change.value, "value")
         before = history.snapshot(ds)
-        _apply(ds, template, name, value, change.override_remote_value)
+        if not field.read_only:
+            _apply(ds, template, name, value, change.override_remote_value)
         state.record(user, ds, before)
         return metadata_view(ds, template, name)
 
@@ -72,7 +73,9 @@ class Configuration:
     ) -> MetadataView:
         state = self.state
         ds = state.dataset(user, dataset_uid, "edit_dataset")
-        _known(template, name)
+        field = _known(template, name)
+        if field.read_only:
+            raise _read_only(field, "metadata")
         before = history.snapshot(ds)
         _apply(ds, template, name, None, False)
         state.record(user, ds, before)
@@ -89,14 +92,15 @@ class Configuration:
         values, errors = [], []
         for i, change in enumerate(changes):
             try:
-                values.append(_bulk_value(i, change))
+                values.append(_bulk_value(ds, i, change))
             except SimulatorError as exc:
                 errors.append(exc)
         if errors:
             raise errors[0] if len(errors) == 1 else InvalidRequest(errors)
         before = history.snapshot(ds)
-        for change, value in zip(changes, values, strict=True):
-            _apply(ds, change.template, change.name, value, change.override_remote_value)
+        for change, (field, value) in zip(changes, values, strict=True):
+            if not field.read_only:
+                _apply(ds, change.template, change.name, value, change.override_remote_value)
         state.record(user, ds, before)
         return tuple(metadata_view(ds, c.template, c.name) for c in changes)
 
@@ -199,27 +203,43 @@ class Configuration:
         return tuple(version_view(v, users) for v in ds.versions)
 
 
-def _known(template: str, name: str) -> None:
-    if template not in TEMPLATES or name not in TEMPLATES[template].fields:
+def _known(template: str, name: str) -> Field:
+    field = TEMPLATES[template].fields.get(name) if template in TEMPLATES else None
+    if field is None:
         raise UnknownMetadata(template, name)
+    return field
 
 
-def _bulk_value(i: int, change: MetadataChange) -> object:
-    """A bulk item's value, checked; a refusal names the item (``metas[i].value``...)."""
+def _checked(ds: Dataset, field: Field, value: object, where: str) -> object:
+    """The value to store, canonical; a read-only field takes only the value it has."""
+    checked = coerce(field, value, where)
+    if field.read_only and checked != ds.published:
+        raise _read_only(field, where)
+    return checked
+
+
+def _read_only(field: Field, where: str) -> InvalidParameter:
+    return InvalidParameter(
+        where,
+        f"{field.path} mirrors the dataset's state and is read-only: publish or unpublish "
+        "the dataset to change it (PUT .../publish, PUT .../unpublish)",
+    )
+
+
+def _bulk_value(ds: Dataset, i: int, change: MetadataChange) -> tuple[Field, object]:
+    """A bulk item's field and value, checked; a refusal names the item (``metas[i]...``)."""
     where = f"metas[{i}]"
     template, name = change.template, change.name
     if template not in TEMPLATES:
         hint = closest(template, TEMPLATES)
         raise InvalidParameter(f"{where}.template_name", f"unknown template '{template}'{hint}")
-    if name not in TEMPLATES[template].fields:
+    field = TEMPLATES[template].fields.get(name)
+    if field is None:
         hint = closest(name, TEMPLATES[template].fields)
         raise InvalidParameter(
             f"{where}.metadata_name", f"no metadata '{name}' in {template}{hint}"
         )
-    try:
-        return check_value(template, name, change.value)
-    except InvalidParameter as exc:
-        raise InvalidParameter(f"{where}.value", exc.raw_params["reason"]) from None
+    return field, _checked(ds, field, change.value, f"{where}.value")
 
 
 def _apply(ds: Dataset, template: str, name: str, value: object, override: bool) -> None:

@@ -8,8 +8,8 @@ from typing import Any
 
 from ..domain import history
 from ..domain import statemachine as sm
-from ..domain.errors import BadRequest, InvalidParameter, UnknownJob
-from ..domain.metadata import check_metas
+from ..domain.errors import BadRequest, InvalidParameter, SimulatorError, UnknownJob
+from ..domain.metadata import Field, check_metas, coerce, find_field
 from ..domain.models import DATASET_ID_PATTERN, Dataset, RecordError, User
 from ..domain.security import ACCESS_POLICIES, can_see, has_ruleset, rights
 from ..domain.store import slugify
@@ -41,14 +41,76 @@ SORTS: dict[str, Callable[[Dataset], Any]] = {
 
 
 def select(datasets: Iterable[Dataset], listing: Listing) -> list[Dataset]:
-    """The datasets passing the listing's filters, in its order (all of them, unwindowed)."""
-    tests = [(FILTERS[name], set(values)) for name, values in listing.filters.items()]
-    if any(len(values) > 1 for _, values in tests):
-        return []  # one field cannot equal two values
-    found = [ds for ds in datasets if all(get(ds) in values for get, values in tests)]
+    """The datasets passing the listing's filters, in its order (all of them, unwindowed).
+
+    A filter or sort key is a field of the dataset, or a metadata as ``template.name``:
+    a ``multitext`` passes when it holds every value asked for.
+    """
+    tests = [_test(name, values) for name, values in listing.filters.items()]
+    found = [ds for ds in datasets if all(test(ds) for test in tests)]
     for name, descending in reversed(listing.sort):
-        found.sort(key=SORTS[name], reverse=descending)
+        found.sort(key=SORTS.get(name) or _meta_key(name), reverse=descending)
     return found
+
+
+def _test(name: str, values: list[str]) -> Callable[[Dataset], bool]:
+    wanted = set(values)
+    if name in FILTERS:
+        get = FILTERS[name]
+        return lambda ds: {get(ds)} >= wanted
+    field = _field(name)
+    canonical = {_text_of(field, v) for v in wanted}
+    return lambda ds: _texts(_meta(ds, field)) >= canonical
+
+
+def _field(name: str) -> Field:
+    template, _, field_name = name.partition(".")
+    field = find_field(template, field_name)
+    assert field is not None, name  # the API checked the name
+    return field
+
+
+def _meta(ds: Dataset, field: Field) -> Any:
+    if field.read_only:
+        return ds.published
+    return ds.metas.get(field.template, {}).get(field.name)
+
+
+def _text_of(field: Field, given: str) -> str:
+    """A value asked for, as its stored form reads (``True`` -> ``true``, ``Z`` -> UTC)."""
+    try:
+        value = coerce(field, given, "where")
+    except SimulatorError:
+        return given  # no value of the field reads so: nothing passes
+    if isinstance(value, list):
+        return given
+    return next(iter(_texts(value)), given)
+
+
+def _texts(value: Any) -> set[str]:
+    items = value if isinstance(value, list) else [] if value is None else [value]
+    out = set()
+    for item in items:
+        if isinstance(item, bool):
+            out.add("true" if item else "false")
+        elif isinstance(item, float) and item.is_integer():
+            out.add(str(int(item)))
+        else:
+            out.add(str(item))
+    return out
+
+
+def _meta_key(name: str) -> Callable[[Dataset], Any]:
+    """Sort on a metadata: datasets without a value first, then by value."""
+    field = _field(name)
+
+    def key(ds: Dataset) -> tuple[bool, Any]:
+        value = _meta(ds, field)
+        if value is None:
+            return (False, 0)
+        return (True, tuple(value) if isinstance(value, list) else value)
+
+    return key
 
 
 class Datasets:
@@ -79,7 +141,10 @@ class Datasets:
         state = self.state
         state.require(user, "create_dataset")
         command = body()
-        metas = check_metas(command.metas)
+        metas = {
+            template: {name: value for name, value in values.items() if value is not None}
+            for template, values in check_metas(command.metas).items()
+        }
         visibility = _visibility(command.visibility)
         wanted = _dataset_id(command.dataset_id)
         title = metas.get("default", {}).get("title")

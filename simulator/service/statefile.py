@@ -16,7 +16,7 @@ import json
 import os
 import re
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,11 +25,14 @@ from ..domain.errors import InvalidSnapshot
 from ..domain.limits import CONTROL_TOKEN_PATTERN, SNAPSHOT_DEPTH, JSONProblem, load_json
 from ..domain.statemachine import VOCABULARIES
 from ..scenario.loading import Scenario, ScenarioError, load_scenario_text
+from .legacy import Migration
 
 FORMAT = "ods-simulator-snapshot"
 #: Version 2 adds ``base``: the world written down whole, which the journal follows.
-VERSION = 2
-READABLE = (1, 2)
+#: Version 3 holds metadata in the platform's vocabulary (older ones are rewritten to it,
+#: see :mod:`.legacy`).
+VERSION = 3
+READABLE = (1, 2, 3)
 
 #: Settings a snapshot may carry, as the facade's overrides name them.
 SETTINGS = ("workers", "seed", "clock_mode", "speed", "status_names", "control_token")
@@ -49,6 +52,9 @@ class Document:
     journal: list[Any]
     #: The world the journal follows, written down whole; ``None``: the scenario's.
     base: dict[str, Any] | None = None
+    #: Rewritten from an older version (see :mod:`.legacy`): the world replayed from it
+    #: cannot be the one saved, value for value.
+    migrated: bool = False
 
 
 _encode = json.JSONEncoder(allow_nan=False).encode
@@ -131,8 +137,16 @@ def check(data: Any, source: str) -> Document:
     default_mode = data.get("default_clock_mode")
     if default_mode not in CLOCK_MODES:
         raise fail(f"'default_clock_mode' must be one of {', '.join(CLOCK_MODES)}")
+    journal = data["journal"]
+    migration = Migration() if version < 3 else None
     try:
-        scenario = load_scenario_text(text, name).with_overrides(**settings)
+        if migration is None:
+            scenario = load_scenario_text(text, name)
+        else:
+            scenario = _older_scenario(text, name, migration)
+            journal = migration.journal(journal)
+            migration.base(base)
+        scenario = scenario.with_overrides(**settings)
     except ScenarioError as exc:
         raise fail(f"its scenario does not load: {exc}") from None
     clock = data["clock"]
@@ -145,9 +159,27 @@ def check(data: Any, source: str) -> Document:
         raise fail(f"'clock.speed' must be above 0 and at most {MAX_SPEED:g}, got {speed!r}")
     if not isinstance(clock.get("any_credentials"), bool):
         raise fail("'clock.any_credentials' must be true or false")
+    migrated = migration is not None and migration.changed
     return Document(
-        source, scenario, overrides, default_mode, clock, data["state"], data["journal"], base
+        source, scenario, overrides, default_mode, clock, data["state"], journal, base, migrated
     )
+
+
+def _older_scenario(text: str, name: str, migration: Migration) -> Scenario:
+    """The scenario of an older snapshot, its metadata rewritten (and its text, if need be)."""
+    before = migration.changed
+    migration.changed = False
+    rewritten: list[Any] = []
+
+    def prepare(data: Any) -> Any:
+        rewritten.append(migration.scenario(data))
+        return rewritten[-1]
+
+    scenario = load_scenario_text(text, name, prepare)
+    if migration.changed:  # saved again, the snapshot holds the scenario as read now
+        scenario = replace(scenario, text=json.dumps(rewritten[-1], ensure_ascii=False))
+    migration.changed = migration.changed or before
+    return scenario
 
 
 def _settings(raw: dict[str, Any], key: str, fail: Any) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from ..domain.metadata import TEMPLATES, Field, Template
 from ..domain.models import (
@@ -237,8 +237,21 @@ def dataset_view(ds: Dataset, users: Mapping[str, User]) -> DatasetView:
     )
 
 
-def metadata_view(ds: Dataset, template: str, name: str) -> MetadataView:
+class _Described(Protocol):
+    """What a dataset's metadata is read from: the dataset itself, or a view of it."""
+
+    @property
+    def metas(self) -> dict[str, dict[str, Any]]: ...
+    @property
+    def meta_overrides(self) -> dict[str, bool]: ...
+    @property
+    def published(self) -> bool: ...
+
+
+def metadata_view(ds: _Described, template: str, name: str) -> MetadataView:
     t = TEMPLATES[template]
+    if t.read_only:  # publishing: a mirror of the dataset's state
+        return MetadataView(t, t.fields[name], ds.published, False)
     return MetadataView(
         t,
         t.fields[name],
@@ -247,7 +260,7 @@ def metadata_view(ds: Dataset, template: str, name: str) -> MetadataView:
     )
 
 
-def all_metadata(ds: Dataset) -> tuple[MetadataView, ...]:
+def all_metadata(ds: _Described) -> tuple[MetadataView, ...]:
     return tuple(
         metadata_view(ds, t, name) for t, template in TEMPLATES.items() for name in template.fields
     )

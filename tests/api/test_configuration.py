@@ -57,8 +57,8 @@ def test_metadata_lists_every_field_of_every_template(c: FlaskClient) -> None:
     title = next(m for m in listed if m["template"]["name"] == "default" and m["name"] == "title")
     assert title == {
         "name": "title",
-        "template": {"name": "default", "label": "Standard metadata", "purpose": "general"},
-        "definition": {"name": "title", "label": "Title", "type": "text"},
+        "template": {"name": "default", "label": "Default metadata", "purpose": "general"},
+        "definition": {},
         "value": "Trees",
         "remote_value": None,
         "override_remote_value": False,
@@ -95,7 +95,7 @@ def test_bulk_metadata_applies_all_or_reports_every_error(c: FlaskClient) -> Non
     bad = {
         "metas": [
             {"template_name": "default", "metadata_name": "language", "value": "de"},
-            {"template_name": "default", "metadata_name": "keyword", "value": "one"},
+            {"template_name": "default", "metadata_name": "keyword", "value": [1]},
             {"template_name": "dcat", "metadata_name": "creatorr", "value": "x"},
             {"template_name": "defualt", "metadata_name": "title", "value": "x"},
         ]

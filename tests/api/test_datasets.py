@@ -85,9 +85,14 @@ def test_json_is_read_whatever_the_content_type(client: FlaskClient) -> None:
         ('{"dataset_id": 12}', "InvalidParameterException", "dataset_id"),
         ('{"datset_id": "x"}', "InvalidParameterException", "datset_id"),
         (
-            '{"metas": {"default": {"keyword": "one"}}}',
+            '{"metas": {"default": {"keyword": [1]}}}',
             "InvalidParameterException",
             "metas.default.keyword",
+        ),
+        (
+            '{"metas": {"default": {"modified": "2024-01-31T12:00:00"}}}',
+            "InvalidParameterException",
+            "metas.default.modified",
         ),
         ('{"metas": {"defualt": {}}}', "InvalidParameterException", "metas"),
         ('{"visibility": "public"}', "InvalidParameterException", "visibility"),

@@ -10,6 +10,7 @@ import pytest
 
 from simulator.api.management.render import Ask
 from simulator.domain.errors import UnknownChange
+from simulator.service import statefile
 from tests.conftest import scenario_from
 from tests.facade import Simulated
 from tests.unit.test_snapshot import FAULTY, busy_day, everything, restored
@@ -154,7 +155,8 @@ def test_a_long_journal_is_written_down_and_starts_again() -> None:
     assert sim.journal.base is not None
     assert len(sim.journal) < 10 + 5, "written down at the first quiet moment past 10 lines"
     document = json.loads(sim.snapshot())
-    assert document["version"] == 2 and document["base"]["now"] <= sim.clock_state()["now"]
+    assert document["version"] == statefile.VERSION
+    assert document["base"]["now"] <= sim.clock_state()["now"]
     copy = restored(sim)
     assert everything(copy) == everything(sim)
 

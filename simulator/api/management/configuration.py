@@ -16,27 +16,28 @@ PROCESSOR = f"{DATASET}/processors/<processor_uid>"
 
 @blueprint.get(f"{DATASET}/metadata")
 def list_metadata(dataset_uid: str) -> Response:
-    return jsonify(surface().list_metadata(g.user, dataset_uid))
+    return jsonify(surface().list_metadata(g.user, dataset_uid, ask()))
 
 
 @blueprint.put(f"{DATASET}/metadata")
 def set_metadata_bulk(dataset_uid: str) -> Response:
-    return jsonify(surface().set_metadata_bulk(g.user, dataset_uid, json_body()))
+    return jsonify(surface().set_metadata_bulk(g.user, dataset_uid, json_body(), ask()))
 
 
 @blueprint.get(METADATA)
 def get_metadata(dataset_uid: str, template: str, name: str) -> Response:
-    return jsonify(surface().get_metadata(g.user, dataset_uid, template, name))
+    return jsonify(surface().get_metadata(g.user, dataset_uid, template, name, ask()))
 
 
 @blueprint.put(METADATA)
 def set_metadata(dataset_uid: str, template: str, name: str) -> Response:
-    return jsonify(surface().set_metadata(g.user, dataset_uid, template, name, json_body()))
+    body = json_body()
+    return jsonify(surface().set_metadata(g.user, dataset_uid, template, name, body, ask()))
 
 
 @blueprint.delete(METADATA)
 def reset_metadata(dataset_uid: str, template: str, name: str) -> Response:
-    return jsonify(surface().reset_metadata(g.user, dataset_uid, template, name))
+    return jsonify(surface().reset_metadata(g.user, dataset_uid, template, name, ask()))
 
 
 @blueprint.get(f"{DATASET}/processors")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ... import __version__
-from ...domain.metadata import TEMPLATES
+from ...domain.metadata import TEMPLATES, all_fields
 from ...domain.statemachine import ACTIONS, VOCABULARIES
 from ..openapi import (
     JSON,
@@ -39,7 +39,8 @@ later; such answers carry the header `X-Sim-Fault: http`, and delayed ones
 EXPAND = query(
     "expand",
     STRING,
-    "Comma-separated relations to expand: status, user, records_errors, changes, metadata.",
+    "Comma-separated relations to expand: status, user, records_errors, changes, metadata, "
+    "definition (a metadata's form object).",
 )
 STATUS_NAMES = query(
     "status_names", {"enum": list(VOCABULARIES)}, "Status vocabulary (default: coarse)."
@@ -78,7 +79,7 @@ def _parameters() -> dict[str, Any]:
         "dataset_uid": ("The dataset's uid (`da_` and six characters).", "da_trees1"),
         "resource_uid": ("A resource's uid (`re_...`).", None),
         "processor_uid": ("A processor's uid (`pr_...`).", None),
-        "template": ("A metadata template: default, visualization, internal, dcat.", "default"),
+        "template": (f"A metadata template: {', '.join(TEMPLATES)}.", "default"),
         "name": ("A metadata field of the template.", "title"),
         "username": ("A user of the portal.", "admin"),
         "group_id": ("A group of the portal's users.", "editors"),
@@ -363,7 +364,7 @@ def _configuration() -> list[tuple[str, str, dict[str, Any]]]:
         "required": ["template_name", "metadata_name", "value"],
         "properties": {
             "template_name": {"enum": list(TEMPLATES)},
-            "metadata_name": {"enum": sorted({f for t in TEMPLATES.values() for f in t.fields})},
+            "metadata_name": {"enum": sorted({f.name for f in all_fields()})},
             "value": {},
             "override_remote_value": BOOLEAN,
         },
@@ -410,19 +411,19 @@ def _configuration() -> list[tuple[str, str, dict[str, Any]]]:
     return [
         (f"{DATASET}/metadata", "get",
          operation("list_metadata", "List every metadata of a dataset", "metadata", metadata,
-                   errors=E_ALL)),
+                   errors=E_ALL, params=ASK)),
         (f"{DATASET}/metadata", "put",
          operation("set_metadata_bulk", "Set several metadata at once", "metadata", metadata,
-                   errors=E_ALL, request=bulk)),
+                   errors=E_ALL, request=bulk, params=ASK)),
         (METADATA, "get",
          operation("get_metadata", "Read one metadata", "metadata", ref("Metadata"),
-                   errors=E_ALL)),
+                   errors=E_ALL, params=ASK)),
         (METADATA, "put",
          operation("set_metadata", "Set one metadata", "metadata", ref("Metadata"),
-                   errors=E_ALL, request=value)),
+                   errors=E_ALL, request=value, params=ASK)),
         (METADATA, "delete",
          operation("reset_metadata", "Reset one metadata to null", "metadata",
-                   ref("Metadata"), errors=E_ALL)),
+                   ref("Metadata"), errors=E_ALL, params=ASK)),
         (f"{DATASET}/processors", "get",
          operation("list_processors", "List a dataset's processors", "processors", processors,
                    errors=E_ALL)),

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from ...domain.errors import InvalidParameter
 from ...domain.limits import echo
+from ...domain.metadata import find_field
 
 #: The fields ``where`` may name, each with the field it filters (``datasetid`` is the
 #: platform's own spelling, without the underscore).
@@ -38,7 +39,8 @@ MAX_CLAUSES = 1_000
 #: then ``=``...), so matching at a position never backtracks: reading a ``where`` is
 #: linear in its length, however long.
 _CLAUSE = re.compile(
-    r"""\s*(?P<field>[a-z_]+)\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s"']+))"""
+    r"""\s*(?P<field>[a-z_]+(?:\.[a-z_]+)?)\s*=\s*"""
+    r"""(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s"']+))"""
     r"""(?P<next>\s+(?i:and)\s|\s*$)"""
 )
 
@@ -51,11 +53,13 @@ def parse_where(where: str) -> dict[str, list[str]]:
     """
     wanted: dict[str, list[str]] = {}
     for name, value in _clauses(where):
-        if name not in WHERE_FIELDS:
+        if name not in WHERE_FIELDS and not _is_metadata(name):
             raise InvalidParameter(
-                "where", f"unknown field {echo(name)}; known: {', '.join(WHERE_FIELDS)}"
+                "where",
+                f"unknown field {echo(name)}; known: {', '.join(WHERE_FIELDS)}, "
+                "and metadata as template.name (default.title)",
             )
-        values = wanted.setdefault(WHERE_FIELDS[name], [])
+        values = wanted.setdefault(WHERE_FIELDS.get(name, name), [])
         if value not in values:
             values.append(value)
     return wanted
@@ -90,9 +94,17 @@ def parse_sort(sort: str) -> list[tuple[str, bool]]:
         name = key.lstrip("-")
         if not key:
             continue
-        if name not in SORT_FIELDS:
+        if name not in SORT_FIELDS and not _is_metadata(name):
             raise InvalidParameter(
-                "sort", f"unknown field '{name}'; known: {', '.join(SORT_FIELDS)}"
+                "sort",
+                f"unknown field {echo(name)}; known: {', '.join(SORT_FIELDS)}, "
+                "and metadata as template.name (default.modified)",
             )
-        keys.setdefault(SORT_FIELDS[name], key.startswith("-"))
+        keys.setdefault(SORT_FIELDS.get(name, name), key.startswith("-"))
     return list(keys.items())
+
+
+def _is_metadata(name: str) -> bool:
+    """``template.name`` of a metadata (``default.title``, ``publishing.published``)."""
+    template, dot, field = name.partition(".")
+    return bool(dot) and find_field(template, field) is not None

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...domain.clock import Clock
-from ...domain.metadata import TEMPLATES
+from ...domain.metadata import Field
 from ...domain.models import Change, RecordError
 from ...domain.platform import DEFAULT_DOMAIN_ID
 from ...domain.statemachine import Status, Vocabulary, project
@@ -28,6 +28,7 @@ from ...service.views import (
     StatusView,
     UserView,
     VersionView,
+    all_metadata,
 )
 
 
@@ -110,18 +111,7 @@ def dataset_json(ds: DatasetView, r: Render) -> dict[str, Any]:
     if "changes" in r.expand:
         body["changes"] = changes_json(ds.changes, ds.dataset_uid, r)
     if "metadata" in r.expand:
-        body["metadata"] = [
-            metadata_json(
-                MetadataView(
-                    t,
-                    field,
-                    ds.metas.get(name, {}).get(field.name),
-                    ds.meta_overrides.get(f"{name}.{field.name}", False),
-                )
-            )
-            for name, t in TEMPLATES.items()
-            for field in t.fields.values()
-        ]
+        body["metadata"] = [metadata_json(m, r) for m in all_metadata(ds)]
     return body
 
 
@@ -179,17 +169,32 @@ def _operation(before: Any, after: Any) -> str:
     return "update"
 
 
-def metadata_json(m: MetadataView) -> dict[str, Any]:
-    """One metadata object, as the API describes it."""
+def metadata_json(m: MetadataView, r: Render) -> dict[str, Any]:
+    """One metadata object; its definition is ``{}`` unless ``expand=definition``."""
     t, f = m.template, m.field
     return {
         "name": f.name,
         "template": {"name": t.name, "label": t.label, "purpose": t.purpose},
-        "definition": {"name": f.name, "label": f.label, "type": f.type},
+        "definition": definition_json(f) if "definition" in r.expand else {},
         "value": m.value,
         "remote_value": None,
         "override_remote_value": m.override_remote_value,
     }
+
+
+def definition_json(f: Field) -> dict[str, Any]:
+    """A field's form object, keys in the documentation's order (``allow_empty`` last)."""
+    body: dict[str, Any] = {"type": f.type, "label": f.label, "help_text": f.help_text}
+    if f.choices is not None:
+        body["choices"] = [c if isinstance(c, str) else list(c) for c in f.choices]
+    widget: dict[str, Any] = {"type": f.widget_type}
+    if f.suggest_values is not None:
+        widget["suggest_values"] = list(f.suggest_values)
+    if f.suggest_url is not None:
+        widget["suggest_url"] = f.suggest_url
+    body["widget"] = widget
+    body["allow_empty"] = f.allow_empty
+    return body
 
 
 def resource_json(resource: ResourceView) -> dict[str, Any]:

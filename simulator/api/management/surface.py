@@ -174,17 +174,28 @@ class ManagementV2:
 
     # metadata ------------------------------------------------------------------------------
 
-    def list_metadata(self, user: User, dataset_uid: str) -> list[dict[str, Any]]:
-        return [metadata_json(m) for m in self.simulator.configuration.metadata(user, dataset_uid)]
+    def list_metadata(
+        self, user: User, dataset_uid: str, ask: Ask = _PLAIN
+    ) -> list[dict[str, Any]]:
+        r = self.render(ask)
+        return [
+            metadata_json(m, r) for m in self.simulator.configuration.metadata(user, dataset_uid)
+        ]
 
     def get_metadata(
-        self, user: User, dataset_uid: str, template: str, name: str
+        self, user: User, dataset_uid: str, template: str, name: str, ask: Ask = _PLAIN
     ) -> dict[str, Any]:
         found = self.simulator.configuration.metadata_field(user, dataset_uid, template, name)
-        return metadata_json(found)
+        return metadata_json(found, self.render(ask))
 
     def set_metadata(
-        self, user: User, dataset_uid: str, template: str, name: str, body: Any
+        self,
+        user: User,
+        dataset_uid: str,
+        template: str,
+        name: str,
+        body: Any,
+        ask: Ask = _PLAIN,
     ) -> dict[str, Any]:
         changed = self.simulator.configuration.set_metadata(
             user,
@@ -193,20 +204,24 @@ class ManagementV2:
             name,
             Body(lambda: read.metadata_value(template, name, body)),
         )
-        return metadata_json(changed)
+        return metadata_json(changed, self.render(ask))
 
     def reset_metadata(
-        self, user: User, dataset_uid: str, template: str, name: str
+        self, user: User, dataset_uid: str, template: str, name: str, ask: Ask = _PLAIN
     ) -> dict[str, Any]:
         return metadata_json(
-            self.simulator.configuration.reset_metadata(user, dataset_uid, template, name)
+            self.simulator.configuration.reset_metadata(user, dataset_uid, template, name),
+            self.render(ask),
         )
 
-    def set_metadata_bulk(self, user: User, dataset_uid: str, body: Any) -> list[dict[str, Any]]:
+    def set_metadata_bulk(
+        self, user: User, dataset_uid: str, body: Any, ask: Ask = _PLAIN
+    ) -> list[dict[str, Any]]:
         changed = self.simulator.configuration.set_metadata_bulk(
             user, dataset_uid, Body(lambda: read.metadata_bulk(body))
         )
-        return [metadata_json(m) for m in changed]
+        r = self.render(ask)
+        return [metadata_json(m, r) for m in changed]
 
     # processors ------------------------------------------------------------------------------
 
