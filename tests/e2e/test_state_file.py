@@ -96,8 +96,9 @@ def test_a_state_file_that_cannot_be_used_stops_the_start(
     path = tmp_path / "state.json"
     path.write_text('{"format": "ods-simulator-snapshot", "version": 7}')
     assert main(["--state-file", str(path)]) == 2
+    readable = ", ".join(str(v) for v in statefile.READABLE)
     assert capsys.readouterr().err == (
-        f"error: {path}: snapshot format version 7 is not one this simulator reads (1, 2)\n"
+        f"error: {path}: snapshot format version 7 is not one this simulator reads ({readable})\n"
     )
     path.write_text('{"format": "ods-simulator-snapshot", "vers')  # as a torn write would be
     assert main(["--state-file", str(path)]) == 2
@@ -105,6 +106,24 @@ def test_a_state_file_that_cannot_be_used_stops_the_start(
     missing = tmp_path / "nowhere" / "state.json"
     assert main(["--state-file", str(missing)]) == 2
     assert capsys.readouterr().err == f"error: {missing}: its directory does not exist\n"
+
+
+def test_a_state_file_of_an_older_format_starts_and_is_saved_in_todays(
+    start, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "state.json"
+    older = Path(__file__).parent.parent / "statefiles" / "metadata-v2-journal.json"
+    path.write_bytes(older.read_bytes())
+    server = start("--state-file", str(path))
+    assert server.line("  state").startswith(f"  state        restored from {path}")
+    trees = f"{server.url}{API}/datasets/da_trees1"
+    metas = requests.get(trees, headers=AUTH, timeout=10).json()["metas"]
+    assert metas["visualization"]["images_disabled"] is False
+    assert "notes" not in metas["internal"]
+    code, out = server.stop(signal.SIGTERM)
+    assert code == 0 and out.startswith(f"state saved to {path}"), out
+    saved = statefile.read(path)
+    assert json.loads(path.read_text())["version"] == statefile.VERSION and not saved.migrated
 
 
 class Hammer:

@@ -101,6 +101,13 @@ def snapshot_schemas() -> dict[str, Schema]:
             ),
             state=_state(),
             journal={"type": "array", "items": line},
+            optional={
+                "base": {
+                    "type": "object",
+                    "description": "The world written down whole, which the journal follows "
+                    "(once the journal grew long).",
+                }
+            },
         ),
         "SnapshotSaved": obj(
             "path bytes operations now datetime",
