@@ -75,7 +75,7 @@ class Configuration:
         ds = state.dataset(user, dataset_uid, "edit_dataset")
         field = _known(template, name)
         if field.read_only:
-            raise _read_only(field, "metadata")
+            raise _read_only(field, field.path)
         before = history.snapshot(ds)
         _apply(ds, template, name, None, False)
         state.record(user, ds, before)
