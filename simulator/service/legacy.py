@@ -12,8 +12,11 @@ keeps its date, ``image_enabled`` becomes the opposite ``images_disabled``, and 
 the platform does not have (or a value no rule can read) is dropped, with the journal
 lines that did nothing else.
 
-The world replayed from a rewritten snapshot cannot be the one saved, value for value:
-its restore then compares everything but the datasets' digest and the journal's length.
+The datasets replayed from an older snapshot cannot be the ones saved, value for value
+(their metadata is rewritten, and their change logs now keep each edit's path as a list
+of keys): its restore compares everything but the datasets' digest and the journal's
+length. ``changed`` says whether the rewriting changed anything; the scenario's text is
+replaced by the rewritten document only then.
 """
 
 from __future__ import annotations

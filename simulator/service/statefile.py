@@ -30,7 +30,7 @@ from .legacy import Migration
 FORMAT = "ods-simulator-snapshot"
 #: Version 2 adds ``base``: the world written down whole, which the journal follows.
 #: Version 3 holds metadata in the platform's vocabulary (older ones are rewritten to it,
-#: see :mod:`.legacy`).
+#: see :mod:`.legacy`), and change logs whose edits have paths of keys.
 VERSION = 3
 READABLE = (1, 2, 3)
 
@@ -52,8 +52,8 @@ class Document:
     journal: list[Any]
     #: The world the journal follows, written down whole; ``None``: the scenario's.
     base: dict[str, Any] | None = None
-    #: Rewritten from an older version (see :mod:`.legacy`): the world replayed from it
-    #: cannot be the one saved, value for value.
+    #: Of an older version, rewritten (see :mod:`.legacy`): the datasets replayed from it
+    #: cannot be the ones saved, value for value.
     migrated: bool = False
 
 
@@ -159,7 +159,9 @@ def check(data: Any, source: str) -> Document:
         raise fail(f"'clock.speed' must be above 0 and at most {MAX_SPEED:g}, got {speed!r}")
     if not isinstance(clock.get("any_credentials"), bool):
         raise fail("'clock.any_credentials' must be true or false")
-    migrated = migration is not None and migration.changed
+    # the code of today keeps datasets otherwise (metadata, and a change log by paths of
+    # keys): replayed, an older snapshot's datasets cannot be the ones it saved
+    migrated = migration is not None
     return Document(
         source, scenario, overrides, default_mode, clock, data["state"], journal, base, migrated
     )

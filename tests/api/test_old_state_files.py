@@ -90,17 +90,27 @@ def test_an_older_state_file_is_rewritten_to_the_platforms_fields(
     assert metas(elsewhere) == seen
 
 
-def test_an_older_state_file_with_nothing_to_rewrite_is_checked_value_for_value(
-    make_client: Make,
-) -> None:
+def test_an_older_state_file_with_nothing_to_rewrite_loads_as_it_was(make_client: Make) -> None:
     raw = (FILES / "metadata-v2-plain.json").read_text(encoding="utf-8")
-    assert not statefile.parse(raw, "plain").migrated
+    document = json.loads(raw)
+    assert statefile.check(json.loads(raw), "plain").scenario.text == document["scenario"]["text"]
     c = make_client("datasets: []")
     assert restore(c, raw)["operations"] == 7
     trees = metas(c)["trees"]
     assert trees["default"]["keyword"] == ["a", "b"]
     assert trees["internal"] == {"draft": False, "license_id": "odbl"}
     assert trees["publishing"] == {"published": True}
+    changes = c.get(f"{API}/datasets/da_trees1/changes", headers=AUTH).get_json()
+    assert [c["diff"] for c in changes][-1] == {
+        "metadata": [
+            {
+                "path": ["default", "publisher"],
+                "old_value": None,
+                "new_value": "Parks",
+                "operation_type": "create",
+            }
+        ]
+    }
 
 
 def test_a_rewritten_state_file_is_still_checked_for_everything_else(make_client: Make) -> None:
