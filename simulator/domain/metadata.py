@@ -401,7 +401,7 @@ def check_template(template: str) -> Template:
     if template not in TEMPLATES:
         raise InvalidParameter(
             "metas",
-            f"unknown template '{template}'{closest(template, TEMPLATES)}; "
+            f"unknown template {echo(template)}{closest(template, TEMPLATES)}; "
             f"known: {', '.join(TEMPLATES)}",
         )
     return TEMPLATES[template]
@@ -545,7 +545,7 @@ def check_value(template: str, name: str, value: Any, where: str | None = None) 
     fields = check_template(template).fields
     if name not in fields:
         raise InvalidParameter(
-            f"metas.{template}", f"unknown metadata '{name}'{closest(name, fields)}"
+            f"metas.{template}", f"unknown metadata {echo(name)}{closest(name, fields)}"
         )
     return coerce(fields[name], value, where or f"metas.{template}.{name}")
 

@@ -14,6 +14,7 @@ from ..domain.errors import (
     UnknownMetadata,
     UnknownProcessor,
 )
+from ..domain.limits import echo
 from ..domain.metadata import TEMPLATES, Field, closest, coerce
 from ..domain.models import Change, Dataset, Processor, User
 from ..domain.processors import check_processor
@@ -232,12 +233,12 @@ def _bulk_value(ds: Dataset, i: int, change: MetadataChange) -> tuple[Field, obj
     template, name = change.template, change.name
     if template not in TEMPLATES:
         hint = closest(template, TEMPLATES)
-        raise InvalidParameter(f"{where}.template_name", f"unknown template '{template}'{hint}")
+        raise InvalidParameter(f"{where}.template_name", f"unknown template {echo(template)}{hint}")
     field = TEMPLATES[template].fields.get(name)
     if field is None:
         hint = closest(name, TEMPLATES[template].fields)
         raise InvalidParameter(
-            f"{where}.metadata_name", f"no metadata '{name}' in {template}{hint}"
+            f"{where}.metadata_name", f"no metadata {echo(name)} in {template}{hint}"
         )
     return field, _checked(ds, field, change.value, f"{where}.value")
 
