@@ -56,7 +56,8 @@ def busy(operations: int) -> Simulator:
             value = {"value": f"Description {len(sim.journal)}"}
             v2.set_metadata(admin, made[-1], "default", "description", value)
         elif step == 2:
-            v2.create_processor(admin, made[-1], {"name": "add_field", "args": {"field": "x"}})
+            expression = {"output_field": "x", "expression": "=name"}
+            v2.create_processor(admin, made[-1], {"name": "expression", "args": expression})
         else:
             base = list(sim.store.datasets)[len(sim.journal) % 50]
             if sim.store.datasets[base].job is None:

@@ -470,9 +470,11 @@ class Client(threading.Thread):
         uid = self.pick()
         if uid is None:
             return
-        body = {"name": "add_field", "args": {"field": f"f{self.rng.randrange(1000)}"}}
+        field = f"f{self.rng.randrange(1000)}"
+        body = {"name": "expression", "args": {"output_field": field, "expression": "soak"}}
         if self.rng.random() < 0.5:
-            body = {"name": "skip_records", "args": {"count": self.rng.randint(1, 5)}}
+            replace = {"all_fields": True, "old": "a", "new": str(self.rng.randint(1, 5))}
+            body = {"name": "string_replace", "args": replace}
         answer = self.call("add_processor", "POST", f"{API}/datasets/{uid}/processors", json=body)
         if answer is not None and answer.code != 200:
             self.gone(uid, answer)

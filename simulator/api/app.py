@@ -17,7 +17,7 @@ from .app_context import EXTENSION, LATENCY, MAX_UPLOAD_KEY, simulator
 from .control import guard
 from .control import routes as control
 from .control.guard import LOOPBACK_HOSTS
-from .management import configuration, datasets, resources, security
+from .management import configuration, datasets, processing, resources, security
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -98,7 +98,7 @@ def create_app(
         base = scenario or default_scenario()
         simulator = Simulator(base, overrides=config)
     app.extensions[EXTENSION] = simulator
-    for area in (documents, datasets, resources, configuration, security, control):
+    for area in (documents, datasets, resources, configuration, security, processing, control):
         app.register_blueprint(area.blueprint)
     errors.register(app)
     guard.register(app, control_hosts)

@@ -4,7 +4,8 @@ Answers are described strictly (no unknown keys), so a key the simulator starts 
 send without documenting it fails the contract test. Request bodies say what the
 simulator accepts; what it refuses is answered with a 400 in the error shape.
 Enumerations come from the modules that own them: statuses from the state machine,
-metadata fields from the templates, processors from their catalogue.
+metadata fields from the templates, processors from their catalogue, field
+specifications and types from theirs.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 from ..domain import metadata as md
 from ..domain.clock import CLOCK_MODES, MAX_SPEED
 from ..domain.datagen import FIELD_KINDS
+from ..domain.fieldspecs import KINDS as FIELD_SPEC_KINDS
 from ..domain.models import (
     DATASET_ID_PATTERN,
     DATASET_READ_ONLY,
@@ -23,6 +25,7 @@ from ..domain.models import (
 )
 from ..domain.processors import CATALOGUE
 from ..domain.security import ACCESS_POLICIES, DATASET_PERMISSIONS
+from ..domain.sources import FIELD_TYPES
 from ..domain.statemachine import PUBLIC_NAMES, REMOVED, VOCABULARIES, Status
 
 Schema = dict[str, Any]
@@ -258,6 +261,7 @@ def _resource_write() -> Schema:
 
 
 def _processor_write() -> Schema:
+    takes = "; ".join(f"{k.name}: {', '.join(k.arg_names)}" for k in CATALOGUE.values())
     return obj(
         "name",
         optional={"processor_uid": STRING},
@@ -265,9 +269,62 @@ def _processor_write() -> Schema:
         label=STRING,
         args={
             **ANY_OBJECT,
-            "description": "The processor's arguments; which ones depends on its name.",
+            "description": f"The processor's arguments, by its name. {takes}.",
         },
     )
+
+
+def _processing_schemas() -> dict[str, Schema]:
+    """Field specifications, previews and guessed parameters."""
+    spec_args: Schema = {
+        "description": "An object of arguments; for `order`, the list of field names.",
+        "anyOf": [ANY_OBJECT, {"type": "array", "items": STRING}],
+    }
+    annotations = {
+        "type": "array",
+        "items": obj("name args", name=STRING, args={"type": "array"}),
+    }
+    field_keys = {
+        "description": nullable(STRING),
+        "original_name": STRING,
+        "label": STRING,
+        "type": {"enum": list(FIELD_TYPES)},
+        "annotations": annotations,
+        "name": STRING,
+    }
+    return {
+        "ProcessorNames": {"type": "array", "items": {"enum": list(CATALOGUE)}},
+        "FieldSpecification": obj(
+            "processor_uid name args",
+            processor_uid=STRING,
+            name={"enum": list(FIELD_SPEC_KINDS)},
+            args=spec_args,
+        ),
+        "FieldSpecificationWrite": obj(
+            "name",
+            optional={"processor_uid": {**STRING, "description": "As read; ignored."}},
+            name={"enum": list(FIELD_SPEC_KINDS)},
+            args=spec_args,
+        ),
+        "PreviewField": obj(" ".join(field_keys), **field_keys),
+        "Preview": obj(
+            "fields records",
+            fields={"type": "array", "items": ref("PreviewField"), "maxItems": 10_000},
+            records={"type": "array", "items": ANY_OBJECT, "maxItems": 20},
+        ),
+        "GuessedParams": {
+            "type": "object",
+            "description": "Each parameter of the processor: its suggested values (field "
+            "names), each with its field; `{}` for a parameter that cannot be guessed.",
+            "additionalProperties": {
+                "type": "object",
+                "additionalProperties": obj(
+                    "annotations description label name original_name type",
+                    **{k: field_keys[k] for k in sorted(field_keys)},
+                ),
+            },
+        },
+    }
 
 
 def _rules() -> dict[str, Schema]:
@@ -496,13 +553,14 @@ def management_schemas() -> dict[str, Schema]:
         "Metadata": _metadata(),
         "MetadataDefinition": _definition(),
         "Processor": obj(
-            "processor_uid name label args",
+            "processor_uid name args",
             processor_uid=STRING,
-            name={"enum": list(CATALOGUE)},
-            label=STRING,
+            name={**STRING, "description": "One of the catalogue's (`GET /processors`)."},
+            label={**STRING, "description": "Only when one was given."},
             args=ANY_OBJECT,
         ),
         "ProcessorWrite": _processor_write(),
+        **_processing_schemas(),
         "Ruleset": _ruleset(write=False),
         "RulesetWrite": _ruleset(write=True),
         "RulesetCreate": _ruleset_create(),

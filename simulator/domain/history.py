@@ -1,8 +1,8 @@
 """A dataset's change log: what each configuration edit changed, and restoring one.
 
 Every edit records the configuration it left (a snapshot: id, metadata, resources,
-processors, security) with a diff against the one before: each changed value with
-its path of keys, e.g. ``["metas", "default", "title"]``. Restoring
+processors, field specifications, security) with a diff against the one before: each
+changed value with its path of keys, e.g. ``["metas", "default", "title"]``. Restoring
 a change makes the configuration what it was right after that change, and is
 itself recorded as a change.
 
@@ -16,13 +16,29 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from .models import Change, Dataset, DefaultSecurity, GroupRuleset, Processor, Resource, Ruleset
+from .models import (
+    Change,
+    Dataset,
+    DefaultSecurity,
+    FieldSpec,
+    GroupRuleset,
+    Processor,
+    Resource,
+    Ruleset,
+)
 
 Snapshot = dict[str, Any]
 #: One changed value: ``{"path": [keys...], "before": ..., "after": ...}``.
 Edit = dict[str, Any]
 
-SECTIONS = ("dataset_id", "metas", "resources", "processors", "security")
+SECTIONS = (
+    "dataset_id",
+    "metas",
+    "resources",
+    "processors",
+    "fields_specifications",
+    "security",
+)
 
 #: The configuration of nothing: what a new dataset's first change starts from.
 EMPTY: Snapshot = {
@@ -30,6 +46,7 @@ EMPTY: Snapshot = {
     "metas": {},
     "resources": {},
     "processors": {},
+    "fields_specifications": {},
     "security": {"access_policy": None, "rulesets": {}},
 }
 
@@ -67,6 +84,10 @@ def snapshot(ds: Dataset) -> Snapshot:
         "processors": {
             uid: {"name": p.name, "label": p.label, "args": copy.deepcopy(p.args)}
             for uid, p in ds.processors.items()
+        },
+        "fields_specifications": {
+            uid: {"name": f.name, "args": copy.deepcopy(f.args)}
+            for uid, f in ds.field_specs.items()
         },
         "security": {
             "access_policy": ds.visibility,
@@ -193,9 +214,17 @@ def restore(ds: Dataset, target: Snapshot) -> None:
         uid: Processor(uid, p["name"], p["label"], copy.deepcopy(p["args"]))
         for uid, p in target["processors"].items()
     }
-    if snapshot_of_processors(ds.processors) != snapshot_of_processors(processors):
+    # a change logged before field specifications were kept has none
+    specs = {
+        uid: FieldSpec(uid, f["name"], copy.deepcopy(f["args"]))
+        for uid, f in target.get("fields_specifications", {}).items()
+    }
+    if snapshot_of_processors(ds.processors, ds.field_specs) != snapshot_of_processors(
+        processors, specs
+    ):
         ds.processors_revision += 1
     ds.processors = processors
+    ds.field_specs = specs
     security = target["security"]
     ds.visibility = security["access_policy"]
     ds.rulesets = {
@@ -229,5 +258,10 @@ def restore(ds: Dataset, target: Snapshot) -> None:
     )
 
 
-def snapshot_of_processors(processors: dict[str, Processor]) -> list[tuple[str, str, Any]]:
-    return [(uid, p.name, p.args) for uid, p in processors.items()]
+def snapshot_of_processors(
+    processors: dict[str, Processor], specs: dict[str, FieldSpec]
+) -> list[tuple[str, str, Any]]:
+    """What the records depend on: processors and field specifications, in order."""
+    return [(uid, p.name, p.args) for uid, p in processors.items()] + [
+        (uid, f.name, f.args) for uid, f in specs.items()
+    ]

@@ -101,8 +101,18 @@ class StoredFile:
 class Processor:
     processor_uid: str
     name: str
-    label: str
+    #: ``None`` when none was given (the answer then has no ``label``).
+    label: str | None
     args: dict[str, Any]
+
+
+@dataclass(slots=True)
+class FieldSpec:
+    """A field specification: a processor-like object (``order`` has a list as ``args``)."""
+
+    processor_uid: str
+    name: str
+    args: Any
 
 
 @dataclass(slots=True)
@@ -308,7 +318,10 @@ class Dataset:
     job: Job | None = None
     versions: tuple[Version, ...] = ()
     processors: dict[str, Processor] = field(default_factory=dict)
-    #: Bumped on every processor change; a publish after one reprocesses everything.
+    #: Field specifications, in the order they apply (after the processors).
+    field_specs: dict[str, FieldSpec] = field(default_factory=dict)
+    #: Bumped on every change of processors or field specifications; a publish after
+    #: one reprocesses everything.
     processors_revision: int = 0
     indexed_processors_revision: int = 0
     rulesets: dict[str, Ruleset] = field(default_factory=dict)

@@ -1,214 +1,277 @@
-"""Processors: a small catalogue, argument checks, and misconfiguration at publish.
+"""The platform's processors: their technical names and arguments, checked on creation.
+
+The catalogue holds the sixteen technical names the Management API documentation
+gives (``GET /processors/``, and ``expand_json_array`` in the guess example). The
+arguments of five are documented (``regexp_replace``, ``string_replace``,
+``string_extractor``, ``expression``, ``expand_json_array``); those of the others are
+the user guide's labels in snake case, shortened as the documented ones are ("Old
+value" is ``old``, "Regular expression" is ``regexp``): the simulator's own reading,
+listed in the README's decisions.
 
 Creating or replacing a processor checks its arguments' shape (a 400 names the
-argument). Whether they make sense for the data is only known when records flow:
-a field that does not exist at that point of the pipeline, a regular expression
-that does not compile, a date format without directives. Such a processor is
-accepted, and the next publish ends in ``error`` with the platform's message
+argument). Whether they make sense for the data is known only when records flow (see
+:mod:`.pipeline`): such a processor is accepted, and the next publish ends in
+``error`` with the platform's message
 ``Processor {processor_id} is misconfigured for field {field}: {msg}``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from .errors import InvalidParameter
-from .limits import as_integer, echo
+from .limits import as_boolean, as_integer, echo
 from .metadata import closest
-from .models import Dataset, Processor
 
-FIELD_NAME = re.compile(r"^[a-z0-9_]{1,64}$")
 MISCONFIGURED = "Processor {processor_id} is misconfigured for field {field}: {msg}"
+#: What a new field's name may be: letters, digits and underscores (user guide).
+FIELD_NAME = re.compile(r"^[A-Za-z0-9_]{1,128}$")
+#: Longest text argument (a regular expression, an expression, a value).
+MAX_ARGUMENT = 10_000
 
 
 @dataclass(frozen=True)
 class Arg:
     name: str
-    #: field (existing), new_field (created), fields (existing, a list), text, regex,
-    #: date_format, count (an integer >= 0), or choice
+    #: field (an existing field), fields (a list of them), output (a field written,
+    #: new or existing), text, regexp, expression, date_format, timezone, boolean,
+    #: index (an integer from 1) or epsg (a positive integer)
     kind: str
     required: bool = True
-    choices: tuple[str, ...] = ()
+    #: Not required when this boolean argument is true (``all_fields``).
+    unless: str | None = None
 
 
 @dataclass(frozen=True)
 class Kind:
     name: str
-    label: str
+    #: The user guide's name for it.
+    title: str
     args: tuple[Arg, ...]
-    #: The argument naming a field this processor removes, if any.
-    removes: str | None = None
+
+    @property
+    def arg_names(self) -> list[str]:
+        return [a.name for a in self.args]
 
 
-def _kind(name: str, label: str, *args: Arg, removes: str | None = None) -> Kind:
-    return Kind(name, label, args, removes)
+def _kind(name: str, title: str, *args: Arg) -> Kind:
+    return Kind(name, title, args)
 
 
+_ALL = Arg("all_fields", "boolean", required=False)
+
+#: Every processor, in the order of the documentation's catalogue example.
 CATALOGUE: dict[str, Kind] = {
     k.name: k
     for k in (
-        _kind("add_field", "Add a field", Arg("field", "new_field"), Arg("value", "text", False)),
-        _kind("copy_field", "Copy a field", Arg("field", "field"), Arg("to", "new_field")),
         _kind(
-            "rename_field",
-            "Rename a field",
-            Arg("field", "field"),
-            Arg("to", "new_field"),
-            removes="field",
-        ),
-        _kind("delete_field", "Delete a field", Arg("field", "field"), removes="field"),
-        _kind(
-            "replace_text",
-            "Replace text",
-            Arg("field", "field"),
-            Arg("find", "text"),
-            Arg("replace", "text", False),
-        ),
-        _kind(
-            "replace_regexp",
+            "regexp_replace",
             "Replace via regular expression",
+            Arg("field", "field", unless="all_fields"),
+            Arg("regexp", "regexp"),
+            Arg("new", "text", required=False),
+            _ALL,
+            Arg("case_insensitive", "boolean", required=False),
+            Arg("multiline", "boolean", required=False),
+            Arg("dotall", "boolean", required=False),
+        ),
+        _kind(
+            "transform_coordinates",
+            "Normalize projection reference",
             Arg("field", "field"),
-            Arg("regexp", "regex"),
-            Arg("replace", "text", False),
+            Arg("source_epsg_code", "epsg"),
         ),
+        _kind("string_extractor", "Extract text", Arg("field", "field"), Arg("regexp", "regexp")),
         _kind(
-            "concatenate",
-            "Concatenate text",
-            Arg("fields", "fields"),
-            Arg("to", "new_field"),
-            Arg("separator", "text", False),
-        ),
-        _kind(
-            "split_text",
-            "Split text",
+            "skip_record",
+            "Skip records",
             Arg("field", "field"),
-            Arg("separator", "text"),
-        ),
-        _kind(
-            "normalize_date", "Normalize date", Arg("field", "field"), Arg("format", "date_format")
+            Arg("value_to_skip", "text", required=False),
+            Arg("exact_match", "boolean", required=False),
+            Arg("keep_instead_of_skip", "boolean", required=False),
         ),
         _kind(
             "create_geopoint",
-            "Create a geo point",
+            "Create geo point",
             Arg("latitude", "field"),
             Arg("longitude", "field"),
-            Arg("to", "new_field"),
+            Arg("source_epsg_code", "epsg", required=False),
+            Arg("output_field", "output"),
         ),
         _kind(
-            "geocode_address",
-            "Geocode an address",
+            "split",
+            "Split text",
             Arg("field", "field"),
-            Arg("to", "new_field"),
-            Arg("country", "choice", False, ("fr", "be", "ch", "de", "nl", "es", "it", "gb", "us")),
+            Arg("separator", "separator"),
+            Arg("index", "index"),
+            Arg("output_field", "output"),
         ),
-        _kind("skip_records", "Skip records", Arg("count", "count")),
-        _kind("expression", "Expression", Arg("field", "new_field"), Arg("expression", "text")),
+        _kind(
+            "delete_record",
+            "Delete record",
+            Arg("field", "field", required=False),
+            Arg("value_to_skip", "text", required=False),
+            Arg("exact_match", "boolean", required=False),
+        ),
+        _kind("set_timezone", "Set timezone", Arg("field", "field"), Arg("timezone", "timezone")),
+        _kind(
+            "string_replace",
+            "Replace text",
+            Arg("field", "field", unless="all_fields"),
+            _ALL,
+            Arg("old", "text", required=False),
+            Arg("new", "text", required=False),
+        ),
+        _kind(
+            "date_normalizer",
+            "Normalize date",
+            Arg("field", "field"),
+            Arg("date_format", "date_format"),
+        ),
+        _kind(
+            "geojoin",
+            "GeoJoin",
+            Arg("country", "text"),
+            Arg("repository", "text"),
+            Arg("local_key", "field"),
+            Arg("output_field", "output"),
+        ),
+        _kind(
+            "concat",
+            "Concatenate text",
+            Arg("separator", "text", required=False),
+            Arg("left", "field"),
+            Arg("right", "field"),
+            Arg("output_field", "output"),
+        ),
+        _kind(
+            "geo_distance",
+            "Compute geo distance",
+            Arg("coordinates_a", "field"),
+            Arg("coordinates_b", "field"),
+            Arg("output_field", "output"),
+        ),
+        _kind(
+            "expression",
+            "Expression",
+            Arg("output_field", "output"),
+            Arg("expression", "expression"),
+        ),
+        _kind(
+            "unicode_normalize",
+            "Normalize Unicode values",
+            Arg("fields", "fields", unless="all_fields"),
+            _ALL,
+        ),
+        _kind(
+            "expand_json_array",
+            "Expand JSON array",
+            Arg("json_array_field", "field"),
+            Arg("ijson_rule_to_array", "text", required=False),
+            Arg("output_field", "output"),
+        ),
     )
 }
+
+#: Names the simulator once had, with what the platform has instead.
+FORMER_NAMES: dict[str, str] = {
+    "replace_text": "string_replace",
+    "replace_regexp": "regexp_replace",
+    "concatenate": "concat",
+    "split_text": "split",
+    "normalize_date": "date_normalizer",
+    "skip_records": "skip_record",
+    "add_field": "expression",
+    "copy_field": "expression",
+}
+#: Former names that are field specifications on the platform.
+FIELD_SPECIFICATIONS: dict[str, str] = {"rename_field": "rename", "delete_field": "delete"}
 
 
 def check_processor(
     name: str, label: str | None, args: dict[str, Any]
-) -> tuple[str, str, dict[str, Any]]:
-    """A processor's name, label and arguments, checked against the catalogue."""
+) -> tuple[str, str | None, dict[str, Any]]:
+    """A processor's name, label and arguments, checked against the catalogue.
+
+    The arguments come back in the catalogue's order (the documentation's), with
+    booleans and integers as JSON has them whatever spelling was sent.
+    """
     if name not in CATALOGUE:
         raise unknown_processor(name)
     kind = CATALOGUE[name]
-    names = [a.name for a in kind.args]
+    names = kind.arg_names
     for key in args:
         if key not in names:
             raise InvalidParameter(
                 f"args.{key}",
                 f"{name} takes no such argument{closest(key, names)}; it takes {', '.join(names)}",
             )
+    checked: dict[str, Any] = {}
     for arg in kind.args:
-        if arg.name not in args:
-            if arg.required:
-                raise InvalidParameter(f"args.{arg.name}", f"is required by {name}")
+        value = args.get(arg.name)
+        if value is not None:
+            checked[arg.name] = _check_arg(arg, value)
+    for arg in kind.args:
+        if arg.name in checked or not arg.required:
             continue
-        _check_arg(arg, args[arg.name])
-    return name, kind.label if label is None else label, dict(args)
+        if arg.unless is not None and checked.get(arg.unless) is True:
+            continue
+        need = f" (or {arg.unless}: true)" if arg.unless else ""
+        raise InvalidParameter(f"args.{arg.name}", f"is required by {name}{need}")
+    return name, label, checked
 
 
 def unknown_processor(name: Any) -> InvalidParameter:
-    """The refusal of a processor name the catalogue does not have."""
-    hint = closest(name, CATALOGUE) if isinstance(name, str) else ""
-    return InvalidParameter("name", f"expected one of {', '.join(CATALOGUE)}, got {name!r}{hint}")
+    """The refusal of a processor name the catalogue does not have, with a hint."""
+    if isinstance(name, str) and name in FIELD_SPECIFICATIONS:
+        spec = FIELD_SPECIFICATIONS[name]
+        hint = (
+            f"; on the platform this is a field specification: POST "
+            f'.../fields_specifications/ {{"name": "{spec}", ...}}'
+        )
+    elif isinstance(name, str) and name in FORMER_NAMES:
+        hint = f"; the platform's processor for this is '{FORMER_NAMES[name]}'"
+    else:
+        hint = closest(name, CATALOGUE) if isinstance(name, str) else ""
+    shown = echo(name) if isinstance(name, str) else repr(name)
+    return InvalidParameter("name", f"expected one of {', '.join(CATALOGUE)}, got {shown}{hint}")
 
 
-def _check_arg(arg: Arg, value: Any) -> None:
+def _check_arg(arg: Arg, value: Any) -> Any:
     where = f"args.{arg.name}"
-    if arg.kind == "count":
-        count = as_integer(value)
-        if count is None or count < 0:
-            raise InvalidParameter(where, f"expected an integer >= 0, got {echo(value)}")
-    elif arg.kind == "fields":
+    kind = arg.kind
+    if kind == "boolean":
+        flag = as_boolean(value)
+        if flag is None:
+            raise InvalidParameter(where, f"expected true or false, got {echo(value)}")
+        return flag
+    if kind in ("index", "epsg"):
+        number = as_integer(value)
+        if number is None and isinstance(value, str) and value.strip().isdigit():
+            number = int(value.strip()) if len(value.strip()) <= 18 else None
+        if number is None or number < 1:
+            raise InvalidParameter(where, f"expected an integer from 1 on, got {echo(value)}")
+        return number
+    if kind == "fields":
+        items = [value] if isinstance(value, str) else value
         if (
-            not isinstance(value, list)
-            or not value
-            or not all(isinstance(v, str) and v for v in value)
+            not isinstance(items, list)
+            or not items
+            or not all(isinstance(v, str) and 0 < len(v) <= MAX_ARGUMENT for v in items)
         ):
-            raise InvalidParameter(where, "expected a non-empty list of field names")
-    elif arg.kind == "choice":
-        if value not in arg.choices:
-            raise InvalidParameter(
-                where, f"expected one of {', '.join(arg.choices)}, got {value!r}"
-            )
-    elif not isinstance(value, str):
+            raise InvalidParameter(where, "expected a field name or a list of field names")
+        return list(items)
+    if not isinstance(value, str):
         raise InvalidParameter(where, f"expected a string, got {type(value).__name__}")
-    elif arg.kind == "new_field" and not FIELD_NAME.match(value):
+    if len(value) > MAX_ARGUMENT:
+        raise InvalidParameter(where, f"longer than {MAX_ARGUMENT:,} characters")
+    if kind == "output" and not FIELD_NAME.match(value):
         raise InvalidParameter(
-            where, f"'{value}' is not a field name: lowercase letters, digits and _"
+            where, f"{echo(value)} is not a field name: letters, digits and underscores"
         )
-
-
-def dataset_fields(ds: Dataset) -> list[str]:
-    """The fields a dataset's resources bring, in order, each once."""
-    return list(dict.fromkeys(name for r in ds.resources.values() for name in r.fields))
-
-
-def misconfiguration(
-    processors: Iterable[Processor], fields: Iterable[str]
-) -> tuple[str, str, str] | None:
-    """The first processor that cannot run on these fields: (uid, field, why), or None."""
-    present = set(fields)
-    for processor in processors:
-        kind = CATALOGUE[processor.name]
-        for arg in kind.args:
-            if arg.name not in processor.args:
-                continue
-            value = processor.args[arg.name]
-            problem = _semantic(arg, value, present)
-            if problem is not None:
-                field, msg = problem
-                return processor.processor_uid, field, msg
-        if kind.removes:
-            present.discard(processor.args[kind.removes])
-        present.update(
-            processor.args[a.name]
-            for a in kind.args
-            if a.kind == "new_field" and a.name in processor.args
-        )
-    return None
-
-
-def _semantic(arg: Arg, value: Any, present: set[str]) -> tuple[str, str] | None:
-    if arg.kind == "field" and value not in present:
-        return value, "the field does not exist at this point of the pipeline"
-    if arg.kind == "fields":
-        missing = [v for v in value if v not in present]
-        if missing:
-            return missing[0], "the field does not exist at this point of the pipeline"
-    if arg.kind == "new_field" and value in present:
-        return value, "a field of that name already exists"
-    if arg.kind == "regex":
-        try:
-            re.compile(value)
-        except re.error as exc:
-            return arg.name, f"invalid regular expression: {exc}"
-    if arg.kind == "date_format" and "%" not in value:
-        return arg.name, f"'{value}' is not a date format (use directives such as %Y-%m-%d)"
-    return None
+    required = ("field", "separator", "regexp", "expression", "date_format", "timezone")
+    if kind in required and not value:
+        raise InvalidParameter(where, "expected a non-empty string")
+    return value

@@ -67,7 +67,8 @@ class Store:
         return self._short("re_", dataset.resources)
 
     def new_processor_uid(self, dataset: Dataset) -> str:
-        return self._short("pr_", dataset.processors)
+        """A ``pr_`` uid: processors and field specifications share them."""
+        return self._short("pr_", _Either(dataset.processors, dataset.field_specs))
 
     def add_file(self, stored: StoredFile) -> None:
         self.files[stored.file_id] = stored
@@ -207,6 +208,16 @@ class Store:
         """The groups a user belongs to."""
         ids = self._member_of.get(username)
         return () if ids is None else tuple(self.groups[i] for i in ids)
+
+
+class _Either:
+    """Taken in one container or the other."""
+
+    def __init__(self, first: Container[str], second: Container[str]) -> None:
+        self.first, self.second = first, second
+
+    def __contains__(self, item: object) -> bool:
+        return item in self.first or item in self.second
 
 
 def slugify(text: str) -> str:

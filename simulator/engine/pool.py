@@ -19,6 +19,7 @@ import simpy
 
 from ..domain.faults import FaultBook, StageFailure, WorkerOutage
 from ..domain.models import Dataset, Failure, Job, Progress, RecordError, Version
+from ..domain.pipeline import renamed
 from ..domain.platform import Platform
 from ..domain.retention import Retention, bound
 from ..domain.statemachine import (
@@ -388,7 +389,8 @@ class Engine:
                 kept = ds.records
                 if kept + work > limit:
                     target, stop = max(0, limit - kept), LIMIT
-        if ds.processors and status in RECORD_STAGES and self.misconfigured is not None:
+        configured = ds.processors or ds.field_specs
+        if configured and status in RECORD_STAGES and self.misconfigured is not None:
             broken = self.misconfigured(ds)
             if broken is not None:
                 target, stop = 0, broken
@@ -470,12 +472,14 @@ class Engine:
                 self.env.now, "record_errors", ds.dataset_id, stage=status.value, count=count
             )
             ds.records_errors_count += count
+            # errors name the field as the field specifications leave it
+            field_uid = renamed(ds.field_specs.values(), rule.field_uid)
             room = MAX_RECORD_ERRORS_KEPT - len(ds.records_errors)
             ds.records_errors += tuple(
                 RecordError(
                     self.store.new_hex_id(),
                     rule.processor_uid,
-                    rule.field_uid,
+                    field_uid,
                     rule.raw_message,
                     dict(rule.raw_params),
                 )

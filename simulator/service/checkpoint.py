@@ -22,6 +22,7 @@ from ..domain.models import (
     Dataset,
     DefaultSecurity,
     Failure,
+    FieldSpec,
     Group,
     GroupRuleset,
     Job,
@@ -164,6 +165,7 @@ def _dataset(ds: Dataset) -> Data:
         "job": None,
         "versions": [_fields(v) for v in ds.versions],
         "processors": [_fields(p) for p in ds.processors.values()],
+        "field_specs": [_fields(f) for f in ds.field_specs.values()],
         "rulesets": [_fields(r) for r in ds.rulesets.values()],
         "group_rulesets": [_fields(r) for r in ds.group_rulesets.values()],
         "default_security": _fields(ds.default_security),
@@ -182,6 +184,10 @@ def _revive_dataset(data: Data) -> Dataset:
             "failure": None if failure is None else Failure(**failure),
             "versions": tuple(Version(**v) for v in data["versions"]),
             "processors": {p["processor_uid"]: Processor(**p) for p in data["processors"]},
+            # a checkpoint written before field specifications were kept has none
+            "field_specs": {
+                f["processor_uid"]: FieldSpec(**f) for f in data.get("field_specs", [])
+            },
             "rulesets": {r["username"]: Ruleset(**r) for r in data["rulesets"]},
             # both written since groups came; a checkpoint from before has neither
             "group_rulesets": {

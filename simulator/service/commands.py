@@ -104,6 +104,15 @@ class ProcessorSpec:
 
 
 @dataclass(frozen=True)
+class FieldSpecification:
+    """A field specification as a client describes it: its kind and arguments."""
+
+    name: str
+    #: An object of arguments, or for ``order`` the list of field names.
+    args: Any = None
+
+
+@dataclass(frozen=True)
 class RulesetSpec:
     """What one user may see and do on one dataset."""
 
@@ -151,5 +160,6 @@ COMMANDS: dict[str, type] = {
         RulesetSpec,
         GroupRulesetSpec,
         DefaultSecuritySpec,
+        FieldSpecification,
     )
 }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from typing import Any
 
 from ..domain import history
 from ..domain.errors import (
@@ -17,7 +18,7 @@ from ..domain.errors import (
 from ..domain.limits import echo
 from ..domain.metadata import TEMPLATES, Field, closest, coerce
 from ..domain.models import Change, Dataset, Processor, User
-from ..domain.processors import check_processor
+from ..domain.processors import CATALOGUE, check_processor
 from .commands import Body, MetadataChange, ProcessorSpec
 from .journal import mutation
 from .operation import operation
@@ -122,8 +123,7 @@ class Configuration:
     ) -> ProcessorView:
         state = self.state
         ds = state.dataset(user, dataset_uid, "edit_dataset")
-        spec = body()
-        name, label, args = check_processor(spec.name, spec.label, spec.args)
+        name, label, args = self._checked(body())
         before = history.snapshot(ds)
         uid = state.store.new_processor_uid(ds)
         ds.processors[uid] = Processor(uid, name, label, args)
@@ -136,8 +136,7 @@ class Configuration:
         self, user: User, dataset_uid: str, processor_uid: str, body: Body[ProcessorSpec]
     ) -> ProcessorView:
         ds, processor = self._processor(user, dataset_uid, processor_uid)
-        spec = body()
-        name, label, args = check_processor(spec.name, spec.label, spec.args)
+        name, label, args = self._checked(body())
         before = history.snapshot(ds)
         if (processor.name, processor.args) != (name, args):
             ds.processors_revision += 1
@@ -152,6 +151,16 @@ class Configuration:
         del ds.processors[processor_uid]
         ds.processors_revision += 1
         self.state.record(user, ds, before)
+
+    def _checked(self, spec: ProcessorSpec) -> tuple[str, str | None, dict[str, Any]]:
+        """A processor checked against the catalogue.
+
+        A snapshot of an older simulator may hold a processor the catalogue no longer
+        has: it is kept as it was (a publish then finds it misconfigured).
+        """
+        if self.state.journal.replaying and spec.name not in CATALOGUE:
+            return spec.name, spec.label, dict(spec.args)
+        return check_processor(spec.name, spec.label, spec.args)
 
     def _processor(
         self, user: User, dataset_uid: str, processor_uid: str

@@ -4,8 +4,8 @@ Every API surface, the command line and the testing kit go through a
 :class:`Simulator`. It holds the :class:`~.state.State` its collaborators share (the
 scenario in force, its world, the clock, the one lock) and the collaborators
 themselves: ``access`` (HTTP faults, then credentials), ``datasets``, ``resources``,
-``configuration``, ``security``, ``control`` (the clock, scenarios, scripts, timelines),
-``dashboard`` and ``snapshots``. Each public operation takes the lock, lets the
+``configuration``, ``security``, ``processing``, ``control`` (the clock, scenarios,
+scripts, timelines), ``dashboard`` and ``snapshots``. Each public operation takes the lock, lets the
 clock policy catch the engine up, checks everything it was given, and only then
 changes anything, so a refused request leaves nothing half-done; it answers
 immutable views (see :mod:`.views`), never live objects.
@@ -28,6 +28,7 @@ from .control import Control
 from .dashboard import Dashboard
 from .datasets import Datasets
 from .journal import Journal
+from .processing import Processing
 from .resources import Resources
 from .security import Security
 from .snapshots import Snapshots
@@ -58,6 +59,7 @@ class Simulator:
         self.resources = Resources(state)
         self.configuration = Configuration(state)
         self.security = Security(state)
+        self.processing = Processing(state, self.resources)
         self.control = Control(state)
         self.dashboard = Dashboard(state, self.control, self.datasets)
         owners = {
@@ -67,6 +69,7 @@ class Simulator:
                 self.resources,
                 self.configuration,
                 self.security,
+                self.processing,
                 self.dashboard,
             )
         }

@@ -9,16 +9,19 @@ changes) are handed out as they are.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from ..domain import sources
 from ..domain.metadata import TEMPLATES, Field, Template
 from ..domain.models import (
     Change,
     Dataset,
     DefaultSecurity,
     Failure,
+    FieldSpec,
     GroupRuleset,
     Job,
     Processor,
@@ -140,7 +143,7 @@ class FileView:
 class ProcessorView:
     processor_uid: str
     name: str
-    label: str
+    label: str | None
     args: dict[str, Any]
 
 
@@ -311,7 +314,7 @@ def file_view(stored: StoredFile) -> FileView:
 
 def processor_view(processor: Processor) -> ProcessorView:
     return ProcessorView(
-        processor.processor_uid, processor.name, processor.label, dict(processor.args)
+        processor.processor_uid, processor.name, processor.label, copy.deepcopy(processor.args)
     )
 
 
@@ -353,4 +356,53 @@ def version_view(version: Version, users: Mapping[str, User]) -> VersionView:
         version.records,
         user_view(version.user, users),
         version.job_id,
+    )
+
+
+# processing ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FieldSpecView:
+    processor_uid: str
+    name: str
+    #: An object of arguments, or for ``order`` the list of field names.
+    args: Any
+
+
+@dataclass(frozen=True, slots=True)
+class FieldView:
+    """A dataset field as processing leaves it."""
+
+    name: str
+    original_name: str
+    label: str
+    type: str
+    description: str | None
+    #: Each annotation's name and arguments.
+    annotations: tuple[tuple[str, tuple[Any, ...]], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PreviewView:
+    fields: tuple[FieldView, ...]
+    records: tuple[dict[str, Any], ...]
+
+
+#: For each parameter of a processor, its suggested values and the field each one is.
+GuessView = dict[str, dict[str, FieldView]]
+
+
+def field_spec_view(spec: FieldSpec) -> FieldSpecView:
+    return FieldSpecView(spec.processor_uid, spec.name, copy.deepcopy(spec.args))
+
+
+def field_view(f: sources.Field) -> FieldView:
+    return FieldView(
+        f.name,
+        f.original_name,
+        f.label,
+        f.type,
+        f.description,
+        tuple((name, tuple(args)) for name, args in f.annotations.items()),
     )

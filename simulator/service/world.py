@@ -13,7 +13,9 @@ from typing import Any
 from ..domain.clock import horizon
 from ..domain.faults import FaultBook, StageFailure
 from ..domain.models import Dataset, Group, Resource, User
-from ..domain.processors import MISCONFIGURED, dataset_fields, misconfiguration
+from ..domain.pipeline import misconfiguration
+from ..domain.processors import MISCONFIGURED
+from ..domain.sources import dataset_fields
 from ..domain.statemachine import RECORD_STAGES
 from ..domain.store import Store
 from ..domain.timeline import Timeline
@@ -22,9 +24,10 @@ from ..scenario.loading import DatasetSpec, Scenario
 from . import checkpoint as checkpoints
 
 
-def _misconfigured(ds: Dataset) -> StageFailure | None:
-    """A misconfigured processor, as the failure it causes when records flow."""
-    found = misconfiguration(ds.processors.values(), dataset_fields(ds))
+def _misconfigured(ds: Dataset, store: Store) -> StageFailure | None:
+    """A misconfigured processor or field specification, as the failure it causes."""
+    fields = dataset_fields(ds, store.files_by_name)
+    found = misconfiguration(fields, ds.processors.values(), ds.field_specs.values())
     if found is None:
         return None
     processor_id, field, msg = found
@@ -67,7 +70,8 @@ class World:
             retention=retention,
             resume_at=None if checkpoint is None else checkpoint["now"],
         )
-        self.engine.misconfigured = _misconfigured
+        store = self.store
+        self.engine.misconfigured = lambda ds: _misconfigured(ds, store)
         if checkpoint is not None:
             checkpoints.resume_engine(checkpoint, self.engine)
             return

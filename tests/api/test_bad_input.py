@@ -61,7 +61,9 @@ def world() -> Iterator[dict[str, Any]]:
     d = f"{API}/datasets/da_trees1"
     resource = c.get(f"{d}/resources", headers=AUTH).get_json()[0]["resource_uid"]
     processor = c.post(
-        f"{d}/processors", data='{"name": "add_field", "args": {"field": "x"}}', headers=AUTH
+        f"{d}/processors",
+        data='{"name": "expression", "args": {"output_field": "x", "expression": "=name"}}',
+        headers=AUTH,
     ).get_json()["processor_uid"]
     c.post(f"{d}/security/users", data='{"user": {"username": "ed"}}', headers=AUTH)
     c.post(f"{d}/security/groups", data='{"group": {"group_id": "editors"}}', headers=AUTH)

@@ -27,6 +27,8 @@ datasets:
     resources: [{title: trees.csv, records: 800, fields: {name: name, height: float, city: city}}]
 """
 D = f"{API}/datasets/da_trees1"
+#: A processor that always runs: it writes a constant to a new field.
+SOURCE = {"name": "expression", "args": {"output_field": "source", "expression": "api"}}
 
 
 @pytest.fixture
@@ -144,21 +146,24 @@ def test_bad_metadata_calls_change_nothing(
 def test_processors_are_created_listed_replaced_and_deleted(c: FlaskClient) -> None:
     r = c.post(
         f"{D}/processors",
-        data='{"name": "rename_field", "args": {"field": "city", "to": "town"}}',
+        data='{"name": "string_replace", "args": {"new": "Town", "old": "City", "field": "city"}}',
         headers=AUTH,
     )
     created = r.get_json()
-    assert (r.status_code, created["label"]) == (200, "Rename a field")
-    assert created["processor_uid"].startswith("pr_")
+    assert r.status_code == 200
+    assert list(created) == ["processor_uid", "name", "args"]  # no label was given
+    assert list(created["args"]) == ["field", "old", "new"]  # the documented order
+    assert created["processor_uid"].startswith("pr_") and len(created["processor_uid"]) == 9
     uid = created["processor_uid"]
     assert c.get(f"{D}/processors", headers=AUTH).get_json() == [created]
     r = put(
         c,
         f"{D}/processors/{uid}",
-        {"name": "copy_field", "label": "Keep", "args": {"field": "city", "to": "town"}},
+        {"name": "regexp_replace", "label": "Keep", "args": {"field": "city", "regexp": "^C"}},
     )
-    assert (r.get_json()["name"], r.get_json()["label"]) == ("copy_field", "Keep")
-    assert c.get(f"{D}/processors/{uid}", headers=AUTH).get_json()["name"] == "copy_field"
+    assert list(r.get_json()) == ["processor_uid", "name", "label", "args"]
+    assert (r.get_json()["name"], r.get_json()["label"]) == ("regexp_replace", "Keep")
+    assert c.get(f"{D}/processors/{uid}", headers=AUTH).get_json()["name"] == "regexp_replace"
     assert c.delete(f"{D}/processors/{uid}", headers=AUTH).status_code == 204
     assert c.get(f"{D}/processors/{uid}", headers=AUTH).status_code == 404
 
@@ -166,18 +171,39 @@ def test_processors_are_created_listed_replaced_and_deleted(c: FlaskClient) -> N
 @pytest.mark.parametrize(
     ("body", "parameter"),
     [
-        ({"name": "rename_feild", "args": {}}, "name"),
-        ({"name": "rename_field", "args": {"field": "city"}}, "args.to"),
-        ({"name": "rename_field", "args": {"field": "city", "to": "Town!"}}, "args.to"),
-        ({"name": "rename_field", "args": {"field": "city", "to": "t", "too": 1}}, "args.too"),
-        ({"name": "skip_records", "args": {"count": -2}}, "args.count"),
-        ({"name": "concatenate", "args": {"fields": [], "to": "x"}}, "args.fields"),
+        ({"name": "string_replce", "args": {}}, "name"),
+        ({"name": "replace_text", "args": {}}, "name"),
+        ({"name": "split", "args": {"field": "city", "separator": ","}}, "args.index"),
+        ({"name": "split", "args": {"field": "city", "separator": ",", "index": 0}}, "args.index"),
         (
-            {"name": "geocode_address", "args": {"field": "city", "to": "g", "country": "xx"}},
-            "args.country",
+            {
+                "name": "split",
+                "args": {"field": "c", "separator": "", "index": 1, "output_field": "x"},
+            },
+            "args.separator",
         ),
-        ({"name": "add_field", "args": []}, "args"),
-        ({"name": "add_field", "arguments": {}}, "arguments"),
+        (
+            {"name": "concat", "args": {"left": "a", "right": "b", "output_field": "Town!"}},
+            "args.output_field",
+        ),
+        ({"name": "string_replace", "args": {"field": "city", "olde": "x"}}, "args.olde"),
+        ({"name": "string_replace", "args": {"all_fields": "maybe"}}, "args.all_fields"),
+        ({"name": "string_replace", "args": {"all_fields": "false"}}, "args.field"),
+        (
+            {
+                "name": "create_geopoint",
+                "args": {
+                    "latitude": "a",
+                    "longitude": "b",
+                    "source_epsg_code": -1,
+                    "output_field": "g",
+                },
+            },
+            "args.source_epsg_code",
+        ),
+        ({"name": "expression", "args": {"output_field": "x", "expression": 3}}, "args.expression"),
+        ({"name": "expression", "args": []}, "args"),
+        ({"name": "expression", "arguments": {}}, "arguments"),
     ],
 )
 def test_processor_arguments_are_checked(c: FlaskClient, body: Any, parameter: str) -> None:
@@ -187,28 +213,44 @@ def test_processor_arguments_are_checked(c: FlaskClient, body: Any, parameter: s
     assert c.get(f"{D}/processors", headers=AUTH).get_json() == []
 
 
+def test_former_names_are_refused_with_the_platforms_name(c: FlaskClient) -> None:
+    for old, hint in (
+        ("replace_text", "'string_replace'"),
+        ("rename_field", "fields_specifications"),
+        ("delete_field", '"name": "delete"'),
+    ):
+        r = c.post(f"{D}/processors", data=json.dumps({"name": old, "args": {}}), headers=AUTH)
+        assert r.status_code == 400
+        assert hint in r.get_json()["message"], old
+
+
 @pytest.mark.parametrize(
     ("processor", "field", "msg"),
     [
         (
-            {"name": "replace_text", "args": {"field": "heigth", "find": "m"}},
+            {"name": "string_replace", "args": {"field": "heigth", "old": "m"}},
             "heigth",
             "the field does not exist at this point of the pipeline",
         ),
         (
-            {"name": "add_field", "args": {"field": "name"}},
-            "name",
-            "a field of that name already exists",
-        ),
-        (
-            {"name": "normalize_date", "args": {"field": "city", "format": "day"}},
-            "format",
+            {"name": "date_normalizer", "args": {"field": "city", "date_format": "day"}},
+            "date_format",
             "'day' is not a date format (use directives such as %Y-%m-%d)",
         ),
         (
-            {"name": "replace_regexp", "args": {"field": "name", "regexp": "(oak"}},
+            {"name": "regexp_replace", "args": {"field": "name", "regexp": "(oak"}},
             "regexp",
             "invalid regular expression: missing ), unterminated subpattern at position 0",
+        ),
+        (
+            {"name": "expression", "args": {"output_field": "x", "expression": "=height *"}},
+            "expression",
+            "invalid expression: the expression ends too early",
+        ),
+        (
+            {"name": "set_timezone", "args": {"field": "city", "timezone": "Mars/Olympus"}},
+            "timezone",
+            "unknown timezone 'Mars/Olympus'",
         ),
     ],
 )
@@ -230,8 +272,14 @@ def test_a_misconfigured_processor_fails_the_next_publish(
 
 def test_a_field_made_earlier_in_the_pipeline_can_be_used_later(c: FlaskClient) -> None:
     for p in (
-        {"name": "rename_field", "args": {"field": "city", "to": "town"}},
-        {"name": "geocode_address", "args": {"field": "town", "to": "location"}},
+        {
+            "name": "concat",
+            "args": {"separator": " ", "left": "name", "right": "city", "output_field": "who"},
+        },
+        {
+            "name": "split",
+            "args": {"field": "who", "separator": " ", "index": 1, "output_field": "first"},
+        },
     ):
         c.post(f"{D}/processors", data=json.dumps(p), headers=AUTH)
     assert publish_and_wait(c)[-1] == "idle"
@@ -239,9 +287,7 @@ def test_a_field_made_earlier_in_the_pipeline_can_be_used_later(c: FlaskClient) 
 
 def test_changed_processors_make_a_republish_reprocess_everything(c: FlaskClient) -> None:
     assert publish_and_wait(c)[-1] == "idle"
-    c.post(
-        f"{D}/processors", data='{"name": "add_field", "args": {"field": "source"}}', headers=AUTH
-    )
+    c.post(f"{D}/processors", data=json.dumps(SOURCE), headers=AUTH)
     moves = publish_and_wait(c)[4:]
     assert moves == [
         "queued",
@@ -342,9 +388,7 @@ def test_a_second_ruleset_for_the_same_user_is_refused(c: FlaskClient) -> None:
 def test_every_configuration_edit_is_logged_with_its_diff(c: FlaskClient) -> None:
     c.post("/_sim/clock/advance", json={"seconds": 60})
     put(c, D, {"metas": {"default": {"title": "Old trees"}}})
-    c.post(
-        f"{D}/processors", data='{"name": "add_field", "args": {"field": "source"}}', headers=AUTH
-    )
+    c.post(f"{D}/processors", data=json.dumps(SOURCE), headers=AUTH)
     c.put(f"{D}/security/access_policy", data=b"restricted", headers=AUTH)
     put(c, D, {"metas": {"default": {"title": "Old trees"}}})  # no change: not logged
     changes = c.get(f"{D}/changes", headers=AUTH).get_json()
@@ -380,9 +424,7 @@ def test_every_configuration_edit_is_logged_with_its_diff(c: FlaskClient) -> Non
 
 def test_restoring_a_change_brings_its_configuration_back(c: FlaskClient) -> None:
     put(c, D, {"metas": {"default": {"title": "Old trees"}}})
-    c.post(
-        f"{D}/processors", data='{"name": "add_field", "args": {"field": "source"}}', headers=AUTH
-    )
+    c.post(f"{D}/processors", data=json.dumps(SOURCE), headers=AUTH)
     c.put(f"{D}/security/access_policy", data=b"restricted", headers=AUTH)
     r = put(c, f"{D}/restore_change", {"change_uid": 1})
     assert r.status_code == 200

@@ -154,7 +154,7 @@ def drive_error(c: Client) -> str:
     c.call(
         "POST",
         "/datasets/da_fresh1/processors",
-        {"name": "copy_field", "args": {"field": "age", "to": "x"}},
+        {"name": "concat", "args": {"left": "age", "right": "name", "output_field": "x"}},
     )
     c.act("da_fresh1", "publish")
     c.settle()
@@ -218,9 +218,8 @@ def tour(c: Client) -> None:
     c.settle()  # idle -> queued -> processing_dataset -> processing_all -> idle
     c.act("da_basic1", "publish_metadata")
     c.settle()  # processing_dataset -> idle
-    c.call(
-        "POST", "/datasets/da_basic1/processors", {"name": "add_field", "args": {"field": "source"}}
-    )
+    source = {"output_field": "source", "expression": "api"}
+    c.call("POST", "/datasets/da_basic1/processors", {"name": "expression", "args": source})
     c.act("da_basic1", "publish")
     c.settle()  # queued -> deleting_all -> processing_dataset (full reprocess)
     c.act("da_basic1", "publish")
@@ -296,7 +295,8 @@ def tour(c: Client) -> None:
     c.settle()  # scratching -> error
     c.act("da_fail01", "save_version")
     c.settle()  # saving -> error
-    c.call("POST", "/datasets/da_fail01/processors", {"name": "add_field", "args": {"field": "x"}})
+    source = {"output_field": "x", "expression": "api"}
+    c.call("POST", "/datasets/da_fail01/processors", {"name": "expression", "args": source})
     c.act("da_fail01", "publish")
     c.settle()  # deleting_all_dataset_data -> error
     c.act("da_fail01", "publish")
@@ -314,7 +314,7 @@ def tour(c: Client) -> None:
     c.call(
         "POST",
         f"/datasets/{uid}/processors",
-        {"name": "copy_field", "args": {"field": "c", "to": "d"}},
+        {"name": "concat", "args": {"left": "a", "right": "c", "output_field": "d"}},
     )
     c.act(uid, "publish")
     c.settle()

@@ -19,6 +19,7 @@ from tests.conftest import FakeWall, scenario_from
 from tests.facade import Simulated
 
 KEY = "ods-sim-admin-key"
+EXPRESSION = {"name": "expression", "args": {"output_field": "x", "expression": "=name & '!'"}}
 
 #: Faults of every kind the snapshot must carry: HTTP faults drawing from their seeded
 #: generator and adding latency, an outage, record errors, a failure that fires once.
@@ -70,6 +71,7 @@ def everything(sim: Simulated) -> dict[str, Any]:
             sim.records_errors(admin, uid),
             sim.list_resources(admin, uid),
             sim.list_processors(admin, uid),
+            sim.list_field_specs(admin, uid),
             sim.list_rulesets(admin, uid),
             sim.list_group_rulesets(admin, uid),
             sim.get_default_security(admin, uid),
@@ -109,10 +111,9 @@ def busy_day(sim: Simulated) -> None:
     upload = sim.upload_file(admin, "a.csv", "text/csv", b"name,height\nx,1\ny,2\n", Ask())
     sim.create_resource(admin, uid, {"url": f"odsfile://{upload['filename']}"})
     sim.set_metadata(admin, uid, "default", "description", {"value": "Some rows"})
-    processor = sim.create_processor(admin, uid, {"name": "add_field", "args": {"field": "x"}})
-    sim.replace_processor(
-        admin, uid, processor["processor_uid"], {"name": "add_field", "args": {"field": "y"}}
-    )
+    processor = sim.create_processor(admin, uid, EXPRESSION)
+    replaced = {"name": "string_replace", "label": "Keep", "args": {"all_fields": "true"}}
+    sim.replace_processor(admin, uid, processor["processor_uid"], replaced)
     sim.create_ruleset(admin, uid, {"user": {"username": "ed"}})
     sim.set_access_policy(admin, uid, "restricted")
     sim.restore_change(admin, uid, {"change_uid": 2}, Ask())
@@ -127,7 +128,13 @@ def busy_day(sim: Simulated) -> None:
     sim.reset_metadata(admin, uid, "default", "description")
     bulk = [{"template_name": "default", "metadata_name": "title", "value": "Renamed"}]
     sim.set_metadata_bulk(admin, uid, {"metas": bulk})
-    again = sim.create_processor(admin, uid, {"name": "add_field", "args": {"field": "z"}})
+    again = sim.create_processor(admin, uid, EXPRESSION)
+    rename = {"from_name": "height", "to_name": "tall", "label": "Tall"}
+    spec = sim.create_field_spec(admin, uid, {"name": "rename", "args": rename})
+    facet = {"field": "name", "annotation": "facet"}
+    sim.replace_field_spec(admin, uid, spec["processor_uid"], {"name": "annotate", "args": facet})
+    order = sim.create_field_spec(admin, uid, {"name": "order", "args": ["height", "name"]})
+    sim.delete_field_spec(admin, uid, order["processor_uid"])
     sim.delete_processor(admin, uid, again["processor_uid"])
     sim.replace_ruleset(admin, uid, "ed", {"user": {"username": "ed"}, "is_data_visible": False})
     sim.delete_ruleset(admin, uid, "ed")

@@ -6,6 +6,7 @@ from typing import Any
 
 from ... import __version__
 from ...domain.metadata import TEMPLATES, all_fields
+from ...domain.processors import CATALOGUE
 from ...domain.statemachine import ACTIONS, VOCABULARIES
 from ..openapi import (
     JSON,
@@ -61,6 +62,7 @@ METADATA = f"{DATASET}/metadata/{{template}}/{{name}}"
 PROCESSOR = f"{DATASET}/processors/{{processor_uid}}"
 RULESET = f"{DATASET}/security/users/{{username}}"
 GROUP_RULESET = f"{DATASET}/security/groups/{{group_id}}"
+FIELD_SPEC = f"{DATASET}/fields_specifications/{{processor_uid}}"
 
 E_ALL = (400, 401, 403, 404)
 E_TOP = (400, 401, 403)
@@ -78,7 +80,10 @@ def _parameters() -> dict[str, Any]:
     described = {
         "dataset_uid": ("The dataset's uid (`da_` and six characters).", "da_trees1"),
         "resource_uid": ("A resource's uid (`re_...`).", None),
-        "processor_uid": ("A processor's uid (`pr_...`).", None),
+        "processor_uid": (
+            "A processor's or a field specification's uid (`pr_...`).",
+            None,
+        ),
         "template": (f"A metadata template: {', '.join(TEMPLATES)}.", "default"),
         "name": ("A metadata field of the template.", "title"),
         "username": ("A user of the portal.", "admin"),
@@ -498,9 +503,61 @@ def _configuration() -> list[tuple[str, str, dict[str, Any]]]:
     ]  # fmt: skip
 
 
+def _processing() -> list[tuple[str, str, dict[str, Any]]]:
+    specs = {"type": "array", "items": ref("FieldSpecification")}
+    spec_links = links_to(
+        "get_field_spec",
+        "replace_field_spec",
+        "delete_field_spec",
+        dataset_uid="$request.path.dataset_uid",
+        processor_uid="$response.body#/processor_uid",
+    )
+    guess = body(
+        {
+            "type": "object",
+            "required": ["name"],
+            "additionalProperties": False,
+            "properties": {"name": {"enum": list(CATALOGUE)}},
+        }
+    )
+    preview = body(ref("ResourceWrite"), description="A resource object without its uid.")
+    return [
+        ("/processors", "get",
+         operation("list_processor_names", "List the names of every processor", "processors",
+                   ref("ProcessorNames"), errors=E_TOP)),
+        (f"{DATASET}/guess_processor_params", "post",
+         operation("guess_processor_params",
+                   "Suggest the values of a processor's parameters (field names)", "processors",
+                   ref("GuessedParams"), errors=E_ALL, request=guess)),
+        (f"{DATASET}/fields_specifications", "get",
+         operation("list_field_specs", "List a dataset's field specifications, in order",
+                   "fields specifications", specs, errors=E_ALL)),
+        (f"{DATASET}/fields_specifications", "post",
+         operation("create_field_spec", "Append a field specification",
+                   "fields specifications", ref("FieldSpecification"), errors=E_ALL,
+                   request=body(ref("FieldSpecificationWrite")), links=spec_links)),
+        (FIELD_SPEC, "get",
+         operation("get_field_spec", "Read a field specification", "fields specifications",
+                   ref("FieldSpecification"), errors=E_ALL)),
+        (FIELD_SPEC, "put",
+         operation("replace_field_spec", "Replace a field specification in place",
+                   "fields specifications", ref("FieldSpecification"), errors=E_ALL,
+                   request=body(ref("FieldSpecificationWrite")))),
+        (FIELD_SPEC, "delete",
+         operation("delete_field_spec", "Remove a field specification",
+                   "fields specifications", status=204, errors=E_ALL)),
+        (f"{RESOURCE}/preview", "get",
+         operation("preview_resource", "Preview a resource's first records, processed",
+                   "resources", ref("Preview"), errors=E_ALL)),
+        (f"{DATASET}/resource_preview", "post",
+         operation("resource_preview", "Preview the records of a resource described in the body",
+                   "resources", ref("Preview"), errors=E_ALL, request=preview)),
+    ]  # fmt: skip
+
+
 def management_document() -> dict[str, Any]:
     """The OpenAPI 3.1 document of the simulated Management API v2."""
-    rows = [*_datasets(), *_resources(), *_configuration()]
+    rows = [*_datasets(), *_resources(), *_configuration(), *_processing()]
     return {
         "openapi": "3.1.0",
         "info": {
@@ -521,6 +578,7 @@ def management_document() -> dict[str, Any]:
                 "files",
                 "metadata",
                 "processors",
+                "fields specifications",
                 "security",
                 "history",
             )

@@ -18,10 +18,14 @@ from ...domain.statemachine import Status, Vocabulary, project
 from ...service.views import (
     DatasetView,
     DefaultSecurityView,
+    FieldSpecView,
+    FieldView,
     FileView,
     GroupRulesetView,
+    GuessView,
     JobView,
     MetadataView,
+    PreviewView,
     ProcessorView,
     ResourceView,
     RulesetView,
@@ -225,11 +229,55 @@ def file_json(stored: FileView, r: Render) -> dict[str, Any]:
 
 
 def processor_json(processor: ProcessorView) -> dict[str, Any]:
+    """``{processor_uid, name, label, args}``; without ``label`` when none was given."""
+    out: dict[str, Any] = {"processor_uid": processor.processor_uid, "name": processor.name}
+    if processor.label is not None:
+        out["label"] = processor.label
+    out["args"] = dict(processor.args)
+    return out
+
+
+def field_spec_json(spec: FieldSpecView) -> dict[str, Any]:
+    return {"processor_uid": spec.processor_uid, "name": spec.name, "args": spec.args}
+
+
+def _annotations(field: FieldView) -> list[dict[str, Any]]:
+    return [{"name": name, "args": list(args)} for name, args in field.annotations]
+
+
+def preview_json(preview: PreviewView) -> dict[str, Any]:
+    """``{fields, records}``, each field in the documentation's key order."""
     return {
-        "processor_uid": processor.processor_uid,
-        "name": processor.name,
-        "label": processor.label,
-        "args": dict(processor.args),
+        "fields": [
+            {
+                "description": f.description,
+                "original_name": f.original_name,
+                "label": f.label,
+                "type": f.type,
+                "annotations": _annotations(f),
+                "name": f.name,
+            }
+            for f in preview.fields
+        ],
+        "records": [dict(r) for r in preview.records],
+    }
+
+
+def guess_json(guessed: GuessView) -> dict[str, Any]:
+    """Parameter name: suggested value: its field, keys in the documentation's order."""
+    return {
+        param: {
+            value: {
+                "annotations": _annotations(f),
+                "description": f.description,
+                "label": f.label,
+                "name": f.name,
+                "original_name": f.original_name,
+                "type": f.type,
+            }
+            for value, f in found.items()
+        }
+        for param, found in guessed.items()
     }
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...domain.errors import InvalidParameter, InvalidRequest, SimulatorError
+from ...domain.fieldspecs import KINDS as FIELD_SPEC_KINDS
 from ...domain.limits import as_boolean, as_integer, echo
 from ...domain.metadata import closest
 from ...domain.models import DATASET_READ_ONLY, RESOURCE_READ_ONLY
@@ -18,6 +19,7 @@ from ...domain.processors import unknown_processor
 from ...service.commands import (
     DatasetChanges,
     DefaultSecuritySpec,
+    FieldSpecification,
     GroupRulesetSpec,
     MetadataChange,
     NewDataset,
@@ -178,6 +180,34 @@ def processor(body: Any) -> ProcessorSpec:
     if not isinstance(args, dict):
         raise InvalidParameter("args", "expected an object of arguments")
     return ProcessorSpec(name, label, dict(args))
+
+
+FIELD_SPEC_KEYS = ("name", "args", "processor_uid")
+
+
+def field_spec(body: Any) -> FieldSpecification:
+    """``{name, args}`` (a ``processor_uid`` sent back as read is ignored)."""
+    if not isinstance(body, dict):
+        raise InvalidParameter("body", "expected a JSON object with 'name' and 'args'")
+    for key in body:
+        if key not in FIELD_SPEC_KEYS:
+            raise InvalidParameter(
+                key, f"unknown field{closest(key, FIELD_SPEC_KEYS)}; known: name, args"
+            )
+    name = body.get("name")
+    if not isinstance(name, str):
+        raise InvalidParameter("name", f"expected one of {', '.join(FIELD_SPEC_KINDS)}")
+    return FieldSpecification(name, body.get("args"))
+
+
+def processor_name(body: Any) -> Any:
+    """``{"name": "<processor>"}``, the body of ``guess_processor_params``."""
+    if not isinstance(body, dict):
+        raise InvalidParameter("body", 'expected {"name": "<a processor\'s name>"}')
+    for key in body:
+        if key != "name":
+            raise InvalidParameter(key, f"unknown field{closest(key, ['name'])}; known: name")
+    return body.get("name")
 
 
 def ruleset(body: Any, username: str | None = None) -> RulesetSpec:

@@ -23,10 +23,13 @@ from .render import (
     changes_json,
     dataset_json,
     default_security_json,
+    field_spec_json,
     file_json,
     group_ruleset_json,
+    guess_json,
     job_json,
     metadata_json,
+    preview_json,
     processor_json,
     records_errors_json,
     resource_json,
@@ -251,6 +254,52 @@ class ManagementV2:
 
     def delete_processor(self, user: User, dataset_uid: str, processor_uid: str) -> None:
         self.simulator.configuration.delete_processor(user, dataset_uid, processor_uid)
+
+    # processing: the catalogue, field specifications, previews -------------------------------
+
+    def list_processor_names(self, user: User) -> list[str]:
+        return list(self.simulator.processing.processor_names(user))
+
+    def guess_processor_params(self, user: User, dataset_uid: str, body: Any) -> dict[str, Any]:
+        guessed = self.simulator.processing.guess_processor_params(
+            user, dataset_uid, Body(lambda: read.processor_name(body))
+        )
+        return guess_json(guessed)
+
+    def list_field_specs(self, user: User, dataset_uid: str) -> list[dict[str, Any]]:
+        specs = self.simulator.processing.field_specs(user, dataset_uid)
+        return [field_spec_json(f) for f in specs]
+
+    def get_field_spec(self, user: User, dataset_uid: str, processor_uid: str) -> dict[str, Any]:
+        return field_spec_json(
+            self.simulator.processing.field_spec(user, dataset_uid, processor_uid)
+        )
+
+    def create_field_spec(self, user: User, dataset_uid: str, body: Any) -> dict[str, Any]:
+        made = self.simulator.processing.create_field_spec(
+            user, dataset_uid, Body(lambda: read.field_spec(body))
+        )
+        return field_spec_json(made)
+
+    def replace_field_spec(
+        self, user: User, dataset_uid: str, processor_uid: str, body: Any
+    ) -> dict[str, Any]:
+        replaced = self.simulator.processing.replace_field_spec(
+            user, dataset_uid, processor_uid, Body(lambda: read.field_spec(body))
+        )
+        return field_spec_json(replaced)
+
+    def delete_field_spec(self, user: User, dataset_uid: str, processor_uid: str) -> None:
+        self.simulator.processing.delete_field_spec(user, dataset_uid, processor_uid)
+
+    def preview_resource(self, user: User, dataset_uid: str, resource_uid: str) -> dict[str, Any]:
+        return preview_json(self.simulator.processing.preview(user, dataset_uid, resource_uid))
+
+    def resource_preview(self, user: User, dataset_uid: str, body: Any) -> dict[str, Any]:
+        shown = self.simulator.processing.resource_preview(
+            user, dataset_uid, Body(lambda: read.resource(body))
+        )
+        return preview_json(shown)
 
     # security ------------------------------------------------------------------------------
 
