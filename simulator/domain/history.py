@@ -46,7 +46,6 @@ EMPTY: Snapshot = {
     "metas": {},
     "resources": {},
     "processors": {},
-    "fields_specifications": {},
     "security": {"access_policy": None, "rulesets": {}},
 }
 
@@ -66,8 +65,12 @@ DATA_KEYS = ("url", "type", "records", "fields", "params")
 
 
 def snapshot(ds: Dataset) -> Snapshot:
-    """The dataset's configuration, as plain data."""
-    return {
+    """The dataset's configuration, as plain data.
+
+    Field specifications are there only when the dataset has some: the changes a
+    state file of an older simulator holds have none, and replay to the same.
+    """
+    out: Snapshot = {
         "dataset_id": ds.dataset_id,
         "metas": copy.deepcopy(ds.metas),
         "resources": {
@@ -85,10 +88,6 @@ def snapshot(ds: Dataset) -> Snapshot:
             uid: {"name": p.name, "label": p.label, "args": copy.deepcopy(p.args)}
             for uid, p in ds.processors.items()
         },
-        "fields_specifications": {
-            uid: {"name": f.name, "args": copy.deepcopy(f.args)}
-            for uid, f in ds.field_specs.items()
-        },
         "security": {
             "access_policy": ds.visibility,
             "rulesets": {
@@ -104,6 +103,12 @@ def snapshot(ds: Dataset) -> Snapshot:
             **_group_security(ds),
         },
     }
+    if ds.field_specs:
+        out["fields_specifications"] = {
+            uid: {"name": f.name, "args": copy.deepcopy(f.args)}
+            for uid, f in ds.field_specs.items()
+        }
+    return out
 
 
 def _rules(r: Ruleset | GroupRuleset) -> dict[str, Any]:

@@ -336,7 +336,7 @@ class Dataset:
 
     #: Fields added after snapshots were first written: while they hold their default,
     #: a snapshot's digest leaves them out, so that worlds saved before still match.
-    ADDED_FIELDS: ClassVar[tuple[str, ...]] = ("group_rulesets", "default_security")
+    ADDED_FIELDS: ClassVar[tuple[str, ...]] = ("group_rulesets", "default_security", "field_specs")
 
     @property
     def records(self) -> int:

@@ -27,8 +27,9 @@ from typing import Any, Protocol
 
 from .expressions import Expression, ExpressionError, text_of, truth
 from .fieldspecs import ANNOTATIONS, FACETSORT, PRECISIONS
+from .former import former_step, is_former
 from .processors import CATALOGUE, Kind
-from .sources import PREVIEW_ROWS, Field, guess_type
+from .sources import PREVIEW_ROWS, Field, convert, guess_type, point
 
 #: Python's own reader of regular expressions (``sre_parse`` is deprecated).
 _parser: Any = importlib.import_module("re._parser")
@@ -166,12 +167,18 @@ def _output(fields: Fields, name: str, kind: str) -> Field:
 
 
 def _process(step: Step, fields: Fields, rows: Rows | None) -> Rows | None:
-    kind = CATALOGUE.get(step.name)
-    if kind is None:  # kept from a state file of an older simulator
-        raise _Misconfigured(
-            str(step.args.get("field", "")) if isinstance(step.args, dict) else "",
-            f"'{step.name}' is not one of the platform's processors",
-        )
+    if is_former(step.name, step.args):  # replayed from an older state file
+        present = set(fields)
+        found = former_step(step.name, step.args, present)
+        if found is not None:
+            raise _Misconfigured(*found)
+        for gone in [name for name in fields if name not in present]:
+            del fields[gone]
+        for made in sorted(present - set(fields)):
+            fields[made] = Field(made, made, made)
+        return rows
+    if step.name not in CATALOGUE:
+        raise _Misconfigured("", f"'{step.name}' is not one of the platform's processors")
     handler = _PROCESSORS[step.name]
     return handler(dict(step.args), fields, rows)
 
@@ -428,23 +435,6 @@ def _transform_coordinates(args: dict[str, Any], fields: Fields, rows: Rows | No
     return rows
 
 
-def point(value: Any) -> tuple[float, float] | None:
-    """A geo point from ``[lat, lon]``, ``"lat,lon"`` or ``{"lat", "lon"}``, or ``None``."""
-    if isinstance(value, dict):
-        value = [value.get("lat"), value.get("lon")]
-    if isinstance(value, str):
-        value = value.split(",")
-    if not isinstance(value, (list, tuple)) or len(value) != 2:
-        return None
-    try:
-        lat, lon = (float(str(v).strip()) for v in value)
-    except ValueError:
-        return None
-    if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90):
-        return None
-    return lat, lon
-
-
 def _create_geopoint(args: dict[str, Any], fields: Fields, rows: Rows | None) -> Rows | None:
     lat, lon = _need(fields, args["latitude"]).name, _need(fields, args["longitude"]).name
     target = args["output_field"]
@@ -633,23 +623,3 @@ def renamed_after(specs: Iterable[Step], after: Step, name: Any) -> str:
             later.append(spec)
         seen = seen or spec is after
     return renamed(later, str(name))
-
-
-def convert(value: Any, kind: str) -> Any:
-    """A value as a field of this type holds it; ``None`` when it cannot be."""
-    if value is None or value == "":
-        return None
-    try:
-        if kind == "int":
-            return int(float(str(value).strip().replace(",", ".")))
-        if kind == "double":
-            number = float(str(value).strip().replace(",", "."))
-            return number if math.isfinite(number) else None
-    except (ValueError, OverflowError):
-        return None
-    if kind == "geo_point_2d":
-        found = point(value)
-        return list(found) if found else None
-    if kind == "text" and not isinstance(value, str):
-        return text_of(value) if not isinstance(value, (dict, list)) else json.dumps(value)
-    return value

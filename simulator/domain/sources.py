@@ -12,12 +12,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from .datagen import DEFAULT_FIELDS
+from .expressions import text_of
 from .files import _field as field_name
 from .limits import as_boolean
 from .models import Dataset, Resource, StoredFile
@@ -108,6 +110,43 @@ def guess_type(values: Iterable[Any]) -> str:
     return "text"
 
 
+def point(value: Any) -> tuple[float, float] | None:
+    """A geo point from ``[lat, lon]``, ``"lat,lon"`` or ``{"lat", "lon"}``, or ``None``."""
+    if isinstance(value, dict):
+        value = [value.get("lat"), value.get("lon")]
+    if isinstance(value, str):
+        value = value.split(",")
+    if not isinstance(value, (list, tuple)) or len(value) != 2:
+        return None
+    try:
+        lat, lon = (float(str(v).strip()) for v in value)
+    except ValueError:
+        return None
+    if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90):
+        return None
+    return lat, lon
+
+
+def convert(value: Any, kind: str) -> Any:
+    """A value as a field of this type holds it; ``None`` when it cannot be."""
+    if value is None or value == "":
+        return None
+    try:
+        if kind == "int":
+            return int(float(str(value).strip().replace(",", ".")))
+        if kind == "double":
+            number = float(str(value).strip().replace(",", "."))
+            return number if math.isfinite(number) else None
+    except (ValueError, OverflowError):
+        return None
+    if kind == "geo_point_2d":
+        found = point(value)
+        return list(found) if found else None
+    if kind == "text" and not isinstance(value, str):
+        return text_of(value) if not isinstance(value, (dict, list)) else json.dumps(value)
+    return value
+
+
 def generated_fields(kinds: Mapping[str, str]) -> list[Field]:
     """Fields of generated records, typed by their kind."""
     return [Field(name, name, name, KIND_TYPES.get(kind, "text")) for name, kind in kinds.items()]
@@ -175,6 +214,15 @@ def _csv_source(text: str, params: Mapping[str, Any], limit: int) -> Source | No
         Field(name, name, label, guess_type(r[name] for r in records))
         for name, label in zip(names, labels, strict=True)
     ]
+    return _typed(fields, records)
+
+
+def _typed(fields: list[Field], records: list[dict[str, Any]]) -> Source:
+    """The values as their guessed types hold them (``"12"`` in an int field is 12)."""
+    for f in fields:
+        if f.type != "text":
+            for r in records:
+                r[f.name] = convert(r.get(f.name), f.type)
     return Source(fields, records)
 
 
@@ -185,8 +233,8 @@ class _Separated(csv.excel):
 
 
 def _json_source(text: str, limit: int) -> Source | None:
-    try:
-        data = json.loads(text)
+    try:  # NaN and infinities (which JSON has not) are read as empty values
+        data = json.loads(text, parse_constant=lambda _: None)
     except (ValueError, RecursionError):
         return None
     items: list[Any]
@@ -219,7 +267,7 @@ def _json_source(text: str, limit: int) -> Source | None:
     for f in fields:
         if f.type == "text":
             f.type = guess_type(r.get(f.name) for r in rows)
-    return Source(fields, [{n: r.get(n) for n in names} for r in rows])
+    return _typed(fields, [{n: r.get(n) for n in names} for r in rows])
 
 
 def _unique(names: list[str]) -> list[str]:

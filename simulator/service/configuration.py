@@ -15,10 +15,11 @@ from ..domain.errors import (
     UnknownMetadata,
     UnknownProcessor,
 )
+from ..domain.former import former_label, is_former
 from ..domain.limits import echo
 from ..domain.metadata import TEMPLATES, Field, closest, coerce
 from ..domain.models import Change, Dataset, Processor, User
-from ..domain.processors import CATALOGUE, check_processor
+from ..domain.processors import check_processor
 from .commands import Body, MetadataChange, ProcessorSpec
 from .journal import mutation
 from .operation import operation
@@ -155,12 +156,15 @@ class Configuration:
     def _checked(self, spec: ProcessorSpec) -> tuple[str, str | None, dict[str, Any]]:
         """A processor checked against the catalogue.
 
-        A snapshot of an older simulator may hold a processor the catalogue no longer
-        has: it is kept as it was (a publish then finds it misconfigured).
+        A state file of an older simulator may hold one of its former processors: it
+        is kept as it was then (see :mod:`~simulator.domain.former`).
         """
-        if self.state.journal.replaying and spec.name not in CATALOGUE:
-            return spec.name, spec.label, dict(spec.args)
-        return check_processor(spec.name, spec.label, spec.args)
+        try:
+            return check_processor(spec.name, spec.label, spec.args)
+        except InvalidParameter:
+            if self.state.journal.replaying and is_former(spec.name, spec.args):
+                return spec.name, former_label(spec.name, spec.label), dict(spec.args)
+            raise
 
     def _processor(
         self, user: User, dataset_uid: str, processor_uid: str

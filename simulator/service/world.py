@@ -12,10 +12,11 @@ from typing import Any
 
 from ..domain.clock import horizon
 from ..domain.faults import FaultBook, StageFailure
+from ..domain.former import declared_fields, uses_former
 from ..domain.models import Dataset, Group, Resource, User
 from ..domain.pipeline import misconfiguration
 from ..domain.processors import MISCONFIGURED
-from ..domain.sources import dataset_fields
+from ..domain.sources import Field, dataset_fields
 from ..domain.statemachine import RECORD_STAGES
 from ..domain.store import Store
 from ..domain.timeline import Timeline
@@ -26,7 +27,10 @@ from . import checkpoint as checkpoints
 
 def _misconfigured(ds: Dataset, store: Store) -> StageFailure | None:
     """A misconfigured processor or field specification, as the failure it causes."""
-    fields = dataset_fields(ds, store.files_by_name)
+    if uses_former(ds.processors.values()):  # replayed: checked as they then were
+        fields = [Field(name, name, name) for name in declared_fields(ds)]
+    else:
+        fields = dataset_fields(ds, store.files_by_name)
     found = misconfiguration(fields, ds.processors.values(), ds.field_specs.values())
     if found is None:
         return None
