@@ -8,6 +8,7 @@ field specifications, and what a resource's first records look like once process
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from ..domain import history
@@ -148,8 +149,13 @@ class Processing:
         """The preview of a resource described in the body, as if it were the dataset's."""
         state = self.state
         ds = state.dataset(user, dataset_uid, "edit_dataset")
-        spec = self.resources._spec(body())
-        url: str = spec["url"]
+        given = body()
+        url = given.url or ""
+        if url.startswith("odsfile://") and url[10:] in state.store.files_by_name:
+            # a resource as read carries the counts the file gives: not a second opinion
+            given = dataclasses.replace(given, records=None, fields={})
+        spec = self.resources._spec(given)
+        url = spec["url"]
         stored = state.store.files_by_name.get(url.removeprefix("odsfile://"))
         if url.startswith("odsfile://") and stored is not None:
             source = stored_source(stored, spec["params"], PREVIEW_ROWS)
