@@ -14,6 +14,7 @@ from flask.testing import FlaskClient
 from simulator.api.management.render import Ask
 from simulator.domain.processors import CATALOGUE
 from simulator.service import statefile
+from tests.api.test_bad_input import JUNK, SHAPE
 from tests.conftest import API, AUTH
 from tests.facade import Simulated
 
@@ -345,3 +346,23 @@ def test_a_state_file_written_with_the_former_processors_still_loads(path: Path)
     loaded.act(admin, "da_trees1", "publish")
     loaded.run_until_idle()
     assert loaded.dataset_status(admin, "da_trees1", Ask())["name"] == "idle"
+
+
+def test_junk_bodies_for_a_field_specification_are_refused_and_change_nothing(
+    c: FlaskClient,
+) -> None:
+    spec = post(c, f"{D}/fields_specifications", RENAME).get_json()
+    path = f"{D}/fields_specifications/{spec['processor_uid']}"
+    before = [
+        c.get(f"{D}/{what}", headers=AUTH).get_json()
+        for what in ("fields_specifications", "changes")
+    ]
+    for junk in [*JUNK, b'{"name": "order", "args": [["nested"]]}', b'{"name": "type"}']:
+        r = c.put(path, data=junk, headers=AUTH)
+        assert r.status_code == 400, junk
+        assert set(r.get_json()) >= SHAPE
+    after = [
+        c.get(f"{D}/{what}", headers=AUTH).get_json()
+        for what in ("fields_specifications", "changes")
+    ]
+    assert after == before
