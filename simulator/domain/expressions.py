@@ -283,7 +283,10 @@ def _arith(op: str, a: Any, b: Any) -> Any:
             return _tidy(x % y)
         if op == "//":
             return _tidy(x // y)
-        return _tidy(float(x) ** float(y))
+        power = float(x) ** float(y)
+        if isinstance(power, complex):  # a negative number to a fractional power
+            raise _Failed
+        return _tidy(power)
     except (ZeroDivisionError, OverflowError, ValueError):
         raise _Failed from None
 

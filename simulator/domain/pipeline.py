@@ -29,7 +29,7 @@ from .expressions import Expression, ExpressionError, text_of, truth
 from .fieldspecs import ANNOTATIONS, FACETSORT, PRECISIONS
 from .former import former_step, is_former
 from .processors import CATALOGUE, Kind
-from .sources import PREVIEW_ROWS, Field, convert, guess_type, point
+from .sources import PREVIEW_ROWS, Field, convert, json_value, point
 
 #: Python's own reader of regular expressions (``sre_parse`` is deprecated).
 _parser: Any = importlib.import_module("re._parser")
@@ -307,13 +307,9 @@ def _expression(args: dict[str, Any], fields: Fields, rows: Rows | None) -> Rows
     except ExpressionError as exc:
         raise _Misconfigured("expression", f"invalid expression: {exc}") from None
     target = args["output_field"]
-    existed = target in fields
-    field = _output(fields, target, "text")
-    if rows is not None:
-        for row in rows:
-            row[target] = expression(row)
-        if not existed:
-            field.type = guess_type(r[target] for r in rows)
+    _output(fields, target, "text")  # a new field is text, in a preview as at publish
+    for row in rows or ():
+        row[target] = expression(row)
     return rows
 
 
@@ -354,7 +350,7 @@ def _date_normalizer(args: dict[str, Any], fields: Fields, rows: Rows | None) ->
         if isinstance(value, str):
             try:
                 parsed = datetime.strptime(value.strip(), fmt)
-            except ValueError:
+            except (ValueError, re.error):
                 continue
             if timed:
                 aware = parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
@@ -473,8 +469,7 @@ def _unicode_normalize(args: dict[str, Any], fields: Fields, rows: Rows | None) 
 def _expand_json_array(args: dict[str, Any], fields: Fields, rows: Rows | None) -> Rows | None:
     source = _need(fields, args["json_array_field"]).name
     target = args["output_field"]
-    existed = target in fields
-    field = _output(fields, target, "text")
+    _output(fields, target, "text")
     rule = [part for part in (args.get("ijson_rule_to_array") or "item").split(".") if part]
     if rows is None:
         return rows
@@ -486,8 +481,6 @@ def _expand_json_array(args: dict[str, Any], fields: Fields, rows: Rows | None) 
             made = dict(row)
             made[target] = json.dumps(element) if isinstance(element, (dict, list)) else element
             out.append(made)
-    if not existed:
-        field.type = guess_type(r[target] for r in out)
     return out
 
 
@@ -495,7 +488,7 @@ def _elements(value: Any, rule: list[str]) -> list[Any]:
     """What an iJSON rule reaches in a JSON value: ``item`` goes through an array."""
     if isinstance(value, str):
         try:
-            value = json.loads(value)
+            value = json_value(value)
         except (ValueError, RecursionError):
             return []
     found = [value]

@@ -233,8 +233,8 @@ class _Separated(csv.excel):
 
 
 def _json_source(text: str, limit: int) -> Source | None:
-    try:  # NaN and infinities (which JSON has not) are read as empty values
-        data = json.loads(text, parse_constant=lambda _: None)
+    try:
+        data = json_value(text)
     except (ValueError, RecursionError):
         return None
     items: list[Any]
@@ -268,6 +268,16 @@ def _json_source(text: str, limit: int) -> Source | None:
         if f.type == "text":
             f.type = guess_type(r.get(f.name) for r in rows)
     return _typed(fields, [{n: r.get(n) for n in names} for r in rows])
+
+
+def _finite(text: str) -> float | None:
+    number = float(text)
+    return number if math.isfinite(number) else None
+
+
+def json_value(text: str) -> Any:
+    """JSON text read as a record holds it: NaN and infinities (not JSON) are empty."""
+    return json.loads(text, parse_constant=lambda _: None, parse_float=_finite)
 
 
 def _unique(names: list[str]) -> list[str]:

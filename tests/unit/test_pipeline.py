@@ -149,6 +149,19 @@ def test_types_are_guessed_from_values(values: list[Any], kind: str) -> None:
     assert guess_type(values) == kind
 
 
+def test_a_json_file_gives_its_objects_with_no_value_json_cannot_carry() -> None:
+    content = b'[{"Name": "a", "v": NaN, "w": 1e400, "o": {"k": 1}}, {"Name": "b", "v": 2}]'
+    source = file_source(content, "a.json", "application/json", {}, 20)
+    assert source is not None
+    assert [(f.name, f.type) for f in source.fields] == [
+        ("name", "text"),
+        ("v", "int"),
+        ("w", "text"),
+        ("o", "text"),
+    ]
+    assert source.rows[0] == {"name": "a", "v": None, "w": None, "o": '{"k": 1}'}
+
+
 # processors on records ---------------------------------------------------------------------
 
 
@@ -463,6 +476,7 @@ def test_guesses_name_the_fields_a_parameter_may_take_and_leave_the_rest_empty()
         ("not evaluated", "not evaluated"),
         ("=ljust('4400', 5, '0')", "44000"),
         ("=1 / 0", None),
+        ("=(0 - 8) ^ (1 / 3)", None),
         ("=now()", None),
     ],
 )
