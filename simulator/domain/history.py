@@ -6,9 +6,9 @@ changed value with its path of keys, e.g. ``["metas", "default", "title"]``. Res
 a change makes the configuration what it was right after that change, and is
 itself recorded as a change.
 
-A snapshot's security leaves out group rulesets while there are none, and the
-default ruleset while it is the reset one: a snapshot is then what it was before
-those existed, so a world saved then replays to the same change log.
+A snapshot leaves out field specifications and group rulesets while there are none,
+and the default ruleset while it is the reset one: a snapshot is then what it was
+before those existed, so a world saved then replays to the same change log.
 """
 
 from __future__ import annotations
@@ -65,11 +65,8 @@ DATA_KEYS = ("url", "type", "records", "fields", "params")
 
 
 def snapshot(ds: Dataset) -> Snapshot:
-    """The dataset's configuration, as plain data.
-
-    Field specifications are there only when the dataset has some: the changes a
-    state file of an older simulator holds have none, and replay to the same.
-    """
+    """The dataset's configuration, as plain data (see the module's text for what it
+    leaves out)."""
     out: Snapshot = {
         "dataset_id": ds.dataset_id,
         "metas": copy.deepcopy(ds.metas),
@@ -139,7 +136,14 @@ def _group_security(ds: Dataset) -> dict[str, Any]:
 
 
 def _full(snap: Snapshot) -> Snapshot:
-    """A snapshot with the security keys it leaves out at their defaults put back."""
+    """A snapshot with the keys it leaves out at their defaults put back."""
+    if "fields_specifications" not in snap:  # after the processors, as snapshot() has it
+        whole: Snapshot = {}
+        for section, value in snap.items():
+            whole[section] = value
+            if section == "processors":
+                whole["fields_specifications"] = {}
+        snap = whole
     security = snap.get("security")
     if not isinstance(security, dict) or all(k in security for k in SECURITY_DEFAULTS):
         return snap
