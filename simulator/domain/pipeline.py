@@ -84,6 +84,7 @@ def run(
         current.setdefault(f.name, f.copy())
     records = None if rows is None else [dict(r) for r in rows]
     problem: Problem | None = None
+    specs = list(specs)
     steps = [(p, _process) for p in processors] + [(s, _specify) for s in specs]
     for step, apply in steps:
         try:
