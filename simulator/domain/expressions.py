@@ -132,8 +132,9 @@ class _Parser:
         if not self.tokens:
             raise ExpressionError("the expression is empty")
         node = self.expression(0)
-        if self.peek() is not None:
-            raise ExpressionError(f"unexpected {self.peek()[1]!r}")  # type: ignore[index]
+        left = self.peek()
+        if left is not None:
+            raise ExpressionError(f"unexpected {left[1]!r}")
         return node
 
     def expression(self, power: int) -> Node:
@@ -292,10 +293,13 @@ def _arith(op: str, a: Any, b: Any) -> Any:
 
 
 def _compare(op: str, a: Any, b: Any) -> bool:
+    """Numbers compare as numbers, anything else as text."""
+    x: Any
+    y: Any
     try:
         x, y = _num(a), _num(b)
     except _Failed:
-        x, y = text_of(a), text_of(b)  # type: ignore[assignment]
+        x, y = text_of(a), text_of(b)
     if op == "==":
         return x == y
     if op == "!=":
