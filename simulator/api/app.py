@@ -17,7 +17,14 @@ from .app_context import EXTENSION, LATENCY, MAX_UPLOAD_KEY, simulator
 from .control import guard
 from .control import routes as control
 from .control.guard import LOOPBACK_HOSTS
-from .management import configuration, datasets, processing, resources, security
+from .management import (
+    attachments,
+    configuration,
+    datasets,
+    processing,
+    resources,
+    security,
+)
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -98,7 +105,8 @@ def create_app(
         base = scenario or default_scenario()
         simulator = Simulator(base, overrides=config)
     app.extensions[EXTENSION] = simulator
-    for area in (documents, datasets, resources, configuration, security, processing, control):
+    areas = (documents, datasets, resources, configuration, security, processing, attachments)
+    for area in (*areas, control):
         app.register_blueprint(area.blueprint)
     errors.register(app)
     guard.register(app, control_hosts)

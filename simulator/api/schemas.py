@@ -543,6 +543,9 @@ def management_schemas() -> dict[str, Schema]:
         "Resource": resource,
         "ResourceWrite": _resource_write(),
         "File": file,
+        "Attachment": obj("attachment_uid url", attachment_uid=STRING, url=STRING),
+        "AlternativeExport": obj("export_uid url", export_uid=STRING, url=STRING),
+        "Empty": obj(),
         "Pushed": obj(
             "status records buffered",
             status={"const": "OK"},

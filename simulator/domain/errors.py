@@ -139,6 +139,20 @@ class UnknownFile(NotFound):
         super().__init__("Unknown file: {file_id}", file_id=file_id)
 
 
+class UnknownAttachment(NotFound):
+    error_key = "UnknownAttachmentException"
+
+    def __init__(self, attachment_uid: str) -> None:
+        super().__init__("Unknown attachment: {attachment_uid}", attachment_uid=attachment_uid)
+
+
+class UnknownAlternativeExport(NotFound):
+    error_key = "UnknownAlternativeExportException"
+
+    def __init__(self, export_uid: str) -> None:
+        super().__init__("Unknown alternative export: {export_uid}", export_uid=export_uid)
+
+
 class UnknownMetadata(NotFound):
     error_key = "UnknownMetadataException"
 

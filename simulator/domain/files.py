@@ -1,8 +1,10 @@
-"""Uploaded files: what a publish would read from them.
+"""Uploaded files: their ids, and what a publish would read from them.
 
-The platform counts a file's records and finds its fields; so does the simulator,
-for CSV (separator sniffed), JSON (a list of objects) and GeoJSON (features). Other
-files are stored and downloadable, and hold no records.
+A file's id is made from its name, as the platform's are ("Cheese Data.csv" is
+``cheese_data.csv``), and ``odsfile://<file_id>`` is its URL. The platform counts a
+file's records and finds its fields; so does the simulator, for CSV (separator
+sniffed), JSON (a list of objects) and GeoJSON (features). Other files are stored and
+downloadable, and hold no records.
 """
 
 from __future__ import annotations
@@ -11,16 +13,38 @@ import csv
 import io
 import json
 import mimetypes
+import posixpath
 import re
+import unicodedata
 from typing import Any
 
 from .errors import InvalidParameter
 from .limits import echo
 from .store import slugify
 
+#: The name of a file uploaded without one, as the platform names it.
+DEFAULT_FILENAME = "file"
+#: Longest part of a file id before its extension, and longest extension kept.
+MAX_ID_STEM = 100
+MAX_ID_EXTENSION = 16
+
 #: A media type as a Content-Type header carries it: type/subtype, then parameters,
 #: in printable ASCII (a download answers with it).
 _MEDIA_TYPE = re.compile(r"^[A-Za-z0-9!#$&^_.+-]+/[A-Za-z0-9!#$&^_.+-]+(\s*;[ -~]*)?$")
+
+
+def file_id_for(filename: str, n: int = 1) -> str:
+    """The id of a file by its name: "Cheese Data.csv" -> ``cheese_data.csv``.
+
+    ASCII letters and digits, lowercase, other runs of characters as ``_``, the extension
+    kept; ``n`` from 2 on adds ``_<n>`` before the extension (another file took the id).
+    """
+    stem, extension = posixpath.splitext(filename)
+    plain = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode().lower()
+    words = re.sub(r"[^a-z0-9-]+", "_", plain).strip("_-")[:MAX_ID_STEM].strip("_-")
+    suffix = re.sub(r"[^a-z0-9]+", "", extension.lower())[:MAX_ID_EXTENSION]
+    stem_id = (words or DEFAULT_FILENAME) + (f"_{n}" if n > 1 else "")
+    return f"{stem_id}.{suffix}" if suffix else stem_id
 
 
 def guess_mimetype(filename: str, given: str | None) -> str:

@@ -1,8 +1,9 @@
 """A dataset's change log: what each configuration edit changed, and restoring one.
 
 Every edit records the configuration it left (a snapshot: id, metadata, resources,
-processors, field specifications, security) with a diff against the one before: each
-changed value with its path of keys, e.g. ``["metas", "default", "title"]``. Restoring
+processors, field specifications, security, attachments, alternative exports) with a
+diff against the one before: each changed value with its path of keys, e.g.
+``["metas", "default", "title"]``. Restoring
 a change makes the configuration what it was right after that change, and is
 itself recorded as a change.
 
@@ -17,6 +18,7 @@ import copy
 from typing import Any
 
 from .models import (
+    Attachment,
     Change,
     Dataset,
     DefaultSecurity,
@@ -38,7 +40,12 @@ SECTIONS = (
     "processors",
     "fields_specifications",
     "security",
+    "attachments",
+    "alternative_exports",
 )
+#: Sections a snapshot holds only when not empty: the changes of worlds saved before
+#: they existed replay the same.
+LATER_SECTIONS = ("attachments", "alternative_exports")
 
 #: The configuration of nothing: what a new dataset's first change starts from.
 EMPTY: Snapshot = {
@@ -105,6 +112,10 @@ def snapshot(ds: Dataset) -> Snapshot:
             uid: {"name": f.name, "args": copy.deepcopy(f.args)}
             for uid, f in ds.field_specs.items()
         }
+    for section in LATER_SECTIONS:
+        files: dict[str, Attachment] = getattr(ds, section)
+        if files:
+            out[section] = {uid: {"url": a.url} for uid, a in files.items()}
     return out
 
 
@@ -153,8 +164,13 @@ def _full(snap: Snapshot) -> Snapshot:
 def diff(before: Snapshot, after: Snapshot) -> list[Edit]:
     """The changed values: each ``{"path": [keys...], "before": ..., "after": ...}``."""
     out: list[Edit] = []
-    _walk(_full(before), _full(after), [], out)
+    _walk(_whole(_full(before)), _whole(_full(after)), [], out)
     return out
+
+
+def _whole(taken: Snapshot) -> Snapshot:
+    """A snapshot with every section, those it leaves out while empty as empty."""
+    return {**taken, **{s: taken.get(s, {}) for s in LATER_SECTIONS}}
 
 
 def _walk(before: Any, after: Any, path: list[str], out: list[Edit]) -> None:
@@ -265,6 +281,9 @@ def restore(ds: Dataset, target: Snapshot) -> None:
         default["filter_query"],
         copy.deepcopy(default["api_calls_quota"]),
     )
+    for section in LATER_SECTIONS:
+        files = {uid: Attachment(uid, a["url"]) for uid, a in target.get(section, {}).items()}
+        setattr(ds, section, files)
 
 
 def snapshot_of_processors(

@@ -42,6 +42,8 @@ MAX_UPLOAD = 50 * 2**20
 MAX_SCENARIO = 64 * 2**20
 #: Nodes that YAML aliases may add to a scenario once expanded ("billion laughs").
 MAX_ALIAS_NODES = 100_000
+#: Longest http(s) URL of an attachment or an alternative export (a download redirects to it).
+MAX_URL = 2048
 #: Longest text a message repeats back from the input.
 MAX_ECHO = 200
 

@@ -91,10 +91,26 @@ class StoredFile:
     created: float
     records: int
     fields: dict[str, str]
+    #: Who uploaded it ("" for uploads replayed from state files older than owners).
+    owner: str = ""
+
+    #: Fields added after snapshots were first written (see ``Dataset.ADDED_FIELDS``).
+    ADDED_FIELDS: ClassVar[tuple[str, ...]] = ("owner",)
 
     @property
     def url(self) -> str:
-        return f"odsfile://{self.filename}"
+        return f"odsfile://{self.file_id}"
+
+
+@dataclass(slots=True)
+class Attachment:
+    """A file exposed with a dataset: an attachment, or an alternative export.
+
+    ``url`` is the backing file: ``odsfile://`` and an uploaded file, or ``http(s)://``.
+    """
+
+    uid: str
+    url: str
 
 
 @dataclass(slots=True)
@@ -333,10 +349,19 @@ class Dataset:
     #: Realtime records pushed while a job ran, indexed when it ends, and by whom.
     pending_push: dict[str, int] = field(default_factory=dict)
     pending_pusher: str = ""
+    #: Files exposed with the dataset, by uid (``at_...``, ``ae_...``).
+    attachments: dict[str, Attachment] = field(default_factory=dict)
+    alternative_exports: dict[str, Attachment] = field(default_factory=dict)
 
     #: Fields added after snapshots were first written: while they hold their default,
     #: a snapshot's digest leaves them out, so that worlds saved before still match.
-    ADDED_FIELDS: ClassVar[tuple[str, ...]] = ("group_rulesets", "default_security", "field_specs")
+    ADDED_FIELDS: ClassVar[tuple[str, ...]] = (
+        "group_rulesets",
+        "default_security",
+        "field_specs",
+        "attachments",
+        "alternative_exports",
+    )
 
     @property
     def records(self) -> int:

@@ -8,10 +8,13 @@ import re
 import string
 import unicodedata
 from collections import deque
-from collections.abc import Container, Iterable
+from collections.abc import Container, Iterable, Iterator
 
 from .models import Dataset, Group, Job, StoredFile, User
 from .retention import overflow
+
+#: The scheme of an uploaded file's URL.
+ODSFILE = "odsfile://"
 
 _ALNUM = string.ascii_lowercase + string.digits
 #: Maps every byte to a letter or digit (byte mod 36: close enough to uniform for ids).
@@ -70,26 +73,49 @@ class Store:
         """A ``pr_`` uid: processors and field specifications share them."""
         return self._short("pr_", _Either(dataset.processors, dataset.field_specs))
 
+    def new_attachment_uid(self, dataset: Dataset) -> str:
+        return self._short("at_", dataset.attachments)
+
+    def new_export_uid(self, dataset: Dataset) -> str:
+        return self._short("ae_", dataset.alternative_exports)
+
     def add_file(self, stored: StoredFile) -> None:
+        """Keep an upload; one with the id of a kept file replaces it (and goes last)."""
+        replaced = self.files.pop(stored.file_id, None)
+        if replaced is not None:
+            self.file_bytes -= len(replaced.content)
+            self.dropped_bytes += len(replaced.content)
+            if self.files_by_name.get(replaced.filename) is replaced:
+                del self.files_by_name[replaced.filename]
         self.files[stored.file_id] = stored
         self.files_by_name[stored.filename] = stored
         self.file_bytes += len(stored.content)
 
+    def file_named(self, name: str) -> StoredFile | None:
+        """The upload ``odsfile://<name>`` refers to: the file of that id, else the latest
+        upload of that file name."""
+        return self.files.get(name) or self.files_by_name.get(name)
+
+    def file_at(self, url: str) -> StoredFile | None:
+        """The upload an ``odsfile://`` URL refers to, if any."""
+        if not url.startswith(ODSFILE):
+            return None
+        return self.file_named(url.removeprefix(ODSFILE))
+
     def let_unused_files_go(self, keep: int, keep_bytes: int) -> int:
         """Drop the oldest uploads no resource uses, past ``keep`` files or ``keep_bytes``.
 
-        A resource uses the latest upload of the name its ``odsfile://`` URL gives;
-        the newest upload stays whatever its size, for a resource to use it next.
-        Returns the bytes let go.
+        A resource, an attachment or an alternative export uses the upload its
+        ``odsfile://`` URL refers to; the newest upload stays whatever its size, for a
+        resource to use it next. Returns the bytes let go.
         """
         if not overflow(len(self.files), keep) and self.file_bytes <= keep_bytes:
             return 0
         used = {
-            id(self.files_by_name[name])
+            id(stored)
             for ds in self.datasets.values()
-            for r in ds.resources.values()
-            if r.url.startswith("odsfile://")
-            and (name := r.url.removeprefix("odsfile://")) in self.files_by_name
+            for url in used_urls(ds)
+            if (stored := self.file_at(url)) is not None
         }
         unused = [f for f in self.files.values() if id(f) not in used]
         count, unused_bytes, freed = len(unused), sum(len(f.content) for f in unused), 0
@@ -218,6 +244,14 @@ class _Either:
 
     def __contains__(self, item: object) -> bool:
         return item in self.first or item in self.second
+
+
+def used_urls(ds: Dataset) -> Iterator[str]:
+    """The URLs of the files a dataset uses: its resources', attachments', exports'."""
+    for resource in ds.resources.values():
+        yield resource.url
+    for attached in (*ds.attachments.values(), *ds.alternative_exports.values()):
+        yield attached.url
 
 
 def slugify(text: str) -> str:

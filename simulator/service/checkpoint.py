@@ -18,6 +18,7 @@ from typing import Any
 from ..domain import history
 from ..domain.faults import FaultBook
 from ..domain.models import (
+    Attachment,
     Change,
     Dataset,
     DefaultSecurity,
@@ -170,6 +171,8 @@ def _dataset(ds: Dataset) -> Data:
         "group_rulesets": [_fields(r) for r in ds.group_rulesets.values()],
         "default_security": _fields(ds.default_security),
         "changes": [_fields(c) for c in ds.changes],
+        "attachments": [_fields(a) for a in ds.attachments.values()],
+        "alternative_exports": [_fields(a) for a in ds.alternative_exports.values()],
     }
 
 
@@ -197,8 +200,15 @@ def _revive_dataset(data: Data) -> Dataset:
             "changes": tuple(
                 Change(**{**c, "diff": history.edits_of(c["diff"])}) for c in data["changes"]
             ),
+            # absent from checkpoints written before datasets had them
+            "attachments": _attached(data.get("attachments", [])),
+            "alternative_exports": _attached(data.get("alternative_exports", [])),
         }
     )
+
+
+def _attached(saved: list[Data]) -> dict[str, Attachment]:
+    return {a["uid"]: Attachment(**a) for a in saved}
 
 
 def _job(job: Job) -> Data:

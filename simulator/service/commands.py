@@ -147,6 +147,13 @@ class DefaultSecuritySpec:
     permissions: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class AttachmentSpec:
+    """A file to expose with a dataset, by its URL (odsfile:// or http(s)://)."""
+
+    url: str
+
+
 #: Every command the journal may hold, by class name.
 COMMANDS: dict[str, type] = {
     cls.__name__: cls
@@ -161,5 +168,6 @@ COMMANDS: dict[str, type] = {
         GroupRulesetSpec,
         DefaultSecuritySpec,
         FieldSpecification,
+        AttachmentSpec,
     )
 }

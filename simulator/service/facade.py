@@ -4,11 +4,12 @@ Every API surface, the command line and the testing kit go through a
 :class:`Simulator`. It holds the :class:`~.state.State` its collaborators share (the
 scenario in force, its world, the clock, the one lock) and the collaborators
 themselves: ``access`` (HTTP faults, then credentials), ``datasets``, ``resources``,
-``configuration``, ``security``, ``processing``, ``control`` (the clock, scenarios,
-scripts, timelines), ``dashboard`` and ``snapshots``. Each public operation takes the lock, lets the
-clock policy catch the engine up, checks everything it was given, and only then
-changes anything, so a refused request leaves nothing half-done; it answers
-immutable views (see :mod:`.views`), never live objects.
+``files``, ``attachments`` (and alternative exports), ``configuration``, ``security``,
+``processing``, ``control`` (the clock, scenarios, scripts, timelines), ``dashboard``
+and ``snapshots``. Each public operation takes the lock, lets the clock policy catch
+the engine up, checks everything it was given, and only then changes anything, so a
+refused request leaves nothing half-done; it answers immutable views (see
+:mod:`.views`), never live objects.
 """
 
 from __future__ import annotations
@@ -23,10 +24,12 @@ from ..domain.store import Store
 from ..engine import Engine
 from ..scenario.loading import Scenario, ScriptStep
 from .access import Access
+from .attachments import Attachments
 from .configuration import Configuration
 from .control import Control
 from .dashboard import Dashboard
 from .datasets import Datasets
+from .files import Files
 from .journal import Journal
 from .processing import Processing
 from .resources import Resources
@@ -60,6 +63,8 @@ class Simulator:
         self.configuration = Configuration(state)
         self.security = Security(state)
         self.processing = Processing(state, self.resources)
+        self.files = Files(state)
+        self.attachments = Attachments(state)
         self.control = Control(state)
         self.dashboard = Dashboard(state, self.control, self.datasets)
         owners = {
@@ -71,6 +76,8 @@ class Simulator:
                 self.security,
                 self.processing,
                 self.dashboard,
+                self.files,
+                self.attachments,
             )
         }
         self.snapshots = Snapshots(state, owners, self.access.replay_call)

@@ -5,12 +5,13 @@ fields the platform does not have (``default.license_url``, ``default.metadata_l
 ``default.territory``, ``internal.notes``), ``visualization.image_enabled`` where the
 platform has ``images_disabled``, ``dcat.created`` and ``dcat.issued`` as datetimes where
 the platform has dates, datetimes without a time zone, and values kept as sent rather
-than in one canonical form. Before such a snapshot is replayed, its scenario, its base
+than in one canonical form; their uploads had 32-hex ids drawn from the seed, where
+ids are now made from file names. Before such a snapshot is replayed, its scenario, its base
 (the world written down whole) and its journal are rewritten: a value is put in its
 canonical form, a datetime without a zone is read as UTC, a datetime given for a date
-keeps its date, ``image_enabled`` becomes the opposite ``images_disabled``, and a field
+keeps its date, ``image_enabled`` becomes the opposite ``images_disabled``, a field
 the platform does not have (or a value no rule can read) is dropped, with the journal
-lines that did nothing else.
+lines that did nothing else, and an upload is replayed with a drawn id, as it was.
 
 The datasets replayed from an older snapshot cannot be the ones saved, value for value
 (their metadata is rewritten, and their change logs now keep each edit's path as a list
@@ -164,6 +165,8 @@ class Migration:
         elif name in ("create_dataset", "update_dataset") and isinstance(body, dict):
             metas = self.metas(body.get("metas"), keep_none=name == "update_dataset")
             args = {**args, "body": {**body, "metas": metas}}
+        elif name == "upload_file":
+            args = {**args, "drawn_id": True}  # the 32-hex id it was given then
         return [t, name, args]
 
     def _item(self, item: dict[str, Any]) -> dict[str, Any] | None:

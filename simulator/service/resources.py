@@ -1,4 +1,4 @@
-"""Resources, uploaded files, downloads, and the realtime push of records."""
+"""Resources, their downloads, and the realtime push of records."""
 
 from __future__ import annotations
 
@@ -9,21 +9,18 @@ from typing import Any
 from ..domain import history
 from ..domain import statemachine as sm
 from ..domain.datagen import FIELD_KINDS
-from ..domain.errors import BadRequest, InvalidParameter, UnknownFile, UnknownResource
-from ..domain.files import guess_mimetype, read_records
+from ..domain.errors import BadRequest, InvalidParameter, UnknownResource
 from ..domain.limits import MAX_RECORDS, echo
-from ..domain.models import RESOURCE_TYPES, Dataset, Job, Resource, StoredFile, User
+from ..domain.models import RESOURCE_TYPES, Dataset, Job, Resource, User
 from .commands import Body, ResourceSpec
 from .journal import mutation
 from .operation import operation
 from .state import State
 from .views import (
     Download,
-    FileView,
     JobView,
     PushResult,
     ResourceView,
-    file_view,
     job_view,
     resource_view,
 )
@@ -92,7 +89,7 @@ class Resources:
                 url=resource.url,
             )
         name = resource.url.removeprefix("odsfile://")
-        stored = self.state.store.files_by_name.get(name)
+        stored = self.state.store.file_named(name)
         if stored is not None:
             return Download(stored.content, stored.mimetype, stored.filename)
         # a scenario's file: its records, generated from the seed
@@ -137,7 +134,7 @@ class Resources:
         fields = _fields(command.fields)
         if url.startswith("odsfile://"):
             name = url.removeprefix("odsfile://")
-            stored = self.state.store.files_by_name.get(name)
+            stored = self.state.store.file_named(name)
             if stored is not None:
                 if records is not None:
                     raise InvalidParameter(
@@ -165,52 +162,6 @@ class Resources:
             "params": dict(command.params),
             "fields": fields,
         }
-
-    # files -------------------------------------------------------------------------------
-
-    @mutation
-    def upload_file(
-        self, user: User, filename: Any, mimetype: str | None, content: bytes
-    ) -> FileView:
-        state = self.state
-        if "create_dataset" not in state.permissions(user):
-            state.require(user, "edit_dataset")
-        if not isinstance(filename, str) or not filename.strip() or "/" in filename:
-            raise InvalidParameter("filename", "expected a file name without '/'")
-        if not filename.isprintable() or _lone_surrogates(filename):
-            raise InvalidParameter("filename", "expected printable Unicode text")
-        mimetype = guess_mimetype(filename, mimetype)
-        records, fields = read_records(content, filename, mimetype)
-        stored = StoredFile(
-            f"{state.store.rng.getrandbits(128):032x}",
-            filename,
-            mimetype,
-            content,
-            state.engine.now,
-            records,
-            fields,
-        )
-        state.store.add_file(stored)
-        retention = state.scenario.retention
-        state.store.let_unused_files_go(retention.unused_files, retention.unused_file_bytes)
-        return file_view(stored)
-
-    @operation
-    def file(self, user: User, file_id: str) -> FileView:
-        return file_view(self._file(user, file_id))
-
-    @operation
-    def download_file(self, user: User, file_id: str) -> Download:
-        stored = self._file(user, file_id)
-        return Download(stored.content, stored.mimetype, stored.filename)
-
-    def _file(self, user: User, file_id: str) -> StoredFile:
-        if "create_dataset" not in self.state.permissions(user):
-            self.state.require(user, "edit_dataset")
-        stored = self.state.store.files.get(file_id)
-        if stored is None:
-            raise UnknownFile(file_id)
-        return stored
 
     # realtime ----------------------------------------------------------------------------
 
@@ -289,12 +240,3 @@ def _fields(raw: dict[str, str]) -> dict[str, str]:
                 "fields", f"expected a list of field names, or an object name: kind ({kinds})"
             )
     return dict(raw)
-
-
-def _lone_surrogates(text: str) -> bool:
-    """Whether JSON escapes left half a character in ``text`` (not encodable as UTF-8)."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False

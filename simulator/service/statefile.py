@@ -30,7 +30,8 @@ from .legacy import Migration
 FORMAT = "ods-simulator-snapshot"
 #: Version 2 adds ``base``: the world written down whole, which the journal follows.
 #: Version 3 holds metadata in the platform's vocabulary (older ones are rewritten to it,
-#: see :mod:`.legacy`), and change logs whose edits have paths of keys.
+#: see :mod:`.legacy`), change logs whose edits have paths of keys, and uploads whose
+#: ids are made from their names (older ones replay with the ids drawn they had).
 VERSION = 3
 READABLE = (1, 2, 3)
 

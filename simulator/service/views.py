@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from ..domain import sources
 from ..domain.metadata import TEMPLATES, Field, Template
 from ..domain.models import (
+    Attachment,
     Change,
     Dataset,
     DefaultSecurity,
@@ -140,6 +141,15 @@ class FileView:
 
 
 @dataclass(frozen=True, slots=True)
+class AttachmentView:
+    """An attachment or an alternative export (``kind`` says which)."""
+
+    kind: str
+    uid: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
 class ProcessorView:
     processor_uid: str
     name: str
@@ -197,6 +207,13 @@ class Download:
     content: bytes
     mimetype: str
     filename: str
+
+
+@dataclass(frozen=True, slots=True)
+class ElsewhereFile:
+    """A file the platform does not hold: a download sends the caller to its URL."""
+
+    url: str
 
 
 # taking views (under the lock) ------------------------------------------------------
@@ -310,6 +327,10 @@ def file_view(stored: StoredFile) -> FileView:
         tuple(stored.fields),
         stored.created,
     )
+
+
+def attachment_view(kind: str, attached: Attachment) -> AttachmentView:
+    return AttachmentView(kind, attached.uid, attached.url)
 
 
 def processor_view(processor: Processor) -> ProcessorView:

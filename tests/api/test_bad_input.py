@@ -69,6 +69,9 @@ def world() -> Iterator[dict[str, Any]]:
     c.post(f"{d}/security/groups", data='{"group": {"group_id": "editors"}}', headers=AUTH)
     upload = {"content": "a\n1\n", "filename": "a.csv", "mimetype": "text/csv"}
     file_id = c.post(f"{API}/files", data=json.dumps(upload), headers=AUTH).get_json()["file_id"]
+    linked = json.dumps({"url": f"odsfile://{file_id}"})
+    attachment = c.post(f"{d}/attachments", data=linked, headers=AUTH).get_json()
+    export = c.post(f"{d}/alternative_exports", data=linked, headers=AUTH).get_json()
     job_id = c.put(f"{d}/save_version", headers=AUTH).get_json()["job_id"]
     c.post("/_sim/clock/run_until_idle")
     ids = {
@@ -81,6 +84,8 @@ def world() -> Iterator[dict[str, Any]]:
         "name": "title",
         "file_id": file_id,
         "job_id": job_id,
+        "attachment_uid": attachment["attachment_uid"],
+        "export_uid": export["export_uid"],
     }
     yield {"client": c, "ids": ids}
     check_contract(recorders)
@@ -98,6 +103,9 @@ def fingerprint(c: FlaskClient) -> Any:
         f"{d}/security/default",
         f"{d}/security/access_policy",
         f"{d}/versions",
+        f"{d}/attachments",
+        f"{d}/alternative_exports",
+        f"{API}/files",
         f"{API}/datasets",
         f"{API}/jobs",
     ]
@@ -172,5 +180,7 @@ def test_the_sweep_covers_every_area() -> None:
         "/security",
         "/restore_change",
         "/push",
+        "/attachments",
+        "/alternative_exports",
     ):
         assert any(fragment in p for p in paths), fragment

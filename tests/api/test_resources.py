@@ -191,7 +191,7 @@ def test_bad_resources_are_refused_and_change_nothing(
     [
         ({"content": 5, "filename": "x.csv"}, "content"),
         ({"content": "a", "filename": "a/b.csv"}, "filename"),
-        ({"content": "a"}, "filename"),
+        ({"content": "a", "filename": 7}, "filename"),
         ({"content": "!!", "filename": "x.csv", "encoding": "base64"}, "content"),
         # found by fuzzing: base64 of characters outside ASCII was a 500
         ({"content": "é\u0001k", "filename": "x.png", "encoding": "base64"}, "content"),

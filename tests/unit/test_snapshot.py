@@ -78,6 +78,8 @@ def everything(sim: Simulated) -> dict[str, Any]:
             sim.list_changes(admin, uid, fine),
             sim.list_versions(admin, uid, fine),
             sim.list_metadata(admin, uid),
+            sim.list_attached(admin, uid, "attachments"),
+            sim.list_attached(admin, uid, "alternative_exports"),
         ]
         for uid in sim.store.datasets
     }
@@ -89,6 +91,7 @@ def everything(sim: Simulated) -> dict[str, Any]:
         "datasets": per_dataset,
         "jobs": sim.list_jobs(admin, Ask("fine")),
         "files": {f: sim.get_file(admin, f, fine) for f in sim.store.files},
+        "listed files": sim.list_files(admin, fine),
         "script": sim.script_results(),
         "faults": sim.fault_log(),
         "dashboard": dashboard,
@@ -146,6 +149,10 @@ def busy_day(sim: Simulated) -> None:
     sim.delete_group_ruleset(admin, "da_bikes1", "editors")
     sim.set_default_security(admin, "da_bikes1", {"filter_query": "height > 2"})
     sim.reset_default_security(admin, "da_bikes1")
+    attached = sim.attach(admin, uid, "attachments", {"url": upload["url"]})
+    sim.attach_upload(admin, uid, "alternative_exports", "b.zip", None, b"PK")
+    sim.attach(admin, uid, "alternative_exports", {"url": "https://x.test/b.zip"})
+    sim.detach(admin, uid, "attachments", attached["attachment_uid"])
     sim.realtime_action(admin, "da_trees1", _realtime(sim), "recover")
     sim.act_as_first_user("cars", "save_version")
     gone = sim.create_dataset(admin, {"dataset_id": "gone"}, Ask(), strict=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ... import __version__
+from ...domain.attachments import KINDS
 from ...domain.metadata import TEMPLATES, all_fields
 from ...domain.processors import CATALOGUE
 from ...domain.statemachine import ACTIONS, VOCABULARIES
@@ -88,7 +89,9 @@ def _parameters() -> dict[str, Any]:
         "name": ("A metadata field of the template.", "title"),
         "username": ("A user of the portal.", "admin"),
         "group_id": ("A group of the portal's users.", "editors"),
-        "file_id": ("An uploaded file's id.", None),
+        "file_id": ("An uploaded file's id, made from its name (`cheese_data.csv`).", None),
+        "attachment_uid": ("An attachment's uid (`at_...`).", None),
+        "export_uid": ("An alternative export's uid (`ae_...`).", None),
         "job_id": ("A job's id (40 hexadecimal characters).", None),
     }
     out: dict[str, Any] = {}
@@ -298,7 +301,7 @@ def _resources() -> list[tuple[str, str, dict[str, Any]]]:
             JSON: {
                 "schema": {
                     "type": "object",
-                    "required": ["content", "filename"],
+                    "required": ["content"],
                     "properties": {
                         "content": STRING,
                         "filename": {"type": "string", "pattern": "^[^/]*[^/\\s][^/]*$"},
@@ -342,16 +345,97 @@ def _resources() -> list[tuple[str, str, dict[str, Any]]]:
         (f"{RESOURCE}/delete_recover_data", "put",
          operation("delete_recover_data", "Delete a realtime resource's recover data",
                    "realtime", ref("JobId"), errors=E_ALL)),
+        ("/files", "get",
+         operation("list_files", "List the files the caller uploaded or may use", "files",
+                   {"type": "array", "items": ref("File")}, errors=E_TOP, params=ASK)),
         ("/files", "post",
          operation("upload_file", "Upload a file (multipart, or JSON content)", "files",
-                   ref("File"), errors=E_TOP, request=upload, params=ASK)),
+                   ref("File"), errors=E_TOP, request=upload, params=ASK,
+                   links=links_to("get_file", "download_file",
+                                  file_id="$response.body#/file_id"))),
         ("/files/{file_id}", "get",
          operation("get_file", "Read an uploaded file's description", "files", ref("File"),
                    errors=E_ALL, params=ASK)),
-        ("/files/{file_id}/download", "get",
+        ("/download_file/{file_id}", "get",
          operation("download_file", "Download an uploaded file", "files", content=_download(),
                    errors=E_ALL)),
+        ("/files/{file_id}/download", "get",
+         operation("download_file_alias", "Download an uploaded file (the simulator's older "
+                   "path of /download_file/{file_id})", "files", content=_download(),
+                   errors=E_ALL)),
     ]  # fmt: skip
+
+
+def _attachments() -> list[tuple[str, str, dict[str, Any]]]:
+    """Attachments and alternative exports: the same five operations each."""
+    rows = []
+    for kind, one, download, schema, title in (
+        ("attachments", "attachment", "download_attachment", "Attachment", "an attachment"),
+        ("alternative_exports", "alternative_export", "download_alternative_export",
+         "AlternativeExport", "an alternative export"),
+    ):  # fmt: skip
+        uid = KINDS[kind].uid_key
+        path = f"{DATASET}/{kind}/{{{uid}}}"
+        links = links_to(
+            f"get_{one}",
+            f"delete_{one}",
+            f"download_{one}",
+            dataset_uid="$request.path.dataset_uid",
+            **{uid: f"$response.body#/{uid}"},
+        )
+        listed = {"type": "array", "items": ref(schema)}
+        rows += [
+            (f"{DATASET}/{kind}", "get",
+             operation(f"list_{kind}", f"List a dataset's {kind.replace('_', ' ')}", kind,
+                       listed, errors=E_ALL)),
+            (f"{DATASET}/{kind}", "post",
+             operation(f"create_{one}", f"Add {title}: a file's URL, or a file uploaded",
+                       kind, ref(schema), errors=E_ALL, request=_attach_body(), links=links)),
+            (path, "get",
+             operation(f"get_{one}", f"Read {title}", kind, ref(schema), errors=E_ALL)),
+            (path, "delete",
+             operation(f"delete_{one}", f"Remove {title} (the file stays)", kind,
+                       ref("Empty"), errors=E_ALL, description="200 with `{}`.")),
+            (f"{DATASET}/{download}/{{{uid}}}", "get",
+             _redirecting(operation(f"download_{one}", f"Download {title}'s file", kind,
+                                    content=_download(), errors=E_ALL))),
+        ]  # fmt: skip
+    return rows
+
+
+def _attach_body() -> dict[str, Any]:
+    url = {
+        **STRING,
+        "description": "odsfile://<file_id> (an uploaded file) or http(s)://...",
+    }
+    return {
+        "required": True,
+        "content": {
+            JSON: {"schema": {"type": "object", "required": ["url"], "properties": {"url": url}}},
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {"file": {"type": "string", "format": "binary"}},
+                    "required": ["file"],
+                }
+            },
+            "application/x-www-form-urlencoded": {
+                "schema": {"type": "object", "required": ["url"], "properties": {"url": url}}
+            },
+        },
+        "description": "A file's URL as JSON or a form field, or a file (multipart), "
+        "uploaded as POST /files does and attached.",
+    }
+
+
+def _redirecting(op: dict[str, Any]) -> dict[str, Any]:
+    """A download that sends the caller elsewhere for a file at an http(s) URL."""
+    op["responses"]["303"] = {
+        "description": "The file is at an http(s) URL: `Location` gives it.",
+        "headers": {"Location": {"required": True, "schema": STRING}},
+    }
+    op["responses"] = dict(sorted(op["responses"].items()))
+    return op
 
 
 def _configuration() -> list[tuple[str, str, dict[str, Any]]]:
@@ -557,7 +641,7 @@ def _processing() -> list[tuple[str, str, dict[str, Any]]]:
 
 def management_document() -> dict[str, Any]:
     """The OpenAPI 3.1 document of the simulated Management API v2."""
-    rows = [*_datasets(), *_resources(), *_configuration(), *_processing()]
+    rows = [*_datasets(), *_resources(), *_attachments(), *_configuration(), *_processing()]
     return {
         "openapi": "3.1.0",
         "info": {
@@ -576,6 +660,8 @@ def management_document() -> dict[str, Any]:
                 "resources",
                 "realtime",
                 "files",
+                "attachments",
+                "alternative_exports",
                 "metadata",
                 "processors",
                 "fields specifications",

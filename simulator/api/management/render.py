@@ -10,12 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ...domain.attachments import KINDS
 from ...domain.clock import Clock
 from ...domain.metadata import Field
 from ...domain.models import Change, RecordError
 from ...domain.platform import DEFAULT_DOMAIN_ID
 from ...domain.statemachine import Status, Vocabulary, project
 from ...service.views import (
+    AttachmentView,
     DatasetView,
     DefaultSecurityView,
     FieldSpecView,
@@ -226,6 +228,11 @@ def file_json(stored: FileView, r: Render) -> dict[str, Any]:
         },
         "created": r.clock.iso(stored.created),
     }
+
+
+def attachment_json(attached: AttachmentView) -> dict[str, Any]:
+    """An attachment (``attachment_uid``) or an alternative export (``export_uid``)."""
+    return {KINDS[attached.kind].uid_key: attached.uid, "url": attached.url}
 
 
 def processor_json(processor: ProcessorView) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from ...domain.metadata import closest
 from ...domain.models import DATASET_READ_ONLY, RESOURCE_READ_ONLY
 from ...domain.processors import unknown_processor
 from ...service.commands import (
+    AttachmentSpec,
     DatasetChanges,
     DefaultSecuritySpec,
     FieldSpecification,
@@ -298,3 +299,18 @@ def change_uid(body: Any) -> int:
             "change_uid", f"expected the integer uid of a change, got {echo(given)}"
         )
     return uid
+
+
+def attachment(body: Any, uid_key: str) -> AttachmentSpec:
+    """``{"url": "odsfile://file.csv"}``; an object as read (with its uid) is taken too."""
+    if not isinstance(body, dict):
+        raise InvalidParameter("body", 'expected a JSON object: {"url": "odsfile://<file_id>"}')
+    for key in body:
+        if key not in ("url", uid_key):
+            raise InvalidParameter(key, f"unknown field{closest(key, ('url',))}; known: url")
+    url = body.get("url")
+    if not isinstance(url, str):
+        raise InvalidParameter(
+            "url", "expected the file's URL: odsfile://<uploaded file> or http(s)://..."
+        )
+    return AttachmentSpec(url)

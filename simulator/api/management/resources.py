@@ -66,18 +66,29 @@ def delete_recover_data(dataset_uid: str, resource_uid: str) -> Response:
     return jsonify(surface().realtime_action(g.user, dataset_uid, resource_uid, "scratch"))
 
 
+@blueprint.get("/files")
+def list_files() -> Response:
+    """A bare list: the files the caller uploaded, or that datasets they may edit use."""
+    return jsonify(surface().list_files(g.user, ask()))
+
+
 @blueprint.post("/files")
 def upload_file() -> Response:
     """Multipart (any file field), or JSON ``{content, mimetype, filename}`` whatever its type."""
     request.max_content_length = current_app.config[MAX_UPLOAD_KEY]  # uploads: their own limit
-    if request.mimetype == "multipart/form-data" and request.files:
-        upload = next(iter(request.files.values()))
-        filename: Any = upload.filename or ""
-        content = upload.read()
-        mimetype: str | None = upload.mimetype
-    else:
-        filename, content, mimetype = _json_upload()
+    filename, content, mimetype = multipart_file() or _json_upload()
     return jsonify(surface().upload_file(g.user, filename, mimetype, content, ask()))
+
+
+def multipart_file() -> tuple[Any, bytes, str | None] | None:
+    """The first file of a multipart body (whatever its field's name), if there is one.
+
+    Its name as sent (the service checks it); its media type without parameters.
+    """
+    if request.mimetype != "multipart/form-data" or not request.files:
+        return None
+    upload = next(iter(request.files.values()))
+    return upload.filename or "", upload.read(), upload.mimetype
 
 
 def _json_upload() -> tuple[Any, bytes, str | None]:
@@ -87,6 +98,7 @@ def _json_upload() -> tuple[Any, bytes, str | None]:
         raise InvalidParameter(
             "body", 'send a multipart file, or {"content", "mimetype", "filename"}'
         )
+    # no filename: the platform names the file "file" (the service does)
     content, filename, mimetype = body.get("content"), body.get("filename"), body.get("mimetype")
     if not isinstance(content, str):
         raise InvalidParameter("content", "expected the file's content as a string")
@@ -108,8 +120,14 @@ def get_file(file_id: str) -> Response:
     return jsonify(surface().get_file(g.user, file_id, ask()))
 
 
-@blueprint.get("/files/<file_id>/download")
+@blueprint.get("/download_file/<file_id>")
 def download_file(file_id: str) -> Response:
+    return _download(surface().download_file(g.user, file_id))
+
+
+@blueprint.get("/files/<file_id>/download")
+def download_file_alias(file_id: str) -> Response:
+    """The simulator's earlier path of ``/download_file/<file_id>``, kept."""
     return _download(surface().download_file(g.user, file_id))
 
 

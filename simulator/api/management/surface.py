@@ -11,15 +11,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...domain.attachments import KINDS
 from ...domain.models import User
 from ...service import Simulator
 from ...service.commands import Body, Listing
-from ...service.views import Download, JobView
+from ...service.views import Download, ElsewhereFile, JobView
 from . import requests as read
 from .query import parse_sort, parse_where
 from .render import (
     Ask,
     Render,
+    attachment_json,
     changes_json,
     dataset_json,
     default_security_json,
@@ -151,14 +153,18 @@ class ManagementV2:
     def upload_file(
         self, user: User, filename: Any, mimetype: str | None, content: bytes, ask: Ask = _PLAIN
     ) -> dict[str, Any]:
-        stored = self.simulator.resources.upload_file(user, filename, mimetype, content)
+        stored = self.simulator.files.upload_file(user, filename, mimetype, content)
         return file_json(stored, self.render(ask))
 
+    def list_files(self, user: User, ask: Ask = _PLAIN) -> list[dict[str, Any]]:
+        r = self.render(ask)
+        return [file_json(f, r) for f in self.simulator.files.files(user)]
+
     def get_file(self, user: User, file_id: str, ask: Ask = _PLAIN) -> dict[str, Any]:
-        return file_json(self.simulator.resources.file(user, file_id), self.render(ask))
+        return file_json(self.simulator.files.file(user, file_id), self.render(ask))
 
     def download_file(self, user: User, file_id: str) -> Download:
-        return self.simulator.resources.download_file(user, file_id)
+        return self.simulator.files.download_file(user, file_id)
 
     def push(self, user: User, dataset_uid: str, resource_uid: str, body: Any) -> dict[str, Any]:
         pushed = self.simulator.resources.push(user, dataset_uid, resource_uid, body)
@@ -174,6 +180,46 @@ class ManagementV2:
     ) -> dict[str, Any]:
         job = self.simulator.resources.realtime_action(user, dataset_uid, resource_uid, action)
         return _job_id(job)
+
+    # attachments and alternative exports (kind: "attachments", "alternative_exports") ----
+
+    def list_attached(self, user: User, dataset_uid: str, kind: str) -> list[dict[str, Any]]:
+        found = self.simulator.attachments.attached(user, dataset_uid, kind)
+        return [attachment_json(a) for a in found]
+
+    def get_attached(self, user: User, dataset_uid: str, kind: str, uid: str) -> dict[str, Any]:
+        found = self.simulator.attachments.attached_one(user, dataset_uid, kind, uid)
+        return attachment_json(found)
+
+    def attach(self, user: User, dataset_uid: str, kind: str, body: Any) -> dict[str, Any]:
+        uid_key = KINDS[kind].uid_key  # a fetched object may come back with its uid
+        made = self.simulator.attachments.attach(
+            user, dataset_uid, kind, Body(lambda: read.attachment(body, uid_key))
+        )
+        return attachment_json(made)
+
+    def attach_upload(
+        self,
+        user: User,
+        dataset_uid: str,
+        kind: str,
+        filename: Any,
+        mimetype: str | None,
+        content: bytes,
+    ) -> dict[str, Any]:
+        made = self.simulator.attachments.attach_upload(
+            user, dataset_uid, kind, filename, mimetype, content
+        )
+        return attachment_json(made)
+
+    def detach(self, user: User, dataset_uid: str, kind: str, uid: str) -> dict[str, Any]:
+        self.simulator.attachments.detach(user, dataset_uid, kind, uid)
+        return {}
+
+    def download_attached(
+        self, user: User, dataset_uid: str, kind: str, uid: str
+    ) -> Download | ElsewhereFile:
+        return self.simulator.attachments.download(user, dataset_uid, kind, uid)
 
     # metadata ------------------------------------------------------------------------------
 
