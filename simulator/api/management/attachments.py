@@ -53,7 +53,9 @@ def _create(kind: Kind) -> Callable[..., Response]:
 
 
 def _body() -> Any:
-    """The JSON body, or the ``url`` field of a form."""
+    """The ``url`` field of a form, else the body as JSON (whatever the content type)."""
+    if request.mimetype == "application/x-www-form-urlencoded":
+        request.get_data(cache=True)  # kept: JSON sent as a form is read from it next
     form = request.mimetype in ("multipart/form-data", "application/x-www-form-urlencoded")
     if form and "url" in request.form:
         return {"url": request.form["url"]}
