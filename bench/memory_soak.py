@@ -89,11 +89,12 @@ class Churn(threading.Thread):
         while not self.stop.is_set():
             n += 1
             csv = "name,height\n" + "".join(f"tree-{i},{i % 30}\n" for i in range(200))
-            files = {"file": (f"trees-{n % 7}.csv", io.BytesIO(csv.encode()), "text/csv")}
-            self.call("POST", "/files", files=files)
+            # a new name each time: an upload of a name uploaded before replaces that file
+            files = {"file": (f"trees-{n}.csv", io.BytesIO(csv.encode()), "text/csv")}
+            url = self.call("POST", "/files", files=files).json()["url"]
             body = {"metas": {"default": {"title": f"Churn {n}", "description": "x" * 500}}}
             uid = self.call("POST", "/datasets", data=json.dumps(body)).json()["dataset_uid"]
-            resource = {"url": f"odsfile://trees-{n % 7}.csv", "title": "trees"}
+            resource = {"url": url, "title": "trees"}
             self.call("POST", f"/datasets/{uid}/resources", data=json.dumps(resource))
             meta = {"value": f"Edited {n}"}
             self.call("PUT", f"/datasets/{uid}/metadata/default/description", data=json.dumps(meta))
