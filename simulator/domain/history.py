@@ -3,13 +3,13 @@
 Every edit records the configuration it left (a snapshot: id, metadata, resources,
 processors, field specifications, security, attachments, alternative exports) with a
 diff against the one before: each changed value with its path of keys, e.g.
-``["metas", "default", "title"]``. Restoring
-a change makes the configuration what it was right after that change, and is
-itself recorded as a change.
+``["metas", "default", "title"]``. Restoring a change makes the configuration what it
+was right after that change, and is itself recorded as a change.
 
-A snapshot leaves out field specifications and group rulesets while there are none,
-and the default ruleset while it is the reset one: a snapshot is then what it was
-before those existed, so a world saved then replays to the same change log.
+A snapshot leaves out field specifications, group rulesets, attachments and
+alternative exports while there are none, and the default ruleset while it is the
+reset one: a snapshot is then what it was before those existed, so a world saved then
+replays to the same change log.
 """
 
 from __future__ import annotations

@@ -263,10 +263,24 @@ def test_each_change_is_in_the_change_log_and_can_be_restored(live: Live) -> Non
         ["attachments"],
     ]
     assert log[0]["diff"] == {
-        f"attachments.{at['attachment_uid']}": {"before": {"url": stored["url"]}, "after": None}
+        "attachments": [
+            {
+                "path": [at["attachment_uid"]],
+                "old_value": {"url": stored["url"]},
+                "new_value": None,
+                "operation_type": "delete",
+            }
+        ]
     }
     assert log[1]["diff"] == {
-        f"alternative_exports.{ae['export_uid']}": {"before": None, "after": {"url": stored["url"]}}
+        "alternative_exports": [
+            {
+                "path": [ae["export_uid"]],
+                "old_value": None,
+                "new_value": {"url": stored["url"]},
+                "operation_type": "create",
+            }
+        ]
     }
     # back to the configuration right after the attachment was added
     first = log[-1]["change_uid"]

@@ -3,8 +3,9 @@
 ``fixtures/state-v2/`` holds two snapshots written by the simulator before this
 change (format 2): one a journal from the scenario, one a checkpoint (``base``) and
 a journal after it. Each has uploads (one name twice), resources on them, edits in
-the change log, a publish done and one half-way. They must load with every digest
-verified, keep their files' 32-hex ids, and then go on as any world does.
+the change log, a publish done and one half-way. They must load (their files' digest
+checked: the uploads replay with the 32-hex ids they had), keep those ids, and then go
+on as any world does.
 """
 
 from __future__ import annotations
