@@ -8,7 +8,7 @@ import re
 import string
 import unicodedata
 from collections import deque
-from collections.abc import Container, Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator, Mapping
 
 from .models import Dataset, Group, Job, StoredFile, User
 from .retention import overflow
@@ -95,6 +95,11 @@ class Store:
         """The upload ``odsfile://<name>`` refers to: the file of that id, else the latest
         upload of that file name."""
         return self.files.get(name) or self.files_by_name.get(name)
+
+    @property
+    def uploads(self) -> Mapping[str, StoredFile]:
+        """The uploads by what ``odsfile://<name>`` names (see :meth:`file_named`)."""
+        return _Uploads(self)
 
     def file_at(self, url: str) -> StoredFile | None:
         """The upload an ``odsfile://`` URL refers to, if any."""
@@ -244,6 +249,25 @@ class _Either:
 
     def __contains__(self, item: object) -> bool:
         return item in self.first or item in self.second
+
+
+class _Uploads(Mapping[str, StoredFile]):
+    """Uploads by file id, and by file name where no id is that name (the latest upload)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def __getitem__(self, name: str) -> StoredFile:
+        found = self.store.file_named(name)
+        if found is None:
+            raise KeyError(name)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.store.files)
+
+    def __len__(self) -> int:
+        return len(self.store.files)
 
 
 def used_urls(ds: Dataset) -> Iterator[str]:

@@ -62,9 +62,7 @@ class Processing:
         wanted = name()
         if not isinstance(wanted, str) or wanted not in CATALOGUE:
             raise unknown_processor(wanted)
-        fields = fields_before(
-            dataset_fields(ds, state.store.files_by_name), ds.processors.values()
-        )
+        fields = fields_before(dataset_fields(ds, state.store.uploads), ds.processors.values())
         suggested = guess(CATALOGUE[wanted], fields)
         return {param: {f.name: field_view(f) for f in found} for param, found in suggested.items()}
 
@@ -132,7 +130,7 @@ class Processing:
         """A resource's first records, processed as the dataset's configuration says."""
         ds, resource = self.resources._resource(user, dataset_uid, resource_uid)
         store = self.state.store
-        stored = uploaded(resource, store.files_by_name)
+        stored = uploaded(resource, store.uploads)
         if stored is not None:
             source = stored_source(stored, resource.params, PREVIEW_ROWS)
         else:
@@ -151,12 +149,12 @@ class Processing:
         ds = state.dataset(user, dataset_uid, "edit_dataset")
         given = body()
         url = given.url or ""
-        if url.startswith("odsfile://") and url[10:] in state.store.files_by_name:
+        if url.startswith("odsfile://") and url[10:] in state.store.uploads:
             # a resource as read carries the counts the file gives: not a second opinion
             given = dataclasses.replace(given, records=None, fields={})
         spec = self.resources._spec(given)
         url = spec["url"]
-        stored = state.store.files_by_name.get(url.removeprefix("odsfile://"))
+        stored = state.store.uploads.get(url.removeprefix("odsfile://"))
         if url.startswith("odsfile://") and stored is not None:
             source = stored_source(stored, spec["params"], PREVIEW_ROWS)
         else:

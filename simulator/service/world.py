@@ -30,7 +30,7 @@ def _misconfigured(ds: Dataset, store: Store) -> StageFailure | None:
     if uses_former(ds.processors.values()):  # replayed: checked as they then were
         fields = [Field(name, name, name) for name in declared_fields(ds)]
     else:
-        fields = dataset_fields(ds, store.files_by_name)
+        fields = dataset_fields(ds, store.uploads)
     found = misconfiguration(fields, ds.processors.values(), ds.field_specs.values())
     if found is None:
         return None

@@ -158,3 +158,16 @@ def test_files_an_attachment_uses_are_kept_past_the_retention_bound(make_live: M
     for n in range(5):
         post_file(live.http, live, f"unused-{n}.csv")
     assert listed(live.http, live) == ["kept.pdf", "export.zip", "unused-4.csv"]
+
+
+def test_a_preview_reads_the_file_its_url_names_by_id(live: Live) -> None:
+    post_file(live.http, live, "Cheese Data.csv", "kind,age\nbrie,2\n")
+    base = f"{live.api}/datasets/da_trees1"
+    body = json.dumps({"url": "odsfile://cheese_data.csv"})  # the file's id, not its name
+    made = live.http.post(f"{base}/resources", data=body, timeout=10).json()
+    for r in (
+        live.http.get(f"{base}/resources/{made['resource_uid']}/preview", timeout=10),
+        live.http.post(f"{base}/resource_preview", data=body, timeout=10),
+    ):
+        assert r.status_code == 200, r.text
+        assert r.json()["records"] == [{"kind": "brie", "age": 2}]
