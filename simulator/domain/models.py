@@ -253,7 +253,7 @@ class Progress:
 
     def finished(self, ended: float, done: int) -> tuple[Any, ...]:
         """The stage, ended, as a row of plain values (see :attr:`Job.stages`)."""
-        name = self.status.value
+        name = str(self.status)  # its wire name: Status is a StrEnum
         return (
             name,
             self.started,

@@ -8,7 +8,7 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
 
-from .retention import Retention
+from .retention import Retention, bound
 from .statemachine import PUBLIC_OF
 
 
@@ -55,6 +55,8 @@ class Timeline:
         self.entries: list[tuple[Any, ...]] = []
         #: How many entries the timeline keeps (a tenth more before it trims).
         self.limit = limit
+        #: The length past which it is trimmed down to ``limit``.
+        self.trim_at = bound(limit)
         #: How many of the oldest entries were let go.
         self.dropped = 0
 

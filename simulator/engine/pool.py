@@ -21,7 +21,7 @@ from ..domain.faults import FaultBook, StageFailure, WorkerOutage
 from ..domain.models import Dataset, Failure, Job, Progress, RecordError, Version
 from ..domain.pipeline import renamed
 from ..domain.platform import Platform
-from ..domain.retention import Retention, bound
+from ..domain.retention import Retention
 from ..domain.statemachine import (
     DELETING_STAGES,
     MOVES,
@@ -164,7 +164,7 @@ class Engine:
         self.timeline.entries.append(
             (t, ds.dataset_uid, ds.dataset_id, source, destination, cause, job_id)
         )
-        if len(self.timeline.entries) > bound(self.timeline.limit):
+        if len(self.timeline.entries) > self.timeline.trim_at:
             self._trim_timeline()
         if to != REMOVED:
             if public_change:

@@ -14,7 +14,7 @@ from ..domain.timeline import Entry, to_csv, to_ndjson, to_table
 from ..scenario.loading import Scenario, ScenarioError, ScriptStep, load_scenario_text
 from .operation import operation
 from .state import State
-from .views import JobView
+from .views import Accepted
 
 TIMELINE_FORMATS = {"ndjson": to_ndjson, "csv": to_csv, "table": to_table}
 
@@ -131,8 +131,8 @@ class Control:
     # script, faults, timelines --------------------------------------------------------
 
     def perform(
-        self, step: ScriptStep, act: Callable[[User, Dataset, str], JobView | None]
-    ) -> JobView | None:
+        self, step: ScriptStep, act: Callable[[User, Dataset, str], Accepted | None]
+    ) -> Accepted | None:
         """A script's action, through the same checks as the API's (``act`` acts)."""
         state = self.state
         username = step.user or state.scenario.users[0].username

@@ -14,7 +14,7 @@ from .datasets import Datasets
 from .journal import mutation
 from .operation import operation
 from .state import State
-from .views import JobView
+from .views import Accepted
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +86,7 @@ class Dashboard:
         }
 
     @mutation
-    def act_as_first_user(self, name: str, action: str) -> JobView | None:
+    def act_as_first_user(self, name: str, action: str) -> Accepted | None:
         """An action from the dashboard, by the scenario's first user, with the API's checks."""
         state = self.state
         result = self._datasets.action(state.first_user(), state.named(name), action)

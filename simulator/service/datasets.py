@@ -17,7 +17,17 @@ from .commands import Body, DatasetChanges, Listing, NewDataset
 from .journal import mutation
 from .operation import operation
 from .state import State
-from .views import DatasetView, JobView, Page, StatusView, dataset_view, job_view, status_view
+from .views import (
+    Accepted,
+    DatasetView,
+    JobView,
+    Page,
+    StatusView,
+    accepted,
+    dataset_view,
+    job_view,
+    status_view,
+)
 
 _DATASET_ID = re.compile(DATASET_ID_PATTERN)
 
@@ -218,7 +228,7 @@ class Datasets:
         return dataset_view(ds, state.store.users)
 
     @mutation
-    def delete_dataset(self, user: User, dataset_uid: str) -> JobView | None:
+    def delete_dataset(self, user: User, dataset_uid: str) -> Accepted | None:
         """Delete a dataset: at once if unpublished, else by a job (answered)."""
         result = self.action(user, self.state.dataset(user, dataset_uid), "delete")
         self.state.engine.settle()
@@ -237,13 +247,13 @@ class Datasets:
         return ds.records_errors
 
     @mutation
-    def act(self, user: User, dataset_uid: str, action: str) -> JobView | None:
+    def act(self, user: User, dataset_uid: str, action: str) -> Accepted | None:
         """Accept an asynchronous action; answer its job."""
         result = self.action(user, self.state.dataset(user, dataset_uid), action)
         self.state.engine.settle()
         return result
 
-    def action(self, user: User, ds: Dataset, action: str) -> JobView | None:
+    def action(self, user: User, ds: Dataset, action: str) -> Accepted | None:
         """Check and accept an action, from the API or a script; the caller settles.
 
         Answers the job it queued (for ``abort_processing``, the job it aborts), or
@@ -277,8 +287,8 @@ class Datasets:
             )
         return self._queued(state.engine.submit(ds, action, user.username))
 
-    def _queued(self, job: Any) -> JobView:
-        return job_view(job, self.state.engine.now, self.state.store.users)
+    def _queued(self, job: Any) -> Accepted:
+        return accepted(job)
 
     @operation
     def jobs(self, user: User) -> tuple[JobView, ...]:

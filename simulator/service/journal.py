@@ -29,7 +29,7 @@ import json
 import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ParamSpec, Protocol, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, Protocol, TypeVar, cast
 
 from ..domain.models import User
 from .commands import COMMANDS, Body
@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 
 P = ParamSpec("P")
 R = TypeVar("R")
+Owner = TypeVar("Owner", bound="_Owner")
 
 #: A line that replays an HTTP fault's effect on the fault book (a counted call).
 INJECT = "inject"
@@ -53,7 +54,8 @@ Entry = str | Pending
 class _Owner(Protocol):
     """What a mutation's ``self`` is: a collaborator of the service, over its state."""
 
-    state: State
+    @property
+    def state(self) -> State: ...
 
 
 class Journal:
@@ -151,7 +153,7 @@ def _held(hint: Any) -> str:
 _LATER = frozenset({str, int, bool, type(None), bytes, User})
 
 
-def mutation(method: Callable[P, R]) -> Callable[P, R]:
+def mutation(method: Callable[Concatenate[Owner, P], R]) -> Callable[Concatenate[Owner, P], R]:
     """An operation that changes the world: under the lock, and journaled if it succeeds.
 
     After it, the world may be written down whole (the journal's ``changed`` hook).
@@ -162,19 +164,19 @@ def mutation(method: Callable[P, R]) -> Callable[P, R]:
     write = _Writer(name, kinds)
 
     @functools.wraps(method)
-    def journaled(*args: P.args, **kwargs: P.kwargs) -> R:
-        state = cast(_Owner, args[0]).state
+    def journaled(self: Owner, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        state = self.state
         journal: Journal = state.journal
-        given = args[1:]
+        given = args
         now = state.engine.now
         entry: Entry | None = None
         problem = ""
-        bodies = any(type(a) is Body for a in (*given, *kwargs.values()))
+        bodies = Body in map(type, given) or Body in map(type, kwargs.values())
         if not kwargs and not bodies and _LATER.issuperset(map(type, given)):
             entry = (now, write, given)  # written when the journal is read
         elif not bodies:  # written now, before the operation runs: it may change them
             entry, problem = _written(write, name, now, given, kwargs)
-        result = method(*args, **kwargs)
+        result = method(self, *args, **kwargs)
         if bodies:  # the operation read them: written now that it succeeded
             entry, problem = _written(write, name, now, given, kwargs)
         if entry is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any, ParamSpec, Protocol, TypeVar, cast
+from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -19,10 +19,14 @@ class Shared(Protocol):
 
 
 class Collaborator(Protocol):
-    state: Shared
+    @property
+    def state(self) -> Shared: ...
 
 
-def operation(method: Callable[P, R]) -> Callable[P, R]:
+C = TypeVar("C", bound=Collaborator)
+
+
+def operation(method: Callable[Concatenate[C, P], R]) -> Callable[Concatenate[C, P], R]:
     """Run a public operation under the lock, with the clock caught up to now first.
 
     Werkzeug's and waitress's threads call in at once, and simpy is not thread-safe:
@@ -30,11 +34,10 @@ def operation(method: Callable[P, R]) -> Callable[P, R]:
     """
 
     @functools.wraps(method)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        owner = cast(Collaborator, args[0])  # a method's self
-        state = owner.state
+    def wrapper(self: C, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        state = self.state
         with state.lock:
             state.sync()
-            return method(*args, **kwargs)
+            return method(self, *args, **kwargs)
 
     return wrapper

@@ -17,11 +17,11 @@ from .journal import mutation
 from .operation import operation
 from .state import State
 from .views import (
+    Accepted,
     Download,
-    JobView,
     PushResult,
     ResourceView,
-    job_view,
+    accepted,
     resource_view,
 )
 
@@ -197,7 +197,7 @@ class Resources:
     @mutation
     def realtime_action(
         self, user: User, dataset_uid: str, resource_uid: str, action: str
-    ) -> JobView:
+    ) -> Accepted:
         """``recover`` re-indexes a realtime resource's recover data; ``scratch`` drops it."""
         ds, resource = self._realtime(user, dataset_uid, resource_uid)
         if action == "recover" and not ds.published:
@@ -223,12 +223,12 @@ class Resources:
 
     def _realtime_job(
         self, user: User, ds: Dataset, function: str, payload: dict[str, int]
-    ) -> JobView:
+    ) -> Accepted:
         state = self.state
         state.precondition(ds, sm.ACTION_ORIGINS)
         job: Job = state.engine.submit(ds, function, user.username, payload)
         state.engine.settle()
-        return job_view(job, state.engine.now, state.store.users)
+        return accepted(job)
 
 
 def _fields(raw: dict[str, str]) -> dict[str, str]:

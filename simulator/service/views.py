@@ -104,6 +104,15 @@ class ProgressView:
 
 
 @dataclass(frozen=True, slots=True)
+class Accepted:
+    """An action the platform took on: the job that carries it out (``job`` reads it)."""
+
+    job_id: str
+    function: str
+    dataset_uid: str
+
+
+@dataclass(frozen=True, slots=True)
 class JobView:
     job_id: str
     function: str
@@ -199,7 +208,7 @@ class PushResult:
     records: int
     #: Kept for the job under way to index when it ends.
     buffered: bool
-    job: JobView | None
+    job: Accepted | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,6 +293,10 @@ def all_metadata(ds: _Described) -> tuple[MetadataView, ...]:
     return tuple(
         metadata_view(ds, t, name) for t, template in TEMPLATES.items() for name in template.fields
     )
+
+
+def accepted(job: Job) -> Accepted:
+    return Accepted(job.job_id, job.function, job.dataset_uid)
 
 
 def job_view(job: Job, now: float, users: Mapping[str, User]) -> JobView:

@@ -12,7 +12,7 @@ from ...domain.clock import Clock
 from ...scenario.loading import Scenario
 from ...service import ClockView
 from ...service.dashboard import DashboardView
-from ...service.views import JobView
+from ...service.views import Accepted
 from . import errors
 
 
@@ -80,7 +80,7 @@ def script_json(results: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def action_json(job: JobView | None) -> dict[str, Any]:
+def action_json(job: Accepted | None) -> dict[str, Any]:
     return {} if job is None else {"job_id": job.job_id}
 
 

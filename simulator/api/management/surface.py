@@ -15,7 +15,7 @@ from ...domain.attachments import KINDS
 from ...domain.models import User
 from ...service import Simulator
 from ...service.commands import Body, Listing
-from ...service.views import Download, ElsewhereFile, JobView
+from ...service.views import Accepted, Download, ElsewhereFile
 from . import requests as read
 from .query import parse_sort, parse_where
 from .render import (
@@ -43,7 +43,7 @@ from .render import (
 _PLAIN = Ask()
 
 
-def _job_id(job: JobView | None) -> dict[str, Any]:
+def _job_id(job: Accepted | None) -> dict[str, Any]:
     return {} if job is None else {"job_id": job.job_id}
 
 
