@@ -50,7 +50,7 @@ class Processing:
     @operation
     def processor_names(self, user: User) -> tuple[str, ...]:
         """Every processor of the domain (creating or editing datasets lets one see them)."""
-        if "create_dataset" not in user.permissions:
+        if "create_dataset" not in self.state.permissions(user):
             self.state.require(user, "edit_dataset")
         return tuple(CATALOGUE)
 

@@ -118,6 +118,11 @@ def test_members_get_their_groups_domain_permissions(live: Live) -> None:
     assert made.status_code == 200, made.text
     r = call(as_user(live, "ana-key"), "POST", f"{live.api}/datasets", {"dataset_id": "ana"})
     assert (r.status_code, r.json()["raw_params"]["permission"]) == (403, "create_dataset")
+    # the processor catalogue is open to whoever may create datasets, through a group too
+    listed = as_user(live, "bo-key").get(f"{live.api}/processors/", timeout=10)
+    assert listed.status_code == 200 and "string_replace" in listed.json()
+    refused = as_user(live, "ana-key").get(f"{live.api}/processors", timeout=10)
+    assert refused.status_code == 403
 
 
 def test_the_default_ruleset_is_read_set_and_reset(live: Live) -> None:
