@@ -15,7 +15,7 @@ from typing import Any
 
 from .errors import InvalidParameter
 from .models import Dataset
-from .processors import check_processor
+from .processors import CATALOGUE, check_processor
 
 #: Each former processor: its label, its arguments (name, kind), and what it removed.
 FORMER: dict[str, tuple[str, tuple[tuple[str, str], ...], str | None]] = {
@@ -59,7 +59,9 @@ def is_former(name: str, args: Any) -> bool:
     """Whether a processor is one of the former catalogue's, not a platform one."""
     if name not in FORMER or not isinstance(args, dict):
         return False
-    try:
+    if name not in CATALOGUE:  # a name only the former catalogue had
+        return True
+    try:  # a name both have (create_geopoint, expression): the platform's arguments?
         check_processor(name, None, args)
     except InvalidParameter:
         return True

@@ -239,6 +239,10 @@ def unknown_processor(name: Any) -> InvalidParameter:
     return InvalidParameter("name", f"expected one of {', '.join(CATALOGUE)}, got {shown}{hint}")
 
 
+#: An integer written as text: ASCII digits only (``"²"`` is a digit to ``str.isdigit``).
+_DIGITS = re.compile(r"[0-9]{1,18}")
+
+
 def _check_arg(arg: Arg, value: Any) -> Any:
     where = f"args.{arg.name}"
     kind = arg.kind
@@ -249,8 +253,8 @@ def _check_arg(arg: Arg, value: Any) -> Any:
         return flag
     if kind in ("index", "epsg"):
         number = as_integer(value)
-        if number is None and isinstance(value, str) and value.strip().isdigit():
-            number = int(value.strip()) if len(value.strip()) <= 18 else None
+        if number is None and isinstance(value, str) and _DIGITS.fullmatch(value.strip()):
+            number = int(value.strip())
         if number is None or number < 1:
             raise InvalidParameter(where, f"expected an integer from 1 on, got {echo(value)}")
         return number

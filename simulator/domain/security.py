@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .errors import InvalidParameter
+from .limits import echo
 from .metadata import closest
 from .models import Dataset, Group, User
 
@@ -83,7 +84,7 @@ def check_permissions(permissions: list[str]) -> list[str]:
             hint = closest(perm, DATASET_PERMISSIONS) if isinstance(perm, str) else ""
             raise InvalidParameter(
                 f"permissions[{i}]",
-                f"expected one of {', '.join(DATASET_PERMISSIONS)}, got {perm!r}{hint}",
+                f"expected one of {', '.join(DATASET_PERMISSIONS)}, got {echo(perm)}{hint}",
             )
     return sorted(set(permissions), key=DATASET_PERMISSIONS.index)
 

@@ -39,8 +39,7 @@ class Files:
         ``drawn_id``: a 32-hex id from the seed instead, as uploads had in state files
         of format 2 and before (their replays set it).
         """
-        if "create_dataset" not in self.state.permissions(user):
-            self.state.require(user, "edit_dataset")
+        self.state.require_any(user, "create_dataset", "edit_dataset")
         return file_view(store_upload(self.state, user, filename, mimetype, content, drawn_id))
 
     @operation

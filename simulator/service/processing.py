@@ -50,8 +50,7 @@ class Processing:
     @operation
     def processor_names(self, user: User) -> tuple[str, ...]:
         """Every processor of the domain (creating or editing datasets lets one see them)."""
-        if "create_dataset" not in self.state.permissions(user):
-            self.state.require(user, "edit_dataset")
+        self.state.require_any(user, "create_dataset", "edit_dataset")
         return tuple(CATALOGUE)
 
     @operation

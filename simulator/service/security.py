@@ -18,6 +18,7 @@ from ..domain.errors import (
     UnknownRuleset,
     UnknownUsername,
 )
+from ..domain.limits import echo
 from ..domain.models import Dataset, DefaultSecurity, GroupRuleset, Ruleset, User
 from ..domain.security import ACCESS_POLICIES, check_default_permissions, check_permissions
 from .commands import Body, DefaultSecuritySpec, GroupRulesetSpec, RulesetSpec
@@ -57,7 +58,7 @@ class Security:
         wanted = policy()
         if wanted not in ACCESS_POLICIES:
             raise InvalidParameter(
-                "access_policy", f"expected one of {', '.join(ACCESS_POLICIES)}, got {wanted!r}"
+                "access_policy", f"expected one of {', '.join(ACCESS_POLICIES)}, got {echo(wanted)}"
             )
         before = history.snapshot(ds)
         ds.visibility = wanted

@@ -177,6 +177,13 @@ class State:
         """The user's domain permissions: their own and their groups'."""
         return self.caller(user).permissions
 
+    def require_any(self, user: User, *permissions: str) -> None:
+        """Refuse with 403 unless the user holds one of the domain permissions (the last
+        is named)."""
+        held = self.permissions(user)
+        if not any(p in held for p in permissions):
+            raise PermissionDenied(user.username, permissions[-1])
+
     def require(self, user: User, *permissions: str, ds: Dataset | None = None) -> None:
         """Refuse with 403 unless the user holds every permission (on ``ds``, if given)."""
         _require(self.caller(user), permissions, ds)

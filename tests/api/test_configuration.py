@@ -201,6 +201,13 @@ def test_processors_are_created_listed_replaced_and_deleted(c: FlaskClient) -> N
             },
             "args.source_epsg_code",
         ),
+        (  # a digit to str.isdigit, not to int()
+            {
+                "name": "split",
+                "args": {"field": "c", "separator": ",", "index": "²", "output_field": "x"},
+            },
+            "args.index",
+        ),
         ({"name": "expression", "args": {"output_field": "x", "expression": 3}}, "args.expression"),
         ({"name": "expression", "args": []}, "args"),
         ({"name": "expression", "arguments": {}}, "arguments"),

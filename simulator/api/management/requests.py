@@ -219,7 +219,9 @@ def ruleset(body: Any, username: str | None = None) -> RulesetSpec:
             raise InvalidParameter("user", 'expected {"username": ...} naming the user')
         username = given
     elif given is not None and given != username:
-        raise InvalidParameter("user", f"the path names '{username}' but the body names {given!r}")
+        raise InvalidParameter(
+            "user", f"the path names '{username}' but the body names {echo(given)}"
+        )
     return RulesetSpec(username, *_rules(body))
 
 
@@ -231,7 +233,9 @@ def group_ruleset(body: Any, group_id: str | None = None) -> GroupRulesetSpec:
             raise InvalidParameter("group", 'expected {"group_id": ...} naming the group')
         group_id = given
     elif given is not None and given != group_id:
-        raise InvalidParameter("group", f"the path names '{group_id}' but the body names {given!r}")
+        raise InvalidParameter(
+            "group", f"the path names '{group_id}' but the body names {echo(given)}"
+        )
     return GroupRulesetSpec(group_id, *_rules(body))
 
 
