@@ -4,12 +4,8 @@ Every edit records the configuration it left (a snapshot: id, metadata, resource
 processors, field specifications, security, attachments, alternative exports) with a
 diff against the one before: each changed value with its path of keys, e.g.
 ``["metas", "default", "title"]``. Restoring a change makes the configuration what it
-was right after that change, and is itself recorded as a change.
-
-A snapshot leaves out field specifications, group rulesets, attachments and
-alternative exports while there are none, and the default ruleset while it is the
-reset one: a snapshot is then what it was before those existed, so a world saved then
-replays to the same change log.
+was right after that change, and is itself recorded as a change. A change logged
+before a section existed restores it empty (its reset value for the default ruleset).
 """
 
 from __future__ import annotations
@@ -43,9 +39,16 @@ SECTIONS = (
     "attachments",
     "alternative_exports",
 )
-#: Sections a snapshot holds only when not empty: the changes of worlds saved before
-#: they existed replay the same.
-LATER_SECTIONS = ("attachments", "alternative_exports")
+#: Sections of attachment-like objects, each ``{uid: {"url": ...}}``.
+FILE_SECTIONS = ("attachments", "alternative_exports")
+
+#: The default ruleset as a reset leaves it.
+RESET_DEFAULT: dict[str, Any] = {
+    "is_data_visible": True,
+    "visible_fields": ["*"],
+    "filter_query": "",
+    "api_calls_quota": None,
+}
 
 #: The configuration of nothing: what a new dataset's first change starts from.
 EMPTY: Snapshot = {
@@ -53,18 +56,15 @@ EMPTY: Snapshot = {
     "metas": {},
     "resources": {},
     "processors": {},
-    "security": {"access_policy": None, "rulesets": {}},
-}
-
-#: A security snapshot's keys left out at these values (see the module's text).
-SECURITY_DEFAULTS: dict[str, Any] = {
-    "group_rulesets": {},
-    "default": {
-        "is_data_visible": True,
-        "visible_fields": ["*"],
-        "filter_query": "",
-        "api_calls_quota": None,
+    "fields_specifications": {},
+    "security": {
+        "access_policy": None,
+        "rulesets": {},
+        "group_rulesets": {},
+        "default": RESET_DEFAULT,
     },
+    "attachments": {},
+    "alternative_exports": {},
 }
 
 #: What a resource's records depend on: a change of these makes it reprocessed.
@@ -72,9 +72,9 @@ DATA_KEYS = ("url", "type", "records", "fields", "params")
 
 
 def snapshot(ds: Dataset) -> Snapshot:
-    """The dataset's configuration, as plain data (see the module's text for what it
-    leaves out)."""
-    out: Snapshot = {
+    """The dataset's configuration, as plain data."""
+    d = ds.default_security
+    return {
         "dataset_id": ds.dataset_id,
         "metas": copy.deepcopy(ds.metas),
         "resources": {
@@ -92,31 +92,27 @@ def snapshot(ds: Dataset) -> Snapshot:
             uid: {"name": p.name, "label": p.label, "args": copy.deepcopy(p.args)}
             for uid, p in ds.processors.items()
         },
-        "security": {
-            "access_policy": ds.visibility,
-            "rulesets": {
-                name: {
-                    "is_data_visible": r.is_data_visible,
-                    "visible_fields": list(r.visible_fields),
-                    "filter_query": r.filter_query,
-                    "api_calls_quota": copy.deepcopy(r.api_calls_quota),
-                    "permissions": list(r.permissions),
-                }
-                for name, r in ds.rulesets.items()
-            },
-            **_group_security(ds),
-        },
-    }
-    if ds.field_specs:
-        out["fields_specifications"] = {
+        "fields_specifications": {
             uid: {"name": f.name, "args": copy.deepcopy(f.args)}
             for uid, f in ds.field_specs.items()
-        }
-    for section in LATER_SECTIONS:
-        files: dict[str, Attachment] = getattr(ds, section)
-        if files:
-            out[section] = {uid: {"url": a.url} for uid, a in files.items()}
-    return out
+        },
+        "security": {
+            "access_policy": ds.visibility,
+            "rulesets": {name: _rules(r) for name, r in ds.rulesets.items()},
+            "group_rulesets": {g: _rules(r) for g, r in ds.group_rulesets.items()},
+            "default": {
+                "is_data_visible": d.is_data_visible,
+                "visible_fields": list(d.visible_fields),
+                "filter_query": d.filter_query,
+                "api_calls_quota": copy.deepcopy(d.api_calls_quota),
+            },
+        },
+        **{section: _files(getattr(ds, section)) for section in FILE_SECTIONS},
+    }
+
+
+def _files(files: dict[str, Attachment]) -> dict[str, Any]:
+    return {uid: {"url": a.url} for uid, a in files.items()}
 
 
 def _rules(r: Ruleset | GroupRuleset) -> dict[str, Any]:
@@ -129,48 +125,11 @@ def _rules(r: Ruleset | GroupRuleset) -> dict[str, Any]:
     }
 
 
-def _group_security(ds: Dataset) -> dict[str, Any]:
-    """Group rulesets and the default ruleset, each unless at its default."""
-    out: dict[str, Any] = {}
-    if ds.group_rulesets:
-        out["group_rulesets"] = {g: _rules(r) for g, r in ds.group_rulesets.items()}
-    d = ds.default_security
-    default = {
-        "is_data_visible": d.is_data_visible,
-        "visible_fields": list(d.visible_fields),
-        "filter_query": d.filter_query,
-        "api_calls_quota": copy.deepcopy(d.api_calls_quota),
-    }
-    if default != SECURITY_DEFAULTS["default"]:
-        out["default"] = default
-    return out
-
-
-def _full(snap: Snapshot) -> Snapshot:
-    """A snapshot with the keys it leaves out at their defaults put back."""
-    if "fields_specifications" not in snap:  # after the processors, as snapshot() has it
-        whole: Snapshot = {}
-        for section, value in snap.items():
-            whole[section] = value
-            if section == "processors":
-                whole["fields_specifications"] = {}
-        snap = whole
-    security = snap.get("security")
-    if not isinstance(security, dict) or all(k in security for k in SECURITY_DEFAULTS):
-        return snap
-    return {**snap, "security": {**SECURITY_DEFAULTS, **security}}
-
-
 def diff(before: Snapshot, after: Snapshot) -> list[Edit]:
     """The changed values: each ``{"path": [keys...], "before": ..., "after": ...}``."""
     out: list[Edit] = []
-    _walk(_whole(_full(before)), _whole(_full(after)), [], out)
+    _walk(before, after, [], out)
     return out
-
-
-def _whole(taken: Snapshot) -> Snapshot:
-    """A snapshot with every section, those it leaves out while empty as empty."""
-    return {**taken, **{s: taken.get(s, {}) for s in LATER_SECTIONS}}
 
 
 def _walk(before: Any, after: Any, path: list[str], out: list[Edit]) -> None:
@@ -274,14 +233,14 @@ def restore(ds: Dataset, target: Snapshot) -> None:
         )
         for group_id, r in security.get("group_rulesets", {}).items()
     }
-    default = security.get("default", SECURITY_DEFAULTS["default"])
+    default = security.get("default", RESET_DEFAULT)
     ds.default_security = DefaultSecurity(
         default["is_data_visible"],
         list(default["visible_fields"]),
         default["filter_query"],
         copy.deepcopy(default["api_calls_quota"]),
     )
-    for section in LATER_SECTIONS:
+    for section in FILE_SECTIONS:
         files = {uid: Attachment(uid, a["url"]) for uid, a in target.get(section, {}).items()}
         setattr(ds, section, files)
 

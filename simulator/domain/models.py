@@ -94,7 +94,8 @@ class StoredFile:
     #: Who uploaded it ("" for uploads replayed from state files older than owners).
     owner: str = ""
 
-    #: Fields added after snapshots were first written (see ``Dataset.ADDED_FIELDS``).
+    #: Fields added after snapshots were first written: while they hold their default,
+    #: a snapshot's digest leaves them out, so that a file saved before still matches.
     ADDED_FIELDS: ClassVar[tuple[str, ...]] = ("owner",)
 
     @property
@@ -352,16 +353,6 @@ class Dataset:
     #: Files exposed with the dataset, by uid (``at_...``, ``ae_...``).
     attachments: dict[str, Attachment] = field(default_factory=dict)
     alternative_exports: dict[str, Attachment] = field(default_factory=dict)
-
-    #: Fields added after snapshots were first written: while they hold their default,
-    #: a snapshot's digest leaves them out, so that worlds saved before still match.
-    ADDED_FIELDS: ClassVar[tuple[str, ...]] = (
-        "group_rulesets",
-        "default_security",
-        "field_specs",
-        "attachments",
-        "alternative_exports",
-    )
 
     @property
     def records(self) -> int:

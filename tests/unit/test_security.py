@@ -78,15 +78,14 @@ def test_the_store_knows_each_users_groups() -> None:
     assert [g.group_id for g in store.groups_of("ana")] == ["readers"]
 
 
-def test_a_snapshot_leaves_out_group_rulesets_and_the_default_while_unused() -> None:
+def test_a_snapshot_holds_group_rulesets_and_the_default_ruleset() -> None:
     ds = dataset()
     plain = history.snapshot(ds)
-    assert set(plain["security"]) == {"access_policy", "rulesets"}
+    assert plain["security"]["group_rulesets"] == {}
+    assert plain["security"]["default"] == history.RESET_DEFAULT
     ds.group_rulesets["editors"] = GroupRuleset("editors", permissions=["edit_dataset"])
     ds.default_security = DefaultSecurity(is_data_visible=False)
     full = history.snapshot(ds)
-    assert full["security"]["group_rulesets"]["editors"]["permissions"] == ["edit_dataset"]
-    assert full["security"]["default"]["is_data_visible"] is False
     assert history.diff(plain, full) == [
         {
             "path": ["security", "group_rulesets", "editors"],
@@ -105,6 +104,12 @@ def test_a_snapshot_leaves_out_group_rulesets_and_the_default_while_unused() -> 
     assert ds.group_rulesets == {} and ds.default_security == DefaultSecurity()
     history.restore(ds, full)
     assert history.snapshot(ds) == full
+    # a change logged before these sections existed restores them empty, and reset
+    older = {**full, "security": {"access_policy": "restricted", "rulesets": {}}}
+    del older["attachments"], older["fields_specifications"]
+    history.restore(ds, older)
+    assert ds.group_rulesets == {} and ds.default_security == DefaultSecurity()
+    assert history.snapshot(ds) == plain
 
 
 def test_scenario_groups_give_members_their_permissions() -> None:
