@@ -45,13 +45,7 @@ def _dataset_body(body: Any) -> dict[str, Any]:
         return {}
     if not isinstance(body, dict):
         raise InvalidParameter("body", f"expected a JSON object, got {type(body).__name__}")
-    known = DATASET_WRITABLE + DATASET_READ_ONLY
-    for key in body:
-        if key not in known:
-            raise InvalidParameter(
-                key,
-                f"unknown field{closest(key, known)}; writable: {', '.join(DATASET_WRITABLE)}",
-            )
+    _known_keys(body, DATASET_WRITABLE + DATASET_READ_ONLY, DATASET_WRITABLE, "writable")
     return body
 
 
@@ -74,12 +68,7 @@ def resource(body: Any) -> ResourceSpec:
     """``{url, title, type, params}`` (and the simulator's ``records``, ``fields``)."""
     if not isinstance(body, dict):
         raise InvalidParameter("body", "expected a JSON object with at least a url")
-    for key in body:
-        if key not in RESOURCE_KEYS + RESOURCE_READ_ONLY:
-            known = ", ".join(RESOURCE_KEYS)
-            raise InvalidParameter(
-                key, f"unknown field{closest(key, RESOURCE_KEYS)}; known: {known}"
-            )
+    _known_keys(body, RESOURCE_KEYS + RESOURCE_READ_ONLY, RESOURCE_KEYS)
     url = body.get("url")
     if url is not None and not isinstance(url, str):
         raise InvalidParameter(
@@ -116,11 +105,7 @@ def metadata_value(template: str, name: str, body: Any) -> MetadataChange:
     """``{"value": ..., "override_remote_value": false}`` for one metadata."""
     if not isinstance(body, dict) or "value" not in body:
         raise InvalidParameter("body", 'expected {"value": ..., "override_remote_value": false}')
-    extra = set(body) - {"value", "override_remote_value"}
-    if extra:
-        raise InvalidParameter(
-            sorted(extra)[0], "unknown field; known: value, override_remote_value"
-        )
+    _known_keys(body, ("value", "override_remote_value"))
     return MetadataChange(template, name, body["value"], _override(body, "override_remote_value"))
 
 
@@ -166,11 +151,7 @@ def processor(body: Any) -> ProcessorSpec:
     """``{name, label, args}``."""
     if not isinstance(body, dict):
         raise InvalidParameter("body", "expected a JSON object with 'name' and 'args'")
-    for key in body:
-        if key not in PROCESSOR_KEYS:
-            raise InvalidParameter(
-                key, f"unknown field{closest(key, PROCESSOR_KEYS)}; known: name, label, args"
-            )
+    _known_keys(body, PROCESSOR_KEYS, ("name", "label", "args"))
     name = body.get("name")
     if not isinstance(name, str):
         raise unknown_processor(name)
@@ -190,11 +171,7 @@ def field_spec(body: Any) -> FieldSpecification:
     """``{name, args}`` (a ``processor_uid`` sent back as read is ignored)."""
     if not isinstance(body, dict):
         raise InvalidParameter("body", "expected a JSON object with 'name' and 'args'")
-    for key in body:
-        if key not in FIELD_SPEC_KEYS:
-            raise InvalidParameter(
-                key, f"unknown field{closest(key, FIELD_SPEC_KEYS)}; known: name, args"
-            )
+    _known_keys(body, FIELD_SPEC_KEYS, ("name", "args"))
     name = body.get("name")
     if not isinstance(name, str):
         raise InvalidParameter("name", f"expected one of {', '.join(FIELD_SPEC_KINDS)}")
@@ -205,9 +182,7 @@ def processor_name(body: Any) -> Any:
     """``{"name": "<processor>"}``, the body of ``guess_processor_params``."""
     if not isinstance(body, dict):
         raise InvalidParameter("body", 'expected {"name": "<a processor\'s name>"}')
-    for key in body:
-        if key != "name":
-            raise InvalidParameter(key, f"unknown field{closest(key, ['name'])}; known: name")
+    _known_keys(body, ("name",))
     return body.get("name")
 
 
@@ -252,12 +227,24 @@ def default_security(body: Any) -> DefaultSecuritySpec:
 def _object_of(body: Any, keys: tuple[str, ...]) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise InvalidParameter("body", "expected a JSON object")
-    for key in body:
-        if key not in keys:
-            raise InvalidParameter(
-                key, f"unknown field{closest(key, keys)}; known: {', '.join(keys)}"
-            )
+    _known_keys(body, keys)
     return body
+
+
+def _known_keys(
+    body: dict[str, Any],
+    allowed: tuple[str, ...],
+    shown: tuple[str, ...] | None = None,
+    label: str = "known",
+) -> None:
+    """Refuse a key the body may not hold, naming the closest of the ``shown`` ones
+    (by default all ``allowed``; a key sent back as read is allowed, not shown)."""
+    shown = allowed if shown is None else shown
+    for key in body:
+        if key not in allowed:
+            raise InvalidParameter(
+                key, f"unknown field{closest(key, shown)}; {label}: {', '.join(shown)}"
+            )
 
 
 def _target(body: Any, keys: tuple[str, ...], key: str, name: str) -> Any:
@@ -309,9 +296,7 @@ def attachment(body: Any, uid_key: str) -> AttachmentSpec:
     """``{"url": "odsfile://file.csv"}``; an object as read (with its uid) is taken too."""
     if not isinstance(body, dict):
         raise InvalidParameter("body", 'expected a JSON object: {"url": "odsfile://<file_id>"}')
-    for key in body:
-        if key not in ("url", uid_key):
-            raise InvalidParameter(key, f"unknown field{closest(key, ('url',))}; known: url")
+    _known_keys(body, ("url", uid_key), ("url",))
     url = body.get("url")
     if not isinstance(url, str):
         raise InvalidParameter(
