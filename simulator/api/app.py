@@ -21,6 +21,7 @@ from .management import (
     attachments,
     configuration,
     datasets,
+    directory,
     processing,
     resources,
     security,
@@ -105,7 +106,16 @@ def create_app(
         base = scenario or default_scenario()
         simulator = Simulator(base, overrides=config)
     app.extensions[EXTENSION] = simulator
-    areas = (documents, datasets, resources, configuration, security, processing, attachments)
+    areas = (
+        documents,
+        datasets,
+        resources,
+        configuration,
+        security,
+        processing,
+        attachments,
+        directory,
+    )
     for area in (*areas, control):
         app.register_blueprint(area.blueprint)
     errors.register(app)

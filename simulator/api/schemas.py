@@ -517,6 +517,7 @@ def management_schemas() -> dict[str, Schema]:
             "description": "A status in the vocabulary asked for: the platform's public "
             "names (coarse, the default) or the fine statuses.",
         },
+        **_directory_schemas(),
         "Status": _status_object(),
         "RecordError": record_error,
         "User": user,
@@ -581,6 +582,94 @@ def management_schemas() -> dict[str, Schema]:
             user=ref("User"),
             job_id=nullable(JOB_ID),
         ),
+    }
+
+
+# users, groups and API keys -------------------------------------------------------------
+
+
+def _directory_schemas() -> dict[str, Schema]:
+    """Users, groups and API keys, each in the order of its documented example."""
+    permissions: Schema = {"type": "array", "items": {"enum": list(DOMAIN_PERMISSIONS)}}
+    group_props: dict[str, Schema] = {
+        "title": STRING,
+        "group_id": STRING,
+        "user_count": COUNT,
+        "permissions": permissions,
+        "limits": ANY_OBJECT,
+        "quotas": ANY_OBJECT,
+    }
+    user_props: dict[str, Schema] = {
+        "username": STRING,
+        "first_name": STRING,
+        "last_name": STRING,
+        "email": STRING,
+        "account_type": {"enum": ["global", "linked", "local"]},
+        "display_name": STRING,
+        "auth_provider_types": {"type": "array", "items": STRING},
+        "permissions": permissions,
+        "groups": {"type": "array", "items": ref("Group")},
+        "is_active": BOOLEAN,
+        "date_joined": DATETIME,
+        "limits": ANY_OBJECT,
+        "is_ods": BOOLEAN,
+        "quotas": ANY_OBJECT,
+        "datasets_index_filters": {"type": "array", "items": STRING},
+        "last_seen": nullable(DATETIME),
+    }
+    member_props: dict[str, Schema] = {
+        "username": STRING,
+        "first_name": STRING,
+        "last_name": STRING,
+        "is_ods": BOOLEAN,
+        "is_active": BOOLEAN,
+        "email": nullable(STRING),
+    }
+    outcomes = {"type": "object", "additionalProperties": STRING}
+    return {
+        "Group": obj(" ".join(group_props), **group_props),
+        "GroupWrite": obj(
+            optional={
+                "title": {**STRING, "minLength": 1},
+                "permissions": permissions,
+                "quotas": ANY_OBJECT,
+                "limits": ANY_OBJECT,
+            }
+        ),
+        "DomainUser": obj(" ".join(user_props), **user_props),
+        "DomainUserList": obj(
+            "users rows page nhits",
+            users={"type": "array", "items": ref("DomainUser")},
+            rows=COUNT,
+            page=COUNT,
+            nhits=COUNT,
+        ),
+        "DomainUserWrite": obj(
+            optional={
+                "group_ids": {"type": "array", "items": STRING},
+                "permissions": permissions,
+                "quotas": ANY_OBJECT,
+                "limits": ANY_OBJECT,
+            }
+        ),
+        "Invitation": obj("emails", emails={"type": "array", "items": STRING}),
+        "Outcomes": {
+            **outcomes,
+            "description": "What became of each address or username, by it.",
+        },
+        "GroupMember": obj(" ".join(member_props), **member_props),
+        "GroupMemberList": obj(
+            "users rows page nhits",
+            users={"type": "array", "items": ref("GroupMember")},
+            rows=COUNT,
+            page=COUNT,
+            nhits=COUNT,
+        ),
+        "GroupMembersWrite": obj("usernames", usernames={"type": "array", "items": STRING}),
+        "APIKey": obj(
+            "key label permissions", key=STRING, label=nullable(STRING), permissions=permissions
+        ),
+        "APIKeyWrite": obj(optional={"label": nullable(STRING), "permissions": permissions}),
     }
 
 

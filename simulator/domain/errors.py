@@ -192,6 +192,20 @@ class UnknownGroupRuleset(NotFound):
         )
 
 
+class UnknownApiKey(NotFound):
+    error_key = "UnknownAPIKeyException"
+
+    def __init__(self, key: str) -> None:
+        super().__init__("Unknown API key: {key}", key=key)
+
+
+class ApiKeyUpdateEmpty(SimulatorError):
+    error_key = "PermissionsOrLabelMissingFromAPIKeyUpdateException"
+
+    def __init__(self) -> None:
+        super().__init__("'permissions' or 'label' must be provided to update an API key")
+
+
 class UnknownChange(NotFound):
     error_key = "UnknownChangeException"
 
@@ -230,6 +244,17 @@ class PermissionDenied(SimulatorError):
             "User '{username}' lacks the permission '{permission}'",
             username=username,
             permission=permission,
+        )
+
+
+class KeyManagementRefused(PermissionDenied):
+    """API keys are created, changed and deleted with a password, never with a key."""
+
+    def __init__(self) -> None:
+        SimulatorError.__init__(
+            self,
+            "API keys cannot be created, changed or deleted with an API key; "
+            "authenticate with HTTP Basic credentials",
         )
 
 

@@ -26,14 +26,25 @@ DATASET_READ_ONLY: tuple[str, ...] = (
     "created",
 )
 
-#: Every domain-level permission, as the platform names them.
+#: Every domain-level permission, as the platform names them, in its documented order.
 DOMAIN_PERMISSIONS: tuple[str, ...] = (
+    "edit_domain",
+    "create_page",
+    "edit_page",
+    "manage_page",
+    "explore_restricted_page",
     "create_dataset",
     "edit_dataset",
     "publish_dataset",
     "manage_dataset",
     "explore_restricted_dataset",
+    "edit_reuse",
+    "manage_subdomains",
+    "explore_monitoring",
+    "edit_theme",
 )
+#: What a new API key may do when its creator names nothing.
+DEFAULT_KEY_PERMISSIONS: tuple[str, ...] = ("explore_restricted_dataset",)
 
 
 @dataclass(slots=True)
@@ -45,6 +56,16 @@ class User:
     first_name: str = ""
     last_name: str = ""
     email: str = ""
+    #: When they joined the domain, in virtual seconds.
+    date_joined: float = 0.0
+    #: Their quota of API calls and their limits, as the platform writes them (``{}``: none).
+    quotas: dict[str, Any] = field(default_factory=dict)
+    limits: dict[str, Any] = field(default_factory=dict)
+    #: Seen through an API key: the permissions the key carries (``None``: not through a
+    #: key, or a key that carries everything its owner holds). Never set on a stored user.
+    key_permissions: frozenset[str] | None = None
+    #: The API key the call came with, if it came with one rather than a password.
+    via_key: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -64,6 +85,19 @@ class Group:
     permissions: frozenset[str] = frozenset()
     #: Its members, in the order they joined.
     usernames: tuple[str, ...] = ()
+    quotas: dict[str, Any] = field(default_factory=dict)
+    limits: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class ApiKey:
+    """A key a user authenticates with, and what it lets them do of what they hold."""
+
+    key: str
+    username: str
+    label: str | None = None
+    #: ``None``: every permission its owner holds (a key a scenario names as a string).
+    permissions: tuple[str, ...] | None = None
 
 
 @dataclass(slots=True)

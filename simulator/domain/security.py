@@ -7,6 +7,9 @@ dataset is invisible (404, and left out of listings) to a user without
 ``explore_restricted_dataset`` at domain level, without a ruleset on it (their own or
 a group's), and who does not own it. The default ruleset applies to everyone else of
 a ``domain`` dataset and grants no permission.
+
+A call made with an API key holds only what both the key and its owner hold: a key's
+permission counts only if its owner has it too.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from dataclasses import dataclass
 from .errors import InvalidParameter
 from .limits import echo
 from .metadata import closest
-from .models import Dataset, Group, User
+from .models import DOMAIN_PERMISSIONS, Dataset, Group, User
 
 DATASET_PERMISSIONS: tuple[str, ...] = (
     "edit_dataset",
@@ -35,15 +38,17 @@ class Caller:
     user: User
     #: The groups the user belongs to, by id.
     group_ids: tuple[str, ...]
-    #: Domain permissions: the user's own and their groups'.
+    #: Domain permissions: the user's own and their groups' (within the key's, if any).
     permissions: frozenset[str]
 
     @classmethod
     def of(cls, user: User, groups: Iterable[Group] = ()) -> Caller:
         groups = tuple(groups)
-        if not groups:
-            return cls(user, (), user.permissions)
-        held = user.permissions.union(*(g.permissions for g in groups))
+        held = user.permissions
+        if groups:
+            held = held.union(*(g.permissions for g in groups))
+        if user.key_permissions is not None:
+            held = held & user.key_permissions
         return cls(user, tuple(g.group_id for g in groups), held)
 
 
@@ -58,6 +63,8 @@ def rights(caller: Caller, ds: Dataset) -> frozenset[str]:
             group_ruleset = ds.group_rulesets.get(group_id)
             if group_ruleset is not None:
                 held = held | frozenset(group_ruleset.permissions)
+    if caller.user.key_permissions is not None:
+        held = held & caller.user.key_permissions
     return held
 
 
@@ -87,6 +94,18 @@ def check_permissions(permissions: list[str]) -> list[str]:
                 f"expected one of {', '.join(DATASET_PERMISSIONS)}, got {echo(perm)}{hint}",
             )
     return sorted(set(permissions), key=DATASET_PERMISSIONS.index)
+
+
+def check_domain_permissions(permissions: object, where: str = "permissions") -> tuple[str, ...]:
+    """Domain permissions, each known, in the platform's order, each once (a list sent
+    with one twice is taken)."""
+    if not isinstance(permissions, list):
+        raise InvalidParameter(where, "expected a list of permissions")
+    for i, perm in enumerate(permissions):
+        if perm not in DOMAIN_PERMISSIONS:
+            hint = closest(perm, DOMAIN_PERMISSIONS) if isinstance(perm, str) else ""
+            raise InvalidParameter(f"{where}[{i}]", f"unknown permission {echo(perm)}{hint}")
+    return tuple(sorted(set(permissions), key=DOMAIN_PERMISSIONS.index))
 
 
 def check_default_permissions(permissions: list[str]) -> None:

@@ -10,7 +10,7 @@ import unicodedata
 from collections import deque
 from collections.abc import Container, Iterable, Iterator, Mapping
 
-from .models import Dataset, Group, Job, StoredFile, User
+from .models import ApiKey, Dataset, Group, Job, StoredFile, User
 from .retention import overflow
 
 #: The scheme of an uploaded file's URL.
@@ -43,7 +43,8 @@ class Store:
         #: journal or checkpoint written before still holds (see :mod:`.retention`).
         self.dropped_bytes = 0
         self._by_id: dict[str, str] = {}
-        self._by_key: dict[str, User] = {}
+        #: Every API key, by the key itself, in the order they came.
+        self.api_keys: dict[str, ApiKey] = {}
         #: The ids of the groups each user belongs to, in the order the groups came.
         self._member_of: dict[str, tuple[str, ...]] = {}
         #: Every dataset uid ever added, deleted ones too: the timeline still names them.
@@ -207,19 +208,50 @@ class Store:
 
     # users -------------------------------------------------------------------
 
-    def replace_users(self, users: Iterable[User]) -> None:
+    def replace_users(self, users: Iterable[User], keys: Iterable[ApiKey] = ()) -> None:
+        """The users, and the details of their keys (a key without any carries everything)."""
         self.users.clear()
-        self._by_key.clear()
+        self.api_keys.clear()
+        for api_key in keys:
+            self.api_keys[api_key.key] = api_key
         for user in users:
             self.add_user(user)
 
     def add_user(self, user: User) -> None:
         self.users[user.username] = user
         for key in user.api_keys:
-            self._by_key[key] = user
+            if key not in self.api_keys:
+                self.api_keys[key] = ApiKey(key, user.username)
+
+    def remove_user(self, username: str) -> None:
+        """Forget a user, their keys and their memberships."""
+        user = self.users.pop(username)
+        for key in user.api_keys:
+            self.api_keys.pop(key, None)
+        for group_id in self._member_of.pop(username, ()):
+            group = self.groups[group_id]
+            group.usernames = tuple(u for u in group.usernames if u != username)
 
     def user_by_key(self, key: str) -> User | None:
-        return self._by_key.get(key)
+        api_key = self.api_keys.get(key)
+        return None if api_key is None else self.users.get(api_key.username)
+
+    def add_key(self, api_key: ApiKey) -> None:
+        user = self.users[api_key.username]
+        user.api_keys = (*user.api_keys, api_key.key)
+        self.api_keys[api_key.key] = api_key
+
+    def remove_key(self, key: str) -> None:
+        api_key = self.api_keys.pop(key)
+        user = self.users[api_key.username]
+        user.api_keys = tuple(k for k in user.api_keys if k != key)
+
+    def new_api_key(self) -> str:
+        """56 lowercase hex characters, the shape of the platform's keys."""
+        while True:
+            key = f"{self.rng.getrandbits(224):056x}"
+            if key not in self.api_keys:
+                return key
 
     # groups ------------------------------------------------------------------
 
@@ -233,6 +265,23 @@ class Store:
         """Add a group; its members' memberships go through here, to stay indexed."""
         self.groups[group.group_id] = group
         for username in group.usernames:
+            self._member_of[username] = (*self._member_of.get(username, ()), group.group_id)
+
+    def remove_group(self, group_id: str) -> None:
+        group = self.groups.pop(group_id)
+        for username in group.usernames:
+            self._member_of[username] = tuple(
+                g for g in self._member_of.get(username, ()) if g != group_id
+            )
+
+    def set_members(self, group: Group, usernames: tuple[str, ...]) -> None:
+        """Change a group's members, keeping who belongs where indexed."""
+        for username in group.usernames:
+            self._member_of[username] = tuple(
+                g for g in self._member_of.get(username, ()) if g != group.group_id
+            )
+        group.usernames = usernames
+        for username in usernames:
             self._member_of[username] = (*self._member_of.get(username, ()), group.group_id)
 
     def groups_of(self, username: str) -> tuple[Group, ...]:

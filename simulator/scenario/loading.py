@@ -71,6 +71,8 @@ class UserSpec:
     password: str | None
     api_keys: tuple[str, ...]
     permissions: frozenset[str]
+    #: Keys given as objects: (key, label, permissions); other keys carry everything.
+    key_details: tuple[tuple[str, str | None, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -361,12 +363,22 @@ def _users(ctx: _Context, items: list[dict[str, Any]]) -> tuple[UserSpec, ...]:
             raise ctx.fail(("users", i, "username"), f"'{username}' is used twice")
         seen.add(username)
         perms = item.get("permissions", [])
+        keys: list[str] = []
+        details: list[tuple[str, str | None, tuple[str, ...]]] = []
+        for key in item.get("api_keys", ()):
+            if isinstance(key, dict):  # {key, label, permissions}
+                carried = key.get("permissions", ["explore_restricted_dataset"])
+                ordered = [p for p in DOMAIN_PERMISSIONS if p in carried]
+                details.append((key["key"], key.get("label"), tuple(ordered)))
+                key = key["key"]
+            keys.append(key)
         users.append(
             UserSpec(
                 username,
                 item["password"] if "password" in item else ctx.gen.secret(12),
-                tuple(item.get("api_keys", ())),
+                tuple(keys),
                 frozenset(DOMAIN_PERMISSIONS if perms == "all" else perms),
+                tuple(details),
             )
         )
     return tuple(users) or (default_user(),)

@@ -328,8 +328,27 @@ def _user() -> dict[str, Any]:
             "password": _str("Password for HTTP Basic (default: drawn from the seed)"),
             "api_keys": {
                 "type": "array",
-                "items": {"type": "string", "minLength": 1},
-                "description": "API keys for 'Authorization: Apikey <key>'",
+                "items": {
+                    "anyOf": [
+                        {"type": "string", "minLength": 1},
+                        _obj(
+                            "An API key with a label and the permissions it carries",
+                            {
+                                "key": {"type": "string", "minLength": 1},
+                                "label": _str("What the key is for"),
+                                "permissions": {
+                                    "type": "array",
+                                    "items": {"enum": list(DOMAIN_PERMISSIONS)},
+                                    "description": "What it carries of what its owner holds "
+                                    "(default: explore_restricted_dataset)",
+                                },
+                            },
+                            required=("key",),
+                        ),
+                    ]
+                },
+                "description": "API keys for 'Authorization: Apikey <key>'; a key given "
+                "as a string carries every permission its owner holds",
             },
             "permissions": {
                 "description": "Domain permissions, or 'all'",

@@ -18,6 +18,8 @@ from typing import Any
 from ..domain import history
 from ..domain.faults import FaultBook
 from ..domain.models import (
+    DOMAIN_PERMISSIONS,
+    ApiKey,
     Attachment,
     Change,
     Dataset,
@@ -57,6 +59,7 @@ def capture(store: Store, timeline: Timeline, faults: FaultBook, engine: Engine)
             "rng": _rng(store.rng),
             "users": [_user(u) for u in store.users.values()],
             "groups": [_group(g) for g in store.groups.values()],
+            "api_keys": [_api_key(k) for k in store.api_keys.values()],
             "datasets": [_dataset(ds) for ds in store.datasets.values()],
             "dataset_uids": sorted(store.remembered_uids),
             "jobs": [_job(job) for job in store.jobs.values()],
@@ -86,7 +89,16 @@ def revive(data: Data, store: Store, faults: FaultBook, timeline: Timeline) -> N
     """
     saved = data["store"]
     store.rng.setstate(_state(saved["rng"]))
-    store.replace_users(_revive_user(user) for user in saved["users"])
+    users = [_revive_user(user) for user in saved["users"]]
+    if "api_keys" not in saved:  # written when 'all' meant the five dataset permissions
+        for user in users:
+            if user.permissions >= FORMER_ALL:
+                user.permissions = frozenset(DOMAIN_PERMISSIONS)
+    store.replace_users(
+        users,
+        # written since keys carry permissions; before, every key carried everything
+        (_revive_api_key(k) for k in saved.get("api_keys", ())),
+    )
     store.replace_groups(_revive_group(group) for group in saved.get("groups", ()))
     for ds in saved["datasets"]:
         store.add_dataset(_revive_dataset(ds))
@@ -126,16 +138,42 @@ def _state(saved: list[Any]) -> tuple[Any, ...]:
     return (version, tuple(internal), gauss)
 
 
+#: Every domain permission the simulator knew before users, groups and keys were managed.
+FORMER_ALL = frozenset(
+    (
+        "create_dataset",
+        "edit_dataset",
+        "publish_dataset",
+        "manage_dataset",
+        "explore_restricted_dataset",
+    )
+)
+
+
 def _fields(obj: Any) -> Data:
     return {name: getattr(obj, name) for name in type(obj).__slots__}
 
 
 def _user(user: User) -> Data:
-    return {
+    data = {
         **_fields(user),
         "api_keys": list(user.api_keys),
         "permissions": sorted(user.permissions),
     }
+    del data["key_permissions"], data["via_key"]  # only ever set on a caller's copy
+    return data
+
+
+def _api_key(api_key: ApiKey) -> Data:
+    data = _fields(api_key)
+    if api_key.permissions is not None:
+        data["permissions"] = list(api_key.permissions)
+    return data
+
+
+def _revive_api_key(data: Data) -> ApiKey:
+    permissions = data["permissions"]
+    return ApiKey(**{**data, "permissions": None if permissions is None else tuple(permissions)})
 
 
 def _revive_user(data: Data) -> User:

@@ -154,6 +154,49 @@ class AttachmentSpec:
     url: str
 
 
+@dataclass(frozen=True)
+class Invitation:
+    """E-mail addresses to make users of the domain."""
+
+    emails: list[Any]
+
+
+@dataclass(frozen=True)
+class UserChanges:
+    """What an update of a user changes: each field left ``None`` stays as it is."""
+
+    group_ids: list[str] | None = None
+    permissions: list[str] | None = None
+    quotas: dict[str, Any] | None = None
+    limits: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class GroupChanges:
+    """A new group (``title`` required), or what an update changes (``None`` stays)."""
+
+    title: str | None = None
+    permissions: list[str] | None = None
+    quotas: dict[str, Any] | None = None
+    limits: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class Members:
+    """Usernames to add to a group."""
+
+    usernames: list[Any]
+
+
+@dataclass(frozen=True)
+class ApiKeySpec:
+    """A new API key, or what an update changes: only the ``given`` fields."""
+
+    label: str | None = None
+    permissions: list[str] | None = None
+    given: list[str] = field(default_factory=list)
+
+
 #: Every command the journal may hold, by class name.
 COMMANDS: dict[str, type] = {
     cls.__name__: cls
@@ -169,5 +212,10 @@ COMMANDS: dict[str, type] = {
         DefaultSecuritySpec,
         FieldSpecification,
         AttachmentSpec,
+        Invitation,
+        UserChanges,
+        GroupChanges,
+        Members,
+        ApiKeySpec,
     )
 }

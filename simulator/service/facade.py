@@ -29,6 +29,7 @@ from .configuration import Configuration
 from .control import Control
 from .dashboard import Dashboard
 from .datasets import Datasets
+from .directory import Directory
 from .files import Files
 from .journal import Journal
 from .processing import Processing
@@ -67,6 +68,7 @@ class Simulator:
         self.attachments = Attachments(state)
         self.control = Control(state)
         self.dashboard = Dashboard(state, self.control, self.datasets)
+        self.directory = Directory(state)
         owners = {
             type(part).__name__: part
             for part in (
@@ -78,6 +80,7 @@ class Simulator:
                 self.dashboard,
                 self.files,
                 self.attachments,
+                self.directory,
             )
         }
         self.snapshots = Snapshots(state, owners, self.access.replay_call)

@@ -8,6 +8,7 @@ which dataset is that.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from collections.abc import Callable
@@ -144,9 +145,16 @@ class State:
         """The user behind an API key or Basic credentials, or a refusal (401)."""
         if apikey is not None:
             user = self.store.user_by_key(apikey)
-            if user is None and not self.any_credentials:
-                raise AuthenticationRequired("Unknown API key")
-            return user or self.first_user()
+            if user is None:
+                if not self.any_credentials:
+                    raise AuthenticationRequired("Unknown API key")
+                return self.first_user()
+            carried = self.store.api_keys[apikey].permissions
+            return dataclasses.replace(
+                user,
+                key_permissions=None if carried is None else frozenset(carried),
+                via_key=apikey,
+            )
         if basic is not None:
             user = self.store.users.get(basic[0])
             if user is None or user.password is None or user.password != basic[1]:

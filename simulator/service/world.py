@@ -13,7 +13,7 @@ from typing import Any
 from ..domain.clock import horizon
 from ..domain.faults import FaultBook, StageFailure
 from ..domain.former import declared_fields, uses_former
-from ..domain.models import Dataset, Group, Resource, User
+from ..domain.models import ApiKey, Dataset, Group, Resource, User
 from ..domain.pipeline import misconfiguration
 from ..domain.processors import MISCONFIGURED
 from ..domain.sources import Field, dataset_fields
@@ -81,6 +81,8 @@ class World:
             return
         for spec in scenario.users:
             self.store.add_user(User(spec.username, spec.password, spec.api_keys, spec.permissions))
+            for key, label, carried in spec.key_details:
+                self.store.api_keys[key] = ApiKey(key, spec.username, label, carried)
         for group in scenario.groups:
             self.store.add_group(
                 Group(group.group_id, group.title, group.permissions, group.usernames)

@@ -11,6 +11,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from simulator.api import create_app
+from simulator.scenario.loading import DEFAULT_API_KEY
 from tests.conftest import API, AUTH, check_contract, recorded, scenario_from
 from tests.contract import Recorder
 
@@ -86,6 +87,7 @@ def world() -> Iterator[dict[str, Any]]:
         "job_id": job_id,
         "attachment_uid": attachment["attachment_uid"],
         "export_uid": export["export_uid"],
+        "key": DEFAULT_API_KEY,
     }
     yield {"client": c, "ids": ids}
     check_contract(recorders)
@@ -108,6 +110,10 @@ def fingerprint(c: FlaskClient) -> Any:
         f"{API}/files",
         f"{API}/datasets",
         f"{API}/jobs",
+        f"{API}/users?rows=100",
+        f"{API}/groups",
+        f"{API}/groups/editors/users?rows=100",
+        f"{API}/apikeys",
     ]
     return [c.get(path, headers=AUTH).get_json() for path in reads] + [
         c.get("/_sim/timeline").get_json(),

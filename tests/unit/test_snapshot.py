@@ -95,6 +95,10 @@ def everything(sim: Simulated) -> dict[str, Any]:
         "script": sim.script_results(),
         "faults": sim.fault_log(),
         "dashboard": dashboard,
+        "users": sim.list_users(admin, rows=100),
+        "groups": {g: sim.list_members(admin, g, rows=100) for g in sim.store.groups},
+        "listed groups": sim.list_groups(admin),
+        "keys": sim.list_api_keys(admin),
         "journal": list(sim.journal.lines()),
     }
 
@@ -160,7 +164,25 @@ def busy_day(sim: Simulated) -> None:
     sim.run_until_idle()
     sim.act(admin, "da_trees1", "publish")
     sim.push(admin, "da_trees1", _realtime(sim), [{"a": 1}, {"a": 2}])  # buffered: a job runs
+    _people(sim, admin)
     sim.advance(12)  # the publish is half-way through its records
+
+
+def _people(sim: Simulated, admin: Any) -> None:
+    """Users, groups and API keys: every change of theirs."""
+    sim.invite_users(admin, {"emails": ["fay@example.org", "gus@example.org"]})
+    sim.update_user(admin, "fay", {"permissions": ["edit_page"], "group_ids": ["editors"]})
+    sim.delete_user(admin, "gus")
+    sim.create_group(admin, {"title": "Keepers", "permissions": ["edit_dataset"]})
+    sim.update_group(admin, "keepers", {"title": "Park keepers"})
+    sim.add_members(admin, "keepers", {"usernames": ["fay", "ed"]})
+    sim.remove_member(admin, "keepers", "ed")
+    sim.create_group(admin, {"title": "Short-lived"})
+    sim.delete_group(admin, "short-lived")
+    key = sim.create_api_key(admin, {"label": "ci"})["key"]
+    sim.update_api_key(admin, key, {"permissions": ["edit_dataset"]})
+    other = sim.create_api_key(admin, None)["key"]
+    sim.delete_api_key(admin, other)
 
 
 def _realtime(sim: Simulated) -> str:

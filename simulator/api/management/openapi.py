@@ -93,6 +93,7 @@ def _parameters() -> dict[str, Any]:
         "attachment_uid": ("An attachment's uid (`at_...`).", None),
         "export_uid": ("An alternative export's uid (`ae_...`).", None),
         "job_id": ("A job's id (40 hexadecimal characters).", None),
+        "key": ("An API key of the caller (56 hexadecimal characters).", None),
     }
     out: dict[str, Any] = {}
     for name, (text, example) in described.items():
@@ -639,9 +640,86 @@ def _processing() -> list[tuple[str, str, dict[str, Any]]]:
     ]  # fmt: skip
 
 
+def _directory() -> list[tuple[str, str, dict[str, Any]]]:
+    """Users, groups and their members, API keys."""
+    window = [
+        query("rows", {"type": "integer", "minimum": 1, "maximum": 100}, "Page size."),
+        query("page", {"type": "integer", "minimum": 1}, "Page number, from 1."),
+    ]
+    groups = {"type": "array", "items": ref("Group")}
+    keys = {"type": "array", "items": ref("APIKey")}
+    user = "/users/{username}"
+    group = "/groups/{group_id}"
+    key = "/apikeys/{key}"
+    return [
+        ("/users", "get",
+         operation("list_users", "List the domain's users (needs edit_domain)", "users",
+                   ref("DomainUserList"), errors=E_TOP, params=[*window, EXPAND])),
+        ("/users", "post",
+         operation("invite_users", "Invite users by e-mail (needs edit_domain)", "users",
+                   ref("Outcomes"), errors=E_TOP, request=body(ref("Invitation")))),
+        (user, "get",
+         operation("get_user", "Read a user (needs edit_domain)", "users", ref("DomainUser"),
+                   errors=E_ALL, params=[EXPAND])),
+        (user, "put",
+         operation("update_user", "Change a user's groups, permissions, quotas, limits",
+                   "users", ref("DomainUser"), errors=E_ALL,
+                   request=body(ref("DomainUserWrite")), params=[EXPAND])),
+        (user, "delete",
+         operation("delete_user", "Remove a user from the domain", "users", status=204,
+                   errors=E_ALL)),
+        ("/groups", "get",
+         operation("list_groups", "List the groups (needs edit_domain)", "groups", groups,
+                   errors=E_TOP, params=window)),
+        ("/groups", "post",
+         operation("create_group", "Create a group; its id is made from its title", "groups",
+                   ref("Group"), errors=E_TOP, request=body(ref("GroupWrite")))),
+        (group, "get",
+         operation("get_group", "Read a group", "groups", ref("Group"), errors=E_ALL)),
+        (group, "put",
+         operation("update_group", "Change a group's title, permissions, quotas, limits",
+                   "groups", ref("Group"), errors=E_ALL, request=body(ref("GroupWrite")))),
+        (group, "delete",
+         operation("delete_group", "Delete a group (and its rulesets on datasets)", "groups",
+                   ref("Empty"), errors=E_ALL)),
+        (f"{group}/users", "get",
+         operation("list_members", "List a group's members", "groups",
+                   ref("GroupMemberList"), errors=E_ALL, params=window)),
+        (f"{group}/users", "post",
+         operation("add_members", "Add users to a group", "groups", ref("Outcomes"),
+                   errors=E_ALL, request=body(ref("GroupMembersWrite")))),
+        (f"{group}/users/{{username}}", "delete",
+         operation("remove_member", "Remove a user from a group", "groups", status=204,
+                   errors=E_ALL)),
+        ("/apikeys", "get",
+         operation("list_api_keys", "List the caller's API keys (with a key: only it)",
+                   "apikeys", keys, errors=E_TOP)),
+        ("/apikeys", "post",
+         operation("create_api_key", "Create an API key (HTTP Basic only)", "apikeys",
+                   ref("APIKey"), errors=E_TOP,
+                   request=body(ref("APIKeyWrite"), required=False))),
+        (key, "get",
+         operation("get_api_key", "Read one of the caller's API keys", "apikeys",
+                   ref("APIKey"), errors=E_ALL)),
+        (key, "put",
+         operation("update_api_key", "Change an API key's label or permissions (HTTP Basic)",
+                   "apikeys", ref("APIKey"), errors=E_ALL, request=body(ref("APIKeyWrite")))),
+        (key, "delete",
+         operation("delete_api_key", "Delete an API key (HTTP Basic only)", "apikeys",
+                   status=204, errors=E_ALL)),
+    ]  # fmt: skip
+
+
 def management_document() -> dict[str, Any]:
     """The OpenAPI 3.1 document of the simulated Management API v2."""
-    rows = [*_datasets(), *_resources(), *_attachments(), *_configuration(), *_processing()]
+    rows = [
+        *_datasets(),
+        *_resources(),
+        *_attachments(),
+        *_configuration(),
+        *_processing(),
+        *_directory(),
+    ]
     return {
         "openapi": "3.1.0",
         "info": {
@@ -667,6 +745,9 @@ def management_document() -> dict[str, Any]:
                 "fields specifications",
                 "security",
                 "history",
+                "users",
+                "groups",
+                "apikeys",
             )
         ],
         "paths": assemble(rows),

@@ -13,9 +13,10 @@ from typing import Any
 from ...domain.attachments import KINDS
 from ...domain.clock import Clock
 from ...domain.metadata import Field
-from ...domain.models import Change, RecordError
+from ...domain.models import Change, RecordError, User
 from ...domain.platform import DEFAULT_DOMAIN_ID
 from ...domain.statemachine import Status, Vocabulary, project
+from ...service.directory import ApiKeyView, GroupView, PersonView
 from ...service.views import (
     AttachmentView,
     DatasetView,
@@ -356,3 +357,69 @@ def job_json(job: JobView, r: Render) -> dict[str, Any]:
         ],
         "result": job.result,
     }
+
+
+# users, groups and API keys -------------------------------------------------------------
+
+
+def group_json(group: GroupView) -> dict[str, Any]:
+    """A group, in the order of the documented object."""
+    return {
+        "title": group.title,
+        "group_id": group.group_id,
+        "user_count": group.user_count,
+        "permissions": list(group.permissions),
+        "limits": dict(group.limits),
+        "quotas": dict(group.quotas),
+    }
+
+
+def new_group_json(group: GroupView) -> dict[str, Any]:
+    """A group just created, in the order of the documented creation answer."""
+    return {
+        "user_count": group.user_count,
+        "limits": dict(group.limits),
+        "title": group.title,
+        "quotas": dict(group.quotas),
+        "group_id": group.group_id,
+        "permissions": list(group.permissions),
+    }
+
+
+def person_json(user: PersonView, r: Render) -> dict[str, Any]:
+    """A user, in the order of the documented object; their groups as it embeds them."""
+    display = f"{user.first_name} {user.last_name}".strip() or user.username
+    return {
+        "username": user.username,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "account_type": "local",
+        "display_name": display,
+        "auth_provider_types": [],
+        "permissions": list(user.permissions),
+        "groups": [new_group_json(g) for g in user.groups],
+        "is_active": True,
+        "date_joined": r.clock.iso(user.date_joined),
+        "limits": dict(user.limits),
+        "is_ods": False,
+        "quotas": dict(user.quotas),
+        "datasets_index_filters": [],
+        "last_seen": None,
+    }
+
+
+def member_json(user: User) -> dict[str, Any]:
+    """A member of a group, as the group's member list shows them."""
+    return {
+        "username": user.username,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "is_ods": False,
+        "is_active": True,
+        "email": user.email or None,
+    }
+
+
+def api_key_json(api_key: ApiKeyView) -> dict[str, Any]:
+    return {"key": api_key.key, "label": api_key.label, "permissions": list(api_key.permissions)}

@@ -17,16 +17,21 @@ from ...domain.metadata import closest
 from ...domain.models import DATASET_READ_ONLY, RESOURCE_READ_ONLY
 from ...domain.processors import unknown_processor
 from ...service.commands import (
+    ApiKeySpec,
     AttachmentSpec,
     DatasetChanges,
     DefaultSecuritySpec,
     FieldSpecification,
+    GroupChanges,
     GroupRulesetSpec,
+    Invitation,
+    Members,
     MetadataChange,
     NewDataset,
     ProcessorSpec,
     ResourceSpec,
     RulesetSpec,
+    UserChanges,
 )
 
 #: Keys of a dataset body the caller may write.
@@ -303,3 +308,78 @@ def attachment(body: Any, uid_key: str) -> AttachmentSpec:
             "url", "expected the file's URL: odsfile://<uploaded file> or http(s)://..."
         )
     return AttachmentSpec(url)
+
+
+# users, groups and API keys -------------------------------------------------------------
+
+USER_KEYS = ("group_ids", "permissions", "quotas", "limits")
+GROUP_KEYS = ("title", "permissions", "quotas", "limits")
+API_KEY_KEYS = ("label", "permissions")
+
+
+def _list_of(body: dict[str, Any], key: str, kind: str, required: bool = False) -> Any:
+    value = body.get(key)
+    if value is None and not required:
+        return None
+    if not isinstance(value, list):
+        raise InvalidParameter(key, f"expected a list of {kind}")
+    return list(value)
+
+
+def _object_or_none(body: dict[str, Any], key: str) -> Any:
+    value = body.get(key)
+    if value is not None and not isinstance(value, dict):
+        raise InvalidParameter(key, "expected an object")
+    return value
+
+
+def invitation(body: Any) -> Invitation:
+    """``{"emails": ["a@example.org", ...]}``."""
+    given = _object_of(body, ("emails",))
+    return Invitation(_list_of(given, "emails", "e-mail addresses", required=True))
+
+
+def user_changes(body: Any) -> UserChanges:
+    """Any of ``group_ids``, ``permissions``, ``quotas``, ``limits``."""
+    given = _object_of(body, USER_KEYS)
+    group_ids = _list_of(given, "group_ids", "group ids")
+    if group_ids is not None:
+        for i, group_id in enumerate(group_ids):
+            if not isinstance(group_id, str):
+                raise InvalidParameter(f"group_ids[{i}]", "expected a group id")
+    return UserChanges(
+        group_ids,
+        _list_of(given, "permissions", "permissions"),
+        _object_or_none(given, "quotas"),
+        _object_or_none(given, "limits"),
+    )
+
+
+def group_changes(body: Any) -> GroupChanges:
+    """Any of ``title``, ``permissions``, ``quotas``, ``limits`` (a new group needs a title)."""
+    given = _object_of(body, GROUP_KEYS)
+    title = given.get("title")
+    if title is not None and not isinstance(title, str):
+        raise InvalidParameter("title", "expected a string")
+    return GroupChanges(
+        title,
+        _list_of(given, "permissions", "permissions"),
+        _object_or_none(given, "quotas"),
+        _object_or_none(given, "limits"),
+    )
+
+
+def members(body: Any) -> Members:
+    """``{"usernames": [...]}``."""
+    given = _object_of(body, ("usernames",))
+    return Members(_list_of(given, "usernames", "usernames", required=True))
+
+
+def api_key(body: Any) -> ApiKeySpec:
+    """``{"label", "permissions"}``, both optional; an empty body is ``{}``."""
+    given = {} if body is None else _object_of(body, API_KEY_KEYS)
+    label = given.get("label")
+    if label is not None and not isinstance(label, str):
+        raise InvalidParameter("label", "expected a string or null")
+    permissions = _list_of(given, "permissions", "permissions")
+    return ApiKeySpec(label, permissions, [k for k in API_KEY_KEYS if k in given])

@@ -21,16 +21,21 @@ from .query import parse_sort, parse_where
 from .render import (
     Ask,
     Render,
+    api_key_json,
     attachment_json,
     changes_json,
     dataset_json,
     default_security_json,
     field_spec_json,
     file_json,
+    group_json,
     group_ruleset_json,
     guess_json,
     job_json,
+    member_json,
     metadata_json,
+    new_group_json,
+    person_json,
     preview_json,
     processor_json,
     records_errors_json,
@@ -439,3 +444,93 @@ class ManagementV2:
         return [
             version_json(v, r) for v in self.simulator.configuration.versions(user, dataset_uid)
         ]
+
+    # users, groups and API keys ------------------------------------------------------------
+
+    def list_users(
+        self, user: User, ask: Ask = _PLAIN, rows: int = 10, page: int = 1
+    ) -> dict[str, Any]:
+        found = self.simulator.directory.users(user, (page - 1) * rows, rows)
+        r = self.render(ask)
+        return {
+            "users": [person_json(u, r) for u in found.items],
+            "rows": rows,
+            "page": page,
+            "nhits": found.total,
+        }
+
+    def invite_users(self, user: User, body: Any) -> dict[str, str]:
+        return self.simulator.directory.invite_users(user, Body(lambda: read.invitation(body)))
+
+    def get_user(self, user: User, username: str, ask: Ask = _PLAIN) -> dict[str, Any]:
+        return person_json(self.simulator.directory.user(user, username), self.render(ask))
+
+    def update_user(
+        self, user: User, username: str, body: Any, ask: Ask = _PLAIN
+    ) -> dict[str, Any]:
+        changed = self.simulator.directory.update_user(
+            user, username, Body(lambda: read.user_changes(body))
+        )
+        return person_json(changed, self.render(ask))
+
+    def delete_user(self, user: User, username: str) -> None:
+        self.simulator.directory.delete_user(user, username)
+
+    def list_groups(self, user: User, rows: int = 100, page: int = 1) -> list[dict[str, Any]]:
+        found = self.simulator.directory.groups(user, (page - 1) * rows, rows)
+        return [group_json(g) for g in found]
+
+    def create_group(self, user: User, body: Any) -> dict[str, Any]:
+        made = self.simulator.directory.create_group(user, Body(lambda: read.group_changes(body)))
+        return new_group_json(made)
+
+    def get_group(self, user: User, group_id: str) -> dict[str, Any]:
+        return group_json(self.simulator.directory.group(user, group_id))
+
+    def update_group(self, user: User, group_id: str, body: Any) -> dict[str, Any]:
+        changed = self.simulator.directory.update_group(
+            user, group_id, Body(lambda: read.group_changes(body))
+        )
+        return group_json(changed)
+
+    def delete_group(self, user: User, group_id: str) -> dict[str, Any]:
+        self.simulator.directory.delete_group(user, group_id)
+        return {}
+
+    def list_members(
+        self, user: User, group_id: str, rows: int = 10, page: int = 1
+    ) -> dict[str, Any]:
+        found = self.simulator.directory.members(user, group_id, (page - 1) * rows, rows)
+        return {
+            "users": [member_json(u) for u in found.items],
+            "rows": rows,
+            "page": page,
+            "nhits": found.total,
+        }
+
+    def add_members(self, user: User, group_id: str, body: Any) -> dict[str, str]:
+        return self.simulator.directory.add_members(
+            user, group_id, Body(lambda: read.members(body))
+        )
+
+    def remove_member(self, user: User, group_id: str, username: str) -> None:
+        self.simulator.directory.remove_member(user, group_id, username)
+
+    def list_api_keys(self, user: User) -> list[dict[str, Any]]:
+        return [api_key_json(k) for k in self.simulator.directory.api_keys(user)]
+
+    def get_api_key(self, user: User, key: str) -> dict[str, Any]:
+        return api_key_json(self.simulator.directory.api_key(user, key))
+
+    def create_api_key(self, user: User, body: Any) -> dict[str, Any]:
+        made = self.simulator.directory.create_api_key(user, Body(lambda: read.api_key(body)))
+        return api_key_json(made)
+
+    def update_api_key(self, user: User, key: str, body: Any) -> dict[str, Any]:
+        changed = self.simulator.directory.update_api_key(
+            user, key, Body(lambda: read.api_key(body))
+        )
+        return api_key_json(changed)
+
+    def delete_api_key(self, user: User, key: str) -> None:
+        self.simulator.directory.delete_api_key(user, key)
