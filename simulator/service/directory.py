@@ -143,6 +143,8 @@ class Directory:
         store = state.store
         outcome: dict[str, str] = {}
         for email in body().emails:
+            if str(email) in outcome:
+                continue  # named twice: its first answer stands
             if not isinstance(email, str) or not _EMAIL.match(email):
                 outcome[str(email)] = "invalid-email"
             elif any(u.email.lower() == email.lower() for u in store.users.values()):
