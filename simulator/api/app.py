@@ -22,6 +22,7 @@ from .management import (
     configuration,
     datasets,
     directory,
+    pages,
     processing,
     resources,
     security,
@@ -115,6 +116,7 @@ def create_app(
         processing,
         attachments,
         directory,
+        pages,
     )
     for area in (*areas, control):
         app.register_blueprint(area.blueprint)

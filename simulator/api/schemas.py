@@ -23,6 +23,9 @@ from ..domain.models import (
     RESOURCE_READ_ONLY,
     RESOURCE_TYPES,
 )
+from ..domain.pages import READ_ONLY as PAGE_READ_ONLY
+from ..domain.pages import SLUG_PATTERN
+from ..domain.pages import WRITABLE as PAGE_WRITABLE
 from ..domain.processors import CATALOGUE
 from ..domain.security import ACCESS_POLICIES, DATASET_PERMISSIONS
 from ..domain.sources import FIELD_TYPES
@@ -582,6 +585,72 @@ def management_schemas() -> dict[str, Schema]:
             user=ref("User"),
             job_id=nullable(JOB_ID),
         ),
+        **_page_schemas(),
+    }
+
+
+def _page_schemas() -> dict[str, Schema]:
+    """The domain's description and its pages."""
+    translations = {"type": "object", "additionalProperties": STRING}
+    theme = obj("id", id=STRING, labels=translations)
+    properties = {
+        "type": "object",
+        "properties": {"metadata.themes": {"type": "array", "items": theme}},
+        "description": "The domain's properties by dotted key, as its scenario gives them.",
+    }
+    page = obj(
+        " ".join(PAGE_WRITABLE + PAGE_READ_ONLY),
+        slug=STRING,
+        title=translations,
+        description=STRING,
+        template=STRING,
+        content={**ANY_OBJECT, "description": "{html: {lang: ...}, css: {lang: ...}}."},
+        tags={"type": "array", "items": STRING},
+        restricted=BOOLEAN,
+        pushed_by_parent=BOOLEAN,
+        has_subdomain_copies=BOOLEAN,
+        created_at=DATETIME,
+        last_modified=DATETIME,
+        last_modified_user=ref("User"),
+        author=ref("User"),
+    )
+    write = {
+        "type": "object",
+        "description": (
+            "A page's writable keys; the keys a page is read with may be sent back (ignored)."
+        ),
+        "properties": {
+            "slug": {**STRING, "pattern": SLUG_PATTERN},
+            "title": {"anyOf": [translations, STRING]},
+            "description": nullable(STRING),
+            "template": nullable(STRING),
+            "content": nullable(ANY_OBJECT),
+            "tags": nullable({"type": "array", "items": STRING}),
+            "restricted": {
+                "anyOf": [BOOLEAN, STRING, INTEGER],
+                "description": "A boolean, or the same as a string.",
+            },
+            **{key: {} for key in PAGE_READ_ONLY},
+        },
+        "additionalProperties": False,
+    }
+    return {
+        "Domain": obj("domain_id properties", domain_id=STRING, properties=properties),
+        "Page": page,
+        "PageList": obj(
+            "items rows page nhits",
+            items={"type": "array", "items": ref("Page")},
+            rows=COUNT,
+            page=COUNT,
+            nhits=COUNT,
+        ),
+        "PageWrite": write,
+        "PageSlugs": {
+            "type": "array",
+            "minItems": 1,
+            "items": {"anyOf": [obj("slug", slug=STRING), STRING]},
+            "description": 'The pages to delete: [{"slug": "about"}, ...].',
+        },
     }
 
 

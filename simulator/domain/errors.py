@@ -213,6 +213,13 @@ class UnknownChange(NotFound):
         super().__init__("Unknown change: {change_uid}", change_uid=change_uid)
 
 
+class UnknownPage(NotFound):
+    error_key = "UnknownPageException"
+
+    def __init__(self, slug: str) -> None:
+        super().__init__("Unknown page: {slug}", slug=slug)
+
+
 class MethodNotAllowed(SimulatorError):
     error_key = "MethodNotAllowedException"
 

@@ -11,6 +11,7 @@ from collections import deque
 from collections.abc import Container, Iterable, Iterator, Mapping
 
 from .models import ApiKey, Dataset, Group, Job, StoredFile, User
+from .pages import Page
 from .retention import overflow
 
 #: The scheme of an uploaded file's URL.
@@ -34,6 +35,8 @@ class Store:
         self.jobs: dict[str, Job] = {}
         self.users: dict[str, User] = {}
         self.groups: dict[str, Group] = {}
+        #: The domain's pages by slug, in the order they were created.
+        self.pages: dict[str, Page] = {}
         self.files: dict[str, StoredFile] = {}
         #: The latest upload of each file name: what ``odsfile://<name>`` refers to.
         self.files_by_name: dict[str, StoredFile] = {}

@@ -40,6 +40,7 @@ from ..domain.faults import (
 from ..domain.limits import EARLIEST_START, LATEST_START
 from ..domain.metadata import TEMPLATES, closest, coerce
 from ..domain.models import DOMAIN_PERMISSIONS
+from ..domain.pages import DEFAULT_TEMPLATE
 from ..domain.platform import DEFAULT_DOMAIN_ID, DEFAULT_TIMINGS, Platform, StageTiming
 from ..domain.retention import Retention
 from ..domain.statemachine import PROCESSING_STAGES, RECORD_STAGES, Status, Vocabulary
@@ -83,6 +84,20 @@ class GroupSpec:
     title: str
     permissions: frozenset[str]
     usernames: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """A page of the domain at time zero."""
+
+    slug: str
+    title: dict[str, str]
+    description: str
+    template: str
+    content: dict[str, Any]
+    tags: tuple[str, ...]
+    restricted: bool
+    author: str
 
 
 @dataclass(frozen=True)
@@ -140,6 +155,9 @@ class Scenario:
     users: tuple[UserSpec, ...] = ()
     groups: tuple[GroupSpec, ...] = ()
     datasets: tuple[DatasetSpec, ...] = ()
+    #: The domain's properties, as ``GET /domain`` shows them (dotted keys).
+    domain_properties: dict[str, Any] = field(default_factory=lambda: {"metadata.themes": []})
+    pages: tuple[PageSpec, ...] = ()
     faults: Faults = field(default_factory=Faults)
     script: tuple[ScriptStep, ...] = ()
     #: What a long-running simulator keeps (see :mod:`simulator.domain.retention`).
@@ -293,6 +311,7 @@ def parse_scenario(data: Any, source: str = "<scenario>", text: str | None = Non
     usernames = [u.username for u in users]
     groups = _groups(ctx, data.get("groups", []), usernames)
     datasets = _datasets(ctx, data.get("datasets", []), usernames, platform)
+    pages = _pages(ctx, data.get("pages", []), usernames)
     clock = data.get("clock", {})
     epoch = _epoch(ctx, clock.get("start"))
     ctx.horizon = horizon(epoch)
@@ -308,6 +327,11 @@ def parse_scenario(data: Any, source: str = "<scenario>", text: str | None = Non
         users=users,
         groups=groups,
         datasets=datasets,
+        domain_properties={
+            "metadata.themes": [],
+            **data.get("domain", {}).get("properties", {}),
+        },
+        pages=pages,
         faults=_faults(ctx, data.get("faults", []), platform),
         script=_script(ctx, data.get("script", []), usernames),
         retention=Retention(**data.get("retention", {})),
@@ -429,6 +453,38 @@ def _groups(
             )
         )
     return tuple(groups)
+
+
+def _pages(
+    ctx: _Context, items: list[dict[str, Any]], usernames: list[str]
+) -> tuple[PageSpec, ...]:
+    pages: list[PageSpec] = []
+    seen: set[str] = set()
+    for i, item in enumerate(items):
+        slug = item["slug"]
+        if slug in seen:
+            raise ctx.fail(("pages", i, "slug"), f"'{slug}' is used twice")
+        seen.add(slug)
+        author = item.get("author", usernames[0])
+        if author not in usernames:
+            raise ctx.fail(
+                ("pages", i, "author"),
+                f"no user '{author}' in this scenario{closest(author, usernames)}",
+            )
+        title = item.get("title", slug)
+        pages.append(
+            PageSpec(
+                slug,
+                {"en": title} if isinstance(title, str) else dict(title),
+                item.get("description", ""),
+                item.get("template", DEFAULT_TEMPLATE),
+                item.get("content", {"html": {}, "css": {}}),
+                tuple(item.get("tags", ())),
+                item.get("restricted", False),
+                author,
+            )
+        )
+    return tuple(pages)
 
 
 def _datasets(

@@ -20,6 +20,7 @@ from ..domain.datagen import FIELD_KINDS
 from ..domain.faults import FAILURE_KINDS, FAULT_TYPES, HTTP_METHODS
 from ..domain.limits import CONTROL_TOKEN_PATTERN, MAX_RECORDS, MAX_SLOWDOWN, MAX_SPAN, MAX_WORKERS
 from ..domain.models import DOMAIN_PERMISSIONS, RESOURCE_TYPES
+from ..domain.pages import SLUG_PATTERN
 from ..domain.platform import DEFAULT_DOMAIN_ID
 from ..domain.retention import Retention
 from ..domain.statemachine import ACTIONS, PUBLIC_NAMES, VOCABULARIES, WORKING, Status
@@ -391,6 +392,54 @@ def _group() -> dict[str, Any]:
     )
 
 
+def _domain() -> dict[str, Any]:
+    theme = _obj(
+        "A theme: its id is what a dataset's internal.theme_id holds",
+        {
+            "id": _str("Its id, e.g. 7b5b405", minLength=1),
+            "labels": {
+                "type": "object",
+                "additionalProperties": {"type": "string"},
+                "description": "Its label by language, e.g. {en: Environment}",
+            },
+        },
+        ("id",),
+    )
+    properties = {
+        "type": "object",
+        "description": "Its properties by dotted key (any JSON value), as GET /domain shows them",
+        "properties": {
+            "metadata.themes": {"type": "array", "items": theme, "description": "Its themes"}
+        },
+    }
+    return _obj("The domain, as GET /domain shows it", {"properties": properties})
+
+
+def _page() -> dict[str, Any]:
+    strings = {"type": "object", "additionalProperties": {"type": "string"}}
+    return _obj(
+        "A page of the domain, named by its slug",
+        {
+            "slug": _str("Its slug", pattern=SLUG_PATTERN, **{"x-hint": ID_HINT}),
+            "title": {
+                "anyOf": [{"type": "string"}, strings],
+                "description": "Its title by language, or one title (English)",
+            },
+            "description": _str("Its description"),
+            "template": _str("Its template (default custom.html)", minLength=1),
+            "content": {"type": "object", "description": "{html: {lang: ...}, css: {lang: ...}}"},
+            "tags": {"type": "array", "items": {"type": "string"}, "description": "Its tags"},
+            "restricted": {"type": "boolean", "description": "Only for those allowed"},
+            "author": _str(
+                "A user of this scenario (default: the first)",
+                pattern=USERNAME_PATTERN,
+                **{"x-hint": "letters, digits and _ . @ + -"},
+            ),
+        },
+        ("slug",),
+    )
+
+
 def _script() -> dict[str, Any]:
     expect = _obj(
         "What must hold at that virtual time",
@@ -508,6 +557,12 @@ def build_schema() -> dict[str, Any]:
                     "type": "array",
                     "items": _dataset(),
                     "description": "Datasets at time zero",
+                },
+                "domain": _domain(),
+                "pages": {
+                    "type": "array",
+                    "items": _page(),
+                    "description": "The domain's pages at time zero",
                 },
                 "faults": _faults(),
                 "script": _script(),

@@ -37,6 +37,7 @@ from ..domain.models import (
     User,
     Version,
 )
+from ..domain.pages import Page
 from ..domain.statemachine import Status
 from ..domain.store import Store
 from ..domain.timeline import Timeline
@@ -66,6 +67,7 @@ def capture(store: Store, timeline: Timeline, faults: FaultBook, engine: Engine)
             "ended_jobs": list(store.ended_jobs),
             "files": [_file(f) for f in store.files.values()],
             "files_by_name": {name: f.file_id for name, f in store.files_by_name.items()},
+            "pages": [_fields(page) for page in store.pages.values()],
         },
         "timeline": {"dropped": timeline.dropped, "entries": timeline.entries},
         "faults": {
@@ -109,6 +111,8 @@ def revive(data: Data, store: Store, faults: FaultBook, timeline: Timeline) -> N
     for stored in saved["files"]:
         store.add_file(_revive_file(stored))
     store.files_by_name = {name: store.files[i] for name, i in saved["files_by_name"].items()}
+    # a checkpoint written before pages were kept has none
+    store.pages = {page["slug"]: Page(**page) for page in saved.get("pages", ())}
     timeline.dropped = data["timeline"]["dropped"]
     timeline.entries = [tuple(row) for row in data["timeline"]["entries"]]
     book = data["faults"]

@@ -197,6 +197,20 @@ class ApiKeySpec:
     given: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class PageFields:
+    """A page as a client writes it, values as sent; ``given`` names the keys it sent."""
+
+    slug: Any = None
+    title: Any = None
+    description: Any = None
+    template: Any = None
+    content: Any = None
+    tags: Any = None
+    restricted: Any = None
+    given: list[str] = field(default_factory=list)
+
+
 #: Every command the journal may hold, by class name.
 COMMANDS: dict[str, type] = {
     cls.__name__: cls
@@ -217,5 +231,6 @@ COMMANDS: dict[str, type] = {
         GroupChanges,
         Members,
         ApiKeySpec,
+        PageFields,
     )
 }

@@ -32,6 +32,7 @@ from .datasets import Datasets
 from .directory import Directory
 from .files import Files
 from .journal import Journal
+from .pages import Pages
 from .processing import Processing
 from .resources import Resources
 from .security import Security
@@ -66,6 +67,7 @@ class Simulator:
         self.processing = Processing(state, self.resources)
         self.files = Files(state)
         self.attachments = Attachments(state)
+        self.pages = Pages(state)
         self.control = Control(state)
         self.dashboard = Dashboard(state, self.control, self.datasets)
         self.directory = Directory(state)
@@ -81,6 +83,7 @@ class Simulator:
                 self.files,
                 self.attachments,
                 self.directory,
+                self.pages,
             )
         }
         self.snapshots = Snapshots(state, owners, self.access.replay_call)

@@ -230,6 +230,8 @@ class Snapshots:
                 "random": _digest(
                     [store.rng.getstate(), faults.rng.getstate(), engine.rng.getstate()]
                 ),
+                # only once there are pages: a snapshot from before pages digests the same
+                **({"pages": _digest(list(store.pages.values()))} if store.pages else {}),
             },
         }
 

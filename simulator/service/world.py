@@ -7,6 +7,7 @@ checkpoint (see :mod:`.checkpoint`).
 
 from __future__ import annotations
 
+import copy
 import random
 from typing import Any
 
@@ -14,6 +15,7 @@ from ..domain.clock import horizon
 from ..domain.faults import FaultBook, StageFailure
 from ..domain.former import declared_fields, uses_former
 from ..domain.models import ApiKey, Dataset, Group, Resource, User
+from ..domain.pages import Page
 from ..domain.pipeline import misconfiguration
 from ..domain.processors import MISCONFIGURED
 from ..domain.sources import Field, dataset_fields
@@ -89,6 +91,18 @@ class World:
             )
         for ds_spec in scenario.datasets:
             self._add_dataset(ds_spec)
+        for page in scenario.pages:
+            self.store.pages[page.slug] = Page(
+                page.slug,
+                dict(page.title),
+                page.description,
+                page.template,
+                copy.deepcopy(page.content),
+                list(page.tags),
+                page.restricted,
+                last_modified_user=page.author,
+                author=page.author,
+            )
 
     def _add_dataset(self, spec: DatasetSpec) -> None:
         store = self.store

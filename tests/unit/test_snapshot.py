@@ -92,6 +92,7 @@ def everything(sim: Simulated) -> dict[str, Any]:
         "jobs": sim.list_jobs(admin, Ask("fine")),
         "files": {f: sim.get_file(admin, f, fine) for f in sim.store.files},
         "listed files": sim.list_files(admin, fine),
+        "pages": sim.list_pages(admin, fine, rows=100),
         "script": sim.script_results(),
         "faults": sim.fault_log(),
         "dashboard": dashboard,
@@ -161,6 +162,12 @@ def busy_day(sim: Simulated) -> None:
     sim.act_as_first_user("cars", "save_version")
     gone = sim.create_dataset(admin, {"dataset_id": "gone"}, Ask(), strict=True)
     sim.delete_dataset(admin, gone["dataset_uid"])
+    sim.create_page(admin, {"slug": "about", "title": {"en": "About"}, "restricted": "true"})
+    sim.create_page(admin, {"slug": "news", "tags": ["a"]})
+    sim.update_page(admin, "about", {"content": {"html": {"en": "<p>Hi</p>"}}})
+    sim.delete_page(admin, "news")
+    sim.create_page(admin, {"slug": "old"})
+    sim.delete_pages(admin, [{"slug": "old"}])
     sim.run_until_idle()
     sim.act(admin, "da_trees1", "publish")
     sim.push(admin, "da_trees1", _realtime(sim), [{"a": 1}, {"a": 2}])  # buffered: a job runs

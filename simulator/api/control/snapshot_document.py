@@ -68,7 +68,11 @@ def _state() -> Schema:
         counts=obj(counts, **dict.fromkeys(counts.split(), COUNT)),
         datasets={"type": "array", "items": dataset},
         jobs={"type": "array", "items": job},
-        digests=obj(digests, **dict.fromkeys(digests.split(), _DIGEST)),
+        digests=obj(
+            digests,
+            optional={"pages": {**_DIGEST, "description": "Only once the domain has pages."}},
+            **dict.fromkeys(digests.split(), _DIGEST),
+        ),
     )
 
 

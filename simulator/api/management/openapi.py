@@ -94,6 +94,7 @@ def _parameters() -> dict[str, Any]:
         "export_uid": ("An alternative export's uid (`ae_...`).", None),
         "job_id": ("A job's id (40 hexadecimal characters).", None),
         "key": ("An API key of the caller (56 hexadecimal characters).", None),
+        "slug": ("A page's slug.", "about"),
     }
     out: dict[str, Any] = {}
     for name, (text, example) in described.items():
@@ -710,6 +711,44 @@ def _directory() -> list[tuple[str, str, dict[str, Any]]]:
     ]  # fmt: skip
 
 
+def _pages() -> list[tuple[str, str, dict[str, Any]]]:
+    page = ref("Page")
+    write = body(ref("PageWrite"))
+    return [
+        ("/domain", "get",
+         operation("get_domain", "Read the domain: its id and properties (themes...)", "domain",
+                   ref("Domain"), errors=(401, 403))),
+        ("/pages", "get",
+         operation("list_pages", "List the pages the caller may edit", "pages",
+                   ref("PageList"), errors=E_TOP, params=[
+                       query("rows", {"type": "integer", "minimum": 1, "maximum": 100},
+                             "Page size."),
+                       query("page", {"type": "integer", "minimum": 1}, "Page number, from 1."),
+                       query("search", STRING,
+                             "Words that must all appear in the title, slug, description or "
+                             "tags."),
+                       query("sort", STRING,
+                             "Comma-separated fields, `-` for descending: slug, title, "
+                             "description, template, created_at, last_modified."),
+                       *ASK,
+                   ])),
+        ("/pages", "post",
+         operation("create_page", "Create a page", "pages", page, errors=E_TOP,
+                   request=write, params=ASK)),
+        ("/pages", "delete",
+         operation("delete_pages", "Delete several pages (all or none)", "pages",
+                   {"type": "array", "items": page}, errors=E_ALL,
+                   request=body(ref("PageSlugs")), params=ASK)),
+        ("/pages/{slug}", "get",
+         operation("get_page", "Read a page", "pages", page, errors=E_ALL, params=ASK)),
+        ("/pages/{slug}", "put",
+         operation("update_page", "Change a page (the keys sent)", "pages", page,
+                   errors=E_ALL, request=write, params=ASK)),
+        ("/pages/{slug}", "delete",
+         operation("delete_page", "Delete a page", "pages", status=204, errors=E_ALL)),
+    ]  # fmt: skip
+
+
 def management_document() -> dict[str, Any]:
     """The OpenAPI 3.1 document of the simulated Management API v2."""
     rows = [
@@ -719,6 +758,7 @@ def management_document() -> dict[str, Any]:
         *_configuration(),
         *_processing(),
         *_directory(),
+        *_pages(),
     ]
     return {
         "openapi": "3.1.0",
@@ -748,6 +788,8 @@ def management_document() -> dict[str, Any]:
                 "users",
                 "groups",
                 "apikeys",
+                "domain",
+                "pages",
             )
         ],
         "paths": assemble(rows),

@@ -7,7 +7,8 @@ from collections.abc import Iterator
 
 from ...domain.errors import InvalidParameter
 from ...domain.limits import echo
-from ...domain.metadata import find_field
+from ...domain.metadata import closest, find_field
+from ...domain.pages import SORT_FIELDS as PAGE_SORT_FIELDS
 
 #: The fields ``where`` may name, each with the field it filters (``datasetid`` is the
 #: platform's own spelling, without the underscore).
@@ -108,3 +109,20 @@ def _is_metadata(name: str) -> bool:
     """``template.name`` of a metadata (``default.title``, ``publishing.published``)."""
     template, dot, field = name.partition(".")
     return bool(dot) and find_field(template, field) is not None
+
+
+def parse_page_sort(sort: str) -> tuple[tuple[str, bool], ...]:
+    """A page list's order: comma-separated page fields, each ``-`` prefixed for descending."""
+    keys: dict[str, bool] = {}
+    for key in (k.strip() for k in sort.split(",")):
+        name = key.lstrip("-")
+        if not key:
+            continue
+        if name not in PAGE_SORT_FIELDS:
+            raise InvalidParameter(
+                "sort",
+                f"unknown field {echo(name)}{closest(name, PAGE_SORT_FIELDS)}; "
+                f"known: {', '.join(PAGE_SORT_FIELDS)}",
+            )
+        keys.setdefault(name, key.startswith("-"))
+    return tuple(keys.items())

@@ -17,6 +17,7 @@ from ...domain.models import Change, RecordError, User
 from ...domain.platform import DEFAULT_DOMAIN_ID
 from ...domain.statemachine import Status, Vocabulary, project
 from ...service.directory import ApiKeyView, GroupView, PersonView
+from ...service.pages import DomainView, PageView
 from ...service.views import (
     AttachmentView,
     DatasetView,
@@ -423,3 +424,26 @@ def member_json(user: User) -> dict[str, Any]:
 
 def api_key_json(api_key: ApiKeyView) -> dict[str, Any]:
     return {"key": api_key.key, "label": api_key.label, "permissions": list(api_key.permissions)}
+
+
+def domain_json(domain: DomainView) -> dict[str, Any]:
+    return {"domain_id": domain.domain_id, "properties": domain.properties}
+
+
+def page_json(page: PageView, r: Render) -> dict[str, Any]:
+    """A page, its keys in the documented order."""
+    return {
+        "slug": page.slug,
+        "title": page.title,
+        "description": page.description,
+        "template": page.template,
+        "content": page.content,
+        "tags": list(page.tags),
+        "restricted": page.restricted,
+        "pushed_by_parent": False,
+        "has_subdomain_copies": False,
+        "created_at": r.clock.iso(page.created_at),
+        "last_modified": r.clock.iso(page.last_modified),
+        "last_modified_user": r.user(page.last_modified_user),
+        "author": r.user(page.author),
+    }

@@ -15,6 +15,8 @@ from ...domain.fieldspecs import KINDS as FIELD_SPEC_KINDS
 from ...domain.limits import as_boolean, as_integer, echo
 from ...domain.metadata import closest
 from ...domain.models import DATASET_READ_ONLY, RESOURCE_READ_ONLY
+from ...domain.pages import READ_ONLY as PAGE_READ_ONLY
+from ...domain.pages import WRITABLE as PAGE_WRITABLE
 from ...domain.processors import unknown_processor
 from ...service.commands import (
     ApiKeySpec,
@@ -28,6 +30,7 @@ from ...service.commands import (
     Members,
     MetadataChange,
     NewDataset,
+    PageFields,
     ProcessorSpec,
     ResourceSpec,
     RulesetSpec,
@@ -383,3 +386,25 @@ def api_key(body: Any) -> ApiKeySpec:
         raise InvalidParameter("label", "expected a string or null")
     permissions = _list_of(given, "permissions", "permissions")
     return ApiKeySpec(label, permissions, [k for k in API_KEY_KEYS if k in given])
+
+
+def page(body: Any) -> PageFields:
+    """A page's writable keys; the keys a page is read with are taken and ignored."""
+    if not isinstance(body, dict):
+        raise InvalidParameter("body", 'expected a JSON object, e.g. {"slug": ..., "title": ...}')
+    _known_keys(body, PAGE_WRITABLE + PAGE_READ_ONLY, PAGE_WRITABLE, "writable")
+    given = [key for key in PAGE_WRITABLE if key in body]
+    return PageFields(**{key: body[key] for key in given}, given=given)
+
+
+def page_slugs(body: Any) -> list[str]:
+    """``[{"slug": ...}, ...]``: the pages to delete (a bare slug is taken too)."""
+    if not isinstance(body, list) or not body:
+        raise InvalidParameter("body", 'expected a list of pages: [{"slug": "about"}, ...]')
+    slugs: list[str] = []
+    for i, item in enumerate(body):
+        slug = item.get("slug") if isinstance(item, dict) else item
+        if not isinstance(slug, str) or not slug:
+            raise InvalidParameter(f"[{i}].slug", f"expected a page's slug, got {echo(item)}")
+        slugs.append(slug)
+    return slugs

@@ -17,7 +17,7 @@ from ...service import Simulator
 from ...service.commands import Body, Listing
 from ...service.views import Accepted, Download, ElsewhereFile
 from . import requests as read
-from .query import parse_sort, parse_where
+from .query import parse_page_sort, parse_sort, parse_where
 from .render import (
     Ask,
     Render,
@@ -26,6 +26,7 @@ from .render import (
     changes_json,
     dataset_json,
     default_security_json,
+    domain_json,
     field_spec_json,
     file_json,
     group_json,
@@ -35,6 +36,7 @@ from .render import (
     member_json,
     metadata_json,
     new_group_json,
+    page_json,
     person_json,
     preview_json,
     processor_json,
@@ -534,3 +536,46 @@ class ManagementV2:
 
     def delete_api_key(self, user: User, key: str) -> None:
         self.simulator.directory.delete_api_key(user, key)
+
+    # the domain and its pages --------------------------------------------------------------
+
+    def get_domain(self, user: User) -> dict[str, Any]:
+        return domain_json(self.simulator.pages.domain(user))
+
+    def list_pages(
+        self,
+        user: User,
+        ask: Ask = _PLAIN,
+        rows: int = 10,
+        page: int = 1,
+        search: str = "",
+        sort: str | None = None,
+    ) -> dict[str, Any]:
+        order = parse_page_sort(sort) if sort else ()
+        found = self.simulator.pages.listing(user, search, order, (page - 1) * rows, rows)
+        r = self.render(ask)
+        return {
+            "items": [page_json(p, r) for p in found.items],
+            "rows": rows,
+            "page": page,
+            "nhits": found.nhits,
+        }
+
+    def get_page(self, user: User, slug: str, ask: Ask = _PLAIN) -> dict[str, Any]:
+        return page_json(self.simulator.pages.get(user, slug), self.render(ask))
+
+    def create_page(self, user: User, body: Any, ask: Ask = _PLAIN) -> dict[str, Any]:
+        created = self.simulator.pages.create_page(user, Body(lambda: read.page(body)))
+        return page_json(created, self.render(ask))
+
+    def update_page(self, user: User, slug: str, body: Any, ask: Ask = _PLAIN) -> dict[str, Any]:
+        updated = self.simulator.pages.update_page(user, slug, Body(lambda: read.page(body)))
+        return page_json(updated, self.render(ask))
+
+    def delete_page(self, user: User, slug: str) -> None:
+        self.simulator.pages.delete_page(user, slug)
+
+    def delete_pages(self, user: User, body: Any, ask: Ask = _PLAIN) -> list[dict[str, Any]]:
+        deleted = self.simulator.pages.delete_pages(user, Body(lambda: read.page_slugs(body)))
+        r = self.render(ask)
+        return [page_json(p, r) for p in deleted]
