@@ -24,7 +24,7 @@ from ..domain.models import (
     RESOURCE_TYPES,
 )
 from ..domain.pages import READ_ONLY as PAGE_READ_ONLY
-from ..domain.pages import SLUG_PATTERN
+from ..domain.pages import RULESET_PERMISSIONS, SLUG_PATTERN
 from ..domain.pages import WRITABLE as PAGE_WRITABLE
 from ..domain.processors import CATALOGUE
 from ..domain.security import ACCESS_POLICIES, DATASET_PERMISSIONS
@@ -592,6 +592,11 @@ def management_schemas() -> dict[str, Schema]:
 def _page_schemas() -> dict[str, Schema]:
     """The domain's description and its pages."""
     translations = {"type": "object", "additionalProperties": STRING}
+    ruleset_permissions = {
+        "type": "array",
+        "items": {"enum": list(RULESET_PERMISSIONS)},
+        "description": "What the ruleset grants on the page.",
+    }
     theme = obj("id", id=STRING, labels=translations)
     properties = {
         "type": "object",
@@ -645,6 +650,22 @@ def _page_schemas() -> dict[str, Schema]:
             nhits=COUNT,
         ),
         "PageWrite": write,
+        "PageRuleset": obj(
+            "permissions created_at updated_at page",
+            permissions={"type": "array", "items": {"enum": list(RULESET_PERMISSIONS)}},
+            created_at=DATETIME,
+            updated_at=DATETIME,
+            user=ref("User"),
+            group=obj("group_id", group_id=STRING),
+            page=obj("domain slug", domain=obj("domain_id", domain_id=STRING), slug=STRING),
+        ),
+        **{
+            f"Page{kind.title()}Ruleset{suffix}": _page_ruleset_write(
+                kind, key, suffix == "Create", ruleset_permissions
+            )
+            for kind, key in (("user", "username"), ("group", "group_id"))
+            for suffix in ("Create", "Write")
+        },
         "PageSlugs": {
             "type": "array",
             "minItems": 1,
@@ -740,6 +761,13 @@ def _directory_schemas() -> dict[str, Schema]:
         ),
         "APIKeyWrite": obj(optional={"label": nullable(STRING), "permissions": permissions}),
     }
+
+
+def _page_ruleset_write(kind: str, key: str, create: bool, permissions: Schema) -> Schema:
+    """What a page security ruleset's body may hold: its target (by name), its permissions."""
+    target: Schema = {"anyOf": [obj(key, **{key: STRING}), STRING]}
+    props: dict[str, Schema] = {"permissions": permissions, kind: target, key: STRING}
+    return obj(kind if create else "", **props)
 
 
 def _clock() -> Schema:

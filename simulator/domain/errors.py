@@ -220,6 +220,13 @@ class UnknownPage(NotFound):
         super().__init__("Unknown page: {slug}", slug=slug)
 
 
+class UnknownPageRuleset(NotFound):
+    error_key = "UnknownRulesetException"
+
+    def __init__(self, kind: str, name: str) -> None:
+        super().__init__("No security ruleset for {kind} {name} on this page", kind=kind, name=name)
+
+
 class MethodNotAllowed(SimulatorError):
     error_key = "MethodNotAllowedException"
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from .errors import InvalidParameter
 from .limits import as_boolean, echo
+from .security import Caller
 
 #: The page permissions, as the platform names them.
 PAGE_PERMISSIONS: tuple[str, ...] = (
@@ -58,6 +59,10 @@ class Page:
     last_modified: float = 0.0
     last_modified_user: str = ""
     author: str = ""
+    #: Page security rulesets by username, then by group id: ``{"permissions": [...],
+    #: "created_at": t, "updated_at": t}``.
+    user_rulesets: dict[str, dict[str, Any]] = field(default_factory=dict)
+    group_rulesets: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def check_slug(slug: Any) -> str:
@@ -118,9 +123,40 @@ def check_restricted(value: Any) -> bool:
     return flag
 
 
-def can_edit(permissions: frozenset[str], username: str, page: Page) -> bool:
-    """``edit_page`` edits every page; a page's author edits it too."""
-    return "edit_page" in permissions or page.author == username
+#: What a page security ruleset may grant.
+RULESET_PERMISSIONS: tuple[str, ...] = ("edit_page", "manage_page")
+
+
+def page_rights(caller: Caller, page: Page) -> frozenset[str]:
+    """The caller's page permissions on this page: the domain's, then the rulesets'."""
+    held = set(caller.permissions)
+    own = page.user_rulesets.get(caller.user.username)
+    if own is not None:
+        held.update(own["permissions"])
+    for group_id in caller.group_ids:
+        ruleset = page.group_rulesets.get(group_id)
+        if ruleset is not None:
+            held.update(ruleset["permissions"])
+    return frozenset(held)
+
+
+def can_edit(caller: Caller, page: Page) -> bool:
+    """``edit_page`` (on the domain or the page) edits it; so does its author."""
+    return "edit_page" in page_rights(caller, page) or page.author == caller.user.username
+
+
+def can_manage(caller: Caller, page: Page) -> bool:
+    """``manage_page`` (on the domain or the page) changes its security."""
+    return "manage_page" in page_rights(caller, page)
+
+
+def check_ruleset_permissions(value: Any) -> list[str]:
+    if not isinstance(value, list) or not all(p in RULESET_PERMISSIONS for p in value):
+        raise InvalidParameter(
+            "permissions",
+            f"expected a list of {', '.join(RULESET_PERMISSIONS)}, got {echo(value)}",
+        )
+    return list(dict.fromkeys(value))
 
 
 def matches(page: Page, search: str) -> bool:

@@ -211,6 +211,14 @@ class PageFields:
     given: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class PageRulesetSpec:
+    """Whom a page security ruleset names (a username or a group id), and what it grants."""
+
+    target: str
+    permissions: list[Any] = field(default_factory=list)
+
+
 #: Every command the journal may hold, by class name.
 COMMANDS: dict[str, type] = {
     cls.__name__: cls
@@ -232,5 +240,6 @@ COMMANDS: dict[str, type] = {
         Members,
         ApiKeySpec,
         PageFields,
+        PageRulesetSpec,
     )
 }

@@ -32,6 +32,7 @@ from .datasets import Datasets
 from .directory import Directory
 from .files import Files
 from .journal import Journal
+from .page_security import PageSecurity
 from .pages import Pages
 from .processing import Processing
 from .resources import Resources
@@ -68,6 +69,7 @@ class Simulator:
         self.files = Files(state)
         self.attachments = Attachments(state)
         self.pages = Pages(state)
+        self.page_security = PageSecurity(state)
         self.control = Control(state)
         self.dashboard = Dashboard(state, self.control, self.datasets)
         self.directory = Directory(state)
@@ -84,6 +86,7 @@ class Simulator:
                 self.attachments,
                 self.directory,
                 self.pages,
+                self.page_security,
             )
         }
         self.snapshots = Snapshots(state, owners, self.access.replay_call)

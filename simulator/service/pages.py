@@ -82,12 +82,11 @@ class Pages:
         offset: int = 0,
         limit: int = 10,
     ) -> PageList:
-        held = self.state.permissions(user)
+        caller = self.state.caller(user)
         found = [
             page
             for page in self.state.store.pages.values()
-            if rules.can_edit(held, user.username, page)
-            and (not search or rules.matches(page, search))
+            if rules.can_edit(caller, page) and (not search or rules.matches(page, search))
         ]
         for name, descending in reversed(sort):
             found.sort(key=functools.partial(rules.sort_key, name=name), reverse=descending)
@@ -158,13 +157,7 @@ class Pages:
     # helpers -----------------------------------------------------------------------------
 
     def _editable(self, user: User, slug: str) -> Page:
-        """The page, if it exists (404) and the user may edit it (403)."""
-        page = self.state.store.pages.get(slug)
-        if page is None:
-            raise UnknownPage(slug)
-        if not rules.can_edit(self.state.permissions(user), user.username, page):
-            raise PermissionDenied(user.username, "edit_page")
-        return page
+        return editable_page(self.state, user, slug)
 
     def _change(self, user: User, page: Page, fields: PageFields) -> None:
         """Apply what the body gives (checked first), the ``restricted`` flag last."""
@@ -179,8 +172,10 @@ class Pages:
             page.tags = rules.check_tags(fields.tags)
         if "restricted" in given:
             restricted = rules.check_restricted(fields.restricted)
-            if restricted != page.restricted:
-                self.state.require(user, "manage_page")
+            if restricted != page.restricted and not rules.can_manage(
+                self.state.caller(user), page
+            ):
+                raise PermissionDenied(user.username, "manage_page")
             page.restricted = restricted
 
     def _view(self, page: Page) -> PageView:
@@ -198,3 +193,13 @@ class Pages:
             user_view(page.last_modified_user, users),
             user_view(page.author, users),
         )
+
+
+def editable_page(state: State, user: User, slug: str) -> Page:
+    """The page, if it exists (404) and the user may edit it (403)."""
+    page = state.store.pages.get(slug)
+    if page is None:
+        raise UnknownPage(slug)
+    if not rules.can_edit(state.caller(user), page):
+        raise PermissionDenied(user.username, "edit_page")
+    return page

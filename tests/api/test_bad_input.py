@@ -28,6 +28,8 @@ datasets:
     resources:
       - {title: trees.csv, records: 100, fields: {name: name}}
       - {title: feed, type: realtime, url: "realtime://feed", records: 5}
+pages:
+  - {slug: about, title: About}
 """
 
 #: Actions take no body: whatever is sent, they act. Deletions delete.
@@ -68,6 +70,9 @@ def world() -> Iterator[dict[str, Any]]:
     ).get_json()["processor_uid"]
     c.post(f"{d}/security/users", data='{"user": {"username": "ed"}}', headers=AUTH)
     c.post(f"{d}/security/groups", data='{"group": {"group_id": "editors"}}', headers=AUTH)
+    page = f"{API}/pages/about/security"
+    c.post(f"{page}/users", data='{"user": {"username": "ed"}}', headers=AUTH)
+    c.post(f"{page}/groups", data='{"group": {"group_id": "editors"}}', headers=AUTH)
     upload = {"content": "a\n1\n", "filename": "a.csv", "mimetype": "text/csv"}
     file_id = c.post(f"{API}/files", data=json.dumps(upload), headers=AUTH).get_json()["file_id"]
     linked = json.dumps({"url": f"odsfile://{file_id}"})
@@ -88,6 +93,7 @@ def world() -> Iterator[dict[str, Any]]:
         "attachment_uid": attachment["attachment_uid"],
         "export_uid": export["export_uid"],
         "key": DEFAULT_API_KEY,
+        "slug": "about",
     }
     yield {"client": c, "ids": ids}
     check_contract(recorders)
@@ -114,6 +120,9 @@ def fingerprint(c: FlaskClient) -> Any:
         f"{API}/groups",
         f"{API}/groups/editors/users?rows=100",
         f"{API}/apikeys",
+        f"{API}/pages?rows=100",
+        f"{API}/pages/about/security/users",
+        f"{API}/pages/about/security/groups",
     ]
     return [c.get(path, headers=AUTH).get_json() for path in reads] + [
         c.get("/_sim/timeline").get_json(),
@@ -188,5 +197,6 @@ def test_the_sweep_covers_every_area() -> None:
         "/push",
         "/attachments",
         "/alternative_exports",
+        "/pages",
     ):
         assert any(fragment in p for p in paths), fragment

@@ -271,3 +271,96 @@ def test_bad_input_gets_the_error_shape_and_changes_nothing(
     if parameter is not None:
         assert got["raw_params"]["parameter"] == parameter
     assert live.control("GET", "snapshot") == before
+
+
+def test_page_security_gives_a_user_and_a_group_rights_on_one_page(live: Live) -> None:
+    ana = as_user("ana-key")
+    base = f"{live.api}/pages/about/security"
+    assert call(ana, "PUT", f"{live.api}/pages/about", {"tags": []}).status_code == 403
+    live.advance(5)
+    body = {"permissions": ["edit_page"], "user": {"username": "ana"}}
+    r = call(live.http, "POST", f"{base}/users/", body)
+    assert r.status_code == 200, r.text
+    assert list(r.json().items()) == [
+        ("permissions", ["edit_page"]),
+        ("created_at", "2026-01-01T00:00:05+00:00"),
+        ("updated_at", "2026-01-01T00:00:05+00:00"),
+        ("user", {"username": "ana"}),
+        ("page", {"domain": {"domain_id": "ods-simulator"}, "slug": "about"}),
+    ]
+    for slash in ("", "/"):
+        assert call(live.http, "GET", f"{base}/users/ana{slash}").json() == r.json()
+    assert call(live.http, "GET", f"{base}/users").json() == [r.json()]
+    # the ruleset lets ana edit this page, not change its security
+    assert call(ana, "PUT", f"{live.api}/pages/about", {"tags": []}).status_code == 200
+    assert call(ana, "GET", f"{base}/users").status_code == 403
+    live.advance(5)
+    r = call(live.http, "PUT", f"{base}/users/ana", {"permissions": ["manage_page"]})
+    assert (r.json()["permissions"], r.json()["updated_at"]) == (
+        ["manage_page"],
+        "2026-01-01T00:00:10+00:00",
+    )
+    assert r.json()["created_at"] == "2026-01-01T00:00:05+00:00"
+    r = call(ana, "PUT", f"{live.api}/pages/about", {"restricted": "true"})
+    assert (r.status_code, r.json()["raw_params"]["permission"]) == (403, "edit_page")
+
+    r = call(live.http, "POST", f"{base}/groups", {"group": {"group_id": "editors"}})
+    assert list(r.json())[3] == "group" and r.json()["group"] == {"group_id": "editors"}
+    assert r.json()["permissions"] == []
+    assert call(live.http, "DELETE", f"{base}/groups/editors/").status_code == 204
+    assert call(live.http, "DELETE", f"{base}/users/ana").status_code == 204
+    r = call(live.http, "GET", f"{base}/users/ana")
+    assert (r.status_code, r.json()["error_key"]) == (404, "UnknownRulesetException")
+
+
+def test_a_deleted_page_takes_its_rulesets_along(make_live: MakeLive) -> None:
+    source, target = make_live(WORLD), make_live(WORLD)
+    base = f"{source.api}/pages/about/security"
+    call(source.http, "POST", f"{base}/users", {"user": "bo", "permissions": ["edit_page"]})
+    call(source.http, "PUT", f"{base}/groups/editors", {"permissions": ["manage_page"]})
+    snapshot = requests.get(f"{source.url}/_sim/snapshot", timeout=10)
+    assert requests.put(f"{target.url}/_sim/snapshot", data=snapshot.content).status_code == 200
+    for kind in ("users", "groups"):
+        seen = [
+            w.http.get(f"{w.api}/pages/about/security/{kind}", timeout=10).json()
+            for w in (source, target)
+        ]
+        assert seen[0] == seen[1] != []
+    call(source.http, "DELETE", f"{source.api}/pages/about")
+    call(source.http, "POST", f"{source.api}/pages", {"slug": "about"})
+    assert call(source.http, "GET", f"{base}/users").json() == []
+
+
+SECURITY_BAD: list[tuple[str, str, Any, int, str | None, str | None]] = [
+    ("POST", "/users", {"permissions": ["edit_page"]}, 400, None, "user"),
+    ("POST", "/users", {"user": {"username": "zed"}}, 404, "UnknownUsernameException", None),
+    ("POST", "/users", {"user": "ana", "permissions": ["edit_dataset"]}, 400, None, "permissions"),
+    ("POST", "/users", {"user": "ana", "permissions": "edit_page"}, 400, None, "permissions"),
+    ("POST", "/users", {"user": "ana", "permisions": []}, 400, None, "permisions"),
+    ("POST", "/users", [], 400, None, "body"),
+    ("PUT", "/users/ana", {"user": {"username": "bo"}}, 400, None, "user"),
+    ("PUT", "/users/zed", {}, 404, "UnknownUsernameException", None),
+    ("DELETE", "/users/ana", None, 404, "UnknownRulesetException", None),
+    ("POST", "/groups", {"group": {"group_id": "nope"}}, 404, "UnknownGroupException", None),
+    ("PUT", "/groups/editors", {"group_id": "other"}, 400, None, "group"),
+    ("GET", "/groups/editors", None, 404, "UnknownRulesetException", None),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "body", "code", "key", "parameter"), SECURITY_BAD)
+def test_bad_page_security_input_gets_the_error_shape_and_changes_nothing(
+    live: Live, method: str, path: str, body: Any, code: int, key: str | None, parameter: str | None
+) -> None:
+    before = live.control("GET", "snapshot")
+    url = f"{live.api}/pages/about/security{path}"
+    r = live.http.request(method, url, data=None if body is None else json.dumps(body))
+    got = r.json()
+    assert list(got)[:5] == ERROR_KEYS
+    assert (r.status_code, got["status_code"]) == (code, code), got
+    if key is not None:
+        assert got["error_key"] == key
+    if parameter is not None:
+        assert got["raw_params"]["parameter"] == parameter
+    assert live.control("GET", "snapshot") == before
+    r = call(live.http, "GET", f"{live.api}/pages/nope/security/users")
+    assert (r.status_code, r.json()["error_key"]) == (404, "UnknownPageException")

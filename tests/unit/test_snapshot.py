@@ -168,6 +168,9 @@ def busy_day(sim: Simulated) -> None:
     sim.delete_page(admin, "news")
     sim.create_page(admin, {"slug": "old"})
     sim.delete_pages(admin, [{"slug": "old"}])
+    sim.create_page_ruleset(admin, "about", "user", {"user": {"username": "ed"}})
+    sim.replace_page_ruleset(admin, "about", "group", "editors", {"permissions": ["edit_page"]})
+    sim.delete_page_ruleset(admin, "about", "user", "ed")
     sim.run_until_idle()
     sim.act(admin, "da_trees1", "publish")
     sim.push(admin, "da_trees1", _realtime(sim), [{"a": 1}, {"a": 2}])  # buffered: a job runs

@@ -746,6 +746,34 @@ def _pages() -> list[tuple[str, str, dict[str, Any]]]:
                    errors=E_ALL, request=write, params=ASK)),
         ("/pages/{slug}", "delete",
          operation("delete_page", "Delete a page", "pages", status=204, errors=E_ALL)),
+        *_page_security("users", "username", "user"),
+        *_page_security("groups", "group_id", "group"),
+    ]  # fmt: skip
+
+
+def _page_security(kinds: str, name: str, kind: str) -> list[tuple[str, str, dict[str, Any]]]:
+    base = f"/pages/{{slug}}/security/{kinds}"
+    one = f"{base}/{{{name}}}"
+    ruleset = ref("PageRuleset")
+    return [
+        (base, "get",
+         operation(f"list_page_{kind}_rulesets", f"List a page's {kind} rulesets",
+                   "page security", {"type": "array", "items": ruleset}, errors=E_ALL,
+                   params=ASK)),
+        (base, "post",
+         operation(f"create_page_{kind}_ruleset", f"Give a {kind} a ruleset on a page",
+                   "page security", ruleset, errors=E_ALL,
+                   request=body(ref(f"Page{kind.title()}RulesetCreate")), params=ASK)),
+        (one, "get",
+         operation(f"get_page_{kind}_ruleset", f"Read a {kind}'s ruleset on a page",
+                   "page security", ruleset, errors=E_ALL, params=ASK)),
+        (one, "put",
+         operation(f"replace_page_{kind}_ruleset", f"Set a {kind}'s ruleset on a page",
+                   "page security", ruleset, errors=E_ALL,
+                   request=body(ref(f"Page{kind.title()}RulesetWrite")), params=ASK)),
+        (one, "delete",
+         operation(f"delete_page_{kind}_ruleset", f"Remove a {kind}'s ruleset on a page",
+                   "page security", status=204, errors=E_ALL)),
     ]  # fmt: skip
 
 
@@ -790,6 +818,7 @@ def management_document() -> dict[str, Any]:
                 "apikeys",
                 "domain",
                 "pages",
+                "page security",
             )
         ],
         "paths": assemble(rows),

@@ -17,6 +17,7 @@ from ...domain.models import Change, RecordError, User
 from ...domain.platform import DEFAULT_DOMAIN_ID
 from ...domain.statemachine import Status, Vocabulary, project
 from ...service.directory import ApiKeyView, GroupView, PersonView
+from ...service.page_security import PageRulesetView
 from ...service.pages import DomainView, PageView
 from ...service.views import (
     AttachmentView,
@@ -446,4 +447,20 @@ def page_json(page: PageView, r: Render) -> dict[str, Any]:
         "last_modified": r.clock.iso(page.last_modified),
         "last_modified_user": r.user(page.last_modified_user),
         "author": r.user(page.author),
+    }
+
+
+def page_ruleset_json(ruleset: PageRulesetView, r: Render) -> dict[str, Any]:
+    """A page security ruleset, its keys in the documented order."""
+    target: dict[str, Any] = (
+        {"user": r.user(ruleset.user)}
+        if ruleset.user is not None
+        else {"group": {"group_id": ruleset.group_id}}
+    )
+    return {
+        "permissions": list(ruleset.permissions),
+        "created_at": r.clock.iso(ruleset.created_at),
+        "updated_at": r.clock.iso(ruleset.updated_at),
+        **target,
+        "page": {"domain": {"domain_id": r.domain_id}, "slug": ruleset.slug},
     }

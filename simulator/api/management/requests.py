@@ -31,6 +31,7 @@ from ...service.commands import (
     MetadataChange,
     NewDataset,
     PageFields,
+    PageRulesetSpec,
     ProcessorSpec,
     ResourceSpec,
     RulesetSpec,
@@ -408,3 +409,17 @@ def page_slugs(body: Any) -> list[str]:
             raise InvalidParameter(f"[{i}].slug", f"expected a page's slug, got {echo(item)}")
         slugs.append(slug)
     return slugs
+
+
+def page_ruleset(body: Any, kind: str, name: str | None = None) -> PageRulesetSpec:
+    """``{user: {username}, permissions}`` or ``{group: {group_id}, permissions}``; the
+    path may name the target (a ``PUT``)."""
+    key = "username" if kind == "user" else "group_id"
+    given = _target(body, (kind, key, "permissions"), kind, key)
+    if name is None:
+        if not isinstance(given, str) or not given:
+            raise InvalidParameter(kind, f'expected {{"{key}": ...}} naming the {kind}')
+        name = given
+    elif given is not None and given != name:
+        raise InvalidParameter(kind, f"the path names '{name}' but the body names {echo(given)}")
+    return PageRulesetSpec(name, body.get("permissions", []))

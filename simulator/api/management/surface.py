@@ -37,6 +37,7 @@ from .render import (
     metadata_json,
     new_group_json,
     page_json,
+    page_ruleset_json,
     person_json,
     preview_json,
     processor_json,
@@ -579,3 +580,37 @@ class ManagementV2:
         deleted = self.simulator.pages.delete_pages(user, Body(lambda: read.page_slugs(body)))
         r = self.render(ask)
         return [page_json(p, r) for p in deleted]
+
+    # page security ---------------------------------------------------------------------------
+
+    def list_page_rulesets(
+        self, user: User, slug: str, kind: str, ask: Ask = _PLAIN
+    ) -> list[dict[str, Any]]:
+        r = self.render(ask)
+        found = self.simulator.page_security.page_rulesets(user, slug, kind)
+        return [page_ruleset_json(ruleset, r) for ruleset in found]
+
+    def get_page_ruleset(
+        self, user: User, slug: str, kind: str, name: str, ask: Ask = _PLAIN
+    ) -> dict[str, Any]:
+        found = self.simulator.page_security.page_ruleset(user, slug, kind, name)
+        return page_ruleset_json(found, self.render(ask))
+
+    def create_page_ruleset(
+        self, user: User, slug: str, kind: str, body: Any, ask: Ask = _PLAIN
+    ) -> dict[str, Any]:
+        made = self.simulator.page_security.create_page_ruleset(
+            user, slug, kind, Body(lambda: read.page_ruleset(body, kind))
+        )
+        return page_ruleset_json(made, self.render(ask))
+
+    def replace_page_ruleset(
+        self, user: User, slug: str, kind: str, name: str, body: Any, ask: Ask = _PLAIN
+    ) -> dict[str, Any]:
+        made = self.simulator.page_security.replace_page_ruleset(
+            user, slug, kind, name, Body(lambda: read.page_ruleset(body, kind, name))
+        )
+        return page_ruleset_json(made, self.render(ask))
+
+    def delete_page_ruleset(self, user: User, slug: str, kind: str, name: str) -> None:
+        self.simulator.page_security.delete_page_ruleset(user, slug, kind, name)
