@@ -22,6 +22,7 @@ from .management import (
     configuration,
     datasets,
     directory,
+    harvesters,
     pages,
     processing,
     resources,
@@ -117,6 +118,7 @@ def create_app(
         attachments,
         directory,
         pages,
+        harvesters,
     )
     for area in (*areas, control):
         app.register_blueprint(area.blueprint)

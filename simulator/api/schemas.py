@@ -16,6 +16,7 @@ from ..domain import metadata as md
 from ..domain.clock import CLOCK_MODES, MAX_SPEED
 from ..domain.datagen import FIELD_KINDS
 from ..domain.fieldspecs import KINDS as FIELD_SPEC_KINDS
+from ..domain.harvesters import FETCHERS
 from ..domain.models import (
     DATASET_ID_PATTERN,
     DATASET_READ_ONLY,
@@ -29,7 +30,7 @@ from ..domain.pages import WRITABLE as PAGE_WRITABLE
 from ..domain.processors import CATALOGUE
 from ..domain.security import ACCESS_POLICIES, DATASET_PERMISSIONS
 from ..domain.sources import FIELD_TYPES
-from ..domain.statemachine import PUBLIC_NAMES, REMOVED, VOCABULARIES, Status
+from ..domain.statemachine import PUBLIC_NAMES, REMOVED, VOCABULARIES, HarvesterStatus, Status
 
 Schema = dict[str, Any]
 
@@ -586,7 +587,79 @@ def management_schemas() -> dict[str, Schema]:
             job_id=nullable(JOB_ID),
         ),
         **_page_schemas(),
+        **_harvester_schemas(),
     }
+
+
+def _harvester_schemas() -> dict[str, Schema]:
+    """Harvesters, the fetcher they embed, and what a client writes."""
+    parameter = obj(
+        "is_mandatory type name label",
+        is_mandatory=BOOLEAN,
+        type={"enum": ["string", "boolean"]},
+        name=STRING,
+        label=STRING,
+    )
+    fetcher = obj(
+        "type label description parameters",
+        type={"enum": list(FETCHERS)},
+        label=STRING,
+        description=STRING,
+        parameters={"type": "array", "items": parameter},
+    )
+    harvester = obj(
+        "status fetcher last_modified_by schedules errors name harvester_id last_modified_at "
+        "version params created_at counters",
+        status={"enum": [s.value for s in HarvesterStatus]},
+        fetcher=fetcher,
+        last_modified_by=STRING,
+        schedules=nullable({"type": "array", "items": ANY_OBJECT}),
+        errors=obj("resources harvester", resources=COUNT, harvester=COUNT),
+        name=STRING,
+        harvester_id=STRING,
+        last_modified_at=DATETIME,
+        version={"type": "integer", "minimum": 1},
+        params={
+            "type": "object",
+            "additionalProperties": {"type": ["string", "boolean", "null"]},
+            "description": "The parameters set; secrets (api_key, password...) show as null.",
+        },
+        created_at=DATETIME,
+        counters=obj("attached published", attached=COUNT, published=COUNT),
+    )
+    write = {
+        "type": "object",
+        "description": (
+            "A harvester's writable keys; the keys it is read with may be sent back (ignored)."
+        ),
+        "properties": {
+            "name": {**STRING, "minLength": 1, "maxLength": 255, "pattern": "[A-Za-z0-9]"},
+            "fetcher": {
+                "anyOf": [
+                    {"enum": list(FETCHERS)},
+                    {"type": "object", "properties": {"type": {"enum": list(FETCHERS)}}},
+                ],
+                "description": "A fetcher type, or the fetcher object as read.",
+            },
+            "params": nullable(ANY_OBJECT),
+            "schedules": nullable({"type": "array", "items": ANY_OBJECT, "maxItems": 10}),
+            "version": {"type": "integer", "minimum": 1},
+            **{
+                key: {}
+                for key in (
+                    "status",
+                    "last_modified_by",
+                    "errors",
+                    "harvester_id",
+                    "last_modified_at",
+                    "created_at",
+                    "counters",
+                )
+            },
+        },
+        "additionalProperties": False,
+    }
+    return {"Harvester": harvester, "HarvesterWrite": write}
 
 
 def _page_schemas() -> dict[str, Schema]:

@@ -220,6 +220,26 @@ class UnknownPage(NotFound):
         super().__init__("Unknown page: {slug}", slug=slug)
 
 
+class UnknownHarvester(NotFound):
+    error_key = "UnknownHarvesterException"
+
+    def __init__(self, harvester_id: str) -> None:
+        super().__init__("Unknown harvester: {harvester_id}", harvester_id=harvester_id)
+
+
+class InvalidHarvesterStatus(SimulatorError):
+    """An action a harvester's status does not allow now (400)."""
+
+    error_key = "InvalidHarvesterStatusException"
+
+    def __init__(self, current_status: str, target_status: str) -> None:
+        super().__init__(
+            "Invalid transition from {current_status} to {target_status}",
+            current_status=current_status,
+            target_status=target_status,
+        )
+
+
 class UnknownPageRuleset(NotFound):
     error_key = "UnknownRulesetException"
 

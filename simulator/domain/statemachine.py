@@ -240,3 +240,56 @@ def table() -> dict[str, object]:
         "action_origins": [s.value for s in ACTION_ORIGINS],
         "abortable": [s.value for s in ABORTABLE],
     }
+
+
+# harvesters ------------------------------------------------------------------------------
+
+
+class HarvesterStatus(StrEnum):
+    """A harvester's statuses: the Automation API's enum, the only full list published."""
+
+    NEW = "new"
+    QUEUED = "queued"
+    PROCESSING = "processing"
+    ABORTING = "aborting"
+    DELETING = "deleting"
+    IDLE = "idle"
+
+
+H = HarvesterStatus
+
+#: Every move a harvester makes. ``aborting`` and ``deleting`` are listed by the platform
+#: but never entered here: there is no abort in the Management API, and a delete is
+#: immediate.
+HARVESTER_TRANSITIONS: tuple[tuple[HarvesterStatus, HarvesterStatus | str, str], ...] = (
+    (H.NEW, H.QUEUED, "start is accepted"),
+    (H.IDLE, H.QUEUED, "start is accepted"),
+    (H.QUEUED, H.PROCESSING, _WORKER),
+    (H.PROCESSING, H.IDLE, "the remote catalogue is harvested"),
+    (H.NEW, REMOVED, "the harvester is deleted"),
+    (H.IDLE, REMOVED, "the harvester is deleted"),
+)
+
+HARVESTER_ALLOWED: frozenset[tuple[HarvesterStatus, HarvesterStatus | str]] = frozenset(
+    (source, destination) for source, destination, _ in HARVESTER_TRANSITIONS
+)
+
+#: Statuses from which a harvester may be started, published, unpublished or deleted.
+HARVESTER_ACTION_ORIGINS: tuple[HarvesterStatus, ...] = (H.NEW, H.IDLE)
+
+
+def check_harvester(source: HarvesterStatus, destination: HarvesterStatus | str) -> None:
+    """Refuse any harvester move that is not in the table."""
+    if (source, destination) not in HARVESTER_ALLOWED:
+        raise IllegalTransition(f"harvester {source} -> {destination} is not in the table")
+
+
+def harvester_table() -> dict[str, object]:
+    """The harvesters' machine as plain JSON-ready data."""
+    return {
+        "statuses": [s.value for s in HarvesterStatus],
+        "transitions": [
+            {"from": s.value, "to": str(d), "trigger": why} for s, d, why in HARVESTER_TRANSITIONS
+        ],
+        "action_origins": [s.value for s in HARVESTER_ACTION_ORIGINS],
+    }

@@ -9,10 +9,14 @@ import string
 import unicodedata
 from collections import deque
 from collections.abc import Container, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING
 
 from .models import ApiKey, Dataset, Group, Job, StoredFile, User
 from .pages import Page
 from .retention import overflow
+
+if TYPE_CHECKING:
+    from .harvesters import Harvester
 
 #: The scheme of an uploaded file's URL.
 ODSFILE = "odsfile://"
@@ -37,6 +41,8 @@ class Store:
         self.groups: dict[str, Group] = {}
         #: The domain's pages by slug, in the order they were created.
         self.pages: dict[str, Page] = {}
+        #: The harvesters by id, in the order they were created.
+        self.harvesters: dict[str, Harvester] = {}
         self.files: dict[str, StoredFile] = {}
         #: The latest upload of each file name: what ``odsfile://<name>`` refers to.
         self.files_by_name: dict[str, StoredFile] = {}

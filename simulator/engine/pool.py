@@ -18,6 +18,7 @@ from typing import Any
 import simpy
 
 from ..domain.faults import FaultBook, StageFailure, WorkerOutage
+from ..domain.harvesters import Harvester
 from ..domain.models import Dataset, Failure, Job, Progress, RecordError, Version
 from ..domain.pipeline import renamed
 from ..domain.platform import Platform
@@ -27,8 +28,10 @@ from ..domain.statemachine import (
     MOVES,
     RECORD_STAGES,
     REMOVED,
+    HarvesterStatus,
     IllegalTransition,
     Status,
+    check_harvester,
 )
 from ..domain.store import Store
 from ..domain.timeline import Timeline
@@ -45,6 +48,9 @@ Step = tuple[Status, Lots, int]
 LIMIT = "license_limit"
 
 IDLE = S.IDLE.value
+
+#: The function of a harvest's job: it holds a worker like a dataset's job.
+HARVEST = "harvest"
 
 #: The stage of each realtime job: index pushed records, re-index recover data, drop it.
 REALTIME_STAGE: dict[str, Status] = {
@@ -89,6 +95,9 @@ class Engine:
         self._workers = 0
         self._parked: deque[simpy.Event] = deque()
         self._idle: simpy.Event | None = None
+        #: What each queued harvest runs, by job id: its harvester, how long it takes,
+        #: and what it does to the world as it ends.
+        self.harvests: dict[str, tuple[Harvester, float, Callable[[], None]]] = {}
         #: Called with each dataset removed by a finished delete job.
         self.on_removed: Callable[[Dataset], None] = store.remove_dataset
         #: The processor misconfiguration that stops a dataset's records stages, if any.
@@ -196,6 +205,41 @@ class Engine:
             self._parked.popleft().succeed()
         return job
 
+    # harvests ------------------------------------------------------------------
+
+    def move_harvester(
+        self, harvester: Harvester, to: HarvesterStatus | str, cause: str = ""
+    ) -> None:
+        """Take one move of the harvesters' table."""
+        check_harvester(harvester.status, to)
+        if isinstance(to, HarvesterStatus):
+            harvester.status = to
+
+    def submit_harvest(
+        self, harvester: Harvester, user: str, duration: float, done: Callable[[], None]
+    ) -> Job:
+        """Queue a harvest; a worker of the pool runs it for ``duration``, then ``done``."""
+        job = Job(self.store.new_job_id(), HARVEST, harvester.harvester_id, user, self.env.now)
+        self.move_harvester(harvester, HarvesterStatus.QUEUED, "start")
+        self.harvests[job.job_id] = (harvester, duration, done)
+        self.waiting.append(job)
+        if self._parked and self.busy < self.capacity:
+            self._parked.popleft().succeed()
+        return job
+
+    def _harvest(self, job: Job) -> Generator[simpy.Event, Any, None]:
+        harvester, duration, done = self.harvests.pop(job.job_id)
+        self.busy += 1
+        job.state, job.started = "running", self.env.now
+        self.move_harvester(harvester, HarvesterStatus.PROCESSING, "worker_free")
+        yield self.after(duration)
+        done()
+        self.move_harvester(harvester, HarvesterStatus.IDLE, "harvest_done")
+        job.state, job.ended = "done", self.env.now
+        self.busy -= 1
+        if not self.busy and not self.waiting and self._idle is not None:
+            self._idle.succeed()
+
     def abort(self, ds: Dataset) -> None:
         """Interrupt the stage the dataset's job is running."""
         self.running[ds.dataset_uid].interrupt("abort_processing")
@@ -224,6 +268,9 @@ class Engine:
                 yield wake
                 continue
             job = waiting.popleft()
+            if job.function == HARVEST:
+                yield from self._harvest(job)
+                continue
             ds = self._take(job)
             cause = "worker_free"
             stop: StageFailure | str | None = None

@@ -24,9 +24,10 @@ from typing import Any
 
 import yaml
 
+from ..domain import harvesters as harvester_rules
 from ..domain.clock import DEFAULT_EPOCH, END_OF_TIME, ClockMode, horizon
 from ..domain.datagen import DEFAULT_FIELDS, DataGen
-from ..domain.errors import InvalidParameter
+from ..domain.errors import InvalidParameter, SimulatorError
 from ..domain.faults import (
     ANY_DATASET,
     FAILURE_KINDS,
@@ -37,6 +38,7 @@ from ..domain.faults import (
     WorkerOutage,
     is_pattern,
 )
+from ..domain.harvesters import RemoteDataset
 from ..domain.limits import EARLIEST_START, LATEST_START
 from ..domain.metadata import TEMPLATES, closest, coerce
 from ..domain.models import DOMAIN_PERMISSIONS
@@ -101,6 +103,19 @@ class PageSpec:
 
 
 @dataclass(frozen=True)
+class HarvesterSpec:
+    """A harvester and the remote catalogue it reads; ``exists`` false: only the catalogue,
+    for a harvester a client creates under that id."""
+
+    harvester_id: str
+    name: str
+    fetcher: str
+    params: dict[str, Any]
+    remote: tuple[RemoteDataset, ...]
+    exists: bool = True
+
+
+@dataclass(frozen=True)
 class ResourceSpec:
     title: str
     records: int
@@ -158,6 +173,7 @@ class Scenario:
     #: The domain's properties, as ``GET /domain`` shows them (dotted keys).
     domain_properties: dict[str, Any] = field(default_factory=lambda: {"metadata.themes": []})
     pages: tuple[PageSpec, ...] = ()
+    harvesters: tuple[HarvesterSpec, ...] = ()
     faults: Faults = field(default_factory=Faults)
     script: tuple[ScriptStep, ...] = ()
     #: What a long-running simulator keeps (see :mod:`simulator.domain.retention`).
@@ -276,6 +292,7 @@ class _Context:
 
     def __init__(self, source: str, seed: int) -> None:
         self.source = source
+        self.seed = seed
         self.gen = DataGen(seed)
         self.rng = random.Random(f"{seed}:generate")
         self.dataset_names: set[str] = set()
@@ -312,6 +329,7 @@ def parse_scenario(data: Any, source: str = "<scenario>", text: str | None = Non
     groups = _groups(ctx, data.get("groups", []), usernames)
     datasets = _datasets(ctx, data.get("datasets", []), usernames, platform)
     pages = _pages(ctx, data.get("pages", []), usernames)
+    harvesters = _harvesters(ctx, data.get("harvesters", []))
     clock = data.get("clock", {})
     epoch = _epoch(ctx, clock.get("start"))
     ctx.horizon = horizon(epoch)
@@ -332,6 +350,7 @@ def parse_scenario(data: Any, source: str = "<scenario>", text: str | None = Non
             **data.get("domain", {}).get("properties", {}),
         },
         pages=pages,
+        harvesters=harvesters,
         faults=_faults(ctx, data.get("faults", []), platform),
         script=_script(ctx, data.get("script", []), usernames),
         retention=Retention(**data.get("retention", {})),
@@ -485,6 +504,45 @@ def _pages(
             )
         )
     return tuple(pages)
+
+
+def _harvesters(ctx: _Context, items: list[dict[str, Any]]) -> tuple[HarvesterSpec, ...]:
+    out: list[HarvesterSpec] = []
+    seen: set[str] = set()
+    if len(items) > harvester_rules.MAX_HARVESTERS:
+        raise ctx.fail(("harvesters",), f"at most {harvester_rules.MAX_HARVESTERS} harvesters")
+    for i, item in enumerate(items):
+        name = item["name"]
+        harvester = item.get("harvester_id") or harvester_rules.harvester_id(name)
+        if harvester in seen:
+            raise ctx.fail(("harvesters", i, "name"), f"the id '{harvester}' is used twice")
+        seen.add(harvester)
+        try:
+            fetcher = harvester_rules.check_fetcher(item.get("fetcher", "ods"))
+            params = harvester_rules.check_params(fetcher, item.get("params", {}))
+        except SimulatorError as exc:
+            raise ctx.fail(("harvesters", i, "params"), exc.message) from None
+        given = item.get("remote_datasets", harvester_rules.DEFAULT_REMOTE_DATASETS)
+        if not isinstance(given, int) and len(given) > harvester_rules.MAX_REMOTE_DATASETS:
+            raise ctx.fail(
+                ("harvesters", i, "remote_datasets"),
+                f"at most {harvester_rules.MAX_REMOTE_DATASETS} remote datasets",
+            )
+        if isinstance(given, int):
+            remote = harvester_rules.remote_catalogue(ctx.seed, harvester, given)
+        else:
+            remote = tuple(
+                RemoteDataset(
+                    d["id"], d.get("title", d["id"]), d.get("description", ""), d.get("records", 0)
+                )
+                for d in given
+            )
+        if len({d.remote_id for d in remote}) != len(remote):
+            raise ctx.fail(("harvesters", i, "remote_datasets"), "a remote id is used twice")
+        out.append(
+            HarvesterSpec(harvester, name, fetcher, params, remote, item.get("exists", True))
+        )
+    return tuple(out)
 
 
 def _datasets(

@@ -18,6 +18,7 @@ from ..domain import metadata as md
 from ..domain.clock import CLOCK_MODES, MAX_SPEED
 from ..domain.datagen import FIELD_KINDS
 from ..domain.faults import FAILURE_KINDS, FAULT_TYPES, HTTP_METHODS
+from ..domain.harvesters import FETCHERS, MAX_REMOTE_DATASETS
 from ..domain.limits import CONTROL_TOKEN_PATTERN, MAX_RECORDS, MAX_SLOWDOWN, MAX_SPAN, MAX_WORKERS
 from ..domain.models import DOMAIN_PERMISSIONS, RESOURCE_TYPES
 from ..domain.pages import SLUG_PATTERN
@@ -440,6 +441,39 @@ def _page() -> dict[str, Any]:
     )
 
 
+def _harvester() -> dict[str, Any]:
+    remote = _obj(
+        "A dataset of the remote catalogue",
+        {
+            "id": _str("Its remote id", pattern="^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$"),
+            "title": _str("Its title (default: its id)"),
+            "description": _str("Its description"),
+            "records": {"type": "integer", "minimum": 0, "maximum": MAX_RECORDS},
+        },
+        ("id",),
+    )
+    return _obj(
+        "A harvester, or (exists: false) only the remote catalogue of one a client creates",
+        {
+            "name": _str("Its name (letters or digits)", pattern="^.{0,254}[A-Za-z0-9].{0,254}$"),
+            "harvester_id": _str(
+                "Its id (default: a slug of its name)", pattern="^[a-z0-9][a-z0-9-]{0,99}$"
+            ),
+            "fetcher": {"enum": list(FETCHERS), "description": "Its type (default ods)"},
+            "params": {"type": "object", "description": "Its fetcher's parameters"},
+            "exists": {"type": "boolean", "description": "Whether it exists at time zero"},
+            "remote_datasets": {
+                "anyOf": [
+                    {"type": "integer", "minimum": 0, "maximum": MAX_REMOTE_DATASETS},
+                    {"type": "array", "items": remote},
+                ],
+                "description": "How many remote datasets (generated), or their list",
+            },
+        },
+        ("name",),
+    )
+
+
 def _script() -> dict[str, Any]:
     expect = _obj(
         "What must hold at that virtual time",
@@ -563,6 +597,11 @@ def build_schema() -> dict[str, Any]:
                     "type": "array",
                     "items": _page(),
                     "description": "The domain's pages at time zero",
+                },
+                "harvesters": {
+                    "type": "array",
+                    "items": _harvester(),
+                    "description": "Harvesters, and the remote catalogue each reads",
                 },
                 "faults": _faults(),
                 "script": _script(),

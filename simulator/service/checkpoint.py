@@ -17,6 +17,7 @@ from typing import Any
 
 from ..domain import history
 from ..domain.faults import FaultBook
+from ..domain.harvesters import Harvester
 from ..domain.models import (
     DOMAIN_PERMISSIONS,
     ApiKey,
@@ -38,7 +39,7 @@ from ..domain.models import (
     Version,
 )
 from ..domain.pages import Page
-from ..domain.statemachine import Status
+from ..domain.statemachine import HarvesterStatus, Status
 from ..domain.store import Store
 from ..domain.timeline import Timeline
 from ..engine.pool import Engine
@@ -68,6 +69,7 @@ def capture(store: Store, timeline: Timeline, faults: FaultBook, engine: Engine)
             "files": [_file(f) for f in store.files.values()],
             "files_by_name": {name: f.file_id for name, f in store.files_by_name.items()},
             "pages": [_fields(page) for page in store.pages.values()],
+            "harvesters": [_fields(h) for h in store.harvesters.values()],
         },
         "timeline": {"dropped": timeline.dropped, "entries": timeline.entries},
         "faults": {
@@ -113,6 +115,11 @@ def revive(data: Data, store: Store, faults: FaultBook, timeline: Timeline) -> N
     store.files_by_name = {name: store.files[i] for name, i in saved["files_by_name"].items()}
     # a checkpoint written before pages were kept has none
     store.pages = {page["slug"]: Page(**page) for page in saved.get("pages", ())}
+    # a checkpoint written before harvesters were kept has none
+    store.harvesters = {
+        h["harvester_id"]: Harvester(**{**h, "status": HarvesterStatus(h["status"])})
+        for h in saved.get("harvesters", ())
+    }
     timeline.dropped = data["timeline"]["dropped"]
     timeline.entries = [tuple(row) for row in data["timeline"]["entries"]]
     book = data["faults"]

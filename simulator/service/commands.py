@@ -219,6 +219,18 @@ class PageRulesetSpec:
     permissions: list[Any] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class HarvesterFields:
+    """A harvester as a client writes it, values as sent; ``given`` names the keys it sent."""
+
+    name: Any = None
+    fetcher: Any = None
+    params: Any = None
+    schedules: Any = None
+    version: Any = None
+    given: list[str] = field(default_factory=list)
+
+
 #: Every command the journal may hold, by class name.
 COMMANDS: dict[str, type] = {
     cls.__name__: cls
@@ -241,5 +253,6 @@ COMMANDS: dict[str, type] = {
         ApiKeySpec,
         PageFields,
         PageRulesetSpec,
+        HarvesterFields,
     )
 }

@@ -31,6 +31,7 @@ from .dashboard import Dashboard
 from .datasets import Datasets
 from .directory import Directory
 from .files import Files
+from .harvesters import Harvesters
 from .journal import Journal
 from .page_security import PageSecurity
 from .pages import Pages
@@ -70,6 +71,7 @@ class Simulator:
         self.attachments = Attachments(state)
         self.pages = Pages(state)
         self.page_security = PageSecurity(state)
+        self.harvesters = Harvesters(state)
         self.control = Control(state)
         self.dashboard = Dashboard(state, self.control, self.datasets)
         self.directory = Directory(state)
@@ -87,6 +89,7 @@ class Simulator:
                 self.directory,
                 self.pages,
                 self.page_security,
+                self.harvesters,
             )
         }
         self.snapshots = Snapshots(state, owners, self.access.replay_call)

@@ -232,6 +232,11 @@ class Snapshots:
                 ),
                 # only once there are pages: a snapshot from before pages digests the same
                 **({"pages": _digest(list(store.pages.values()))} if store.pages else {}),
+                **(
+                    {"harvesters": _digest(list(store.harvesters.values()))}
+                    if store.harvesters
+                    else {}
+                ),
             },
         }
 

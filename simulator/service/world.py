@@ -14,6 +14,7 @@ from typing import Any
 from ..domain.clock import horizon
 from ..domain.faults import FaultBook, StageFailure
 from ..domain.former import declared_fields, uses_former
+from ..domain.harvesters import Harvester
 from ..domain.models import ApiKey, Dataset, Group, Resource, User
 from ..domain.pages import Page
 from ..domain.pipeline import misconfiguration
@@ -91,6 +92,14 @@ class World:
             )
         for ds_spec in scenario.datasets:
             self._add_dataset(ds_spec)
+        for harvester in scenario.harvesters:
+            if harvester.exists:
+                self.store.harvesters[harvester.harvester_id] = Harvester(
+                    harvester.harvester_id,
+                    harvester.name,
+                    harvester.fetcher,
+                    dict(harvester.params),
+                )
         for page in scenario.pages:
             self.store.pages[page.slug] = Page(
                 page.slug,

@@ -93,6 +93,7 @@ def everything(sim: Simulated) -> dict[str, Any]:
         "files": {f: sim.get_file(admin, f, fine) for f in sim.store.files},
         "listed files": sim.list_files(admin, fine),
         "pages": sim.list_pages(admin, fine, rows=100),
+        "harvesters": sim.list_harvesters(admin),
         "script": sim.script_results(),
         "faults": sim.fault_log(),
         "dashboard": dashboard,
@@ -175,7 +176,22 @@ def busy_day(sim: Simulated) -> None:
     sim.act(admin, "da_trees1", "publish")
     sim.push(admin, "da_trees1", _realtime(sim), [{"a": 1}, {"a": 2}])  # buffered: a job runs
     _people(sim, admin)
+    _harvesters(sim, admin)
     sim.advance(12)  # the publish is half-way through its records
+
+
+def _harvesters(sim: Simulated, admin: Any) -> None:
+    """Harvesters: every change of theirs, the last harvest still running."""
+    sim.create_harvester(admin, {"fetcher": "ods", "name": "Neighbour"})
+    sim.update_harvester(admin, "neighbour", {"params": {"domain_id": "x.example.org"}})
+    sim.act_on_harvester(admin, "neighbour", "start")
+    sim.advance(60)
+    sim.act_on_harvester(admin, "neighbour", "publish")
+    sim.create_harvester(admin, {"fetcher": "wfs", "name": "Short-lived"})
+    sim.delete_harvester(admin, "short-lived", "1")
+    sim.create_harvester(admin, {"fetcher": "ods", "name": "Second"})
+    sim.update_harvester(admin, "second", {"params": {"domain_id": "y.example.org"}})
+    sim.act_on_harvester(admin, "second", "start")
 
 
 def _people(sim: Simulated, admin: Any) -> None:

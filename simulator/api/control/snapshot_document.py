@@ -70,7 +70,10 @@ def _state() -> Schema:
         jobs={"type": "array", "items": job},
         digests=obj(
             digests,
-            optional={"pages": {**_DIGEST, "description": "Only once the domain has pages."}},
+            optional={
+                "pages": {**_DIGEST, "description": "Only once the domain has pages."},
+                "harvesters": {**_DIGEST, "description": "Only once there are harvesters."},
+            },
             **dict.fromkeys(digests.split(), _DIGEST),
         ),
     )

@@ -95,6 +95,7 @@ def _parameters() -> dict[str, Any]:
         "job_id": ("A job's id (40 hexadecimal characters).", None),
         "key": ("An API key of the caller (56 hexadecimal characters).", None),
         "slug": ("A page's slug.", "about"),
+        "harvester_id": ("A harvester's id: a slug of its name.", "my-harvester"),
     }
     out: dict[str, Any] = {}
     for name, (text, example) in described.items():
@@ -751,6 +752,44 @@ def _pages() -> list[tuple[str, str, dict[str, Any]]]:
     ]  # fmt: skip
 
 
+def _harvesters() -> list[tuple[str, str, dict[str, Any]]]:
+    harvester = ref("Harvester")
+    one = "/harvesters/{harvester_id}"
+    write = body(ref("HarvesterWrite"))
+    acts = {
+        "start": "Start a harvest: a job of the worker pool; the harvester then shows "
+        "`queued`, `processing`, then `idle`.",
+        "publish": "Publish every dataset attached to the harvester (one job each).",
+        "unpublish": "Unpublish every published dataset attached to the harvester.",
+    }
+    return [
+        ("/harvesters", "get",
+         operation("list_harvesters", "List the domain's harvesters", "harvesters",
+                   {"type": "array", "items": harvester}, errors=E_TOP)),
+        ("/harvesters", "post",
+         operation("create_harvester", "Create a harvester (its id: a slug of its name)",
+                   "harvesters", harvester, errors=E_TOP, request=write)),
+        (one, "get",
+         operation("get_harvester", "Read a harvester and its status", "harvesters",
+                   harvester, errors=E_ALL)),
+        (one, "put",
+         operation("update_harvester", "Change a harvester (the keys sent)", "harvesters",
+                   harvester, errors=E_ALL, request=write)),
+        (one, "delete",
+         operation("delete_harvester", "Delete a harvester, and its datasets if asked",
+                   "harvesters", status=204, errors=E_ALL, params=[
+                       query("delete_attached_datasets",
+                             STRING,
+                             "1: delete the attached datasets too; 0 (default): keep them."),
+                   ])),
+        *(
+            (f"{one}/{action}", "put",
+             operation(f"{action}_harvester", text, "harvesters", harvester, errors=E_ALL))
+            for action, text in acts.items()
+        ),
+    ]  # fmt: skip
+
+
 def _page_security(kinds: str, name: str, kind: str) -> list[tuple[str, str, dict[str, Any]]]:
     base = f"/pages/{{slug}}/security/{kinds}"
     one = f"{base}/{{{name}}}"
@@ -787,6 +826,7 @@ def management_document() -> dict[str, Any]:
         *_processing(),
         *_directory(),
         *_pages(),
+        *_harvesters(),
     ]
     return {
         "openapi": "3.1.0",
@@ -819,6 +859,7 @@ def management_document() -> dict[str, Any]:
                 "domain",
                 "pages",
                 "page security",
+                "harvesters",
             )
         ],
         "paths": assemble(rows),

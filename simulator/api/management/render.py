@@ -12,11 +12,15 @@ from typing import Any
 
 from ...domain.attachments import KINDS
 from ...domain.clock import Clock
+from ...domain.harvesters import FETCHERS
+from ...domain.harvesters import SECRETS as HARVESTER_SECRETS
+from ...domain.harvesters import parameters as harvester_parameters
 from ...domain.metadata import Field
 from ...domain.models import Change, RecordError, User
 from ...domain.platform import DEFAULT_DOMAIN_ID
 from ...domain.statemachine import Status, Vocabulary, project
 from ...service.directory import ApiKeyView, GroupView, PersonView
+from ...service.harvesters import HarvesterView
 from ...service.page_security import PageRulesetView
 from ...service.pages import DomainView, PageView
 from ...service.views import (
@@ -463,4 +467,39 @@ def page_ruleset_json(ruleset: PageRulesetView, r: Render) -> dict[str, Any]:
         "updated_at": r.clock.iso(ruleset.updated_at),
         **target,
         "page": {"domain": {"domain_id": r.domain_id}, "slug": ruleset.slug},
+    }
+
+
+def fetcher_json(fetcher: str) -> dict[str, Any]:
+    """A fetcher and its parameter catalogue, as a harvester embeds it."""
+    label, _ = FETCHERS[fetcher]
+    return {
+        "type": fetcher,
+        "label": label,
+        "description": f"Harvest the datasets of a {label} catalogue",
+        "parameters": [
+            {"is_mandatory": mandatory, "type": kind, "name": name, "label": text}
+            for name, kind, mandatory, text in sorted(harvester_parameters(fetcher))
+        ],
+    }
+
+
+def harvester_json(harvester: HarvesterView, clock: Clock) -> dict[str, Any]:
+    """A harvester, its keys in the documented order; secrets show as ``null``."""
+    return {
+        "status": harvester.status,
+        "fetcher": fetcher_json(harvester.fetcher),
+        "last_modified_by": harvester.last_modified_by,
+        "schedules": harvester.schedules,
+        "errors": {"resources": harvester.resource_errors, "harvester": harvester.harvester_errors},
+        "name": harvester.name,
+        "harvester_id": harvester.harvester_id,
+        "last_modified_at": clock.iso(harvester.last_modified_at),
+        "version": harvester.version,
+        "params": {
+            name: None if name in HARVESTER_SECRETS else value
+            for name, value in harvester.params.items()
+        },
+        "created_at": clock.iso(harvester.created_at),
+        "counters": {"attached": harvester.attached, "published": harvester.published},
     }

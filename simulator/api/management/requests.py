@@ -26,6 +26,7 @@ from ...service.commands import (
     FieldSpecification,
     GroupChanges,
     GroupRulesetSpec,
+    HarvesterFields,
     Invitation,
     Members,
     MetadataChange,
@@ -423,3 +424,35 @@ def page_ruleset(body: Any, kind: str, name: str | None = None) -> PageRulesetSp
     elif given is not None and given != name:
         raise InvalidParameter(kind, f"the path names '{name}' but the body names {echo(given)}")
     return PageRulesetSpec(name, body.get("permissions", []))
+
+
+#: The keys a harvester is written with, and those it is read with (sent back, ignored).
+HARVESTER_WRITABLE = ("name", "fetcher", "params", "schedules", "version")
+HARVESTER_READ_ONLY = (
+    "status",
+    "last_modified_by",
+    "errors",
+    "harvester_id",
+    "last_modified_at",
+    "created_at",
+    "counters",
+)
+
+
+def harvester(body: Any) -> HarvesterFields:
+    """A harvester's writable keys; the keys it is read with are taken and ignored."""
+    if not isinstance(body, dict):
+        raise InvalidParameter("body", 'expected a JSON object, e.g. {"fetcher": ..., "name": ...}')
+    _known_keys(body, HARVESTER_WRITABLE + HARVESTER_READ_ONLY, HARVESTER_WRITABLE, "writable")
+    given = [key for key in HARVESTER_WRITABLE if key in body]
+    return HarvesterFields(**{key: body[key] for key in given}, given=given)
+
+
+def delete_attached(raw: str | None) -> bool:
+    """``delete_attached_datasets=0|1`` (or any boolean word); absent: keep them."""
+    if raw is None or raw == "":
+        return False
+    flag = as_boolean(raw)
+    if flag is None:
+        raise InvalidParameter("delete_attached_datasets", f"expected 0 or 1, got {echo(raw)}")
+    return flag

@@ -32,6 +32,7 @@ from .render import (
     group_json,
     group_ruleset_json,
     guess_json,
+    harvester_json,
     job_json,
     member_json,
     metadata_json,
@@ -537,6 +538,38 @@ class ManagementV2:
 
     def delete_api_key(self, user: User, key: str) -> None:
         self.simulator.directory.delete_api_key(user, key)
+
+    # harvesters ------------------------------------------------------------------------------
+
+    def list_harvesters(self, user: User) -> list[dict[str, Any]]:
+        clock = self.simulator.clock
+        return [harvester_json(h, clock) for h in self.simulator.harvesters.listing(user)]
+
+    def get_harvester(self, user: User, harvester_id: str) -> dict[str, Any]:
+        found = self.simulator.harvesters.get(user, harvester_id)
+        return harvester_json(found, self.simulator.clock)
+
+    def create_harvester(self, user: User, body: Any) -> dict[str, Any]:
+        made = self.simulator.harvesters.create_harvester(user, Body(lambda: read.harvester(body)))
+        return harvester_json(made, self.simulator.clock)
+
+    def update_harvester(self, user: User, harvester_id: str, body: Any) -> dict[str, Any]:
+        changed = self.simulator.harvesters.update_harvester(
+            user, harvester_id, Body(lambda: read.harvester(body))
+        )
+        return harvester_json(changed, self.simulator.clock)
+
+    def delete_harvester(self, user: User, harvester_id: str, delete_datasets: str | None) -> None:
+        flag = read.delete_attached(delete_datasets)
+        self.simulator.harvesters.delete_harvester(user, harvester_id, flag)
+
+    def act_on_harvester(self, user: User, harvester_id: str, action: str) -> dict[str, Any]:
+        harvesters = self.simulator.harvesters
+        if action == "start":
+            done = harvesters.start_harvester(user, harvester_id)
+        else:
+            done = harvesters.publish_harvester(user, harvester_id, action)
+        return harvester_json(done, self.simulator.clock)
 
     # the domain and its pages --------------------------------------------------------------
 

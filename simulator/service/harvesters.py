@@ -1,0 +1,280 @@
+"""Harvesters: create, read, change and delete them; start a harvest, publish its datasets.
+
+Every call needs the domain permissions ``create_dataset``, ``edit_dataset`` and
+``publish_dataset``, as the platform documents. A harvest is a job of the worker pool:
+the harvester shows ``queued``, then ``processing`` for a virtual time that grows with
+the remote catalogue, then ``idle``; as it ends, each remote dataset becomes an
+unpublished dataset attached to the harvester, or updates the one it already made.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..domain import harvesters as rules
+from ..domain import statemachine as sm
+from ..domain.errors import (
+    InvalidHarvesterStatus,
+    InvalidParameter,
+    InvalidStatusPrecondition,
+    UnknownHarvester,
+)
+from ..domain.harvesters import Harvester, RemoteDataset
+from ..domain.models import Dataset, Resource, User
+from ..domain.statemachine import HarvesterStatus
+from ..domain.store import slugify
+from .commands import Body, HarvesterFields
+from .datasets import Datasets
+from .journal import mutation
+from .operation import operation
+from .state import State
+
+#: What every harvester call needs (``S:_harvesters.md``: "all of the following").
+NEEDED = ("create_dataset", "edit_dataset", "publish_dataset")
+
+
+@dataclass(frozen=True, slots=True)
+class HarvesterView:
+    harvester_id: str
+    name: str
+    fetcher: str
+    params: dict[str, Any]
+    schedules: Any
+    status: str
+    version: int
+    created_at: float
+    last_modified_at: float
+    last_modified_by: str
+    resource_errors: int
+    harvester_errors: int
+    attached: int
+    published: int
+    #: The uids of its datasets that still exist, in harvest order.
+    datasets: tuple[str, ...]
+
+
+class Harvesters:
+    def __init__(self, state: State) -> None:
+        self.state = state
+
+    @operation
+    def listing(self, user: User) -> tuple[HarvesterView, ...]:
+        self.state.require(user, *NEEDED)
+        return tuple(self._view(h) for h in self.state.store.harvesters.values())
+
+    @operation
+    def get(self, user: User, harvester_id: str) -> HarvesterView:
+        return self._view(self._find(user, harvester_id))
+
+    @mutation
+    def create_harvester(self, user: User, body: Body[HarvesterFields]) -> HarvesterView:
+        state = self.state
+        state.require(user, *NEEDED)
+        fields = body()
+        name = rules.check_name(fields.name)
+        fetcher = rules.check_fetcher(fields.fetcher)
+        params = rules.check_params(fetcher, fields.params)
+        schedules = rules.check_schedules(fields.schedules)
+        _check_version(fields.version)
+        harvester_id = rules.harvester_id(name)
+        harvesters = state.store.harvesters
+        if harvester_id in harvesters:
+            raise InvalidParameter(
+                "name", f"a harvester with the id '{harvester_id}' already exists"
+            )
+        if len(harvesters) >= rules.MAX_HARVESTERS:
+            raise InvalidParameter("name", f"the domain has {rules.MAX_HARVESTERS} harvesters")
+        now = state.engine.now
+        harvester = Harvester(
+            harvester_id,
+            name,
+            fetcher,
+            params,
+            schedules,
+            created_at=now,
+            last_modified_at=now,
+            last_modified_by=user.username,
+        )
+        harvesters[harvester_id] = harvester
+        return self._view(harvester)
+
+    @mutation
+    def update_harvester(
+        self, user: User, harvester_id: str, body: Body[HarvesterFields]
+    ) -> HarvesterView:
+        harvester = self._find(user, harvester_id)
+        fields = body()
+        given = fields.given
+        name = rules.check_name(fields.name) if "name" in given else harvester.name
+        fetcher = harvester.fetcher
+        if "fetcher" in given and rules.check_fetcher(fields.fetcher) != fetcher:
+            raise InvalidParameter(
+                "fetcher", f"a harvester's fetcher cannot change (this one's is '{fetcher}')"
+            )
+        params = (
+            rules.check_params(fetcher, fields.params) if "params" in given else harvester.params
+        )
+        schedules = (
+            rules.check_schedules(fields.schedules) if "schedules" in given else harvester.schedules
+        )
+        _check_version(fields.version)
+        # every check passed: apply
+        harvester.name, harvester.params, harvester.schedules = name, params, schedules
+        harvester.version += 1
+        harvester.last_modified_at = self.state.engine.now
+        harvester.last_modified_by = user.username
+        return self._view(harvester)
+
+    @mutation
+    def delete_harvester(self, user: User, harvester_id: str, delete_datasets: bool) -> None:
+        """Delete a harvester; its datasets too, or else they stay as ordinary datasets."""
+        state = self.state
+        harvester = self._find(user, harvester_id)
+        self._ready(harvester, "deleting")
+        attached = self._attached(harvester)
+        if delete_datasets:
+            for ds in attached:
+                state.require(user, "edit_dataset", "publish_dataset", ds=ds)
+                state.precondition(ds, sm.ACTION_ORIGINS)
+        state.engine.move_harvester(harvester, sm.REMOVED, "deleted")
+        del state.store.harvesters[harvester_id]
+        if delete_datasets:
+            datasets = Datasets(state)
+            for ds in attached:
+                datasets.action(user, ds, "delete")
+            state.engine.settle()
+
+    @mutation
+    def start_harvester(self, user: User, harvester_id: str) -> HarvesterView:
+        state = self.state
+        harvester = self._find(user, harvester_id)
+        self._ready(harvester, HarvesterStatus.QUEUED.value)
+        lacking = rules.missing(harvester.fetcher, harvester.params)
+        if lacking:
+            raise InvalidParameter(
+                f"params.{lacking[0]}",
+                f"the '{harvester.fetcher}' fetcher needs {', '.join(lacking)} to harvest",
+            )
+        catalogue = self.catalogue(harvester.harvester_id)
+        username = user.username
+        state.engine.submit_harvest(
+            harvester,
+            username,
+            rules.harvest_duration(len(catalogue)),
+            lambda: self._harvested(harvester, catalogue, username),
+        )
+        state.engine.settle()
+        return self._view(harvester)
+
+    @mutation
+    def publish_harvester(self, user: User, harvester_id: str, action: str) -> HarvesterView:
+        """Queue one ``publish`` (or ``unpublish``) job per attached dataset."""
+        state = self.state
+        harvester = self._find(user, harvester_id)
+        if action not in ("publish", "unpublish"):
+            raise InvalidParameter("action", f"expected publish or unpublish, got '{action}'")
+        self._ready(harvester, HarvesterStatus.IDLE.value)
+        targets = [ds for ds in self._attached(harvester) if action == "publish" or ds.published]
+        for ds in targets:  # all or nothing
+            state.require(user, "edit_dataset", "publish_dataset", ds=ds)
+            if ds.status not in sm.ACTION_ORIGINS:
+                raise InvalidStatusPrecondition(ds.status.value, sm.origins_text(sm.ACTION_ORIGINS))
+        for ds in targets:
+            state.engine.submit(ds, action, user.username)
+        state.engine.settle()
+        return self._view(harvester)
+
+    # the remote catalogue ---------------------------------------------------------------
+
+    def catalogue(self, harvester_id: str) -> tuple[RemoteDataset, ...]:
+        """What the remote catalogue holds: the scenario's, or a few generated datasets."""
+        scenario = self.state.scenario
+        for spec in scenario.harvesters:
+            if spec.harvester_id == harvester_id:
+                return spec.remote
+        return rules.remote_catalogue(scenario.seed, harvester_id, rules.DEFAULT_REMOTE_DATASETS)
+
+    def _harvested(
+        self, harvester: Harvester, catalogue: tuple[RemoteDataset, ...], username: str
+    ) -> None:
+        """As a harvest ends: create or update a dataset for each remote one."""
+        store = self.state.store
+        now = self.state.engine.now
+        restricted = harvester.params.get("restrict_visibility") is True
+        for remote in catalogue:
+            ds = store.datasets.get(harvester.datasets.get(remote.remote_id, ""))
+            if ds is not None:
+                default = ds.metas.setdefault("default", {})
+                default["title"], default["description"] = remote.title, remote.description
+                ds.last_modified = now
+                continue
+            uid = store.new_dataset_uid()
+            ds = Dataset(
+                dataset_uid=uid,
+                dataset_id=store.free_dataset_id(slugify(remote.remote_id) or uid),
+                metas={"default": {"title": remote.title, "description": remote.description}},
+                owner=username,
+                created=now,
+                last_modified=now,
+                visibility="restricted" if restricted else "domain",
+                since=now,
+                public_since=now,
+                status_user=username,
+            )
+            resource_uid = store.new_resource_uid(ds)
+            ds.resources[resource_uid] = Resource(
+                resource_uid,
+                f"{remote.remote_id}.csv",
+                f"https://remote.example/{harvester.harvester_id}/{remote.remote_id}.csv",
+                records=remote.records,
+            )
+            store.add_dataset(ds)
+            harvester.datasets[remote.remote_id] = uid
+        harvester.resource_errors = harvester.harvester_errors = 0
+
+    # helpers ----------------------------------------------------------------------------
+
+    def _find(self, user: User, harvester_id: str) -> Harvester:
+        self.state.require(user, *NEEDED)
+        harvester = self.state.store.harvesters.get(harvester_id)
+        if harvester is None:
+            raise UnknownHarvester(harvester_id)
+        return harvester
+
+    @staticmethod
+    def _ready(harvester: Harvester, target: str) -> None:
+        if harvester.status not in sm.HARVESTER_ACTION_ORIGINS:
+            raise InvalidHarvesterStatus(harvester.status.value, target)
+
+    def _attached(self, harvester: Harvester) -> list[Dataset]:
+        datasets = self.state.store.datasets
+        return [datasets[uid] for uid in harvester.datasets.values() if uid in datasets]
+
+    def _view(self, harvester: Harvester) -> HarvesterView:
+        attached = self._attached(harvester)
+        return HarvesterView(
+            harvester.harvester_id,
+            harvester.name,
+            harvester.fetcher,
+            dict(harvester.params),
+            harvester.schedules,
+            harvester.status.value,
+            harvester.version,
+            harvester.created_at,
+            harvester.last_modified_at,
+            harvester.last_modified_by,
+            harvester.resource_errors,
+            harvester.harvester_errors,
+            len(attached),
+            sum(1 for ds in attached if ds.published),
+            tuple(ds.dataset_uid for ds in attached),
+        )
+
+
+def _check_version(value: Any) -> None:
+    """``version`` is sent back as read; any positive integer is taken."""
+    if value is not None and (
+        isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 2**31
+    ):
+        raise InvalidParameter("version", f"expected a positive integer, got {value!r}"[:200])
