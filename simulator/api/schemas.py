@@ -936,11 +936,29 @@ def _dashboard() -> Schema:
     )
 
 
+def _harvester_machine() -> Schema:
+    status: Schema = {"enum": [s.value for s in HarvesterStatus]}
+    return obj(
+        "statuses transitions action_origins",
+        statuses={"type": "array", "items": status},
+        transitions={
+            "type": "array",
+            "items": obj(
+                "from to trigger",
+                to={"enum": [*(s.value for s in HarvesterStatus), REMOVED]},
+                trigger=STRING,
+                **{"from": status},
+            ),
+        },
+        action_origins={"type": "array", "items": status},
+    )
+
+
 def control_schemas() -> dict[str, Schema]:
     """The shapes of the control API (with the error and job shapes it shares)."""
     shared = management_schemas()
     machine = obj(
-        "statuses public_names pseudo_statuses transitions action_origins abortable",
+        "statuses public_names pseudo_statuses transitions action_origins abortable harvesters",
         statuses={
             "type": "array",
             "items": obj(
@@ -963,6 +981,7 @@ def control_schemas() -> dict[str, Schema]:
         },
         action_origins={"type": "array", "items": ref("FineStatus")},
         abortable={"type": "array", "items": ref("FineStatus")},
+        harvesters=_harvester_machine(),
     )
     script_result = {
         "type": "object",

@@ -239,6 +239,7 @@ def table() -> dict[str, object]:
         ],
         "action_origins": [s.value for s in ACTION_ORIGINS],
         "abortable": [s.value for s in ABORTABLE],
+        "harvesters": harvester_table(),
     }
 
 

@@ -26,6 +26,7 @@ def test_a_harvest_goes_from_queued_through_processing_to_idle_and_nothing_else(
         with pytest.raises(sm.IllegalTransition):
             sm.check_harvester(source, destination)
     table = sm.harvester_table()
+    assert sm.table()["harvesters"] == table  # served beside the datasets' table
     assert table["action_origins"] == ["new", "idle"]
     # every status a move names is a harvester status, or the pseudo status removed
     names = {s.value for s in H} | {sm.REMOVED}
