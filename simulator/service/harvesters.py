@@ -112,9 +112,13 @@ class Harvesters:
             raise InvalidParameter(
                 "fetcher", f"a harvester's fetcher cannot change (this one's is '{fetcher}')"
             )
-        params = (
-            rules.check_params(fetcher, fields.params) if "params" in given else harvester.params
-        )
+        params = harvester.params
+        if "params" in given:
+            params = rules.check_params(fetcher, fields.params)
+            sent = fields.params if isinstance(fields.params, dict) else {}
+            for name in rules.SECRETS & set(harvester.params):
+                if name in sent and sent[name] is None:  # a secret sent back as read
+                    params[name] = harvester.params[name]
         schedules = (
             rules.check_schedules(fields.schedules) if "schedules" in given else harvester.schedules
         )

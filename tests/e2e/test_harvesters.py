@@ -92,6 +92,10 @@ def test_a_canton_etl_creates_starts_and_publishes_a_harvester(live: Live) -> No
     assert r.status_code == 200, r.text
     assert r.json()["params"]["passwd"] is None and r.json()["params"]["restrict_visibility"]
     assert r.json()["version"] == 2
+    # the harvester as read, sent back whole: its hidden secret is kept
+    r = call(live.http, "PUT", f"{api}/harvesters/stata-ftp-csv", r.json())
+    assert (r.status_code, r.json()["version"]) == (200, 3)
+    assert r.json()["params"]["passwd"] is None
     # start, without a trailing slash as one client does; then poll as the other does
     r = call(live.http, "PUT", f"{api}/harvesters/stata-ftp-csv/start")
     assert (r.status_code, r.json()["status"]) == (200, "processing")
