@@ -30,11 +30,14 @@ datasets:
       - {title: feed, type: realtime, url: "realtime://feed", records: 5}
 pages:
   - {slug: about, title: About}
+harvesters:
+  - {name: Neighbour, params: {domain_id: data.example.org}}
 """
 
 #: Actions take no body: whatever is sent, they act. Deletions delete.
 ACTIONS = re.compile(
-    r"/(publish|unpublish|abort_processing|save_version|publish_metadata|recover|delete_recover_data)$"
+    r"/(publish|unpublish|abort_processing|save_version|publish_metadata|recover|delete_recover_data"
+    r"|start)$"
 )
 SHAPE = {"status_code", "error_key", "message", "raw_message", "raw_params"}
 JUNK = [
@@ -94,6 +97,7 @@ def world() -> Iterator[dict[str, Any]]:
         "export_uid": export["export_uid"],
         "key": DEFAULT_API_KEY,
         "slug": "about",
+        "harvester_id": "neighbour",
     }
     yield {"client": c, "ids": ids}
     check_contract(recorders)
@@ -123,6 +127,7 @@ def fingerprint(c: FlaskClient) -> Any:
         f"{API}/pages?rows=100",
         f"{API}/pages/about/security/users",
         f"{API}/pages/about/security/groups",
+        f"{API}/harvesters",
     ]
     return [c.get(path, headers=AUTH).get_json() for path in reads] + [
         c.get("/_sim/timeline").get_json(),
@@ -198,5 +203,6 @@ def test_the_sweep_covers_every_area() -> None:
         "/attachments",
         "/alternative_exports",
         "/pages",
+        "/harvesters",
     ):
         assert any(fragment in p for p in paths), fragment
