@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import textwrap
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -96,6 +97,19 @@ def make_client() -> Iterator[Callable[..., FlaskClient]]:
 def client(make_client: Callable[..., FlaskClient]) -> FlaskClient:
     """A test client on an empty world with the default admin."""
     return make_client()
+
+
+def call(session: requests.Session, method: str, url: str, body: Any = None) -> requests.Response:
+    """A call as client code makes it: the body as JSON text, without a content type."""
+    data = None if body is None else json.dumps(body)
+    return session.request(method, url, data=data, timeout=10)
+
+
+def keyed_session(key: str) -> requests.Session:
+    """A requests session that sends an API key, as client code does."""
+    session = requests.Session()
+    session.headers["Authorization"] = f"Apikey {key}"
+    return session
 
 
 class Live:

@@ -4,14 +4,13 @@ slash, HTTP Basic where the platform requires it."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 import requests
 
-from tests.conftest import Live
+from tests.conftest import Live, call
 
 pytestmark = pytest.mark.e2e
 
@@ -37,11 +36,6 @@ def session(*, key: str | None = None, basic: tuple[str, str] | None = None) -> 
     if basic is not None:
         s.auth = basic
     return s
-
-
-def call(s: requests.Session, method: str, url: str, body: Any = None) -> requests.Response:
-    data = None if body is None else json.dumps(body)
-    return s.request(method, url, data=data, timeout=10)
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import requests
 
-from tests.conftest import Live
+from tests.conftest import Live, call, keyed_session
 
 pytestmark = pytest.mark.e2e
 
@@ -43,14 +43,7 @@ CLIENT_BODY = {
 
 
 def as_user(live: Live, key: str) -> requests.Session:
-    session = requests.Session()
-    session.headers["Authorization"] = f"Apikey {key}"
-    return session
-
-
-def call(session: requests.Session, method: str, url: str, body: Any = None) -> Any:
-    data = None if body is None else json.dumps(body)
-    return session.request(method, url, data=data, timeout=10)
+    return keyed_session(key)
 
 
 @pytest.fixture

@@ -3,14 +3,13 @@ every 10 virtual seconds until ``idle``, publish, poll the datasets until ``idle
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 import requests
 
-from tests.conftest import Live
+from tests.conftest import Live, call
 
 pytestmark = pytest.mark.e2e
 
@@ -32,11 +31,6 @@ harvesters:
     params: {domain_id: data.example.org}
     remote_datasets: 4
 """
-
-
-def call(s: requests.Session, method: str, url: str, body: Any = None) -> requests.Response:
-    data = None if body is None else json.dumps(body)
-    return s.request(method, url, data=data, timeout=10)
 
 
 def wait_idle(live: Live, url: str, key: str = "status") -> int:
