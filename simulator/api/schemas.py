@@ -878,6 +878,20 @@ def _timeline_entry() -> Schema:
     )
 
 
+def _harvester_move() -> Schema:
+    status: Schema = {"enum": [*(s.value for s in HarvesterStatus), REMOVED]}
+    return obj(
+        "t harvester_id harvester_name from to cause job_id",
+        t={**NUMBER, "minimum": 0},
+        harvester_id=STRING,
+        harvester_name=STRING,
+        to=status,
+        cause=STRING,
+        job_id=nullable(JOB_ID),
+        **{"from": status},
+    )
+
+
 def _scenario_summary() -> Schema:
     user = obj(
         "username password api_keys permissions",
@@ -1006,6 +1020,7 @@ def control_schemas() -> dict[str, Schema]:
         "Health": obj("status", status={"const": "ok"}),
         "StateMachine": machine,
         "Transition": _timeline_entry(),
+        "HarvesterMove": _harvester_move(),
         "ScenarioSummary": _scenario_summary(),
         "ScriptResults": obj(
             "steps done failed results",

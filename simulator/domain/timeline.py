@@ -1,4 +1,4 @@
-"""The transition log: every move of every dataset, in virtual-time order."""
+"""The transition log: every move of every dataset and harvester, in virtual-time order."""
 
 from __future__ import annotations
 
@@ -37,6 +37,34 @@ class Entry(NamedTuple):
         }
 
 
+class HarvesterEntry(NamedTuple):
+    """One move of a harvester. ``position`` is how many dataset transitions came before
+    it: it puts the move among them, in the order things happened."""
+
+    t: float
+    harvester_id: str
+    harvester_name: str
+    source: str
+    destination: str
+    cause: str
+    job_id: str | None
+    position: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "t": self.t,
+            "harvester_id": self.harvester_id,
+            "harvester_name": self.harvester_name,
+            "from": self.source,
+            "to": self.destination,
+            "cause": self.cause,
+            "job_id": self.job_id,
+        }
+
+
+#: A line of the timeline: a dataset's transition or a harvester's move.
+Move = Entry | HarvesterEntry
+
 #: Reads a stored row as an Entry without copying it into a new tuple.
 _as_entry = tuple.__new__
 
@@ -59,6 +87,10 @@ class Timeline:
         self.trim_at = bound(limit)
         #: How many of the oldest entries were let go.
         self.dropped = 0
+        #: The harvesters' moves, rows in HarvesterEntry's field order, kept as long.
+        self.harvester_moves: list[tuple[Any, ...]] = []
+        #: How many of the oldest harvester moves were let go.
+        self.harvester_dropped = 0
 
     def __len__(self) -> int:
         """How many entries were ever added (see :attr:`dropped`)."""
@@ -84,6 +116,73 @@ class Timeline:
     def naming(self, uids: set[str]) -> set[str]:
         """Those of ``uids`` that entries still kept name."""
         return {row[1] for row in self.entries if row[1] in uids}
+
+    def add_harvester_move(
+        self,
+        t: float,
+        harvester_id: str,
+        name: str,
+        source: str,
+        destination: str,
+        cause: str,
+        job_id: str | None,
+    ) -> None:
+        """Log a harvester's move, after every dataset transition logged so far."""
+        moves = self.harvester_moves
+        moves.append((t, harvester_id, name, source, destination, cause, job_id, len(self)))
+        if len(moves) > self.trim_at:
+            cut = len(moves) - self.limit
+            del moves[:cut]
+            self.harvester_dropped += cut
+
+    def merged(
+        self,
+        datasets: set[str] | None = None,
+        harvesters: set[str] | None = None,
+        since: float | None = None,
+        until: float | None = None,
+    ) -> list[Move]:
+        """Dataset transitions and harvester moves, in the order they happened.
+
+        With no filter, all of both; with ``datasets`` only, those datasets' transitions;
+        with ``harvesters`` only, those harvesters' moves (id or name); with both, both.
+        """
+        ds_entries: list[tuple[int, Entry]] = []
+        if datasets is not None or harvesters is None:
+            first = self.dropped
+            ds_entries = [
+                (first + i, e)
+                for i, row in enumerate(self.entries)
+                for e in (_as_entry(Entry, row),)
+                if (datasets is None or e.dataset_uid in datasets or e.dataset_id in datasets)
+                and (since is None or e.t >= since)
+                and (until is None or e.t <= until)
+            ]
+        hv_entries: list[HarvesterEntry] = []
+        if harvesters is not None or datasets is None:
+            hv_entries = [
+                h
+                for row in self.harvester_moves
+                for h in (_as_entry(HarvesterEntry, row),)
+                if (
+                    harvesters is None
+                    or h.harvester_id in harvesters
+                    or h.harvester_name in harvesters
+                )
+                and (since is None or h.t >= since)
+                and (until is None or h.t <= until)
+            ]
+        if not hv_entries:
+            return [e for _, e in ds_entries]
+        out: list[Move] = []
+        k = 0
+        for position, e in ds_entries:
+            while k < len(hv_entries) and hv_entries[k].position <= position:
+                out.append(hv_entries[k])
+                k += 1
+            out.append(e)
+        out += hv_entries[k:]
+        return out
 
     def query(
         self,
@@ -114,34 +213,57 @@ COLUMNS = (
 )
 
 
+#: The columns a CSV timeline adds once it holds harvester moves.
+HARVESTER_COLUMNS = ("harvester_id", "harvester_name")
+
 #: The text formats of a timeline, besides JSON, and the media type of each.
 MEDIA_TYPES = {"ndjson": "application/x-ndjson", "csv": "text/csv", "table": "text/plain"}
 
 
-def to_ndjson(entries: Iterable[Entry]) -> str:
+def to_ndjson(entries: Iterable[Move]) -> str:
     """One JSON object a line, keys in a fixed order: byte-identical for equal timelines."""
     return "".join(json.dumps(e.to_dict(), separators=(",", ":")) + "\n" for e in entries)
 
 
-def to_csv(entries: Iterable[Entry]) -> str:
+def to_csv(entries: Iterable[Move]) -> str:
+    """A header and a row each; harvester moves, if any, fill two more columns."""
+    entries = list(entries)
+    columns: tuple[str, ...] = COLUMNS
+    if any(isinstance(e, HarvesterEntry) for e in entries):
+        columns = COLUMNS + HARVESTER_COLUMNS
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     for e in entries:
         writer.writerow(e.to_dict())
     return out.getvalue()
 
 
-def to_table(entries: Iterable[Entry]) -> str:
-    """A table for people: virtual time, dataset, from -> to, cause."""
+def subject(e: Move) -> str:
+    """What a line is about: a dataset's id, or ``harvester:<id>``."""
+    if isinstance(e, HarvesterEntry):
+        return f"harvester:{e.harvester_id}"
+    return e.dataset_id
+
+
+def to_table(entries: Iterable[Move]) -> str:
+    """A table for people: virtual time, dataset (or harvester), from -> to, cause.
+
+    The second column is headed ``dataset`` while every line is a dataset's, and
+    ``subject`` once harvester moves are among them.
+    """
+    entries = list(entries)
     rows = [
-        (f"{e.t:10.1f}", e.dataset_id, f"{e.source} -> {e.destination}", e.cause) for e in entries
+        (f"{e.t:10.1f}", subject(e), f"{e.source} -> {e.destination}", e.cause) for e in entries
     ]
     if not rows:
         return "(no transitions)\n"
-    ds_width = max(len("dataset"), *(len(r[1]) for r in rows))
+    label = "dataset"
+    if any(isinstance(e, HarvesterEntry) for e in entries):
+        label = "subject"
+    ds_width = max(len(label), *(len(r[1]) for r in rows))
     arrow_width = max(len("transition"), *(len(r[2]) for r in rows))
-    head = f"{'t (s)':>10}  {'dataset':<{ds_width}}  {'transition':<{arrow_width}}  cause"
+    head = f"{'t (s)':>10}  {label:<{ds_width}}  {'transition':<{arrow_width}}  cause"
     lines = [head, "-" * len(head)]
     lines += [
         f"{t}  {ds:<{ds_width}}  {arrow:<{arrow_width}}  {cause}" for t, ds, arrow, cause in rows

@@ -208,10 +208,23 @@ class Engine:
     # harvests ------------------------------------------------------------------
 
     def move_harvester(
-        self, harvester: Harvester, to: HarvesterStatus | str, cause: str = ""
+        self,
+        harvester: Harvester,
+        to: HarvesterStatus | str,
+        cause: str = "",
+        job: Job | None = None,
     ) -> None:
-        """Take one move of the harvesters' table."""
+        """Take one move of the harvesters' table, and log it."""
         check_harvester(harvester.status, to)
+        self.timeline.add_harvester_move(
+            self.env.now,
+            harvester.harvester_id,
+            harvester.name,
+            harvester.status.value,
+            str(to),
+            cause,
+            job.job_id if job is not None else None,
+        )
         if isinstance(to, HarvesterStatus):
             harvester.status = to
 
@@ -220,7 +233,7 @@ class Engine:
     ) -> Job:
         """Queue a harvest; a worker of the pool runs it for ``duration``, then ``done``."""
         job = Job(self.store.new_job_id(), HARVEST, harvester.harvester_id, user, self.env.now)
-        self.move_harvester(harvester, HarvesterStatus.QUEUED, "start")
+        self.move_harvester(harvester, HarvesterStatus.QUEUED, "start", job)
         self.harvests[job.job_id] = (harvester, duration, done)
         self.waiting.append(job)
         if self._parked and self.busy < self.capacity:
@@ -231,10 +244,10 @@ class Engine:
         harvester, duration, done = self.harvests.pop(job.job_id)
         self.busy += 1
         job.state, job.started = "running", self.env.now
-        self.move_harvester(harvester, HarvesterStatus.PROCESSING, "worker_free")
+        self.move_harvester(harvester, HarvesterStatus.PROCESSING, "worker_free", job)
         yield self.after(duration)
         done()
-        self.move_harvester(harvester, HarvesterStatus.IDLE, "harvest_done")
+        self.move_harvester(harvester, HarvesterStatus.IDLE, "harvest_done", job)
         job.state, job.ended = "done", self.env.now
         self.busy -= 1
         if not self.busy and not self.waiting and self._idle is not None:

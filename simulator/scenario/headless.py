@@ -43,7 +43,7 @@ def simulate(
     finally:
         gc.unfreeze()
     wall = time.perf_counter() - started
-    entries = list(sim.world.timeline)
+    entries = sim.world.timeline.merged()
     script = script_json(sim.control.script_results())
     if fmt == "table":
         out.write(to_table(entries))

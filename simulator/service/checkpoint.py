@@ -71,7 +71,19 @@ def capture(store: Store, timeline: Timeline, faults: FaultBook, engine: Engine)
             "pages": [_fields(page) for page in store.pages.values()],
             "harvesters": [_fields(h) for h in store.harvesters.values()],
         },
-        "timeline": {"dropped": timeline.dropped, "entries": timeline.entries},
+        "timeline": {
+            "dropped": timeline.dropped,
+            "entries": timeline.entries,
+            # only once a harvester moved: a world without any writes what it wrote before
+            **(
+                {
+                    "harvester_dropped": timeline.harvester_dropped,
+                    "harvester_moves": timeline.harvester_moves,
+                }
+                if timeline.harvester_moves or timeline.harvester_dropped
+                else {}
+            ),
+        },
         "faults": {
             "rng": _rng(faults.rng),
             "fired": faults.counters(),
@@ -122,6 +134,9 @@ def revive(data: Data, store: Store, faults: FaultBook, timeline: Timeline) -> N
     }
     timeline.dropped = data["timeline"]["dropped"]
     timeline.entries = [tuple(row) for row in data["timeline"]["entries"]]
+    # a checkpoint written before harvester moves were logged has none
+    timeline.harvester_dropped = data["timeline"].get("harvester_dropped", 0)
+    timeline.harvester_moves = [tuple(row) for row in data["timeline"].get("harvester_moves", ())]
     book = data["faults"]
     faults.rng.setstate(_state(book["rng"]))
     faults.restore_counters(book["fired"])

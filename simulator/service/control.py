@@ -10,7 +10,7 @@ from ..domain import statemachine as sm
 from ..domain.clock import CLOCK_MODES, END_OF_TIME, MAX_SPEED, ClockMode, finite
 from ..domain.errors import InvalidParameter, InvalidScenario
 from ..domain.models import Dataset, User
-from ..domain.timeline import Entry, to_csv, to_ndjson, to_table
+from ..domain.timeline import Move, to_csv, to_ndjson, to_table
 from ..scenario.loading import Scenario, ScenarioError, ScriptStep, load_scenario_text
 from .operation import operation
 from .state import State
@@ -196,8 +196,10 @@ class Control:
         datasets: set[str] | None = None,
         since: float | None = None,
         until: float | None = None,
-    ) -> list[Entry]:
-        return self.state.world.timeline.query(datasets, since, until)
+        harvesters: set[str] | None = None,
+    ) -> list[Move]:
+        """Dataset transitions and harvester moves in the order they happened (filtered)."""
+        return self.state.world.timeline.merged(datasets, harvesters, since, until)
 
     @operation
     def timeline_text(
@@ -206,12 +208,14 @@ class Control:
         datasets: set[str] | None = None,
         since: float | None = None,
         until: float | None = None,
+        harvesters: set[str] | None = None,
     ) -> str:
         """The timeline as ``ndjson``, ``csv`` or a ``table`` for people."""
         if fmt not in TIMELINE_FORMATS:
             known = ", ".join(["json", *TIMELINE_FORMATS])
             raise InvalidParameter("format", f"expected one of {known}, got {fmt!r}")
-        return TIMELINE_FORMATS[fmt](self.state.world.timeline.query(datasets, since, until))
+        moves = self.state.world.timeline.merged(datasets, harvesters, since, until)
+        return TIMELINE_FORMATS[fmt](moves)
 
     @operation
     def sample_records(self, name: str, rows: int) -> tuple[str, list[dict[str, Any]]]:

@@ -237,6 +237,11 @@ class Snapshots:
                     if store.harvesters
                     else {}
                 ),
+                **(
+                    {"harvester_moves": _digest(world.timeline.harvester_moves)}
+                    if world.timeline.harvester_moves
+                    else {}
+                ),
             },
         }
 

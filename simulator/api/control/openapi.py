@@ -27,7 +27,12 @@ the query string instead.
 """
 
 TIMELINE_MEDIA = {
-    JSON: {"schema": {"type": "array", "items": ref("Transition")}},
+    JSON: {
+        "schema": {
+            "type": "array",
+            "items": {"oneOf": [ref("Transition"), ref("HarvesterMove")]},
+        }
+    },
     **{media: {"schema": STRING} for media in MEDIA_TYPES.values()},
 }
 
@@ -81,6 +86,11 @@ def _rows() -> list[tuple[str, str, dict[str, Any]]]:
     records = query("rows", {"type": "integer", "minimum": 1, "maximum": 1000}, "How many.")
     timeline_params = [
         query("dataset", STRING, "Comma-separated dataset uids or ids."),
+        query(
+            "harvester",
+            STRING,
+            "Comma-separated harvester ids or names: their moves (with `dataset`, both).",
+        ),
         query("since", NUMBER, "From this virtual second (inclusive)."),
         query("until", NUMBER, "Up to this virtual second (exclusive)."),
         query(

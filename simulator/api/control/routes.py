@@ -105,12 +105,13 @@ def timeline() -> Response:
     """The transitions so far: JSON, or ``?format=ndjson|csv|table``."""
     args = request.args
     datasets = {d for d in args.get("dataset", "").split(",") if d} or None
+    harvesters = {h for h in args.get("harvester", "").split(",") if h} or None
     since, until = _number(args, "since"), _number(args, "until")
     fmt = args.get("format") or _format_from_accept()
     if fmt == "json":
-        entries = simulator().control.timeline(datasets, since, until)
+        entries = simulator().control.timeline(datasets, since, until, harvesters)
         return jsonify([e.to_dict() for e in entries])
-    text = simulator().control.timeline_text(fmt, datasets, since, until)
+    text = simulator().control.timeline_text(fmt, datasets, since, until, harvesters)
     return Response(text, mimetype=MEDIA_TYPES[fmt])
 
 

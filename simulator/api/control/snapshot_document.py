@@ -73,6 +73,10 @@ def _state() -> Schema:
             optional={
                 "pages": {**_DIGEST, "description": "Only once the domain has pages."},
                 "harvesters": {**_DIGEST, "description": "Only once there are harvesters."},
+                "harvester_moves": {
+                    **_DIGEST,
+                    "description": "Only once a harvester has moved.",
+                },
             },
             **dict.fromkeys(digests.split(), _DIGEST),
         ),
