@@ -5,9 +5,16 @@ from __future__ import annotations
 import re
 
 from simulator.domain import diagram
-from simulator.domain.statemachine import REMOVED, TRANSITIONS, Status
+from simulator.domain.statemachine import (
+    HARVESTER_TRANSITIONS,
+    REMOVED,
+    TRANSITIONS,
+    HarvesterStatus,
+    Status,
+)
 
 SVG = diagram.SVG_FILE.read_text(encoding="utf-8")
+HARVESTER_SVG = diagram.HARVESTER_SVG_FILE.read_text(encoding="utf-8")
 REGENERATE = "regenerate it: .venv/bin/python -m simulator.domain.diagram"
 
 
@@ -46,3 +53,27 @@ def test_a_changed_table_changes_the_stamp(monkeypatch) -> None:  # type: ignore
     before = diagram.source_hash()
     monkeypatch.setattr(diagram, "TRANSITIONS", TRANSITIONS[:-1])
     assert diagram.source_hash() != before
+
+
+def test_the_harvesters_machine_is_current_in_the_readme_and_the_svg() -> None:
+    readme = diagram.README.read_text(encoding="utf-8")
+    block = diagram.readme_block(readme, diagram.HARVESTER_START, diagram.HARVESTER_END)
+    assert block == diagram.harvester_mermaid(), REGENERATE
+    assert diagram.stamp_of(HARVESTER_SVG) == diagram.harvester_source_hash(), REGENERATE
+    classes = set(
+        re.findall(
+            r'class="node harvester&#45;status harvester&#45;status&#45;([a-z_]+)"', HARVESTER_SVG
+        )
+    )
+    assert classes == {s.value for s in HarvesterStatus} | {REMOVED}
+    for source, destination, _ in HARVESTER_TRANSITIONS:
+        arrow = "[*]" if destination == REMOVED else destination
+        assert f"    {source.value} --> {arrow}" in block
+        assert f'"{source.value}" -> "{destination}"' in diagram.harvester_dot_source()
+
+
+def test_a_changed_harvester_table_changes_its_stamp_only(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    before, datasets = diagram.harvester_source_hash(), diagram.source_hash()
+    monkeypatch.setattr(diagram, "HARVESTER_TRANSITIONS", HARVESTER_TRANSITIONS[:-1])
+    assert diagram.harvester_source_hash() != before
+    assert diagram.source_hash() == datasets

@@ -1,8 +1,10 @@
-"""The state diagram, drawn from the transition table.
+"""The state diagrams, drawn from the transition tables.
 
 Two renderings of :data:`simulator.statemachine.TRANSITIONS`, fine statuses grouped
 under their public name: a Mermaid block for the README, and an SVG laid out by
-Graphviz (shipped with the package, served by the dashboard). Regenerate both with
+Graphviz (shipped with the package, served by the dashboard). The harvesters' machine
+(:data:`simulator.statemachine.HARVESTER_TRANSITIONS`) gets the same two, drawn
+plainly. Regenerate all four with
 
     python -m simulator.domain.diagram
 
@@ -20,12 +22,23 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .statemachine import PUBLIC_NAME, PUBLIC_NAMES, REMOVED, TRANSITIONS, Status
+from .statemachine import (
+    HARVESTER_TRANSITIONS,
+    PUBLIC_NAME,
+    PUBLIC_NAMES,
+    REMOVED,
+    TRANSITIONS,
+    HarvesterStatus,
+    Status,
+)
 
 STATIC = Path(__file__).resolve().parents[1] / "api" / "control" / "static"
 SVG_FILE = STATIC / "state-machine.svg"
 README = Path(__file__).resolve().parents[2] / "README.md"
 START, END = "<!-- state-diagram:start -->", "<!-- state-diagram:end -->"
+HARVESTER_SVG_FILE = STATIC / "harvester-machine.svg"
+HARVESTER_START = "<!-- harvester-diagram:start -->"
+HARVESTER_END = "<!-- harvester-diagram:end -->"
 
 #: The colour of each public name, shared with the dashboard.
 COLOURS: dict[str, str] = {
@@ -122,8 +135,49 @@ def dot_source() -> str:
     return "\n".join(lines) + "\n"
 
 
-def source_hash() -> str:
-    return hashlib.sha256(dot_source().encode()).hexdigest()[:16]
+def harvester_dot_source() -> str:
+    """The harvesters' machine in DOT: every status once, ``removed`` as an end point.
+
+    Every node has the SVG class ``harvester-status-<name>``; the statuses no move
+    enters (``aborting``, ``deleting``) are drawn too, dashed.
+    """
+    used = {s for t in HARVESTER_TRANSITIONS for s in (t[0], t[1])}
+    lines = [
+        "digraph harvesters {",
+        '  graph [rankdir=LR, bgcolor="transparent", fontname="Helvetica", fontsize=12,'
+        " nodesep=0.3, ranksep=0.6, pad=0.2];",
+        '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=10,'
+        ' fillcolor="#ffffff", color="#5f6368", penwidth=1.2];',
+        '  edge [arrowsize=0.6, penwidth=0.9, color="#5f6368"];',
+    ]
+    for status in HarvesterStatus:
+        name = status.value
+        attrs = f'id="hv-{name}", class="harvester-status harvester-status-{name}"'
+        attrs += f', label="{name}"'
+        if status not in used:
+            attrs += ', style="rounded,dashed", fontcolor="#9aa0a6", color="#9aa0a6"'
+        elif name in COLOURS:
+            attrs += f', color="{COLOURS[name]}", penwidth=2'
+        lines.append(f'  "{name}" [{attrs}];')
+    lines.append(
+        f'  "{REMOVED}" [id="hv-{REMOVED}", class="harvester-status harvester-status-{REMOVED}",'
+        ' shape=doublecircle, label="", width=0.25, style=filled, fillcolor="#202124"];'
+    )
+    lines.append(f'  {{ rank=source; "{HarvesterStatus.NEW.value}"; }}')
+    lines.append(f'  {{ rank=sink; "{REMOVED}"; }}')
+    for source, destination, _ in HARVESTER_TRANSITIONS:
+        lines.append(f'  "{source.value}" -> "{destination}";')
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def source_hash(source: str | None = None) -> str:
+    text = dot_source() if source is None else source
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def harvester_source_hash() -> str:
+    return source_hash(harvester_dot_source())
 
 
 def stamp_of(svg: str) -> str | None:
@@ -131,15 +185,16 @@ def stamp_of(svg: str) -> str | None:
     return found.group(1) if found else None
 
 
-def render_svg() -> str:
-    """Lay the diagram out with Graphviz, and stamp it with its source's hash."""
+def render_svg(source: str | None = None) -> str:
+    """Lay a diagram out with Graphviz, and stamp it with its source's hash."""
+    text = dot_source() if source is None else source
     dot = shutil.which("dot")
     if dot is None:
         raise RuntimeError("Graphviz's dot is needed to draw the SVG: apt-get install graphviz")
     svg = subprocess.run(
-        [dot, "-Tsvg"], input=dot_source(), capture_output=True, text=True, check=True
+        [dot, "-Tsvg"], input=text, capture_output=True, text=True, check=True
     ).stdout
-    stamp = f"<!-- drawn from DOT source {source_hash()} -->\n"
+    stamp = f"<!-- drawn from DOT source {source_hash(text)} -->\n"
     return re.sub(r"(<svg\b)", stamp + r"\1", svg, count=1)
 
 
@@ -160,25 +215,51 @@ def mermaid() -> str:
     return "\n".join(lines)
 
 
-def readme_block(text: str) -> str | None:
+def harvester_mermaid() -> str:
+    """The harvesters' machine as a Mermaid state diagram, for the README."""
+    lines = ["```mermaid", "stateDiagram-v2", "    direction LR"]
+    lines.append(f"    [*] --> {HarvesterStatus.NEW.value}")
+    for source, destination, _ in HARVESTER_TRANSITIONS:
+        target = "[*]" if destination == REMOVED else str(destination)
+        lines.append(f"    {source.value} --> {target}")
+    used = {s for t in HARVESTER_TRANSITIONS for s in (t[0], t[1])}
+    for status in HarvesterStatus:
+        if status not in used:  # listed by the platform, entered by no move here
+            lines.append(f"    {status.value}")
+    lines.append("```")
+    return "\n".join(lines)
+
+
+def readme_block(text: str, start: str = START, end: str = END) -> str | None:
     """The Mermaid block between the README's markers."""
-    if START not in text or END not in text:
+    if start not in text or end not in text:
         return None
-    return text.split(START, 1)[1].split(END, 1)[0].strip()
+    return text.split(start, 1)[1].split(end, 1)[0].strip()
 
 
 def write_readme(text: str) -> str:
-    before, rest = text.split(START, 1)
-    after = rest.split(END, 1)[1]
-    return f"{before}{START}\n{mermaid()}\n{END}{after}"
+    for start, end, block in (
+        (START, END, mermaid()),
+        (HARVESTER_START, HARVESTER_END, harvester_mermaid()),
+    ):
+        before, rest = text.split(start, 1)
+        after = rest.split(end, 1)[1]
+        text = f"{before}{start}\n{block}\n{end}{after}"
+    return text
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Regenerate the SVG and the README's Mermaid block from the table."""
+    """Regenerate the SVGs and the README's Mermaid blocks from the tables.
+
+    An SVG whose stamp already matches its table is left as it is: another Graphviz
+    version would lay it out anew for nothing.
+    """
     del argv
-    SVG_FILE.write_text(render_svg(), encoding="utf-8")
+    for path, source in ((SVG_FILE, dot_source()), (HARVESTER_SVG_FILE, harvester_dot_source())):
+        if not path.exists() or stamp_of(path.read_text(encoding="utf-8")) != source_hash(source):
+            path.write_text(render_svg(source), encoding="utf-8")
     README.write_text(write_readme(README.read_text(encoding="utf-8")), encoding="utf-8")
-    print(f"wrote {SVG_FILE} and the state diagram of {README}")
+    print(f"wrote {SVG_FILE.name}, {HARVESTER_SVG_FILE.name} and the diagrams of {README}")
     return 0
 
 

@@ -184,6 +184,7 @@ UI_FILES = {
     "dashboard.css": "text/css",
     "dashboard.js": "text/javascript",
     "state-machine.svg": "image/svg+xml",
+    "harvester-machine.svg": "image/svg+xml",
 }
 
 
