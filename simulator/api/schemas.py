@@ -135,7 +135,16 @@ def _metas(write: bool) -> Schema:
     publishing = (
         {"type": "object", "description": "Read-only; ignored on write."}
         if write
-        else obj("published", published=BOOLEAN)
+        else obj(
+            "published",
+            published=BOOLEAN,
+            optional={
+                "harvester": {
+                    **STRING,
+                    "description": "The name of the harvester the dataset is attached to.",
+                }
+            },
+        )
     )
     schema = obj(optional={**templates, "publishing": publishing})
     if not write:

@@ -31,6 +31,7 @@ from .views import (
     VersionView,
     all_metadata,
     dataset_view,
+    harvester_names,
     metadata_view,
     processor_view,
     version_view,
@@ -208,7 +209,7 @@ class Configuration:
             state.store.rename_dataset(ds, new_id)
         history.restore(ds, target)
         state.record(user, ds, before)
-        return dataset_view(ds, state.store.users)
+        return dataset_view(ds, state.store.users, harvester_names(state.store.harvesters))
 
     @operation
     def versions(self, user: User, dataset_uid: str) -> tuple[VersionView, ...]:

@@ -25,6 +25,7 @@ from .views import (
     StatusView,
     accepted,
     dataset_view,
+    harvester_names,
     job_view,
     status_view,
 )
@@ -144,7 +145,8 @@ class Datasets:
         found = select(found, listing)
         window = found[listing.offset : listing.offset + listing.limit]
         users = state.store.users
-        return Page(tuple(dataset_view(ds, users) for ds in window), len(found))
+        harvested = harvester_names(state.store.harvesters)
+        return Page(tuple(dataset_view(ds, users, harvested) for ds in window), len(found))
 
     @mutation
     def create_dataset(self, user: User, body: Body[NewDataset]) -> DatasetView:
@@ -190,7 +192,8 @@ class Datasets:
     @operation
     def get(self, user: User, dataset_uid: str) -> DatasetView:
         ds = self.state.dataset(user, dataset_uid, "edit_dataset")
-        return dataset_view(ds, self.state.store.users)
+        store = self.state.store
+        return dataset_view(ds, store.users, harvester_names(store.harvesters))
 
     @mutation
     def update_dataset(
@@ -225,7 +228,7 @@ class Datasets:
         if visibility is not None:
             ds.visibility = visibility
         state.record(user, ds, before)
-        return dataset_view(ds, state.store.users)
+        return dataset_view(ds, state.store.users, harvester_names(state.store.harvesters))
 
     @mutation
     def delete_dataset(self, user: User, dataset_uid: str) -> Accepted | None:

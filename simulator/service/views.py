@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from ..domain import sources
+from ..domain.harvesters import Harvester
 from ..domain.metadata import TEMPLATES, Field, Template
 from ..domain.models import (
     Attachment,
@@ -84,6 +85,8 @@ class DatasetView:
     status: StatusView
     changes: tuple[Change, ...]
     default_security: DefaultSecurityView
+    #: The name of the harvester that made it (``metas.publishing.harvester``), if any.
+    harvester: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,7 +252,14 @@ def status_view(ds: Dataset, users: Mapping[str, User]) -> StatusView:
     )
 
 
-def dataset_view(ds: Dataset, users: Mapping[str, User]) -> DatasetView:
+def harvester_names(harvesters: Mapping[str, Harvester]) -> dict[str, str]:
+    """The name of the harvester each harvested dataset is attached to, by dataset uid."""
+    return {uid: h.name for h in harvesters.values() for uid in h.datasets.values()}
+
+
+def dataset_view(
+    ds: Dataset, users: Mapping[str, User], harvested: Mapping[str, str] | None = None
+) -> DatasetView:
     return DatasetView(
         ds.dataset_uid,
         ds.dataset_id,
@@ -263,6 +273,7 @@ def dataset_view(ds: Dataset, users: Mapping[str, User]) -> DatasetView:
         status_view(ds, users),
         ds.changes,
         default_security_view(ds.default_security),
+        None if harvested is None else harvested.get(ds.dataset_uid),
     )
 
 

@@ -104,6 +104,8 @@ def records_errors_json(errors: tuple[RecordError, ...]) -> list[dict[str, Any]]
 def metas_json(ds: DatasetView) -> dict[str, Any]:
     metas: dict[str, Any] = {template: dict(values) for template, values in ds.metas.items()}
     metas["publishing"] = {"published": ds.published}
+    if ds.harvester is not None:  # only a harvested dataset says which harvester made it
+        metas["publishing"]["harvester"] = ds.harvester
     return metas
 
 
