@@ -946,8 +946,26 @@ def _dashboard() -> Schema:
         error=nullable(STRING),
         limit=nullable(ANY_OBJECT),
     )
+    lane = obj(
+        "harvester_id name status datasets moves",
+        harvester_id=STRING,
+        name=STRING,
+        status={"enum": [s.value for s in HarvesterStatus]},
+        datasets={
+            "type": "array",
+            "items": obj("dataset_uid dataset_id", dataset_uid=STRING, dataset_id=STRING),
+        },
+        moves={"type": "array", "items": ref("HarvesterMove")},
+    )
     return obj(
         "generation clock vocabulary datasets timeline timeline_length faults script",
+        optional={
+            "harvesters": {
+                "type": "array",
+                "items": lane,
+                "description": "Only in a world with harvesters: a lane per harvester.",
+            }
+        },
         generation={"type": "integer", "minimum": 1},
         clock=ref("Clock"),
         vocabulary={"enum": list(VOCABULARIES)},

@@ -8,7 +8,7 @@ from typing import Any
 from ..domain import statemachine as sm
 from ..domain.models import Dataset
 from ..domain.statemachine import Vocabulary
-from ..domain.timeline import Entry
+from ..domain.timeline import Entry, HarvesterEntry
 from .control import ClockView, Control
 from .datasets import Datasets
 from .journal import mutation
@@ -31,10 +31,16 @@ class DashboardView:
     script_steps: int
     script_played: int
     script_failed: int
+    #: A lane per harvester: its status, its datasets, its newest moves. ``None`` in a
+    #: world where no harvester is, nor ever moved: the poll answers as it did before.
+    harvesters: tuple[dict[str, Any], ...] | None = None
 
 
 #: The newest faults a poll carries.
 FAULTS_SHOWN = 500
+
+#: The newest harvester moves a poll carries, all harvesters together.
+HARVESTER_MOVES_SHOWN = 500
 
 
 class Dashboard:
@@ -60,6 +66,33 @@ class Dashboard:
             len(script.steps),
             len(script.results),
             len(script.failures),
+            self._harvesters(),
+        )
+
+    def _harvesters(self) -> tuple[dict[str, Any], ...] | None:
+        """Each harvester's lane; its datasets linked by uid, as the datasets' rows are."""
+        store, timeline = self.state.store, self.state.world.timeline
+        if not store.harvesters and not timeline.harvester_moves:
+            return None
+        moves: dict[str, list[dict[str, Any]]] = {h: [] for h in store.harvesters}
+        for row in timeline.harvester_moves[-HARVESTER_MOVES_SHOWN:]:
+            entry = HarvesterEntry(*row)
+            if entry.harvester_id in moves:
+                moves[entry.harvester_id].append(entry.to_dict())
+        datasets = store.datasets
+        return tuple(
+            {
+                "harvester_id": h.harvester_id,
+                "name": h.name,
+                "status": h.status.value,
+                "datasets": [
+                    {"dataset_uid": uid, "dataset_id": datasets[uid].dataset_id}
+                    for uid in h.datasets.values()
+                    if uid in datasets
+                ],
+                "moves": moves[h.harvester_id],
+            }
+            for h in store.harvesters.values()
         )
 
     def _row(self, ds: Dataset) -> dict[str, Any]:

@@ -129,3 +129,46 @@ def test_play_lets_time_flow_and_pause_stops_it(page: Page, make_live: Callable[
     stopped = live.control("GET", "clock")["now"]
     assert stopped > 0
     assert live.control("GET", "clock")["now"] == stopped
+
+
+HARVESTING = """
+users:
+  - {username: admin, password: admin, api_keys: [ods-sim-admin-key], permissions: all}
+datasets: [{dataset_id: own, dataset_uid: da_own001}]
+harvesters:
+  - name: Nachbar Portal
+    params: {domain_id: data.example.org}
+    remote_datasets: 3
+"""
+
+
+def test_a_lane_per_harvester_with_its_datasets_linked(
+    page: Page, make_live: Callable[..., Live]
+) -> None:
+    plain = make_live(WORLD)
+    page.goto(f"{plain.url}/_sim/ui")
+    expect(row(page, "trees")).to_be_visible()
+    expect(page.locator("#harvesters-panel")).to_be_hidden()  # no harvester, no panel
+
+    live = make_live(HARVESTING)
+    page.goto(f"{live.url}/_sim/ui")
+    lane = page.locator('#harvesters tbody tr[data-harvester="nachbar-portal"]')
+    expect(lane.locator(".harvester-status")).to_have_text("new")
+    expect(lane).to_contain_text("Nachbar Portal")
+    expect(page.locator("#harvester-diagram svg")).to_be_visible()
+    r = live.http.put(f"{live.api}/harvesters/nachbar-portal/start/", timeout=10)
+    assert r.status_code == 200, r.text
+    expect(lane.locator(".harvester-status")).to_have_text("processing")
+    expect(page.locator("#harvester-diagram .harvester-status-processing.active")).to_have_count(1)
+    page.click("#btn-idle")
+    expect(lane.locator(".harvester-status")).to_have_text("idle")
+    expect(lane.locator(".last-move")).to_contain_text("processing \u2192 idle (harvest_done)")
+    links = lane.locator(".dataset-link")
+    expect(links).to_have_count(3)
+    first = links.first.inner_text()
+    links.first.click()  # the harvester's dataset, selected in the datasets' table
+    expect(page.locator("#selected")).to_have_text(first)
+    expect(row(page, first)).to_have_class("selected")
+    label = page.locator("#timeline .harvester-lane")
+    expect(label).to_have_text("harvester:nachbar-portal")
+    assert page.locator("#timeline rect").count() >= 3 + 4  # its statuses, and its datasets'

@@ -66,3 +66,29 @@ def test_harvests_are_not_dataset_jobs(live: Live) -> None:
     assert job_id not in jobs.text
     r = live.http.get(f"{live.api}/jobs/{job_id}/", timeout=10)
     assert r.status_code == 404
+
+
+def test_the_dashboard_has_a_lane_per_harvester_only_where_there_are_harvesters(
+    live: Live, make_live: MakeLive
+) -> None:
+    plain = make_live("datasets: [{dataset_id: own}]")
+    assert "harvesters" not in requests.get(f"{plain.url}/_sim/dashboard", timeout=10).json()
+    lanes = requests.get(f"{live.url}/_sim/dashboard", timeout=10).json()["harvesters"]
+    assert [(h["harvester_id"], h["name"], h["status"]) for h in lanes] == [
+        ("nachbar-portal", "Nachbar Portal", "new")
+    ]
+    assert lanes[0]["datasets"] == [] and lanes[0]["moves"] == []
+    harvest(live)
+    lane = requests.get(f"{live.url}/_sim/dashboard", timeout=10).json()["harvesters"][0]
+    assert lane["status"] == "idle"
+    moves = requests.get(
+        f"{live.url}/_sim/timeline", params={"harvester": "nachbar-portal"}, timeout=10
+    ).json()
+    assert lane["moves"] == moves
+    listed = live.http.get(f"{live.api}/datasets/?rows=100", timeout=10).json()["datasets"]
+    harvested = [
+        {"dataset_uid": d["dataset_uid"], "dataset_id": d["dataset_id"]}
+        for d in listed
+        if "harvester" in d["metas"]["publishing"]
+    ]
+    assert lane["datasets"] == harvested and len(harvested) == 4

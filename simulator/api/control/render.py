@@ -85,7 +85,7 @@ def action_json(job: Accepted | None) -> dict[str, Any]:
 
 
 def dashboard_json(view: DashboardView, clock: Clock) -> dict[str, Any]:
-    return {
+    body = {
         "generation": view.generation,
         "clock": clock_json(view.clock, clock),
         "vocabulary": view.vocabulary,
@@ -99,3 +99,6 @@ def dashboard_json(view: DashboardView, clock: Clock) -> dict[str, Any]:
             "failed": view.script_failed,
         },
     }
+    if view.harvesters is not None:  # only in a world with harvesters
+        body["harvesters"] = list(view.harvesters)
+    return body

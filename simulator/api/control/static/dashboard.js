@@ -13,6 +13,13 @@ const COLOURS = {
   limit_reached: "#c2185b",
   removed: "#202124",
 };
+// A harvester's statuses: the datasets' colours where the names are the same.
+const HARVESTER_COLOURS = {
+  ...COLOURS,
+  new: "#dadce0",
+  aborting: COLOURS.aborting_processing,
+};
+const MAX_LINKS = 20;
 const POLL_MS = 500;
 const MAX_ROWS = 100;
 const MAX_LANES = 40;
@@ -23,6 +30,7 @@ const state = {
   since: 0,
   entries: [],
   datasets: [],
+  harvesters: [],
   faults: [],
   clock: null,
   selected: null,
@@ -78,11 +86,13 @@ async function refresh() {
   state.entries.push(...data.timeline);
   state.since = data.timeline_length;
   state.datasets = data.datasets;
+  state.harvesters = data.harvesters || [];
   state.faults = data.faults;
   state.clock = data.clock;
   renderClock();
   renderTable();
   renderDiagram();
+  renderHarvesters();
   renderTimeline();
 }
 
@@ -209,6 +219,74 @@ function setMessage(text, bad = false) {
   $("#message").className = bad ? "bad" : "";
 }
 
+// the harvesters ------------------------------------------------------------------------
+
+function renderHarvesters() {
+  const panel = $("#harvesters-panel");
+  panel.hidden = state.harvesters.length === 0;
+  if (panel.hidden) return;
+  if (!state.harvesterDiagram) {
+    state.harvesterDiagram = true;
+    loadHarvesterDiagram();
+  }
+  const rows = state.harvesters.map((h) => {
+    const row = document.createElement("tr");
+    row.dataset.harvester = h.harvester_id;
+    const name = cell(row, h.harvester_id);
+    if (h.name !== h.harvester_id) {
+      const title = document.createElement("span");
+      title.className = "dataset-title";
+      title.textContent = h.name;
+      name.appendChild(title);
+    }
+    const status = badge(h.status);
+    status.style.background = HARVESTER_COLOURS[h.status] || "#5f6368";
+    cell(row, status, "harvester-status");
+    const links = cell(row, "", "harvester-datasets");
+    for (const ds of h.datasets.slice(0, MAX_LINKS)) {
+      const link = document.createElement("a");
+      link.href = "#";
+      link.className = "dataset-link";
+      link.dataset.uid = ds.dataset_uid;
+      link.textContent = ds.dataset_id;
+      link.addEventListener("click", (event) => {
+        event.preventDefault();
+        showDataset(ds.dataset_uid);
+      });
+      links.appendChild(link);
+    }
+    if (h.datasets.length > MAX_LINKS) {
+      links.appendChild(document.createTextNode(`\u2026 and ${h.datasets.length - MAX_LINKS} more`));
+    }
+    const last = h.moves[h.moves.length - 1];
+    cell(
+      row,
+      last ? `${last.from} \u2192 ${last.to} (${last.cause}) at ${formatSeconds(last.t)}` : "",
+      "fine last-move",
+    );
+    return row;
+  });
+  $("#harvesters tbody").replaceChildren(...rows);
+  const active = new Set(state.harvesters.map((h) => h.status));
+  for (const node of document.querySelectorAll("#harvester-diagram .harvester-status")) {
+    const name = [...node.classList].find((c) => c.startsWith("harvester-status-")).slice(17);
+    node.classList.toggle("active", active.has(name));
+  }
+}
+
+function showDataset(uid) {
+  if (state.selected !== uid) select(uid);
+  const row = document.querySelector(`#datasets tbody tr[data-uid="${uid}"]`);
+  if (row) row.scrollIntoView({ block: "nearest" });
+}
+
+async function loadHarvesterDiagram() {
+  const response = await fetch("/_sim/ui/harvester-machine.svg");
+  const parsed = new DOMParser().parseFromString(await response.text(), "image/svg+xml");
+  $("#harvester-diagram").replaceChildren(document.importNode(parsed.documentElement, true));
+  renderHarvesters();
+}
+
 // the diagram -------------------------------------------------------------------------
 
 async function loadDiagram() {
@@ -286,6 +364,15 @@ function renderTimeline() {
   const x = (t) => left + (t / end) * (width - left - 12);
 
   const lanes = new Map();
+  // a lane per harvester first, its moves in its own statuses
+  for (const h of state.harvesters.slice(0, MAX_LANES)) {
+    lanes.set(`harvester:${h.harvester_id}`, {
+      id: `harvester:${h.harvester_id}`,
+      harvester: true,
+      status: h.status,
+      segments: h.moves,
+    });
+  }
   for (const ds of state.datasets.slice(0, MAX_LANES)) {
     lanes.set(ds.dataset_uid, { id: ds.dataset_id, status: ds.public_status, segments: [] });
   }
@@ -313,17 +400,21 @@ function renderTimeline() {
 
   rows.forEach((lane, i) => {
     const y = i * (laneHeight + gap);
-    svg("text", { x: 4, y: y + 13, class: "lane-label" }, plot).textContent = lane.id;
+    const label = lane.harvester ? "lane-label harvester-lane" : "lane-label";
+    svg("text", { x: 4, y: y + 13, class: label }, plot).textContent = lane.id;
+    const source = lane.harvester ? (e) => e.from : (e) => e.from_public;
+    const destination = lane.harvester ? (e) => e.to : (e) => e.to_public;
+    const colours = lane.harvester ? HARVESTER_COLOURS : COLOURS;
     let from = 0;
-    let status = lane.segments.length ? lane.segments[0].from_public : lane.status;
+    let status = lane.segments.length ? source(lane.segments[0]) : lane.status;
     for (const entry of lane.segments) {
-      if (entry.to_public === status) continue; // the same colour goes on
-      bar(plot, x(from), x(entry.t), y, laneHeight, status, `${status} until ${formatSeconds(entry.t)}`);
+      if (destination(entry) === status) continue; // the same colour goes on
+      bar(plot, x(from), x(entry.t), y, laneHeight, status, `${status} until ${formatSeconds(entry.t)}`, colours);
       from = entry.t;
-      status = entry.to_public;
+      status = destination(entry);
     }
     if (status !== "removed") {
-      bar(plot, x(from), x(end), y, laneHeight, status, `${status} since ${formatSeconds(from)}`);
+      bar(plot, x(from), x(end), y, laneHeight, status, `${status} since ${formatSeconds(from)}`, colours);
     }
   });
   const platformY = platformRow * (laneHeight + gap);
@@ -344,10 +435,10 @@ function renderTimeline() {
 
 }
 
-function bar(plot, x1, x2, y, height, status, title) {
+function bar(plot, x1, x2, y, height, status, title, colours = COLOURS) {
   const rect = svg(
     "rect",
-    { x: x1, y, width: Math.max(x2 - x1, 1), height, fill: COLOURS[status] || "#5f6368", rx: 2 },
+    { x: x1, y, width: Math.max(x2 - x1, 1), height, fill: colours[status] || "#5f6368", rx: 2 },
     plot,
   );
   svg("title", {}, rect).textContent = title;
