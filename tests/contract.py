@@ -20,8 +20,11 @@ from urllib.parse import quote
 
 import jsonschema_rs
 
+from simulator.api.automation.openapi import automation_document
 from simulator.api.control.openapi import control_document
 from simulator.api.management.openapi import management_document
+
+AUTOMATION = "/api/automation/v1.0"
 
 
 @dataclass(frozen=True)
@@ -79,12 +82,17 @@ class Contract:
     """The two documents, their operations by path pattern, and compiled validators."""
 
     def __init__(self) -> None:
-        self.documents = {"management": management_document(), "control": control_document()}
+        self.documents = {
+            "management": management_document(),
+            "automation": automation_document(),
+            "control": control_document(),
+        }
         self.routes: list[Route] = []
         for name, doc in self.documents.items():
             prefix = doc["servers"][0]["url"].rstrip("/")
             for template, item in doc["paths"].items():
-                regex = re.sub(r"\\{(\w+)\\}", r"[^/]+", re.escape(prefix + template))
+                path = (prefix + template).rstrip("/") or "/"  # served with and without it
+                regex = re.sub(r"\\{(\w+)\\}", r"[^/]+", re.escape(path))
                 for method, op in item.items():
                     if method == "parameters":
                         continue
@@ -105,14 +113,18 @@ class Contract:
         """What is wrong with one exchange, or ``None``."""
         if ex.method in ("HEAD", "OPTIONS") or "x-sim-fault" in ex.headers:
             return None  # answered by the HTTP layer itself, or scripted by the scenario
-        path = ex.path.rstrip("/") or "/"
+        path = ex.path
+        if path.startswith(AUTOMATION + "//"):  # a doubled slash after the version: served
+            path = AUTOMATION + "/" + path[len(AUTOMATION) :].lstrip("/")
+        path = path.rstrip("/") or "/"
         on_path = [r for r in self.routes if r.pattern.match(path)]
         route = next((r for r in on_path if r.method == ex.method), None)
         if route is None:
             expected = 405 if on_path else 404
             if ex.status != expected:
                 return f"no such operation, so expected {expected}"
-            return self._json(ex, "management", "/components/schemas/Error")
+            surface = "automation" if path.startswith(AUTOMATION + "/") else "management"
+            return self._json(ex, surface, "/components/schemas/Error")
         responses = route.operation["responses"]
         key = str(ex.status)
         if key not in responses:

@@ -14,13 +14,20 @@ from jsonschema import Draft202012Validator
 from schemathesis.specs.openapi.definitions import OPENAPI_31
 
 from simulator.api import create_app
+from simulator.api.automation.openapi import automation_document
 from simulator.api.control.openapi import control_document
 from simulator.api.management.openapi import management_document
 from simulator.domain.statemachine import PUBLIC_NAMES, Status
 from tests.conftest import API, AUTH
 from tests.contract import Exchange, contract
 
-DOCUMENTS = {"management": management_document, "control": control_document}
+AUTOMATION = "/api/automation/v1.0"
+
+DOCUMENTS = {
+    "management": management_document,
+    "automation": automation_document,
+    "control": control_document,
+}
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +84,7 @@ def documented() -> set[tuple[str, str, str]]:
         document = make()
         prefix = document["servers"][0]["url"].rstrip("/")
         for path, item in document["paths"].items():
-            rule = re.sub(r"{(\w+)}", r"<\1>", prefix + path)
+            rule = re.sub(r"{(\w+)}", r"<\1>", (prefix + path).rstrip("/") or "/")
             for method, op in item.items():
                 if method != "parameters":
                     found.add((method.upper(), rule, op["operationId"]))
@@ -116,7 +123,11 @@ def test_auth_schemes_are_the_three_the_api_accepts() -> None:
 
 @pytest.mark.parametrize(
     ("path", "make"),
-    [(f"{API}/openapi.json", management_document), ("/_sim/openapi.json", control_document)],
+    [
+        (f"{API}/openapi.json", management_document),
+        ("/api/automation/v1.0/openapi.json", automation_document),
+        ("/_sim/openapi.json", control_document),
+    ],
 )
 def test_the_documents_are_served_without_credentials(path: str, make: Any) -> None:
     client = create_app(config={"clock_mode": "manual"}).test_client()
@@ -172,6 +183,8 @@ def test_a_wrong_answer_is_caught(
         (exchange("GET", "/nowhere", 200, {}), "expected 404"),
         (exchange("GET", f"{API}/datasets/x/publish", 404, {}), "expected 405"),
         (exchange("GET", f"{API}/datasets/x", 404, {"status_code": 404}), "error_key"),
+        (exchange("GET", f"{AUTOMATION}/nowhere", 404, {"status_code": 404}), "error_code"),
+        (exchange("GET", f"{AUTOMATION}/datasets/x/status", 200, {"status": "x"}), "status"),
     ],
 )
 def test_undocumented_answers_are_caught(ex: Exchange, expected: str) -> None:

@@ -14,6 +14,7 @@ from ..scenario.loading import Scenario, default_scenario
 from ..service import Simulator
 from . import documents, errors
 from .app_context import EXTENSION, LATENCY, MAX_UPLOAD_KEY, simulator
+from .automation import datasets as automation_datasets
 from .control import guard
 from .control import routes as control
 from .control.guard import LOOPBACK_HOSTS
@@ -33,10 +34,15 @@ if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 
+_AUTOMATION = "/api/automation/v1.0"
+_AUTOMATION_DOUBLED = _AUTOMATION + "//"
+
+
 class _Edge:
     """What every answer gets, at the WSGI edge of the app.
 
     Every path is served with and without a trailing slash, as the real API does,
+    and the Automation API's paths also with a doubled slash after its version,
     and every answer carries the virtual time as its ``Date`` header (set here
     rather than in an ``after_request`` hook: the same header, for less work on
     each request), and ``X-Sim-Latency`` when an HTTP fault delayed the call.
@@ -48,6 +54,9 @@ class _Edge:
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
+        if path.startswith(_AUTOMATION_DOUBLED):  # a base URL ending in '/', as clients send
+            path = _AUTOMATION + "/" + path[len(_AUTOMATION) :].lstrip("/")
+            environ["PATH_INFO"] = path
         if len(path) > 1 and path.endswith("/"):
             environ["PATH_INFO"] = path.rstrip("/") or "/"
         sim: Simulator = self.extensions[EXTENSION]  # looked up each time: see use_simulator
@@ -119,6 +128,7 @@ def create_app(
         directory,
         pages,
         harvesters,
+        automation_datasets,
     )
     for area in (*areas, control):
         app.register_blueprint(area.blueprint)

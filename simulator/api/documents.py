@@ -7,6 +7,7 @@ import json
 
 from flask import Blueprint, Response
 
+from .automation.openapi import automation_document
 from .control.openapi import control_document
 from .management.openapi import management_document
 
@@ -15,7 +16,12 @@ blueprint = Blueprint("documents", __name__)
 
 @functools.cache
 def _serialized(which: str) -> bytes:
-    document = management_document() if which == "management" else control_document()
+    makers = {
+        "management": management_document,
+        "automation": automation_document,
+        "control": control_document,
+    }
+    document = makers[which]()
     return json.dumps(document, indent=1).encode()
 
 
@@ -28,6 +34,11 @@ def _answer(which: str) -> Response:
 @blueprint.get("/api/management/v2/openapi.json")
 def management_openapi() -> Response:
     return _answer("management")
+
+
+@blueprint.get("/api/automation/v1.0/openapi.json")
+def automation_openapi() -> Response:
+    return _answer("automation")
 
 
 @blueprint.get("/_sim/openapi.json")

@@ -2,7 +2,8 @@
 
 Domain errors, werkzeug's own (404, 405, 413) and anything unexpected (a 500, which
 bad input must never cause) all go through :func:`answer`: the control API's paths
-(``/_sim``) get its error map, every other path the Management API's.
+(``/_sim``) get its error map, the Automation API's (``/api/automation/v1.0``) its own,
+every other path the Management API's.
 """
 
 from __future__ import annotations
@@ -20,16 +21,22 @@ from ..domain.errors import (
     NotFound,
     SimulatorError,
 )
+from .automation import errors as automation
 from .control import errors as control
 from .management import errors as management
 
 log = logging.getLogger("simulator")
 
+AUTOMATION = "/api/automation/v1.0"
+
 
 def answer(error: SimulatorError) -> tuple[Response, int]:
     """The error in the shape, and with the status, of the surface the request is for."""
-    if request.path == "/_sim" or request.path.startswith("/_sim/"):
+    path = request.path
+    if path == "/_sim" or path.startswith("/_sim/"):
         body = control.body(error)
+    elif path == AUTOMATION or path.startswith(AUTOMATION + "/"):
+        return jsonify(automation.body(error)), automation.status(error)
     else:
         body = management.body(error)
     return jsonify(body), body["status_code"]

@@ -64,6 +64,8 @@ class NewDataset:
     visibility: str | None = None
     #: Refuse rather than generate or change the dataset id.
     strict: bool = False
+    #: The default ruleset's rules, already read (``is_data_visible``...); ``None``: as new.
+    default_security: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,8 @@ class DatasetChanges:
     #: Metadata by template, merged field by field; ``None`` removes a field.
     metas: dict[str, Any] | None = None
     visibility: str | None = None
+    #: The default ruleset's rules, already read (``is_data_visible``...); ``None``: unchanged.
+    default_security: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -10,13 +11,14 @@ from ..domain import history
 from ..domain import statemachine as sm
 from ..domain.errors import BadRequest, InvalidParameter, SimulatorError, UnknownJob
 from ..domain.metadata import Field, check_metas, coerce, find_field
-from ..domain.models import DATASET_ID_PATTERN, Dataset, RecordError, User
+from ..domain.models import DATASET_ID_PATTERN, Dataset, DefaultSecurity, RecordError, User
 from ..domain.security import ACCESS_POLICIES, can_see, has_ruleset, rights
 from ..domain.store import slugify
 from .commands import Body, DatasetChanges, Listing, NewDataset
 from .journal import mutation
 from .operation import operation
 from .state import State
+from .transitions import PreviousStatuses
 from .views import (
     Accepted,
     DatasetView,
@@ -127,6 +129,7 @@ def _meta_key(name: str) -> Callable[[Dataset], Any]:
 class Datasets:
     def __init__(self, state: State) -> None:
         self.state = state
+        self._previous = PreviousStatuses()
 
     # datasets -------------------------------------------------------------------------
 
@@ -158,6 +161,9 @@ class Datasets:
             for template, values in check_metas(command.metas).items()
         }
         visibility = _visibility(command.visibility)
+        default = _default_security(command.default_security)
+        if default is not None:
+            state.require(user, "manage_dataset")
         wanted = _dataset_id(command.dataset_id)
         title = metas.get("default", {}).get("title")
         store = state.store
@@ -184,6 +190,48 @@ class Datasets:
             since=now,
             public_since=now,
             status_user=user.username,
+        )
+        if default is not None:
+            ds.default_security = default
+        store.add_dataset(ds)
+        state.record(user, ds, history.EMPTY)
+        return dataset_view(ds, store.users)
+
+    @mutation
+    def copy_dataset(self, user: User, dataset_uid: str) -> DatasetView:
+        """A new, unpublished dataset with the configuration of another.
+
+        Its metadata, resources, processors, field specifications, security and
+        attachments are copies (their uids scoped to the dataset are kept); its
+        ``dataset_id`` is the source's, made free (``-2``, ``-3``...).
+        """
+        state = self.state
+        source = state.dataset(user, dataset_uid, "edit_dataset")
+        state.require(user, "create_dataset")
+        store = state.store
+        uid = store.new_dataset_uid()
+        now = state.engine.now
+        ds = Dataset(
+            dataset_uid=uid,
+            dataset_id=store.free_dataset_id(source.dataset_id),
+            metas=copy.deepcopy(source.metas),
+            owner=user.username,
+            created=now,
+            last_modified=now,
+            visibility=source.visibility,
+            since=now,
+            public_since=now,
+            status_user=user.username,
+            resources=copy.deepcopy(source.resources),
+            processors=copy.deepcopy(source.processors),
+            field_specs=copy.deepcopy(source.field_specs),
+            processors_revision=source.processors_revision,
+            rulesets=copy.deepcopy(source.rulesets),
+            group_rulesets=copy.deepcopy(source.group_rulesets),
+            default_security=copy.deepcopy(source.default_security),
+            meta_overrides=dict(source.meta_overrides),
+            attachments=copy.deepcopy(source.attachments),
+            alternative_exports=copy.deepcopy(source.alternative_exports),
         )
         store.add_dataset(ds)
         state.record(user, ds, history.EMPTY)
@@ -214,6 +262,9 @@ class Datasets:
                 raise BadRequest("The dataset_id '{dataset_id}' is already used", dataset_id=new_id)
         metas = check_metas(command.metas) if command.metas is not None else {}
         visibility = _visibility(command.visibility)
+        default = _default_security(command.default_security)
+        if default is not None:
+            state.require(user, "manage_dataset", ds=ds)
         # every check passed: apply
         before = history.snapshot(ds)
         if new_id is not None and new_id != ds.dataset_id:
@@ -227,6 +278,8 @@ class Datasets:
                     current[name] = value
         if visibility is not None:
             ds.visibility = visibility
+        if default is not None:
+            ds.default_security = default
         state.record(user, ds, before)
         return dataset_view(ds, state.store.users, harvester_names(state.store.harvesters))
 
@@ -241,8 +294,10 @@ class Datasets:
 
     @operation
     def status(self, user: User, dataset_uid: str) -> StatusView:
-        ds = self.state.dataset(user, dataset_uid, "edit_dataset", "publish_dataset")
-        return status_view(ds, self.state.store.users)
+        state = self.state
+        ds = state.dataset(user, dataset_uid, "edit_dataset", "publish_dataset")
+        previous = self._previous.of(state.world.timeline, ds.dataset_uid)
+        return status_view(ds, state.store.users, previous)
 
     @operation
     def records_errors(self, user: User, dataset_uid: str) -> tuple[RecordError, ...]:
@@ -330,3 +385,17 @@ def _visibility(value: Any) -> str | None:
             "visibility", f"expected one of {', '.join(ACCESS_POLICIES)}, got {value!r}"
         )
     return value
+
+
+def _default_security(rules: dict[str, Any] | None) -> DefaultSecurity | None:
+    """A default ruleset from rules a surface read (``is_data_visible``...), if any."""
+    if rules is None:
+        return None
+    made = DefaultSecurity()
+    quota = rules.get("api_calls_quota")
+    return DefaultSecurity(
+        bool(rules.get("is_data_visible", made.is_data_visible)),
+        list(rules.get("visible_fields", made.visible_fields)),
+        str(rules.get("filter_query", made.filter_query)),
+        None if quota is None else dict(quota),
+    )

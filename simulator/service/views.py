@@ -60,6 +60,8 @@ class StatusView:
     failure: Failure | None
     #: ``limit_type``, ``limit`` and ``value`` while in ``limit_reached``.
     limit: dict[str, Any] | None
+    #: The status left when the public name last changed (read by the status operation).
+    previous: Status | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,7 +240,9 @@ def user_view(username: str, users: Mapping[str, User]) -> UserView:
     return UserView(username, known.first_name, known.last_name, known.email, known=True)
 
 
-def status_view(ds: Dataset, users: Mapping[str, User]) -> StatusView:
+def status_view(
+    ds: Dataset, users: Mapping[str, User], previous: Status | None = None
+) -> StatusView:
     return StatusView(
         ds.status,
         ds.published,
@@ -249,6 +253,7 @@ def status_view(ds: Dataset, users: Mapping[str, User]) -> StatusView:
         ds.records_errors,
         ds.failure,
         None if ds.limit is None else dict(ds.limit),
+        previous,
     )
 
 

@@ -1,7 +1,7 @@
 """Fuzzing: schemathesis sends what the OpenAPI documents allow, and worse, to a live server.
 
-A bounded, deterministic run (the same cases every time) over every operation of both
-documents, in every phase: the documents' examples, boundary values ("coverage"),
+A bounded, deterministic run (the same cases every time) over every operation of every
+document, in every phase: the documents' examples, boundary values ("coverage"),
 random cases, and stateful sequences that follow the links (create a dataset, then
 publish it, read its status...). It passes when no answer is a 5xx and every answer
 has a documented status code, media type, headers and schema. The server's own
@@ -78,7 +78,7 @@ def summary(name: str, result: dict[str, Any]) -> str:
     )
 
 
-def test_both_apis_survive_fuzzing(make_live: Callable[..., Live], tmp_path: Path) -> None:
+def test_every_api_survives_fuzzing(make_live: Callable[..., Live], tmp_path: Path) -> None:
     live = make_live(default_scenario().text)
     management = fuzz(
         f"{live.url}/api/management/v2/openapi.json",
@@ -86,10 +86,21 @@ def test_both_apis_survive_fuzzing(make_live: Callable[..., Live], tmp_path: Pat
         "--header",
         f"Authorization: Apikey {DEFAULT_API_KEY}",
     )
+    automation = fuzz(
+        f"{live.url}/api/automation/v1.0/openapi.json",
+        tmp_path / "automation.json",
+        "--header",
+        f"Authorization: apikey {DEFAULT_API_KEY}",
+    )
     control = fuzz(f"{live.url}/_sim/openapi.json", tmp_path / "control.json")
-    for result in (management, control):
+    for result in (management, automation, control):
         operations = result["operations"]
         assert operations["tested"] == operations["total"] > 0
         assert result["test_cases"]["generated"] > 0
         assert not result["failures"] and not result["errors"]
-    print(summary("management", management), summary("control", control), sep="\n")
+    print(
+        summary("management", management),
+        summary("automation", automation),
+        summary("control", control),
+        sep="\n",
+    )

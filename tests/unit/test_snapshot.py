@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from simulator.api.automation.surface import AutomationV1
 from simulator.api.management.render import Ask
 from simulator.cli import main
 from simulator.domain.errors import InvalidSnapshot, SnapshotUnavailable, StateFileError
@@ -159,6 +160,11 @@ def busy_day(sim: Simulated) -> None:
     sim.attach_upload(admin, uid, "alternative_exports", "b.zip", None, b"PK")
     sim.attach(admin, uid, "alternative_exports", {"url": "https://x.test/b.zip"})
     sim.detach(admin, uid, "attachments", attached["attachment_uid"])
+    sim.datasets.copy_dataset(admin, uid)  # resources, processors, security, exports
+    automation = AutomationV1(sim.simulator)
+    rules = {"filter_query": "height > 1", "api_calls_quota": {"unit": "day", "limit": 5}}
+    automation.update_dataset(admin, "da_cars01", {"default_security": rules})
+    automation.create_dataset(admin, {"default_security": {"visible_fields": None}})
     sim.realtime_action(admin, "da_trees1", _realtime(sim), "recover")
     sim.act_as_first_user("cars", "save_version")
     gone = sim.create_dataset(admin, {"dataset_id": "gone"}, Ask(), strict=True)

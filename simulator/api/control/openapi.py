@@ -172,6 +172,9 @@ def _rows() -> list[tuple[str, str, dict[str, Any]]]:
         ("/api/management/v2/openapi.json", "get",
          operation("management_openapi", "The Management API's document", "documents",
                    OPENAPI)),
+        ("/api/automation/v1.0/openapi.json", "get",
+         operation("automation_openapi", "The Automation API's document", "documents",
+                   OPENAPI)),
     ]  # fmt: skip
 
 

@@ -1,0 +1,83 @@
+"""The service's views as the Automation API writes them: keys in the platform's order.
+
+A dataset starts with ``uid``; the status object with ``status``, in the order a
+real portal answers: ``status, since, is_published, previous, next, message,
+records_errors, params``. Statuses are the eight public names only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...domain.clock import Clock
+from ...domain.models import RecordError
+from ...domain.statemachine import PUBLIC_NAME, Status
+from ...service.views import DatasetView, DefaultSecurityView, StatusView
+
+
+def status_name(status: Status | None) -> str | None:
+    return None if status is None else PUBLIC_NAME[status]
+
+
+def record_error_json(error: RecordError) -> dict[str, Any]:
+    return {
+        "record_id": error.record_id,
+        "field_uid": error.field_uid,
+        "processor_uid": error.processor_uid,
+        "message": error.raw_message.format(**error.raw_params),
+    }
+
+
+def status_json(status: StatusView, clock: Clock) -> dict[str, Any]:
+    failure = status.failure if status.status == Status.ERROR else None
+    params: dict[str, Any] = {}
+    if status.status == Status.LIMIT_REACHED and status.limit is not None:
+        params["error"] = dict(status.limit)
+    return {
+        "status": PUBLIC_NAME[status.status],
+        "since": clock.iso(status.public_since),
+        "is_published": status.published,
+        "previous": status_name(status.previous),
+        "next": None,
+        "message": None if failure is None else failure.message,
+        "records_errors": [record_error_json(e) for e in status.records_errors],
+        "params": params,
+    }
+
+
+def metadata_json(metas: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """``{template: {field: {"value": ...}}}``, the fields that have a value."""
+    return {
+        template: {name: {"value": value} for name, value in values.items() if value is not None}
+        for template, values in metas.items()
+    }
+
+
+def security_json(default: DefaultSecurityView) -> dict[str, Any]:
+    return {
+        "is_data_visible": default.is_data_visible,
+        "visible_fields": list(default.visible_fields),
+        "filter_query": default.filter_query,
+        "api_calls_quota": default.api_calls_quota,
+    }
+
+
+def dataset_json(ds: DatasetView, clock: Clock) -> dict[str, Any]:
+    updated_by = ds.changes[-1].user if ds.changes else ds.owner
+    return {
+        "uid": ds.dataset_uid,
+        "dataset_id": ds.dataset_id,
+        "created_at": clock.iso(ds.created),
+        "updated_at": clock.iso(ds.last_modified),
+        "is_published": ds.published,
+        "is_restricted": ds.visibility == "restricted",
+        "metadata": metadata_json(ds.metas),
+        "default_security": security_json(ds.default_security),
+        "created_by": {"username": ds.owner},
+        "updated_by": {"username": updated_by},
+    }
+
+
+def detail(text: str = "ok") -> dict[str, str]:
+    """What an accepted action answers."""
+    return {"detail": text}

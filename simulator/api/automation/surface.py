@@ -1,0 +1,67 @@
+"""The Automation API v1.0 over the service: its requests in, its JSON out.
+
+:class:`AutomationV1` has a method per operation served; each takes what a request
+carries and answers JSON-ready data. The service is the one the Management API v2
+uses: one world, two surfaces.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...domain.models import User
+from ...service import Simulator
+from ...service.commands import Body, Listing
+from . import requests as read
+from .render import dataset_json, detail, status_json
+
+#: Each action of this API: its operation's id, and the service's name for it.
+ACTIONS = {
+    "publish": ("publish-dataset", "publish"),
+    "unpublish": ("unpublish-dataset", "unpublish"),
+    "abort": ("abort-dataset", "abort_processing"),
+    "publish_metadata": ("publish-dataset-metadata", "publish_metadata"),
+}
+
+
+class AutomationV1:
+    def __init__(self, simulator: Simulator) -> None:
+        self.simulator = simulator
+
+    # datasets -----------------------------------------------------------------------
+
+    def list_datasets(
+        self, user: User, limit: int, offset: int, dataset_id: str | None = None
+    ) -> tuple[list[dict[str, Any]], int]:
+        """A window of the datasets the caller may edit, and how many there are."""
+        filters = {"dataset_id": [dataset_id]} if dataset_id is not None else {}
+        found = self.simulator.datasets.list(user, Body.of(Listing(filters, [], offset, limit)))
+        clock = self.simulator.clock
+        return [dataset_json(ds, clock) for ds in found.items], found.total
+
+    def create_dataset(self, user: User, body: Any) -> dict[str, Any]:
+        made = self.simulator.datasets.create_dataset(user, Body(lambda: read.new_dataset(body)))
+        return dataset_json(made, self.simulator.clock)
+
+    def get_dataset(self, user: User, dataset_uid: str) -> dict[str, Any]:
+        return dataset_json(self.simulator.datasets.get(user, dataset_uid), self.simulator.clock)
+
+    def update_dataset(self, user: User, dataset_uid: str, body: Any) -> dict[str, Any]:
+        changed = self.simulator.datasets.update_dataset(
+            user, dataset_uid, Body(lambda: read.dataset_changes(body))
+        )
+        return dataset_json(changed, self.simulator.clock)
+
+    def delete_dataset(self, user: User, dataset_uid: str) -> None:
+        self.simulator.datasets.delete_dataset(user, dataset_uid)
+
+    def copy_dataset(self, user: User, dataset_uid: str) -> dict[str, Any]:
+        made = self.simulator.datasets.copy_dataset(user, dataset_uid)
+        return dataset_json(made, self.simulator.clock)
+
+    def dataset_status(self, user: User, dataset_uid: str) -> dict[str, Any]:
+        return status_json(self.simulator.datasets.status(user, dataset_uid), self.simulator.clock)
+
+    def act(self, user: User, dataset_uid: str, action: str) -> dict[str, str]:
+        self.simulator.datasets.act(user, dataset_uid, ACTIONS[action][1])
+        return detail()
