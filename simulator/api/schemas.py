@@ -616,13 +616,18 @@ def _harvester_schemas() -> dict[str, Schema]:
         description=STRING,
         parameters={"type": "array", "items": parameter},
     )
+    schedule = obj(
+        "cron_schedule timezone",
+        cron_schedule={**STRING, "description": "Unix cron: one minute and one hour, '0 2 * * *'."},
+        timezone={**STRING, "description": "A time zone of the tz database, e.g. Europe/Berlin."},
+    )
     harvester = obj(
         "status fetcher last_modified_by schedules errors name harvester_id last_modified_at "
         "version params created_at counters",
         status={"enum": [s.value for s in HarvesterStatus]},
         fetcher=fetcher,
         last_modified_by=STRING,
-        schedules=nullable({"type": "array", "items": ANY_OBJECT}),
+        schedules=nullable({"type": "array", "items": schedule, "maxItems": 1}),
         errors=obj("resources harvester", resources=COUNT, harvester=COUNT),
         name=STRING,
         harvester_id=STRING,
@@ -651,7 +656,7 @@ def _harvester_schemas() -> dict[str, Schema]:
                 "description": "A fetcher type, or the fetcher object as read.",
             },
             "params": nullable(ANY_OBJECT),
-            "schedules": nullable({"type": "array", "items": ANY_OBJECT, "maxItems": 10}),
+            "schedules": nullable({"type": "array", "items": schedule, "maxItems": 1}),
             "version": {"type": "integer", "minimum": 1},
             **{
                 key: {}
@@ -668,7 +673,29 @@ def _harvester_schemas() -> dict[str, Schema]:
         },
         "additionalProperties": False,
     }
-    return {"Harvester": harvester, "HarvesterWrite": write}
+    errors = obj(
+        "harvester resources",
+        harvester=nullable(STRING),
+        resources={
+            "type": "object",
+            "additionalProperties": STRING,
+            "description": "Each failed remote dataset's error, by its remote id.",
+        },
+    )
+    preview = obj(
+        "total_count results",
+        total_count=COUNT,
+        results={
+            "type": "array",
+            "items": obj("id title description", id=STRING, title=STRING, description=STRING),
+        },
+    )
+    return {
+        "Harvester": harvester,
+        "HarvesterWrite": write,
+        "HarvesterErrors": errors,
+        "HarvesterPreview": preview,
+    }
 
 
 def _page_schemas() -> dict[str, Schema]:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from .harvest_faults import HarvestFailure, RemoteOutage, SlowRemote
 from .models import Dataset
 from .retention import Retention, overflow
 from .statemachine import DELETING_STAGES, RECORD_STAGES, Status
@@ -168,6 +169,10 @@ FAULT_TYPES: tuple[str, ...] = (
     "slow_stage",
     "worker_outage",
     "http",
+    # on harvests (see .harvest_faults)
+    "harvest_error",
+    "slow_harvest",
+    "remote_outage",
 )
 
 HTTP_METHODS: tuple[str, ...] = ("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS")
@@ -222,6 +227,9 @@ class FaultBook:
     slow_stages: list[SlowStage] = field(default_factory=list)
     outages: list[WorkerOutage] = field(default_factory=list)
     http: list[HttpFault] = field(default_factory=list)
+    harvest_failures: list[HarvestFailure] = field(default_factory=list)
+    slow_remotes: list[SlowRemote] = field(default_factory=list)
+    remote_outages: list[RemoteOutage] = field(default_factory=list)
     #: Seeded draws for probabilistic HTTP faults.
     rng: random.Random = field(default_factory=lambda: random.Random(0))
     fired: dict[int, int] = field(default_factory=dict)
@@ -244,6 +252,12 @@ class FaultBook:
             "failures_fired": [self.fired.get(id(r), 0) for r in self.failures],
             "http_fired": [self.fired.get(id(r), 0) for r in self.http],
             "http_calls": [self._calls.get(id(r), 0) for r in self.http],
+            # only with harvest failures: a book from before they existed digests the same
+            **(
+                {"harvest_fired": [self.fired.get(id(r), 0) for r in self.harvest_failures]}
+                if self.harvest_failures
+                else {}
+            ),
         }
 
     def restore_counters(self, counters: dict[str, list[int]]) -> None:
@@ -251,6 +265,11 @@ class FaultBook:
         self.fired = {
             **_by_rule(self.failures, counters["failures_fired"]),
             **_by_rule(self.http, counters["http_fired"]),
+            # absent from books written before harvests had faults
+            **_by_rule(
+                self.harvest_failures,
+                counters.get("harvest_fired", [0] * len(self.harvest_failures)),
+            ),
         }
         self._calls = _by_rule(self.http, counters["http_calls"])
 

@@ -11,8 +11,11 @@ from __future__ import annotations
 import json
 import random
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import datetime
+from typing import Any, ClassVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from . import cron
 from .datagen import SUBJECTS, faker
 from .errors import InvalidParameter
 from .limits import as_boolean, echo
@@ -130,6 +133,9 @@ FETCHERS: dict[str, tuple[str, tuple[Parameter, ...]]] = {
     "wfs": ("WFS", (_p("url", True),)),
 }
 
+#: The keys of a schedule, as the Automation API's ``HarvesterSchedule`` has them.
+SCHEDULE_KEYS = ("cron_schedule", "timezone")
+
 #: Parameters whose value is a secret: shown as ``null`` once set.
 SECRETS = frozenset({"api_key", "password", "passwd", "auth_key"})
 
@@ -161,11 +167,15 @@ class RemoteDataset:
 
 @dataclass(slots=True)
 class Harvester:
+    #: Fields added since snapshots were first written (see the snapshots' digests).
+    ADDED_FIELDS: ClassVar[tuple[str, ...]] = ("error_message", "resource_error_messages")
+
     harvester_id: str
     name: str
     fetcher: str
     params: dict[str, Any] = field(default_factory=dict)
-    schedules: Any = None
+    #: ``None``, or one schedule ``{cron_schedule, timezone}`` in a list.
+    schedules: list[dict[str, str]] | None = None
     status: HarvesterStatus = HarvesterStatus.NEW
     version: int = 1
     created_at: float = 0.0
@@ -176,6 +186,9 @@ class Harvester:
     #: Errors of the last harvest: on resources, and of the harvester itself.
     resource_errors: int = 0
     harvester_errors: int = 0
+    #: What those errors say: the harvester's own, and each remote dataset's by id.
+    error_message: str | None = None
+    resource_error_messages: dict[str, str] = field(default_factory=dict)
 
 
 def harvester_id(name: str) -> str:
@@ -242,19 +255,69 @@ def missing(fetcher: str, params: dict[str, Any]) -> list[str]:
     return [name for name, _, needed, _ in parameters(fetcher) if needed and name not in params]
 
 
-def check_schedules(value: Any) -> Any:
-    """``null``, or a list of schedules kept as sent (their shape is not published)."""
+def check_schedules(value: Any) -> list[dict[str, str]] | None:
+    """``null``, or a list of at most one schedule ``{cron_schedule, timezone}``.
+
+    The Automation API's ``HarvesterSchedule`` carries these two keys, and "a harvester
+    can only have one schedule"; the user guide says it runs at most once a day, so
+    the cron expression gives one minute and one hour.
+    """
     if value is None or value == []:
         return None
-    if (
-        not isinstance(value, list)
-        or len(value) > 10
-        or not all(isinstance(s, dict) for s in value)
-    ):
+    if not isinstance(value, list) or len(value) > 1:
         raise InvalidParameter(
-            "schedules", f"expected null or a list of up to 10 objects, got {echo(value)}"
+            "schedules",
+            f"expected null or a list of one schedule (a harvester has at most one), "
+            f"got {echo(value)}",
         )
-    return value
+    given = value[0]
+    if not isinstance(given, dict):
+        raise InvalidParameter(
+            "schedules", f"expected a schedule {{cron_schedule, timezone}}, got {echo(given)}"
+        )
+    for key in given:
+        if key not in SCHEDULE_KEYS:
+            raise InvalidParameter(
+                f"schedules[0].{key}",
+                f"not a key of a schedule{closest(str(key), SCHEDULE_KEYS)}; "
+                f"known: {', '.join(SCHEDULE_KEYS)}",
+            )
+    for key in SCHEDULE_KEYS:
+        if not isinstance(given.get(key), str):
+            raise InvalidParameter(
+                f"schedules[0].{key}", f"expected a string, got {echo(given.get(key))}"
+            )
+    expression, zone = given["cron_schedule"], given["timezone"]
+    try:
+        cron.parse(expression, daily=True)
+    except cron.CronError as exc:
+        raise InvalidParameter("schedules[0].cron_schedule", str(exc)) from None
+    if time_zone(zone) is None:
+        raise InvalidParameter(
+            "schedules[0].timezone",
+            f"expected a time zone of the tz database (e.g. Europe/Berlin), got {echo(zone)}",
+        )
+    return [{"cron_schedule": expression, "timezone": zone}]
+
+
+def time_zone(name: str) -> ZoneInfo | None:
+    """The time zone of this name, or ``None`` if there is none."""
+    if not name or len(name) > 64 or name.startswith("/") or ".." in name:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return None
+
+
+def next_firing(schedules: list[dict[str, str]] | None, moment: datetime) -> datetime | None:
+    """When a harvester's schedule fires next, strictly after ``moment``."""
+    if not schedules:
+        return None
+    zone = time_zone(schedules[0]["timezone"])
+    if zone is None:  # checked when it was set
+        return None
+    return cron.parse(schedules[0]["cron_schedule"], daily=True).next_after(moment, zone)
 
 
 def harvest_duration(count: int) -> float:

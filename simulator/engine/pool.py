@@ -9,6 +9,7 @@ transition table and appends the move to the timeline.
 
 from __future__ import annotations
 
+import heapq
 import random
 from collections import deque
 from collections.abc import Callable, Generator, Iterator
@@ -51,6 +52,9 @@ IDLE = S.IDLE.value
 
 #: The function of a harvest's job: it holds a worker like a dataset's job.
 HARVEST = "harvest"
+
+#: What a harvest does once a worker takes it: how long it runs, and what then.
+HarvestRun = Callable[[], tuple[float, Callable[[], None]]]
 
 #: The stage of each realtime job: index pushed records, re-index recover data, drop it.
 REALTIME_STAGE: dict[str, Status] = {
@@ -95,9 +99,11 @@ class Engine:
         self._workers = 0
         self._parked: deque[simpy.Event] = deque()
         self._idle: simpy.Event | None = None
-        #: What each queued harvest runs, by job id: its harvester, how long it takes,
-        #: and what it does to the world as it ends.
-        self.harvests: dict[str, tuple[Harvester, float, Callable[[], None]]] = {}
+        #: What each queued harvest runs, by job id: its harvester, and what tells how
+        #: long it takes and what it does to the world as it ends.
+        self.harvests: dict[str, tuple[Harvester, HarvestRun]] = {}
+        #: The armed timer of each harvester's schedule, by harvester id.
+        self.timers: dict[str, _Timer] = {}
         #: Called with each dataset removed by a finished delete job.
         self.on_removed: Callable[[Dataset], None] = store.remove_dataset
         #: The processor misconfiguration that stops a dataset's records stages, if any.
@@ -112,6 +118,9 @@ class Engine:
         return self.env.now
 
     def next_event(self) -> float | None:
+        queue = self.env._queue  # simpy cannot call an event off: a cancelled one goes here
+        while queue and getattr(queue[0][3], "cancelled", False):
+            heapq.heappop(queue)
         t = self.env.peek()
         return None if t == inf else t
 
@@ -229,22 +238,24 @@ class Engine:
             harvester.status = to
 
     def submit_harvest(
-        self, harvester: Harvester, user: str, duration: float, done: Callable[[], None]
+        self, harvester: Harvester, user: str, begin: HarvestRun, cause: str = "start"
     ) -> Job:
-        """Queue a harvest; a worker of the pool runs it for ``duration``, then ``done``."""
+        """Queue a harvest; as a worker takes it, ``begin`` says how long it runs, and
+        what it does to the world as it ends."""
         job = Job(self.store.new_job_id(), HARVEST, harvester.harvester_id, user, self.env.now)
-        self.move_harvester(harvester, HarvesterStatus.QUEUED, "start", job)
-        self.harvests[job.job_id] = (harvester, duration, done)
+        self.move_harvester(harvester, HarvesterStatus.QUEUED, cause, job)
+        self.harvests[job.job_id] = (harvester, begin)
         self.waiting.append(job)
         if self._parked and self.busy < self.capacity:
             self._parked.popleft().succeed()
         return job
 
     def _harvest(self, job: Job) -> Generator[simpy.Event, Any, None]:
-        harvester, duration, done = self.harvests.pop(job.job_id)
+        harvester, begin = self.harvests.pop(job.job_id)
         self.busy += 1
         job.state, job.started = "running", self.env.now
         self.move_harvester(harvester, HarvesterStatus.PROCESSING, "worker_free", job)
+        duration, done = begin()
         yield self.after(duration)
         done()
         self.move_harvester(harvester, HarvesterStatus.IDLE, "harvest_done", job)
@@ -252,6 +263,31 @@ class Engine:
         self.busy -= 1
         if not self.busy and not self.waiting and self._idle is not None:
             self._idle.succeed()
+
+    # timers ----------------------------------------------------------------------
+
+    def arm(self, key: str, at: float | None, fire: Callable[[], None]) -> None:
+        """Call ``fire`` at virtual time ``at``, replacing the timer ``key`` had.
+
+        Nothing is armed for ``None``, a time already past, or one after the horizon.
+        """
+        self.disarm(key)
+        if at is None or at <= self.env.now or at > self.horizon:
+            return
+        timer = _Timer(self.env, at - self.env.now)
+        timer.callbacks.append(lambda _: self._ring(key, timer, fire))
+        self.timers[key] = timer
+
+    def disarm(self, key: str) -> None:
+        timer = self.timers.pop(key, None)
+        if timer is not None:
+            timer.cancelled = True
+
+    def _ring(self, key: str, timer: _Timer, fire: Callable[[], None]) -> None:
+        if timer.cancelled:
+            return
+        del self.timers[key]
+        fire()
 
     def abort(self, ds: Dataset) -> None:
         """Interrupt the stage the dataset's job is running."""
@@ -603,6 +639,12 @@ class Engine:
             job.result = {"status": IDLE, "records": ds.records}
             self.move(ds, S.IDLE, "aborted", job)
         return stop
+
+
+class _Timer(simpy.Timeout):
+    """A timeout that can be called off: it then does nothing, and is no next event."""
+
+    cancelled = False
 
 
 def _spread(lots: Lots, done: int) -> Iterator[tuple[str, int, int]]:

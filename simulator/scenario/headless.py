@@ -93,13 +93,13 @@ def describe(result: dict[str, Any]) -> str:
     at = f"{result['t']:10.1f}"
     if "action" in result:
         who = f" as {result['user']}" if result.get("user") else ""
-        what = f"{result['action']} {result['dataset']}{who}"
+        what = f"{result['action']} {_target(result)}{who}"
         if result["ok"]:
             job = result.get("job_id")
             return f"{at}  {what}: accepted" + (f", job {job[:12]}" if job else "")
         return f"{at}  {what}: refused, {result['error']['message']}"
     wanted = " ".join(f"{k}={_word(v)}" for k, v in result["expect"].items())
-    line = f"{at}  expect {result['dataset']} {wanted}: {'ok' if result['ok'] else 'FAILED'}"
+    line = f"{at}  expect {_target(result)} {wanted}: {'ok' if result['ok'] else 'FAILED'}"
     if result["ok"]:
         return line
     diff = []
@@ -108,10 +108,19 @@ def describe(result: dict[str, Any]) -> str:
         got = actual.get(key)
         if key == "status" and want == actual.get("public_status"):
             continue
+        if isinstance(want, dict) and isinstance(got, dict):
+            got = {k: got.get(k) for k in want}
         if got != want:
             diff.append(f"{'':10}    - {key}: {_word(want)}")
             diff.append(f"{'':10}    + {key}: {_word(got)}")
     return "\n".join([line, *diff])
+
+
+def _target(result: dict[str, Any]) -> str:
+    """What a step applies to: a dataset, or ``harvester <id>``."""
+    if "harvester" in result:
+        return f"harvester {result['harvester']}"
+    return str(result["dataset"])
 
 
 def _word(value: Any) -> str:

@@ -38,6 +38,13 @@ from ..domain.faults import (
     WorkerOutage,
     is_pattern,
 )
+from ..domain.harvest_faults import (
+    ANY_HARVESTER,
+    HARVEST_MESSAGES,
+    HarvestFailure,
+    RemoteOutage,
+    SlowRemote,
+)
 from ..domain.harvesters import RemoteDataset
 from ..domain.limits import EARLIEST_START, LATEST_START
 from ..domain.metadata import TEMPLATES, closest, coerce
@@ -45,7 +52,14 @@ from ..domain.models import DOMAIN_PERMISSIONS
 from ..domain.pages import DEFAULT_TEMPLATE
 from ..domain.platform import DEFAULT_DOMAIN_ID, DEFAULT_TIMINGS, Platform, StageTiming
 from ..domain.retention import Retention
-from ..domain.statemachine import PROCESSING_STAGES, RECORD_STAGES, Status, Vocabulary
+from ..domain.statemachine import (
+    ACTIONS,
+    PROCESSING_STAGES,
+    RECORD_STAGES,
+    HarvesterStatus,
+    Status,
+    Vocabulary,
+)
 from ..domain.store import slugify
 from .reading import TextProblem, read_document
 from .validator import Path as KeyPath
@@ -113,6 +127,7 @@ class HarvesterSpec:
     params: dict[str, Any]
     remote: tuple[RemoteDataset, ...]
     exists: bool = True
+    schedules: tuple[dict[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -142,6 +157,9 @@ class Faults:
     slow_stages: tuple[SlowStage, ...] = ()
     outages: tuple[WorkerOutage, ...] = ()
     http: tuple[HttpFault, ...] = ()
+    harvest_failures: tuple[HarvestFailure, ...] = ()
+    slow_remotes: tuple[SlowRemote, ...] = ()
+    remote_outages: tuple[RemoteOutage, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -150,10 +168,13 @@ class ScriptStep:
 
     index: int
     at: float
+    #: The dataset it applies to (``""`` for a harvester's step).
     dataset: str
     action: str | None = None
     user: str | None = None
     expect: dict[str, Any] | None = None
+    #: The harvester it applies to, if it is a harvester's step.
+    harvester: str | None = None
 
 
 @dataclass(frozen=True)
@@ -297,6 +318,8 @@ class _Context:
         self.rng = random.Random(f"{seed}:generate")
         self.dataset_names: set[str] = set()
         self.dataset_ids: list[str] = []
+        #: The harvesters' ids (those that exist at time zero, and the catalogues).
+        self.harvesters: list[str] = []
 
         #: The last virtual second of this scenario's clock, once its start is known.
         self.horizon = horizon(DEFAULT_EPOCH)
@@ -517,11 +540,18 @@ def _harvesters(ctx: _Context, items: list[dict[str, Any]]) -> tuple[HarvesterSp
         if harvester in seen:
             raise ctx.fail(("harvesters", i, "name"), f"the id '{harvester}' is used twice")
         seen.add(harvester)
+        ctx.harvesters.append(harvester)
         try:
             fetcher = harvester_rules.check_fetcher(item.get("fetcher", "ods"))
             params = harvester_rules.check_params(fetcher, item.get("params", {}))
         except SimulatorError as exc:
             raise ctx.fail(("harvesters", i, "params"), exc.message) from None
+        try:
+            schedules = harvester_rules.check_schedules(item.get("schedules"))
+        except InvalidParameter as exc:
+            where = str(exc.raw_params["parameter"]).replace("[0]", ".0").split(".")
+            keys = [int(k) if k.isdigit() else k for k in where]
+            raise ctx.fail(("harvesters", i, *keys), str(exc.raw_params["reason"])) from None
         given = item.get("remote_datasets", harvester_rules.DEFAULT_REMOTE_DATASETS)
         if not isinstance(given, int) and len(given) > harvester_rules.MAX_REMOTE_DATASETS:
             raise ctx.fail(
@@ -540,7 +570,15 @@ def _harvesters(ctx: _Context, items: list[dict[str, Any]]) -> tuple[HarvesterSp
         if len({d.remote_id for d in remote}) != len(remote):
             raise ctx.fail(("harvesters", i, "remote_datasets"), "a remote id is used twice")
         out.append(
-            HarvesterSpec(harvester, name, fetcher, params, remote, item.get("exists", True))
+            HarvesterSpec(
+                harvester,
+                name,
+                fetcher,
+                params,
+                remote,
+                item.get("exists", True),
+                tuple(schedules or ()),
+            )
         )
     return tuple(out)
 
@@ -683,9 +721,13 @@ def _faults(ctx: _Context, items: list[dict[str, Any]], platform: Platform) -> F
     slow: list[SlowStage] = []
     outages: list[WorkerOutage] = []
     http: list[HttpFault] = []
+    harvests: dict[str, list[Any]] = {kind: [] for kind in HARVEST_FAULTS}
     for i, item in enumerate(items):
         path: KeyPath = ("faults", i)
         kind = item["type"]
+        if kind in HARVEST_FAULTS:
+            harvests[kind].append(_harvest_fault(ctx, path, item))
+            continue
         if "dataset" in item:
             _check_reference(ctx, (*path, "dataset"), item["dataset"])
         if kind in FAILURE_KINDS:
@@ -704,7 +746,47 @@ def _faults(ctx: _Context, items: list[dict[str, Any]], platform: Platform) -> F
             outages.append(_outage(ctx, path, item, platform))
         else:
             http.append(_http(ctx, path, item))
-    return Faults(tuple(failures), tuple(record_errors), tuple(slow), tuple(outages), tuple(http))
+    return Faults(
+        tuple(failures),
+        tuple(record_errors),
+        tuple(slow),
+        tuple(outages),
+        tuple(http),
+        tuple(harvests["harvest_error"]),
+        tuple(harvests["slow_harvest"]),
+        tuple(harvests["remote_outage"]),
+    )
+
+
+#: The fault types on harvests.
+HARVEST_FAULTS = ("harvest_error", "slow_harvest", "remote_outage")
+
+
+def _harvest_fault(
+    ctx: _Context, path: KeyPath, item: dict[str, Any]
+) -> HarvestFailure | SlowRemote | RemoteOutage:
+    harvester = item.get("harvester", ANY_HARVESTER)
+    if not (harvester == ANY_HARVESTER or is_pattern(harvester) or harvester in ctx.harvesters):
+        raise ctx.fail(
+            (*path, "harvester"),
+            f"no harvester '{harvester}' in this scenario{closest(harvester, ctx.harvesters)}; "
+            f"for harvesters created at run time, use a glob pattern such as '{harvester}*'",
+        )
+    kind = item["type"]
+    if kind == "slow_harvest":
+        if "factor" not in item and "latency" not in item:
+            raise ctx.fail((*path, "factor"), "a slow harvest needs a factor, a latency, or both")
+        return SlowRemote(harvester, item.get("factor", 1.0), item.get("latency", 0.0))
+    if kind == "remote_outage":
+        start, end = _window(ctx, path, item)
+        return RemoteOutage(harvester, start, end)
+    step = item.get("step", "catalogue")
+    message, params = HARVEST_MESSAGES[step]
+    raw_message, raw_params = _message(ctx, path, item, message, params)
+    remote = tuple(item.get("remote_datasets", ()))
+    if remote and step != "datasets":
+        raise ctx.fail((*path, "remote_datasets"), "names remote datasets: give step: datasets")
+    return HarvestFailure(harvester, step, raw_message, raw_params, remote, item.get("times"))
 
 
 def _check_reference(ctx: _Context, path: KeyPath, name: str) -> None:
@@ -870,23 +952,84 @@ def _script(
             raise ctx.fail(
                 (*path, "user"), f"no user '{user}' in this scenario{closest(user, usernames)}"
             )
-        if "action" in item:
-            if "dataset" not in item:
-                raise ctx.fail((*path, "dataset"), f"is required: the dataset to {item['action']}")
-            dataset, where = item["dataset"], (*path, "dataset")
-        else:
-            if "dataset" in item or "user" in item:
-                raise ctx.fail(
-                    (*path, "dataset" if "dataset" in item else "user"), "goes inside expect"
-                )
-            dataset, where = item["expect"]["dataset"], (*path, "expect", "dataset")
+        if "action" not in item and ("dataset" in item or "harvester" in item or "user" in item):
+            inside = next(k for k in ("dataset", "harvester", "user") if k in item)
+            raise ctx.fail((*path, inside), "goes inside expect")
+        given = item if "action" in item else item["expect"]
+        where_path = path if "action" in item else (*path, "expect")
+        if "dataset" in given and "harvester" in given:
+            raise ctx.fail((*where_path, "harvester"), "give a dataset or a harvester, not both")
+        if "dataset" not in given and "harvester" not in given:
+            wanted = f"the dataset to {item['action']}" if "action" in item else "the dataset"
+            raise ctx.fail((*where_path, "dataset"), f"is required: {wanted} (or a harvester)")
         expect = dict(item["expect"]) if "expect" in item else None
         ctx.time((*path, "at"), item["at"])
+        if "harvester" in given:
+            harvester = _harvester_step(ctx, where_path, item, given, expect)
+            steps.append(
+                ScriptStep(i, float(item["at"]), "", item.get("action"), user, expect, harvester)
+            )
+            continue
+        if "action" in item and item["action"] not in SCRIPT_ACTIONS:
+            raise ctx.fail(
+                (*path, "action"),
+                f"'{item['action']}' is an action of harvesters, not of datasets; "
+                f"known: {', '.join(SCRIPT_ACTIONS)}",
+            )
+        if expect is not None:
+            for key in HARVESTER_EXPECTATIONS:
+                if key in expect:
+                    raise ctx.fail(
+                        (*path, "expect", key), "is a harvester's: give harvester, not dataset"
+                    )
+        dataset = given["dataset"]
         steps += [
             ScriptStep(i, float(item["at"]), target, item.get("action"), user, expect)
-            for target in _targets(ctx, where, dataset)
+            for target in _targets(ctx, (*where_path, "dataset"), dataset)
         ]
     return tuple(sorted(steps, key=lambda s: s.at))
+
+
+#: What a script may do to a dataset.
+SCRIPT_ACTIONS = (*ACTIONS, "delete")
+#: What a script may do to a harvester, and what it may expect of one only.
+HARVESTER_ACTIONS = ("start", "publish", "unpublish")
+HARVESTER_EXPECTATIONS = ("counters", "errors")
+DATASET_EXPECTATIONS = ("published", "records", "records_errors")
+HARVESTER_STATUS_VALUES = tuple(s.value for s in HarvesterStatus)
+
+
+def _harvester_step(
+    ctx: _Context,
+    path: KeyPath,
+    item: dict[str, Any],
+    given: dict[str, Any],
+    expect: dict[str, Any] | None,
+) -> str:
+    """The harvester a step applies to, once its action and expectations are checked."""
+    name = given["harvester"]
+    if name not in ctx.harvesters:
+        raise ctx.fail(
+            (*path, "harvester"),
+            f"no harvester '{name}' in this scenario{closest(name, ctx.harvesters)}",
+        )
+    action = item.get("action")
+    if action is not None and action not in HARVESTER_ACTIONS:
+        raise ctx.fail(
+            (*path[:2], "action"),
+            f"'{action}' is not an action of harvesters; known: {', '.join(HARVESTER_ACTIONS)}",
+        )
+    if expect is not None:
+        for key in DATASET_EXPECTATIONS:
+            if key in expect:
+                raise ctx.fail((*path, key), "is a dataset's: a harvester has counters and errors")
+        status = expect.get("status")
+        if status is not None and status not in HARVESTER_STATUS_VALUES:
+            raise ctx.fail(
+                (*path, "status"),
+                f"not a harvester's status; known: {', '.join(HARVESTER_STATUS_VALUES)}",
+            )
+    return str(name)
 
 
 def _targets(ctx: _Context, path: KeyPath, name: str) -> list[str]:

@@ -18,19 +18,30 @@ from ..domain import metadata as md
 from ..domain.clock import CLOCK_MODES, MAX_SPEED
 from ..domain.datagen import FIELD_KINDS
 from ..domain.faults import FAILURE_KINDS, FAULT_TYPES, HTTP_METHODS
+from ..domain.harvest_faults import HARVEST_STEPS
 from ..domain.harvesters import FETCHERS, MAX_REMOTE_DATASETS
 from ..domain.limits import CONTROL_TOKEN_PATTERN, MAX_RECORDS, MAX_SLOWDOWN, MAX_SPAN, MAX_WORKERS
 from ..domain.models import DOMAIN_PERMISSIONS, RESOURCE_TYPES
 from ..domain.pages import SLUG_PATTERN
 from ..domain.platform import DEFAULT_DOMAIN_ID
 from ..domain.retention import Retention
-from ..domain.statemachine import ACTIONS, PUBLIC_NAMES, VOCABULARIES, WORKING, Status
+from ..domain.statemachine import (
+    ACTIONS,
+    PUBLIC_NAMES,
+    VOCABULARIES,
+    WORKING,
+    HarvesterStatus,
+    Status,
+)
 
 SCHEMA_FILE = Path(__file__).with_name("scenario.schema.json")
 
 STAGES = [s.value for s in Status if s in WORKING]
 SCRIPT_ACTIONS = [*ACTIONS, "delete"]
 STATUS_NAMES = sorted({s.value for s in Status} | set(PUBLIC_NAMES))
+#: What a script does to a harvester, as the API's harvester actions.
+HARVESTER_ACTIONS = ["start", "publish", "unpublish"]
+HARVESTER_NAMES = [s.value for s in HarvesterStatus]
 
 DATASET_ID_PATTERN = "^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$"
 DATASET_UID_PATTERN = "^da_[a-z0-9]{6}$"
@@ -229,6 +240,55 @@ def _faults() -> dict[str, Any]:
                 "until": _num("Active until this virtual second"),
             },
             "path",
+        )
+    )
+    harvester = _str(
+        "A harvester id of this scenario, '*' for every harvester (the default), or a glob "
+        "pattern for harvesters created at run time",
+        minLength=1,
+    )
+    kinds.append(
+        _fault(
+            "harvest_error",
+            "A harvest that fails: the harvester ends idle, its errors counted",
+            {
+                "harvester": harvester,
+                "step": {
+                    "enum": list(HARVEST_STEPS),
+                    "description": "catalogue (default): the harvester's own error, nothing "
+                    "changes; datasets: an error for each remote dataset named",
+                },
+                "remote_datasets": {
+                    "type": "array",
+                    "items": {"type": "string"},
+                    "minItems": 1,
+                    "description": "step datasets: the remote ids that fail (default: all)",
+                },
+                "times": _int("Fire at most this many times (default: every time)", minimum=1),
+                **_MESSAGE,
+            },
+        )
+    )
+    kinds.append(
+        _fault(
+            "slow_harvest",
+            "A slow remote: harvests take longer",
+            {
+                "harvester": harvester,
+                "factor": _num("Duration multiplier", exclusiveMinimum=0, maximum=MAX_SLOWDOWN),
+                "latency": _num("Virtual seconds added to each harvest", maximum=MAX_SPAN),
+            },
+        )
+    )
+    kinds.append(
+        _fault(
+            "remote_outage",
+            "The remote catalogue cannot be reached: harvests running then fail",
+            {
+                "harvester": harvester,
+                "from": _num("Virtual second the outage starts"),
+                "until": _num("Virtual second it ends (default: never)"),
+            },
         )
     )
     return {
@@ -462,6 +522,18 @@ def _harvester() -> dict[str, Any]:
             "fetcher": {"enum": list(FETCHERS), "description": "Its type (default ods)"},
             "params": {"type": "object", "description": "Its fetcher's parameters"},
             "exists": {"type": "boolean", "description": "Whether it exists at time zero"},
+            "schedules": {
+                "type": "array",
+                "items": _obj(
+                    "When it runs: once a day at most, after a first run",
+                    {
+                        "cron_schedule": _str("Unix cron, one minute and one hour: '0 2 * * *'"),
+                        "timezone": _str("A time zone of the tz database, e.g. Europe/Berlin"),
+                    },
+                    ("cron_schedule", "timezone"),
+                ),
+                "description": "Its schedule (at most one)",
+            },
             "remote_datasets": {
                 "anyOf": [
                     {"type": "integer", "minimum": 0, "maximum": MAX_REMOTE_DATASETS},
@@ -476,23 +548,42 @@ def _harvester() -> dict[str, Any]:
 
 def _script() -> dict[str, Any]:
     expect = _obj(
-        "What must hold at that virtual time",
+        "What must hold at that virtual time, of a dataset or of a harvester",
         {
             "dataset": _str("Dataset id or uid"),
-            "status": {"enum": STATUS_NAMES, "description": "Fine or public status name"},
+            "harvester": _str("Harvester id"),
+            "status": {
+                "enum": [*STATUS_NAMES, *(n for n in HARVESTER_NAMES if n not in STATUS_NAMES)],
+                "description": "A dataset's fine or public status name, or a harvester's status",
+            },
             "published": {"type": "boolean"},
             "records": _int("Records indexed"),
             "records_errors": _int("Record errors counted"),
-            "exists": {"type": "boolean", "description": "false: the dataset was deleted"},
+            "counters": _obj(
+                "A harvester's counters (the keys given)",
+                {"attached": _int("Datasets attached"), "published": _int("Of them published")},
+            ),
+            "errors": _obj(
+                "A harvester's error counts (the keys given)",
+                {
+                    "harvester": _int("The harvester's own errors"),
+                    "resources": _int("Errors of remote datasets"),
+                },
+            ),
+            "exists": {"type": "boolean", "description": "false: it was deleted"},
         },
-        ("dataset",),
     )
     step = _obj(
         "One step: an action, or an expectation",
         {
             "at": _num("Virtual second of the step"),
-            "action": {"enum": SCRIPT_ACTIONS, "description": "What to do"},
+            "action": {
+                "enum": [*SCRIPT_ACTIONS, *(a for a in HARVESTER_ACTIONS if a not in ACTIONS)],
+                "description": "What to do: a dataset's action, or start, publish or "
+                "unpublish for a harvester",
+            },
             "dataset": _str("Dataset id or uid the action applies to"),
+            "harvester": _str("Harvester id the action applies to"),
             "user": _str("Who acts (default: the first user)"),
             "expect": expect,
         },

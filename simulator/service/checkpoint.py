@@ -4,9 +4,10 @@ The journal (see :mod:`.journal`) replays a world from its scenario; it grows wi
 every change, and so would a restore's time. When it is long, the facade writes the
 world down as plain JSON data at a moment no job waits or runs: then every dataset,
 job, file, transition and counter is data, and the only scheduled events left are
-the scenario's own (worker outages still to come, script steps still to play),
-which follow from the time. A restore builds the world from that data, schedules
-what is still to come, and replays the journal written since.
+the scenario's own (worker outages still to come, script steps still to play) and
+the harvesters' schedules, which follow from the time and the data. A restore builds
+the world from that data, schedules what is still to come, and replays the journal
+written since.
 """
 
 from __future__ import annotations

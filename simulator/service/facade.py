@@ -96,6 +96,7 @@ class Simulator:
         state.perform = self._perform
         state.observe = self._observe
         state.changed = self.snapshots.changed
+        state.built = self.harvesters.arm_all
         state.reset(scenario)
 
     @classmethod
@@ -116,10 +117,15 @@ class Simulator:
     # what a script step does and finds ------------------------------------------------------
 
     def _perform(self, step: ScriptStep) -> dict[str, Any]:
+        if step.harvester is not None:
+            self.harvesters.perform(step)
+            return {}
         job = self.control.perform(step, self.datasets.action)
         return {} if job is None else {"job_id": job.job_id}
 
     def _observe(self, step: ScriptStep) -> dict[str, Any]:
+        if step.harvester is not None:
+            return self.harvesters.describe(step.harvester)
         return self.control.describe(step.dataset)
 
     # the parts tests and the testing kit reach for ------------------------------------------

@@ -9,9 +9,12 @@ unpublished dataset attached to the harvester, or updates the one it already mad
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
+from ..domain import harvest_faults
 from ..domain import harvesters as rules
 from ..domain import statemachine as sm
 from ..domain.errors import (
@@ -24,6 +27,7 @@ from ..domain.harvesters import Harvester, RemoteDataset
 from ..domain.models import Dataset, Resource, User
 from ..domain.statemachine import HarvesterStatus
 from ..domain.store import slugify
+from ..scenario.loading import ScriptStep
 from .commands import Body, HarvesterFields
 from .datasets import Datasets
 from .journal import mutation
@@ -67,6 +71,17 @@ class Harvesters:
     def get(self, user: User, harvester_id: str) -> HarvesterView:
         return self._view(self._find(user, harvester_id))
 
+    @operation
+    def errors(self, user: User, harvester_id: str) -> tuple[str | None, dict[str, str]]:
+        """The errors of the harvester's last harvest: its own, and each remote dataset's."""
+        harvester = self._find(user, harvester_id)
+        return harvester.error_message, dict(harvester.resource_error_messages)
+
+    @operation
+    def preview(self, user: User, harvester_id: str) -> tuple[RemoteDataset, ...]:
+        """The datasets the remote catalogue holds now, as a harvest would read them."""
+        return self.catalogue(self._find(user, harvester_id).harvester_id)
+
     @mutation
     def create_harvester(self, user: User, body: Body[HarvesterFields]) -> HarvesterView:
         state = self.state
@@ -97,6 +112,7 @@ class Harvesters:
             last_modified_by=user.username,
         )
         harvesters[harvester_id] = harvester
+        self._arm(harvester)
         return self._view(harvester)
 
     @mutation
@@ -128,6 +144,7 @@ class Harvesters:
         harvester.version += 1
         harvester.last_modified_at = self.state.engine.now
         harvester.last_modified_by = user.username
+        self._arm(harvester)
         return self._view(harvester)
 
     @mutation
@@ -142,6 +159,7 @@ class Harvesters:
                 state.require(user, "edit_dataset", "publish_dataset", ds=ds)
                 state.precondition(ds, sm.ACTION_ORIGINS)
         state.engine.move_harvester(harvester, sm.REMOVED, "deleted")
+        state.engine.disarm(f"harvester:{harvester_id}")
         del state.store.harvesters[harvester_id]
         if delete_datasets:
             datasets = Datasets(state)
@@ -151,6 +169,9 @@ class Harvesters:
 
     @mutation
     def start_harvester(self, user: User, harvester_id: str) -> HarvesterView:
+        return self._start(user, harvester_id)
+
+    def _start(self, user: User, harvester_id: str) -> HarvesterView:
         state = self.state
         harvester = self._find(user, harvester_id)
         self._ready(harvester, HarvesterStatus.QUEUED.value)
@@ -160,19 +181,15 @@ class Harvesters:
                 f"params.{lacking[0]}",
                 f"the '{harvester.fetcher}' fetcher needs {', '.join(lacking)} to harvest",
             )
-        catalogue = self.catalogue(harvester.harvester_id)
-        username = user.username
-        state.engine.submit_harvest(
-            harvester,
-            username,
-            rules.harvest_duration(len(catalogue)),
-            lambda: self._harvested(harvester, catalogue, username),
-        )
+        self._launch(harvester, user.username, scheduled=False)
         state.engine.settle()
         return self._view(harvester)
 
     @mutation
     def publish_harvester(self, user: User, harvester_id: str, action: str) -> HarvesterView:
+        return self._publish(user, harvester_id, action)
+
+    def _publish(self, user: User, harvester_id: str, action: str) -> HarvesterView:
         """Queue one ``publish`` (or ``unpublish``) job per attached dataset."""
         state = self.state
         harvester = self._find(user, harvester_id)
@@ -189,6 +206,31 @@ class Harvesters:
         state.engine.settle()
         return self._view(harvester)
 
+    # script steps -------------------------------------------------------------------------
+
+    def perform(self, step: ScriptStep) -> None:
+        """A script's action on a harvester, with the API's checks, as its user."""
+        state = self.state
+        user = state.store.users[step.user or state.scenario.users[0].username]
+        name = step.harvester or ""
+        if step.action == "start":
+            self._start(user, name)
+        else:
+            self._publish(user, name, step.action or "")
+
+    def describe(self, harvester_id: str) -> dict[str, Any]:
+        """A harvester as a script's expectation sees it."""
+        harvester = self.state.store.harvesters.get(harvester_id)
+        if harvester is None:
+            return {"exists": False}
+        view = self._view(harvester)
+        return {
+            "exists": True,
+            "status": view.status,
+            "counters": {"attached": view.attached, "published": view.published},
+            "errors": {"resources": view.resource_errors, "harvester": view.harvester_errors},
+        }
+
     # the remote catalogue ---------------------------------------------------------------
 
     def catalogue(self, harvester_id: str) -> tuple[RemoteDataset, ...]:
@@ -199,14 +241,56 @@ class Harvesters:
                 return spec.remote
         return rules.remote_catalogue(scenario.seed, harvester_id, rules.DEFAULT_REMOTE_DATASETS)
 
+    def _launch(self, harvester: Harvester, username: str, scheduled: bool) -> None:
+        """Queue a harvest of the remote catalogue; its faults are decided as it runs."""
+        catalogue = self.catalogue(harvester.harvester_id)
+        engine = self.state.engine
+
+        def begin() -> tuple[float, Callable[[], None]]:
+            faults = self.state.world.faults
+            outcome = harvest_faults.plan(
+                faults.harvest_failures,
+                faults.slow_remotes,
+                faults.remote_outages,
+                faults.fired,
+                harvester.harvester_id,
+                [r.remote_id for r in catalogue],
+                engine.now,
+                rules.harvest_duration(len(catalogue)),
+            )
+            for kind, detail in outcome.noted:
+                faults.note(engine.now, kind, harvester.harvester_id, **detail)
+            if outcome.fired is not None and outcome.fired.times is not None:
+                key = id(outcome.fired)
+                faults.fired[key] = faults.fired.get(key, 0) + 1
+            return outcome.duration, lambda: self._harvested(
+                harvester, catalogue, username, outcome, scheduled
+            )
+
+        engine.submit_harvest(harvester, username, begin, "schedule" if scheduled else "start")
+
     def _harvested(
-        self, harvester: Harvester, catalogue: tuple[RemoteDataset, ...], username: str
+        self,
+        harvester: Harvester,
+        catalogue: tuple[RemoteDataset, ...],
+        username: str,
+        outcome: harvest_faults.HarvestOutcome,
+        scheduled: bool,
     ) -> None:
-        """As a harvest ends: create or update a dataset for each remote one."""
+        """As a harvest ends: create or update a dataset for each remote one it could
+        read, and keep its errors; a scheduled one republishes the published datasets."""
         store = self.state.store
         now = self.state.engine.now
         restricted = harvester.params.get("restrict_visibility") is True
+        harvester.error_message = outcome.harvester_error
+        harvester.harvester_errors = 0 if outcome.harvester_error is None else 1
+        harvester.resource_error_messages = dict(outcome.resource_errors)
+        harvester.resource_errors = len(outcome.resource_errors)
+        if outcome.harvester_error is not None:
+            return
         for remote in catalogue:
+            if remote.remote_id in outcome.resource_errors:
+                continue
             ds = store.datasets.get(harvester.datasets.get(remote.remote_id, ""))
             if ds is not None:
                 default = ds.metas.setdefault("default", {})
@@ -235,7 +319,40 @@ class Harvesters:
             )
             store.add_dataset(ds)
             harvester.datasets[remote.remote_id] = uid
-        harvester.resource_errors = harvester.harvester_errors = 0
+        if scheduled:
+            for ds in self._attached(harvester):
+                if ds.published and ds.status in sm.ACTION_ORIGINS:
+                    self.state.engine.submit(ds, "publish", username)
+
+    # schedules --------------------------------------------------------------------------
+
+    def arm_all(self) -> None:
+        """Arm the schedule of every harvester (a world was just built or taken up)."""
+        for harvester in self.state.store.harvesters.values():
+            self._arm(harvester)
+
+    def _arm(self, harvester: Harvester) -> None:
+        """Set the timer of the harvester's next scheduled run (none: none is set)."""
+        state = self.state
+        engine = state.engine
+        epoch = state.scenario.epoch
+        try:
+            moment = epoch + timedelta(seconds=engine.now)
+            firing = rules.next_firing(harvester.schedules, moment)
+        except OverflowError:  # the end of the calendar
+            firing = None
+        at = None if firing is None else (firing - epoch).total_seconds()
+        harvester_id = harvester.harvester_id
+        engine.arm(f"harvester:{harvester_id}", at, lambda: self._scheduled(harvester_id))
+
+    def _scheduled(self, harvester_id: str) -> None:
+        """A schedule fires: an idle harvester that has run before starts a harvest."""
+        harvester = self.state.store.harvesters.get(harvester_id)
+        if harvester is None:
+            return
+        self._arm(harvester)
+        if harvester.status is HarvesterStatus.IDLE:
+            self._launch(harvester, harvester.last_modified_by, scheduled=True)
 
     # helpers ----------------------------------------------------------------------------
 

@@ -82,6 +82,8 @@ class State:
         self.observe: StepHandler = _unset
         #: Called after every change (the snapshots may write the world down).
         self.changed: Callable[[], None] = _nothing
+        #: Called once a world is built or taken up: sets the timers its data implies.
+        self.built: Callable[[], None] = _nothing
         #: Callers worked out during the operation under way (see :meth:`caller`).
         self._callers: dict[str, Caller] = {}
 
@@ -127,6 +129,7 @@ class State:
             self.clock.epoch = s.epoch
             mode: ClockMode = s.clock_mode or self.default_clock_mode
             self.clock.configure(0.0, mode, s.speed or DEFAULT_SPEED)
+            self.built()
             self.engine.settle()
 
     def resume(self, base: dict[str, Any]) -> None:
@@ -135,6 +138,7 @@ class State:
         self.script = Script(self.scenario.script, self.perform, self.observe)
         self.script.results = list(base["script"])
         self.script.start(self.engine.env)
+        self.built()
 
     def http_date(self) -> str:
         return self.clock.http_date(self.engine.now)

@@ -62,6 +62,9 @@ class World:
             slow_stages=list(scenario.faults.slow_stages),
             outages=list(scenario.faults.outages),
             http=list(scenario.faults.http),
+            harvest_failures=list(scenario.faults.harvest_failures),
+            slow_remotes=list(scenario.faults.slow_remotes),
+            remote_outages=list(scenario.faults.remote_outages),
             rng=random.Random(f"{seed}:http"),
             log_limit=retention.faults,
         )
@@ -99,6 +102,7 @@ class World:
                     harvester.name,
                     harvester.fetcher,
                     dict(harvester.params),
+                    [dict(s) for s in harvester.schedules] if harvester.schedules else None,
                 )
         for page in scenario.pages:
             self.store.pages[page.slug] = Page(

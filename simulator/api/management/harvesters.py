@@ -1,4 +1,5 @@
-"""The Management API v2's harvesters: CRUD, start, publish and unpublish."""
+"""The Management API v2's harvesters: CRUD, start, publish and unpublish, errors and
+preview."""
 
 from __future__ import annotations
 
@@ -52,3 +53,13 @@ def publish_harvester(harvester_id: str) -> Response:
 @blueprint.put(f"{HARVESTER}/unpublish")
 def unpublish_harvester(harvester_id: str) -> Response:
     return jsonify(surface().act_on_harvester(g.user, harvester_id, "unpublish"))
+
+
+@blueprint.get(f"{HARVESTER}/errors")
+def harvester_errors(harvester_id: str) -> Response:
+    return jsonify(surface().harvester_errors(g.user, harvester_id))
+
+
+@blueprint.get(f"{HARVESTER}/preview")
+def harvester_preview(harvester_id: str) -> Response:
+    return jsonify(surface().harvester_preview(g.user, harvester_id))

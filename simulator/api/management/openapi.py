@@ -787,6 +787,16 @@ def _harvesters() -> list[tuple[str, str, dict[str, Any]]]:
              operation(f"{action}_harvester", text, "harvesters", harvester, errors=E_ALL))
             for action, text in acts.items()
         ),
+        (f"{one}/errors", "get",
+         operation("get_harvester_errors", "The errors of the last harvest", "harvesters",
+                   ref("HarvesterErrors"), errors=E_ALL,
+                   description="The harvester's own error (`null`: none) and each remote "
+                   "dataset's, by remote id, as the last harvest met them.")),
+        (f"{one}/preview", "get",
+         operation("preview_harvester", "Preview the remote catalogue", "harvesters",
+                   ref("HarvesterPreview"), errors=E_ALL,
+                   description="The datasets a harvest would read: their remote id, title "
+                   "and description.")),
     ]  # fmt: skip
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from ...domain.attachments import KINDS
 from ...domain.clock import Clock
-from ...domain.harvesters import FETCHERS
+from ...domain.harvesters import FETCHERS, RemoteDataset
 from ...domain.harvesters import SECRETS as HARVESTER_SECRETS
 from ...domain.harvesters import parameters as harvester_parameters
 from ...domain.metadata import Field
@@ -482,6 +482,21 @@ def fetcher_json(fetcher: str) -> dict[str, Any]:
         "parameters": [
             {"is_mandatory": mandatory, "type": kind, "name": name, "label": text}
             for name, kind, mandatory, text in sorted(harvester_parameters(fetcher))
+        ],
+    }
+
+
+def harvester_errors_json(own: str | None, resources: dict[str, str]) -> dict[str, Any]:
+    """The last harvest's errors, as the Automation API's ``errors`` answer has them."""
+    return {"harvester": own, "resources": resources}
+
+
+def harvester_preview_json(remote: tuple[RemoteDataset, ...]) -> dict[str, Any]:
+    """The remote catalogue, as the Automation API's ``HarvesterPreviewResult``."""
+    return {
+        "total_count": len(remote),
+        "results": [
+            {"id": d.remote_id, "title": d.title, "description": d.description} for d in remote
         ],
     }
 

@@ -32,7 +32,9 @@ from .render import (
     group_json,
     group_ruleset_json,
     guess_json,
+    harvester_errors_json,
     harvester_json,
+    harvester_preview_json,
     job_json,
     member_json,
     metadata_json,
@@ -562,6 +564,13 @@ class ManagementV2:
     def delete_harvester(self, user: User, harvester_id: str, delete_datasets: str | None) -> None:
         flag = read.delete_attached(delete_datasets)
         self.simulator.harvesters.delete_harvester(user, harvester_id, flag)
+
+    def harvester_errors(self, user: User, harvester_id: str) -> dict[str, Any]:
+        own, resources = self.simulator.harvesters.errors(user, harvester_id)
+        return harvester_errors_json(own, resources)
+
+    def harvester_preview(self, user: User, harvester_id: str) -> dict[str, Any]:
+        return harvester_preview_json(self.simulator.harvesters.preview(user, harvester_id))
 
     def act_on_harvester(self, user: User, harvester_id: str, action: str) -> dict[str, Any]:
         harvesters = self.simulator.harvesters
