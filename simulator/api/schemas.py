@@ -1053,18 +1053,20 @@ def control_schemas() -> dict[str, Schema]:
     )
     script_result = {
         "type": "object",
-        "required": ["index", "at", "t", "dataset", "ok"],
+        "required": ["index", "at", "t", "ok"],
         "properties": {
             "index": COUNT,
             "at": NUMBER,
             "t": NUMBER,
             "dataset": STRING,
+            "harvester": STRING,
             "ok": BOOLEAN,
             "action": STRING,
             "user": nullable(STRING),
             "error": ref("Error"),
         },
-        "description": "One step played: an action's answer, or an expectation's findings.",
+        "description": "One step played: an action's answer, or an expectation's findings; "
+        "of a dataset, or (with harvester) of a harvester.",
     }
     return {
         "Error": shared["Error"],

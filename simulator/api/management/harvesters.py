@@ -56,10 +56,10 @@ def unpublish_harvester(harvester_id: str) -> Response:
 
 
 @blueprint.get(f"{HARVESTER}/errors")
-def harvester_errors(harvester_id: str) -> Response:
+def get_harvester_errors(harvester_id: str) -> Response:
     return jsonify(surface().harvester_errors(g.user, harvester_id))
 
 
 @blueprint.get(f"{HARVESTER}/preview")
-def harvester_preview(harvester_id: str) -> Response:
+def preview_harvester(harvester_id: str) -> Response:
     return jsonify(surface().harvester_preview(g.user, harvester_id))
