@@ -254,3 +254,28 @@ def test_bad_harvest_faults_say_where(fault: str, where: str, says: str) -> None
     with pytest.raises(ScenarioError) as caught:
         load_scenario_text(text, "f.yaml")
     assert f": {where}: " in str(caught.value) and says in str(caught.value)
+
+
+def test_a_scenario_harvester_may_come_with_its_schedule() -> None:
+    text = CATALOGUE + "    schedules: [{cron_schedule: '0 3 * * *', timezone: UTC}]\n"
+    scenario = load_scenario_text(text, "s.yaml")
+    assert scenario.harvesters[0].schedules == ({"cron_schedule": "0 3 * * *", "timezone": "UTC"},)
+    bad = CATALOGUE + "    schedules: [{cron_schedule: '0 3 * *', timezone: UTC}]\n"
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario_text(bad, "s.yaml")
+    assert "harvesters[0].schedules[0].cron_schedule: expected five fields" in str(caught.value)
+
+
+def test_a_scenario_schedule_fires_once_the_script_ran_the_harvester(make_live: MakeLive) -> None:
+    live = make_live(
+        CATALOGUE
+        + """    schedules: [{cron_schedule: '0 3 * * *', timezone: UTC}]
+script:
+  - {at: 0, action: start, harvester: nachbar-portal}
+  - at: 10801
+    expect: {harvester: nachbar-portal, status: processing}
+"""
+    )
+    live.advance(10801)
+    played = live.control("GET", "script")
+    assert (played["done"], played["failed"]) == (True, 0)
