@@ -39,7 +39,14 @@ def wait_idle(live: Live, url: str, key: str = "status") -> None:
 
 def moves(live: Live, since: float) -> list[tuple[str, str, str]]:
     timeline = live.control("GET", "timeline", params={"since": since})
-    return [(e["dataset_id"], e["to"], e["cause"]) for e in timeline]
+    return [
+        (
+            e["dataset_id"] if "dataset_id" in e else f"harvester:{e['harvester_id']}",
+            e["to"],
+            e["cause"],
+        )
+        for e in timeline
+    ]
 
 
 def harvest_and_publish(live: Live) -> list[dict[str, Any]]:
@@ -76,6 +83,7 @@ def test_a_schedule_fires_at_the_next_midnight_and_republishes(make_live: MakeLi
     ids = {ds["dataset_id"] for ds in datasets}
     queued = {d for d, to, cause in moves(live, DAY) if to == "queued" and cause == "publish"}
     assert queued == ids
+    assert moves(live, DAY)[0] == ("harvester:nachbar-portal", "queued", "schedule")
     # and the next firing is the next midnight
     live.control("POST", "clock/run_until_idle")
     assert live.control("GET", "clock")["next_event"] == 2 * DAY
