@@ -185,7 +185,7 @@ def _value(value: Any, path: tuple[str | int, ...]) -> Any:
             raise TextProblem(f"{value!r} is not a finite number", path=render_path(path))
         return int(value) if value.is_integer() and abs(value) <= _EXACT else value
     if isinstance(value, date) and path in DATE_PATHS:
-        return value
+        return value.isoformat()  # checked and read as the text it was written as
     raise TextProblem(
         f"YAML reads this as {_kind(value)}, which is not a JSON value: quote it to make it text",
         path=render_path(path),

@@ -27,6 +27,7 @@ STORIES = {
     "worker-outage",
     "long-tail-jitter",
     "showcase",
+    "harvest-catalogue",
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC
 from pathlib import Path
 
 import jsonschema
@@ -185,3 +186,23 @@ script:
 def test_a_missing_file_is_reported_clearly(tmp_path: Path) -> None:
     with pytest.raises(ScenarioError, match="cannot read the file"):
         load_scenario(tmp_path / "nope.yaml")
+
+
+@pytest.mark.parametrize(
+    ("written", "epoch"),
+    [
+        ("2026-03-02T08:00:00+01:00", "2026-03-02T07:00:00+00:00"),
+        ('"2026-03-02T08:00:00+01:00"', "2026-03-02T07:00:00+00:00"),
+        ("2026-03-02T08:00:00Z", "2026-03-02T08:00:00+00:00"),
+        ("2026-03-02 08:00:00", "2026-03-02T08:00:00+00:00"),
+        ("2026-03-02", "2026-03-02T00:00:00+00:00"),
+    ],
+)
+def test_clock_start_may_be_written_unquoted(written: str, epoch: str) -> None:
+    s = load_scenario_text(f"clock: {{start: {written}}}")
+    assert s.epoch.astimezone(UTC).isoformat() == epoch
+
+
+def test_a_date_elsewhere_must_be_quoted() -> None:
+    with pytest.raises(ScenarioError, match="quote it to make it text"):
+        load_scenario_text("datasets: [{dataset_id: 2026-03-02}]")
