@@ -1,11 +1,12 @@
 -- wrk script of bench/http_load.py: one request per dataset, rotating over uids.
 --
---   wrk -t THREADS -s bench/http_load.lua URL -- <status|publish> <datasets> <api key> <threads> [first]
+--   wrk -t THREADS -s bench/http_load.lua URL -- <status|publish|automation> <datasets> <api key> <threads> [first]
 --
 -- Datasets have the uids da_000000, da_000001... (the scenario bench/http_load.py
 -- writes). Each wrk thread takes every n-th uid from its own offset, so no two
 -- requests of a run name the same dataset until the uids are used up (then the
--- rotation starts over). GET .../status or PUT .../publish, with the API key.
+-- rotation starts over). GET .../status or PUT .../publish of the Management API
+-- v2, or GET .../status/ of the Automation API v1.0 (automation), with the API key.
 -- The rotation starts at the uid numbered <first> (default 0).
 --
 -- The requests are written once, in init(), and request() only hands out the next
@@ -38,10 +39,16 @@ function init(args)
   local first = tonumber(args[5] or "0")
   local headers = { ["Authorization"] = "Apikey " .. key }
   local prefix = "/api/management/v2/datasets/"
+  if action == "automation" then
+    headers = { ["Authorization"] = "apikey " .. key }
+    prefix = "/api/automation/v1.0/datasets/"
+  end
   for i = tonumber(wrk.thread:get("offset") or 0), datasets - 1, stride do
     local uid = string.format("da_%06d", (first + i) % datasets)
     if action == "publish" then
       prepared[count] = wrk.format("PUT", prefix .. uid .. "/publish", headers)
+    elseif action == "automation" then
+      prepared[count] = wrk.format("GET", prefix .. uid .. "/status/", headers)
     else
       prepared[count] = wrk.format("GET", prefix .. uid .. "/status", headers)
     end
