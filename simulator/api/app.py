@@ -15,6 +15,7 @@ from ..service import Simulator
 from . import documents, errors
 from .app_context import EXTENSION, LATENCY, MAX_UPLOAD_KEY, simulator
 from .automation import datasets as automation_datasets
+from .automation import metadata as automation_metadata
 from .control import guard
 from .control import routes as control
 from .control.guard import LOOPBACK_HOSTS
@@ -129,6 +130,7 @@ def create_app(
         pages,
         harvesters,
         automation_datasets,
+        automation_metadata,
     )
     for area in (*areas, control):
         app.register_blueprint(area.blueprint)

@@ -160,6 +160,18 @@ class UnknownMetadata(NotFound):
         super().__init__("Unknown metadata: {template}/{name}", template=template, name=name)
 
 
+class UnknownTemplate(NotFound):
+    """A metadata template the domain does not have, or a field it does not define."""
+
+    error_key = "UnknownTemplateException"
+
+    def __init__(self, template: str, name: str | None = None) -> None:
+        if name is None:
+            super().__init__("Unknown metadata template: {template}", template=template)
+        else:
+            super().__init__("Unknown metadata: {template}/{name}", template=template, name=name)
+
+
 class UnknownProcessor(NotFound):
     error_key = "UnknownProcessorException"
 

@@ -28,6 +28,7 @@ from .attachments import Attachments
 from .configuration import Configuration
 from .control import Control
 from .dashboard import Dashboard
+from .dataset_metadata import DatasetMetadata
 from .datasets import Datasets
 from .directory import Directory
 from .files import Files
@@ -65,6 +66,7 @@ class Simulator:
         self.datasets = Datasets(state)
         self.resources = Resources(state)
         self.configuration = Configuration(state)
+        self.dataset_metadata = DatasetMetadata(state)
         self.security = Security(state)
         self.processing = Processing(state, self.resources)
         self.files = Files(state)
@@ -81,6 +83,7 @@ class Simulator:
                 self.datasets,
                 self.resources,
                 self.configuration,
+                self.dataset_metadata,
                 self.security,
                 self.processing,
                 self.dashboard,

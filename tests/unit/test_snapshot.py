@@ -165,6 +165,7 @@ def busy_day(sim: Simulated) -> None:
     rules = {"filter_query": "height > 1", "api_calls_quota": {"unit": "day", "limit": 5}}
     automation.update_dataset(admin, "da_cars01", {"default_security": rules})
     automation.create_dataset(admin, {"default_security": {"visible_fields": None}})
+    _automation_configuration(automation, admin, uid)
     sim.realtime_action(admin, "da_trees1", _realtime(sim), "recover")
     sim.act_as_first_user("cars", "save_version")
     gone = sim.create_dataset(admin, {"dataset_id": "gone"}, Ask(), strict=True)
@@ -184,6 +185,17 @@ def busy_day(sim: Simulated) -> None:
     _people(sim, admin)
     _harvesters(sim, admin)
     sim.advance(12)  # the publish is half-way through its records
+
+
+def _automation_configuration(automation: AutomationV1, admin: Any, uid: str) -> None:
+    """The Automation API's own changes of a dataset's configuration."""
+    automation.set_metadata_field(admin, uid, "custom", "colour", {"value": {"a": [1]}})
+    automation.set_metadata_field(admin, uid, "default", "license_id", {"value": "cc-by"})
+    automation.delete_metadata_field(admin, uid, "custom", "colour")
+    automation.replace_template_metadata(admin, uid, "dcat", {"creator": {"value": "Parks"}})
+    whole = automation.all_metadata(admin, uid)
+    whole["admin"] = {"note": {"value": "kept", "override_remote_value": True}}
+    automation.replace_all_metadata(admin, uid, whole)
 
 
 def _harvesters(sim: Simulated, admin: Any) -> None:

@@ -12,6 +12,7 @@ from ... import __version__
 from ...domain.statemachine import PUBLIC_NAMES
 from ..openapi import JSON, assemble, body, links_to, operation, query
 from ..schemas import BOOLEAN, DATASET_ID, DATETIME, STRING, Schema, nullable, obj, ref
+from . import openapi_configuration as configuration
 from .errors import CODES
 from .paging import MAX_LIMIT
 from .requests import QUOTA_UNITS, READ_ONLY
@@ -293,10 +294,10 @@ def automation_document() -> dict[str, Any]:
         },
         "servers": [{"url": PREFIX}],
         "security": [{"QueryAPIKey": []}, {"HeaderAPIKey": []}, {"BasicAuth": []}],
-        "tags": [{"name": "Datasets"}],
-        "paths": assemble(_datasets()),
+        "tags": [{"name": "Datasets"}, *({"name": t} for t in configuration.TAGS)],
+        "paths": assemble([*_datasets(), *configuration.rows()]),
         "components": {
-            "schemas": schemas(),
+            "schemas": {**schemas(), **configuration.schemas()},
             "responses": _responses(),
             "parameters": {
                 "dataset_uid": {
@@ -306,7 +307,8 @@ def automation_document() -> dict[str, Any]:
                     "schema": STRING,
                     "description": "The dataset's uid (`da_` and six characters).",
                     "example": "da_trees1",
-                }
+                },
+                **configuration.parameters(),
             },
             "securitySchemes": {
                 "QueryAPIKey": {"type": "apiKey", "in": "query", "name": "apikey"},

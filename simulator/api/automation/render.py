@@ -12,6 +12,7 @@ from typing import Any
 from ...domain.clock import Clock
 from ...domain.models import RecordError
 from ...domain.statemachine import PUBLIC_NAME, Status
+from ...service.dataset_metadata import MetadataValue
 from ...service.views import DatasetView, DefaultSecurityView, StatusView
 
 
@@ -81,3 +82,23 @@ def dataset_json(ds: DatasetView, clock: Clock) -> dict[str, Any]:
 def detail(text: str = "ok") -> dict[str, str]:
     """What an accepted action answers."""
     return {"detail": text}
+
+
+# metadata -------------------------------------------------------------------------------
+
+
+def metadata_value_json(m: MetadataValue) -> dict[str, Any]:
+    """``{"value": ...}``, as real portals answer for a dataset that is not harvested;
+    ``override_remote_value`` only when it was set."""
+    out: dict[str, Any] = {"value": m.value}
+    if m.override_remote_value:
+        out["override_remote_value"] = True
+    return out
+
+
+def template_values_json(values: dict[str, MetadataValue]) -> dict[str, Any]:
+    return {name: metadata_value_json(m) for name, m in values.items()}
+
+
+def all_values_json(values: dict[str, dict[str, MetadataValue]]) -> dict[str, Any]:
+    return {template: template_values_json(v) for template, v in values.items()}

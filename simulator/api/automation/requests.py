@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...domain.errors import InvalidParameter
+from ...domain.errors import InvalidParameter, InvalidRequest, SimulatorError
 from ...domain.limits import as_boolean, echo
 from ...domain.metadata import closest
-from ...service.commands import DatasetChanges, NewDataset
+from ...domain.templates import CATALOGUE, unknown_template
+from ...service.commands import DatasetChanges, MetadataChange, NewDataset
 
 WRITABLE = ("dataset_id", "is_restricted", "metadata", "default_security")
 #: Keys a dataset carries when read, accepted back and ignored (``dataset_uid``,
@@ -143,3 +144,63 @@ def dataset_changes(body: Any) -> DatasetChanges:
         _visibility(given),
         default_security(given.get("default_security")),
     )
+
+
+# metadata -------------------------------------------------------------------------------
+
+#: The keys of a metadata value: ``remote_value`` is read only, sent back and ignored.
+VALUE_KEYS = ("value", "override_remote_value", "remote_value")
+
+
+def _override(given: dict[str, Any], where: str) -> bool:
+    raw = given.get("override_remote_value", False)
+    flag = as_boolean(raw) if raw is not None else False
+    if flag is None:
+        raise InvalidParameter(where, f"expected true or false, got {echo(raw)}")
+    return flag
+
+
+def metadata_value(template: str, name: str, body: Any) -> MetadataChange:
+    """``{"value": ..., "override_remote_value"?}`` for one field (``value`` required)."""
+    given = _object(body)
+    _known(given, VALUE_KEYS, VALUE_KEYS[:2])
+    if "value" not in given:
+        raise InvalidParameter("value", "this field is required")
+    return MetadataChange(template, name, given["value"], _override(given, "override_remote_value"))
+
+
+def _template_values(template: str, raw: Any, where: str) -> list[MetadataChange]:
+    values = _object(raw, where or "body")
+    changes = []
+    for name, given in values.items():
+        at = f"{where}.{name}" if where else name
+        if isinstance(given, dict) and "value" in given:
+            _known(given, VALUE_KEYS, VALUE_KEYS[:2])
+            override = _override(given, f"{at}.override_remote_value")
+            changes.append(MetadataChange(template, name, given["value"], override))
+        else:
+            changes.append(MetadataChange(template, name, given))
+    return changes
+
+
+def template_metadata(template: str, body: Any) -> list[MetadataChange]:
+    """``{field: {"value": ...}}``: every value of one template (a bare value is its value)."""
+    if body is None:
+        raise InvalidParameter("body", "expected an object of metadata values")
+    return _template_values(template, body, "")
+
+
+def all_metadata(body: Any) -> list[MetadataChange]:
+    """``{template: {field: {"value": ...}}}``: every value of every template."""
+    if body is None:
+        raise InvalidParameter("body", "expected an object of templates")
+    given = _object(body)
+    unknown: list[SimulatorError] = [
+        unknown_template(name) for name in given if name not in CATALOGUE
+    ]
+    if unknown:
+        raise unknown[0] if len(unknown) == 1 else InvalidRequest(unknown)
+    changes: list[MetadataChange] = []
+    for template, values in given.items():
+        changes.extend(_template_values(template, values, template))
+    return changes

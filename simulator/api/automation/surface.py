@@ -13,7 +13,14 @@ from ...domain.models import User
 from ...service import Simulator
 from ...service.commands import Body, Listing
 from . import requests as read
-from .render import dataset_json, detail, status_json
+from .render import (
+    all_values_json,
+    dataset_json,
+    detail,
+    metadata_value_json,
+    status_json,
+    template_values_json,
+)
 
 #: Each action of this API: its operation's id, and the service's name for it.
 ACTIONS = {
@@ -65,3 +72,45 @@ class AutomationV1:
     def act(self, user: User, dataset_uid: str, action: str) -> dict[str, str]:
         self.simulator.datasets.act(user, dataset_uid, ACTIONS[action][1])
         return detail()
+
+    # metadata -----------------------------------------------------------------------------
+
+    def all_metadata(self, user: User, dataset_uid: str) -> dict[str, Any]:
+        return all_values_json(self.simulator.dataset_metadata.all(user, dataset_uid))
+
+    def replace_all_metadata(self, user: User, dataset_uid: str, body: Any) -> dict[str, Any]:
+        done = self.simulator.dataset_metadata.replace_metadata(
+            user, dataset_uid, Body(lambda: read.all_metadata(body))
+        )
+        return all_values_json(done)
+
+    def template_metadata(self, user: User, dataset_uid: str, template: str) -> dict[str, Any]:
+        values = self.simulator.dataset_metadata.template(user, dataset_uid, template)
+        return template_values_json(values)
+
+    def replace_template_metadata(
+        self, user: User, dataset_uid: str, template: str, body: Any
+    ) -> dict[str, Any]:
+        done = self.simulator.dataset_metadata.replace_template_metadata(
+            user, dataset_uid, template, Body(lambda: read.template_metadata(template, body))
+        )
+        return template_values_json(done)
+
+    def metadata_field(self, user: User, dataset_uid: str, template: str, name: str) -> Any:
+        value = self.simulator.dataset_metadata.field(user, dataset_uid, template, name)
+        return metadata_value_json(value)
+
+    def set_metadata_field(
+        self, user: User, dataset_uid: str, template: str, name: str, body: Any
+    ) -> dict[str, Any]:
+        done = self.simulator.dataset_metadata.set_template_field(
+            user,
+            dataset_uid,
+            template,
+            name,
+            Body(lambda: read.metadata_value(template, name, body)),
+        )
+        return metadata_value_json(done)
+
+    def delete_metadata_field(self, user: User, dataset_uid: str, template: str, name: str) -> None:
+        self.simulator.dataset_metadata.delete_template_field(user, dataset_uid, template, name)
