@@ -65,6 +65,17 @@ class DatasetMetadata:
         f = _field(_template(template), name)
         return _value(ds, f)
 
+    @operation
+    def templates(self, user: User) -> tuple[Catalogued, ...]:
+        """The domain's templates (creating or editing datasets lets one see them)."""
+        self.state.require_any(user, "create_dataset", "edit_dataset")
+        return tuple(CATALOGUE.values())
+
+    @operation
+    def catalogued(self, user: User, template: str) -> Catalogued:
+        self.state.require_any(user, "create_dataset", "edit_dataset")
+        return _template(template)
+
     # writing -----------------------------------------------------------------------------
 
     @mutation

@@ -185,3 +185,47 @@ def test_metadata_written_on_one_surface_reads_the_same_on_the_other(
     }
     dataset = client.call("GET", f"/datasets/{UID}").json()
     assert dataset["metadata"]["dcat"]["creator"] == {"value": "From v2"}
+
+
+# the domain's templates ----------------------------------------------------------------------
+
+
+def test_the_templates_are_listed_a_page_at_a_time(client: Client) -> None:
+    r = client.call("GET", "/metadata/templates/?limit=2")
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert list(body) == ["total_count", "next", "previous", "results"]
+    assert body["total_count"] == 9
+    assert [t["name"] for t in body["results"]] == ["default", "visualization"]
+    assert "limit=2" in body["next"] and "offset=2" in body["next"]
+    default = body["results"][0]
+    assert list(default)[:4] == ["name", "title", "type", "is_active"]
+    assert default["type"] == "basic" and default["is_always_active"] is True
+    names = [f["name"] for f in default["schema"]]
+    assert {"title", "license_id", "tags"} <= set(names)
+
+
+def test_the_templates_are_filtered_by_type_and_activity(client: Client) -> None:
+    found = client.call("GET", "/metadata/templates?type=interop").json()["results"]
+    assert [t["name"] for t in found] == ["dcat", "dcat_ap_ch", "inspire", "semantic"]
+    admin = client.call("GET", "/metadata/templates/?type=admin&is_active=True").json()
+    assert [t["name"] for t in admin["results"]] == ["internal", "admin"]
+    assert client.call("GET", "/metadata/templates/?is_active=0").json()["total_count"] == 0
+    r = client.call("GET", "/metadata/templates/?type=interops")
+    assert r.status_code == 400
+    assert "did you mean 'interop'" in r.json()["detail"]["type"][0]
+
+
+def test_a_template_and_its_fields_are_read(client: Client) -> None:
+    semantic = client.call("GET", "/metadata/templates/semantic/").json()
+    assert semantic["type"] == "interop" and semantic["is_system"] is True
+    fields = client.call("GET", "/metadata/templates/semantic/fields/").json()
+    assert [f["name"] for f in fields["results"]] == ["rml_mapping", "classes", "properties"]
+    title = client.call("GET", "/metadata/templates/default/fields/title").json()
+    assert title["type"] == "text" and title["requirement_level"] == "mandatory"
+    language = client.call("GET", "/metadata/templates/default/fields/language/").json()
+    assert "fr" in language["choices"]
+    custom = client.call("GET", "/metadata/templates/custom/").json()
+    assert custom["is_system"] is False and custom["schema"] == []
+    for path in ("nope/", "nope/fields/", "default/fields/nope/", "custom/fields/any/"):
+        assert client.call("GET", f"/metadata/templates/{path}").status_code == 404, path

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..openapi import body, operation
-from ..schemas import BOOLEAN, STRING, Schema, ref
+from ...domain import metadata as md
+from ...domain.templates import TYPES
+from ..openapi import body, operation, query
+from ..schemas import BOOLEAN, STRING, Schema, nullable, obj, ref
+from .paging import MAX_LIMIT
 
 DATASET = "/datasets/{dataset_uid}"
 METADATA = f"{DATASET}/metadata"
@@ -64,6 +67,53 @@ def schemas() -> dict[str, Schema]:
             "type": "object",
             "description": "`{field: {value}}`; a bare value is read as its value.",
         },
+        **catalogue_schemas(),
+    }
+
+
+def _page(item: str) -> Schema:
+    link = nullable({"type": "string", "format": "uri"})
+    return obj(
+        "total_count next previous results",
+        total_count={"type": "integer", "minimum": 0},
+        next=link,
+        previous=link,
+        results={"type": "array", "items": ref(item)},
+    )
+
+
+def catalogue_schemas() -> dict[str, Schema]:
+    field = obj(
+        "name type label help_text is_hidden self_suggest is_filter i18n suggest_url choices "
+        "labels requirement_level",
+        name=STRING,
+        type={"enum": list(md.TYPES)},
+        label=STRING,
+        help_text=nullable(STRING),
+        is_hidden=BOOLEAN,
+        self_suggest=BOOLEAN,
+        is_filter=BOOLEAN,
+        i18n=BOOLEAN,
+        suggest_url=nullable(STRING),
+        choices=nullable({"type": "array", "items": STRING}),
+        labels={"type": "null"},
+        requirement_level={"enum": ["optional", "recommended", "mandatory"]},
+    )
+    template = obj(
+        "name title type is_active is_always_active is_system schema",
+        name=STRING,
+        title=STRING,
+        type={"enum": list(TYPES)},
+        is_active=BOOLEAN,
+        is_always_active=BOOLEAN,
+        is_system=BOOLEAN,
+        schema={"type": "array", "items": ref("MetadataTemplateField")},
+    )
+    return {
+        "MetadataTemplate": template,
+        "MetadataTemplateField": field,
+        "PaginatedMetadataTemplates": _page("MetadataTemplate"),
+        "PaginatedMetadataTemplateFields": _page("MetadataTemplateField"),
     }
 
 
@@ -172,9 +222,77 @@ def _metadata() -> list[Row]:
     ]
 
 
+def _paging() -> list[dict[str, Any]]:
+    return [
+        query(
+            "limit",
+            {"type": "integer", "minimum": 0, "maximum": MAX_LIMIT},
+            "Page size (default 20; 0: only the count).",
+        ),
+        query("offset", {"type": "integer", "minimum": 0}, "Results to skip."),
+    ]
+
+
+def _catalogue() -> list[Row]:
+    tag = "Metadata templates"
+    template = "/metadata/templates/{template_name}"
+    return [
+        (
+            "/metadata/templates/",
+            "get",
+            operation(
+                "list-metadata-templates",
+                "List the domain's metadata templates",
+                tag,
+                ref("PaginatedMetadataTemplates"),
+                errors=(400, 401, 403),
+                params=[
+                    *_paging(),
+                    query("is_active", {"type": "boolean"}, "Only the (in)active templates."),
+                    query("type", {"enum": list(TYPES)}, "Only the templates of this type."),
+                ],
+            ),
+        ),
+        (
+            f"{template}/",
+            "get",
+            operation(
+                "retrieve-metadata-templates",
+                "Read a metadata template",
+                tag,
+                ref("MetadataTemplate"),
+                errors=E_ALL,
+            ),
+        ),
+        (
+            f"{template}/fields/",
+            "get",
+            operation(
+                "get-metadata-fields-list",
+                "List a template's fields",
+                tag,
+                ref("PaginatedMetadataTemplateFields"),
+                errors=E_ALL,
+                params=_paging(),
+            ),
+        ),
+        (
+            f"{template}/fields/{{template_field_name}}/",
+            "get",
+            operation(
+                "get-metadata-fields-retrieve",
+                "Read a template's field",
+                tag,
+                ref("MetadataTemplateField"),
+                errors=E_ALL,
+            ),
+        ),
+    ]
+
+
 def rows() -> list[Row]:
     """The paths of this part, as ``(path, method, operation)`` rows."""
-    return _metadata()
+    return [*_metadata(), *_catalogue()]
 
 
-TAGS = ["Dataset metadata"]
+TAGS = ["Dataset metadata", "Metadata templates"]

@@ -10,8 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from ...domain.clock import Clock
+from ...domain.metadata import Field
 from ...domain.models import RecordError
 from ...domain.statemachine import PUBLIC_NAME, Status
+from ...domain.templates import Catalogued
 from ...service.dataset_metadata import MetadataValue
 from ...service.views import DatasetView, DefaultSecurityView, StatusView
 
@@ -102,3 +104,37 @@ def template_values_json(values: dict[str, MetadataValue]) -> dict[str, Any]:
 
 def all_values_json(values: dict[str, dict[str, MetadataValue]]) -> dict[str, Any]:
     return {template: template_values_json(v) for template, v in values.items()}
+
+
+# the domain's templates -------------------------------------------------------------------
+
+
+def template_field_json(f: Field) -> dict[str, Any]:
+    """A template's field (``MetadataTemplateField``), keys in the specification's order."""
+    return {
+        "name": f.name,
+        "type": f.type,
+        "label": f.label,
+        "help_text": f.help_text or None,
+        "is_hidden": False,
+        "self_suggest": f.suggest_url is not None,
+        "is_filter": False,
+        "i18n": False,
+        "suggest_url": f.suggest_url,
+        "choices": list(f.choice_values) if f.choices is not None else None,
+        "labels": None,
+        "requirement_level": "optional" if f.allow_empty else "mandatory",
+    }
+
+
+def template_json(t: Catalogued) -> dict[str, Any]:
+    """A template of the domain (``MetadataTemplate``)."""
+    return {
+        "name": t.name,
+        "title": t.template.label,
+        "type": t.type,
+        "is_active": True,
+        "is_always_active": t.is_always_active,
+        "is_system": t.is_system,
+        "schema": [template_field_json(f) for f in t.fields.values()],
+    }

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...domain.errors import UnknownTemplate
 from ...domain.models import User
 from ...service import Simulator
 from ...service.commands import Body, Listing
@@ -19,6 +20,8 @@ from .render import (
     detail,
     metadata_value_json,
     status_json,
+    template_field_json,
+    template_json,
     template_values_json,
 )
 
@@ -114,3 +117,30 @@ class AutomationV1:
 
     def delete_metadata_field(self, user: User, dataset_uid: str, template: str, name: str) -> None:
         self.simulator.dataset_metadata.delete_template_field(user, dataset_uid, template, name)
+
+    # the domain's templates -------------------------------------------------------------------
+
+    def list_templates(
+        self, user: User, is_active: bool | None, kind: str | None
+    ) -> list[dict[str, Any]]:
+        """The domain's templates, those of a type only if asked (all are active)."""
+        found = self.simulator.dataset_metadata.templates(user)
+        return [
+            template_json(t)
+            for t in found
+            if (kind is None or t.type == kind) and is_active in (None, True)
+        ]
+
+    def get_template(self, user: User, template: str) -> dict[str, Any]:
+        return template_json(self.simulator.dataset_metadata.catalogued(user, template))
+
+    def template_fields(self, user: User, template: str) -> list[dict[str, Any]]:
+        t = self.simulator.dataset_metadata.catalogued(user, template)
+        return [template_field_json(f) for f in t.fields.values()]
+
+    def template_field(self, user: User, template: str, name: str) -> dict[str, Any]:
+        t = self.simulator.dataset_metadata.catalogued(user, template)
+        f = t.fields.get(name)
+        if f is None:
+            raise UnknownTemplate(template, name)
+        return template_field_json(f)
