@@ -16,6 +16,7 @@ from . import documents, errors
 from .app_context import EXTENSION, LATENCY, MAX_UPLOAD_KEY, simulator
 from .automation import datasets as automation_datasets
 from .automation import metadata as automation_metadata
+from .automation import processing as automation_processing
 from .control import guard
 from .control import routes as control
 from .control.guard import LOOPBACK_HOSTS
@@ -131,6 +132,7 @@ def create_app(
         harvesters,
         automation_datasets,
         automation_metadata,
+        automation_processing,
     )
     for area in (*areas, control):
         app.register_blueprint(area.blueprint)

@@ -93,7 +93,7 @@ def snapshot(ds: Dataset) -> Snapshot:
             for uid, p in ds.processors.items()
         },
         "fields_specifications": {
-            uid: {"name": f.name, "args": copy.deepcopy(f.args)}
+            uid: {"name": f.name, "args": copy.deepcopy(f.args), "label": f.label}
             for uid, f in ds.field_specs.items()
         },
         "security": {
@@ -200,7 +200,7 @@ def restore(ds: Dataset, target: Snapshot) -> None:
     }
     # a change logged before field specifications were kept has none
     specs = {
-        uid: FieldSpec(uid, f["name"], copy.deepcopy(f["args"]))
+        uid: FieldSpec(uid, f["name"], copy.deepcopy(f["args"]), f.get("label"))
         for uid, f in target.get("fields_specifications", {}).items()
     }
     if snapshot_of_processors(ds.processors, ds.field_specs) != snapshot_of_processors(

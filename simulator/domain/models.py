@@ -164,6 +164,11 @@ class FieldSpec:
     processor_uid: str
     name: str
     args: Any
+    #: Its label, as the Automation API v1.0 names each configuration (``None``: none given).
+    label: str | None = None
+
+    #: Fields added after snapshots were first written (see :class:`Resource`).
+    ADDED_FIELDS: ClassVar[tuple[str, ...]] = ("label",)
 
 
 @dataclass(slots=True)

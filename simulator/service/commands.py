@@ -114,6 +114,8 @@ class FieldSpecification:
     name: str
     #: An object of arguments, or for ``order`` the list of field names.
     args: Any = None
+    #: Its label (the Automation API's); ``None`` keeps the one it has.
+    label: str | None = None
 
 
 @dataclass(frozen=True)

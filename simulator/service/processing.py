@@ -87,7 +87,7 @@ class Processing:
         name, args = check_field_spec(given.name, given.args)
         before = history.snapshot(ds)
         uid = state.store.new_processor_uid(ds)
-        ds.field_specs[uid] = FieldSpec(uid, name, args)
+        ds.field_specs[uid] = FieldSpec(uid, name, args, given.label)
         ds.processors_revision += 1
         state.record(user, ds, before)
         return field_spec_view(ds.field_specs[uid])
@@ -104,6 +104,8 @@ class Processing:
         if (spec.name, spec.args) != (name, args):
             ds.processors_revision += 1
         spec.name, spec.args = name, args
+        if given.label is not None:
+            spec.label = given.label
         self.state.record(user, ds, before)
         return field_spec_view(spec)
 

@@ -418,6 +418,7 @@ class FieldSpecView:
     name: str
     #: An object of arguments, or for ``order`` the list of field names.
     args: Any
+    label: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -444,7 +445,7 @@ GuessView = dict[str, dict[str, FieldView]]
 
 
 def field_spec_view(spec: FieldSpec) -> FieldSpecView:
-    return FieldSpecView(spec.processor_uid, spec.name, copy.deepcopy(spec.args))
+    return FieldSpecView(spec.processor_uid, spec.name, copy.deepcopy(spec.args), spec.label)
 
 
 def field_view(f: sources.Field) -> FieldView:

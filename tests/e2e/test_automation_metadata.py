@@ -229,3 +229,141 @@ def test_a_template_and_its_fields_are_read(client: Client) -> None:
     assert custom["is_system"] is False and custom["schema"] == []
     for path in ("nope/", "nope/fields/", "default/fields/nope/", "custom/fields/any/"):
         assert client.call("GET", f"/metadata/templates/{path}").status_code == 404, path
+
+
+# processors ------------------------------------------------------------------------------------
+
+REPLACE = {"type": "string_replace", "label": "Tidy", "field": "name", "old": "x", "new": "y"}
+
+
+def test_the_processor_catalogue_is_a_bare_array(client: Client) -> None:
+    r = client.call("GET", "/processors/")
+    assert r.status_code == 200
+    found = r.json()
+    assert isinstance(found, list)
+    assert {"string_replace", "regexp_replace", "expression"} <= {p["type"] for p in found}
+    assert all(list(p) == ["type", "label"] for p in found)
+
+
+def test_a_processor_is_appended_read_replaced_and_deleted(client: Client) -> None:
+    r = client.call("POST", f"/datasets/{UID}/processors/", REPLACE)
+    assert r.status_code == 201, r.text
+    made = r.json()
+    assert list(made)[:3] == ["uid", "type", "label"] and made["uid"].startswith("pr_")
+    assert made == {"uid": made["uid"], **REPLACE}
+    second = client.call("POST", f"/datasets/{UID}/processors", REPLACE).json()
+    listed = client.call("GET", f"/datasets/{UID}/processors/?limit=1").json()
+    assert listed["total_count"] == 2 and listed["results"] == [made]
+    assert "offset=1" in listed["next"]
+    one = f"/datasets/{UID}/processors/{made['uid']}/"
+    assert client.call("GET", one).json() == made
+    changed = {**REPLACE, "uid": "ignored", "new": "z"}
+    r = client.call("PUT", one, changed)
+    assert r.status_code == 200 and r.json()["new"] == "z" and r.json()["uid"] == made["uid"]
+    assert client.call("DELETE", one).status_code == 204
+    assert client.call("GET", one).status_code == 404
+    listed = client.call("GET", f"/datasets/{UID}/processors/").json()
+    assert [p["uid"] for p in listed["results"]] == [second["uid"]]
+
+
+def test_a_bad_processor_is_refused_in_this_apis_words(client: Client) -> None:
+    r = client.call("POST", f"/datasets/{UID}/processors/", {**REPLACE, "type": "string_replac"})
+    assert r.status_code == 400
+    assert "did you mean 'string_replace'" in r.json()["detail"]["type"][0]
+    r = client.call("POST", f"/datasets/{UID}/processors/", {**REPLACE, "feild": "a"})
+    assert r.status_code == 400 and list(r.json()["detail"]) == ["feild"]
+    r = client.call("POST", f"/datasets/{UID}/processors/", {"label": "no type"})
+    assert r.status_code == 400 and list(r.json()["detail"]) == ["type"]
+    assert client.call("GET", f"/datasets/{UID}/processors/").json()["total_count"] == 0
+    assert client.call("GET", f"/datasets/{UID}/processors/pr_nope00/").status_code == 404
+
+
+def test_a_processor_made_on_one_surface_is_the_same_on_the_other(
+    live: Live, client: Client
+) -> None:
+    made = client.call("POST", f"/datasets/{UID}/processors/", REPLACE).json()
+    got = v2(live, "GET", f"/datasets/{UID}/processors/{made['uid']}")
+    assert got["name"] == "string_replace" and got["label"] == "Tidy"
+    assert got["args"] == {"field": "name", "old": "x", "new": "y"}
+    body = {"name": "string_replace", "args": {"all_fields": True, "old": "a", "new": "b"}}
+    other = v2(live, "POST", f"/datasets/{UID}/processors", json=body)
+    read = client.call("GET", f"/datasets/{UID}/processors/{other['processor_uid']}/").json()
+    assert read["type"] == "string_replace" and read["all_fields"] is True
+    assert isinstance(read["label"], str) and read["label"]
+
+
+# field configurations ---------------------------------------------------------------------------
+
+
+def test_each_field_configuration_is_made_and_read_back(client: Client) -> None:
+    variants = [
+        {"type": "rename", "label": "R", "from_name": "h", "to_name": "height", "field_label": "H"},
+        {"type": "type", "label": "T", "field": "height", "type_param": "int"},
+        {
+            "type": "annotate",
+            "label": "A",
+            "field": "tags",
+            "annotation": "multivalued",
+            "args": [","],
+        },
+        {"type": "description", "label": "D", "field": "height", "description": "In metres"},
+        {"type": "order", "label": "O", "args": ["height", "name"]},
+        {"type": "delete", "label": "X", "field": "secret"},
+    ]
+    uids = []
+    for body in variants:
+        r = client.call("POST", f"/datasets/{UID}/fields/", body)
+        assert r.status_code == 201, r.text
+        made = r.json()
+        assert made == {"uid": made["uid"], **body}
+        uids.append(made["uid"])
+    listed = client.call("GET", f"/datasets/{UID}/fields").json()
+    assert [f["uid"] for f in listed["results"]] == uids
+    one = f"/datasets/{UID}/fields/{uids[1]}/"
+    r = client.call(
+        "PUT", one, {"type": "type", "label": "Float", "field": "height", "type_param": "double"}
+    )
+    assert (
+        r.status_code == 200 and r.json()["type_param"] == "double" and r.json()["label"] == "Float"
+    )
+    assert client.call("DELETE", one).status_code == 204
+    assert client.call("GET", one).status_code == 404
+
+
+def test_a_bad_field_configuration_is_refused_naming_its_key(client: Client) -> None:
+    cases = [
+        ({"type": "renam", "label": "x"}, "type"),
+        ({"type": "type", "label": "x", "field": "a", "type_param": "integer"}, "type_param"),
+        ({"type": "delete", "label": "x", "from_name": "a"}, "from_name"),
+        ({"type": "rename", "label": "x", "from_name": "a", "to_name": "b c"}, "to_name"),
+        ({"type": "annotate", "label": "x", "field": "a"}, "annotation"),
+    ]
+    for body, key in cases:  # each refused, nothing made
+        r = client.call("POST", f"/datasets/{UID}/fields/", body)
+        assert r.status_code == 400, body
+        assert list(r.json()["detail"]) == [key], (body, r.text)
+    assert client.call("GET", f"/datasets/{UID}/fields/").json()["total_count"] == 0
+
+
+def test_a_field_configuration_is_a_field_specification_on_v2(live: Live, client: Client) -> None:
+    body = {
+        "type": "rename",
+        "label": "R",
+        "from_name": "h",
+        "to_name": "height",
+        "field_label": "H",
+    }
+    made = client.call("POST", f"/datasets/{UID}/fields/", body).json()
+    got = v2(live, "GET", f"/datasets/{UID}/fields_specifications/{made['uid']}")
+    assert got["name"] == "rename"
+    assert got["args"] == {"from_name": "h", "to_name": "height", "label": "H"}
+    spec = {"name": "type", "args": {"field": "height", "type": "int"}}
+    other = v2(live, "POST", f"/datasets/{UID}/fields_specifications", json=spec)
+    read = client.call("GET", f"/datasets/{UID}/fields/{other['processor_uid']}/").json()
+    assert read == {
+        "uid": other["processor_uid"],
+        "type": "type",
+        "label": "Set a field's type",
+        "field": "height",
+        "type_param": "int",
+    }

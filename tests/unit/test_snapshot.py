@@ -196,6 +196,9 @@ def _automation_configuration(automation: AutomationV1, admin: Any, uid: str) ->
     whole = automation.all_metadata(admin, uid)
     whole["admin"] = {"note": {"value": "kept", "override_remote_value": True}}
     automation.replace_all_metadata(admin, uid, whole)
+    rename = {"type": "rename", "label": "R", "from_name": "a", "to_name": "b", "field_label": "B"}
+    made = automation.create_field_configuration(admin, uid, rename)
+    automation.update_field_configuration(admin, uid, made["uid"], {**rename, "label": "S"})
 
 
 def _harvesters(sim: Simulated, admin: Any) -> None:

@@ -9,10 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from ...domain import metadata as md
+from ...domain.processors import CATALOGUE as PROCESSORS
 from ...domain.templates import TYPES
 from ..openapi import body, operation, query
 from ..schemas import BOOLEAN, STRING, Schema, nullable, obj, ref
 from .paging import MAX_LIMIT
+from .requests import FIELD_CONFIGURATIONS
 
 DATASET = "/datasets/{dataset_uid}"
 METADATA = f"{DATASET}/metadata"
@@ -68,6 +70,7 @@ def schemas() -> dict[str, Schema]:
             "description": "`{field: {value}}`; a bare value is read as its value.",
         },
         **catalogue_schemas(),
+        **processing_schemas(),
     }
 
 
@@ -117,6 +120,56 @@ def catalogue_schemas() -> dict[str, Schema]:
     }
 
 
+def processing_schemas() -> dict[str, Schema]:
+    kinds = list(FIELD_CONFIGURATIONS)
+    processor = {
+        "type": "object",
+        "properties": {"uid": STRING, "type": STRING, "label": STRING},
+        "required": ["uid", "type", "label"],
+        "additionalProperties": True,
+        "description": "A processor: its arguments sit beside `type` and `label`.",
+    }
+    processor_write = {
+        "type": "object",
+        "properties": {"uid": STRING, "type": STRING, "label": nullable(STRING)},
+        "required": ["type"],
+        "additionalProperties": True,
+        "description": "`{type, label, ...its arguments}`; `uid` is ignored.",
+    }
+    variant_keys = {
+        "from_name": STRING,
+        "to_name": STRING,
+        "field_label": STRING,
+        "field": STRING,
+        "type_param": STRING,
+        "annotation": STRING,
+        "args": {"type": "array"},
+        "description": STRING,
+    }
+    field = obj(
+        "uid type label",
+        uid=STRING,
+        type={"enum": kinds},
+        label=STRING,
+        optional=variant_keys,
+    )
+    field_write = {
+        "type": "object",
+        "properties": {"uid": STRING, "type": STRING, "label": nullable(STRING), **variant_keys},
+        "required": ["type"],
+        "description": "A field configuration: `type` (" + ", ".join(kinds) + ") and its keys.",
+    }
+    return {
+        "CatalogueProcessor": obj("type label", type={"enum": list(PROCESSORS)}, label=STRING),
+        "DatasetProcessor": processor,
+        "DatasetProcessorWrite": processor_write,
+        "DatasetFieldConfiguration": field,
+        "DatasetFieldConfigurationWrite": field_write,
+        "PaginatedDatasetProcessors": _page("DatasetProcessor"),
+        "PaginatedDatasetFieldConfigurations": _page("DatasetFieldConfiguration"),
+    }
+
+
 def parameters() -> dict[str, Any]:
     def path(name: str, text: str, example: str) -> dict[str, Any]:
         return {
@@ -131,6 +184,8 @@ def parameters() -> dict[str, Any]:
     return {
         "template_name": path("template_name", "A metadata template of the domain.", "default"),
         "template_field_name": path("template_field_name", "A field of the template.", "title"),
+        "processor_uid": path("processor_uid", "A processor of the dataset.", "pr_abc123"),
+        "field_uid": path("field_uid", "A field configuration of the dataset.", "pr_abc123"),
     }
 
 
@@ -290,9 +345,92 @@ def _catalogue() -> list[Row]:
     ]
 
 
+def _crud(tag: str, base: str, item: str, ids: tuple[str, ...], what: str) -> list[Row]:
+    """List, create, read, replace and delete on a dataset's stack (``ids``: operation ids)."""
+    one = f"{base}/{{{item}}}/"
+    listed, create, retrieve, update, delete = ids
+    schema = ref(f"Dataset{what}")
+    write = body(ref(f"Dataset{what}Write"), required=False)
+    return [
+        (
+            f"{base}/",
+            "get",
+            operation(
+                listed,
+                f"List the dataset's {tag.lower()}, in stack order",
+                tag,
+                ref(f"PaginatedDataset{what}s"),
+                errors=E_ALL,
+                params=_paging(),
+            ),
+        ),
+        (
+            f"{base}/",
+            "post",
+            operation(
+                create,
+                "Append one to the stack",
+                tag,
+                schema,
+                status=201,
+                errors=E_ALL,
+                request=write,
+            ),
+        ),
+        (f"{one}", "get", operation(retrieve, "Read one", tag, schema, errors=E_ALL)),
+        (
+            f"{one}",
+            "put",
+            operation(update, "Replace one", tag, schema, errors=E_ALL, request=write),
+        ),
+        (f"{one}", "delete", operation(delete, "Delete one", tag, status=204, errors=E_ALL)),
+    ]
+
+
+def _processing() -> list[Row]:
+    catalogue = (
+        "/processors/",
+        "get",
+        operation(
+            "list-processors",
+            "List the processors of the domain",
+            "Dataset processors",
+            {"type": "array", "items": ref("CatalogueProcessor")},
+            errors=(401, 403),
+        ),
+    )
+    processors = _crud(
+        "Dataset processors",
+        f"{DATASET}/processors",
+        "processor_uid",
+        (
+            "list-dataset-processors",
+            "create-dataset-processor",
+            "retrieve-dataset-processor",
+            "update-dataset-processor",
+            "delete-dataset-processor",
+        ),
+        "Processor",
+    )
+    fields = _crud(
+        "Dataset fields",
+        f"{DATASET}/fields",
+        "field_uid",
+        (
+            "list-dataset-field-configurations",
+            "create-dataset-field-configurations",
+            "retrieve-dataset-field-configuration",
+            "update-dataset-field",
+            "destroy-dataset-field-configurations",
+        ),
+        "FieldConfiguration",
+    )
+    return [catalogue, *processors, *fields]
+
+
 def rows() -> list[Row]:
     """The paths of this part, as ``(path, method, operation)`` rows."""
-    return [*_metadata(), *_catalogue()]
+    return [*_metadata(), *_catalogue(), *_processing()]
 
 
-TAGS = ["Dataset metadata", "Metadata templates"]
+TAGS = ["Dataset metadata", "Metadata templates", "Dataset processors", "Dataset fields"]

@@ -12,10 +12,17 @@ from typing import Any
 from ...domain.clock import Clock
 from ...domain.metadata import Field
 from ...domain.models import RecordError
+from ...domain.processors import CATALOGUE as PROCESSORS
 from ...domain.statemachine import PUBLIC_NAME, Status
 from ...domain.templates import Catalogued
 from ...service.dataset_metadata import MetadataValue
-from ...service.views import DatasetView, DefaultSecurityView, StatusView
+from ...service.views import (
+    DatasetView,
+    DefaultSecurityView,
+    FieldSpecView,
+    ProcessorView,
+    StatusView,
+)
 
 
 def status_name(status: Status | None) -> str | None:
@@ -138,3 +145,47 @@ def template_json(t: Catalogued) -> dict[str, Any]:
         "is_system": t.is_system,
         "schema": [template_field_json(f) for f in t.fields.values()],
     }
+
+
+# processors and field configurations -------------------------------------------------------
+
+#: The label of a field configuration made without one (on the Management API).
+FIELD_CONFIGURATION_LABELS = {
+    "rename": "Rename a field",
+    "type": "Set a field's type",
+    "annotate": "Annotate a field",
+    "description": "Describe a field",
+    "order": "Order the fields",
+    "delete": "Delete a field",
+}
+#: The Management API's argument names of field specifications, in this API's words.
+_FIELD_KEYS = {"rename": {"label": "field_label"}, "type": {"type": "type_param"}}
+
+
+def catalogue_processor_json(name: str) -> dict[str, Any]:
+    return {"type": name, "label": _processor_title(name)}
+
+
+def _processor_title(name: str) -> str:
+    """The catalogue's title; a former processor of an old state file goes by its name."""
+    kind = PROCESSORS.get(name)
+    return name if kind is None else kind.title
+
+
+def processor_json(p: ProcessorView) -> dict[str, Any]:
+    """``{"uid", "type", "label", ...its arguments}`` (the specification's example)."""
+    label = p.label if p.label is not None else _processor_title(p.name)
+    return {"uid": p.processor_uid, "type": p.name, "label": label, **p.args}
+
+
+def field_configuration_json(f: FieldSpecView) -> dict[str, Any]:
+    label = f.label if f.label is not None else FIELD_CONFIGURATION_LABELS[f.name]
+    out: dict[str, Any] = {"uid": f.processor_uid, "type": f.name, "label": label}
+    if f.name == "order":
+        out["args"] = f.args
+        return out
+    renamed = _FIELD_KEYS.get(f.name, {})
+    for key, value in f.args.items():
+        if value is not None:
+            out[renamed.get(key, key)] = value
+    return out

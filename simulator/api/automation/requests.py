@@ -14,8 +14,15 @@ from typing import Any
 from ...domain.errors import InvalidParameter, InvalidRequest, SimulatorError
 from ...domain.limits import as_boolean, echo
 from ...domain.metadata import closest
+from ...domain.processors import CATALOGUE as PROCESSORS
 from ...domain.templates import CATALOGUE, unknown_template
-from ...service.commands import DatasetChanges, MetadataChange, NewDataset
+from ...service.commands import (
+    DatasetChanges,
+    FieldSpecification,
+    MetadataChange,
+    NewDataset,
+    ProcessorSpec,
+)
 
 WRITABLE = ("dataset_id", "is_restricted", "metadata", "default_security")
 #: Keys a dataset carries when read, accepted back and ignored (``dataset_uid``,
@@ -204,3 +211,54 @@ def all_metadata(body: Any) -> list[MetadataChange]:
     for template, values in given.items():
         changes.extend(_template_values(template, values, template))
     return changes
+
+
+# processors and field configurations ----------------------------------------------------
+
+#: The keys of a processor or a field configuration that are not its arguments
+#: (``uid`` is read only: sent back and ignored).
+CONFIGURATION_KEYS = ("uid", "type", "label")
+
+#: Each field configuration's keys, and the Management API's argument each one is.
+FIELD_CONFIGURATIONS: dict[str, dict[str, str]] = {
+    "rename": {"from_name": "from_name", "to_name": "to_name", "field_label": "label"},
+    "type": {"field": "field", "type_param": "type"},
+    "annotate": {"field": "field", "annotation": "annotation", "args": "args"},
+    "description": {"field": "field", "description": "description"},
+    "order": {"args": "args"},
+    "delete": {"field": "field"},
+}
+
+
+def _type_and_label(given: dict[str, Any], kinds: Any) -> tuple[str, str | None]:
+    kind = given.get("type")
+    if kind is None:
+        raise InvalidParameter("type", "this field is required")
+    if not isinstance(kind, str) or kind not in kinds:
+        shown = echo(kind) if isinstance(kind, str) else repr(kind)
+        hint = closest(kind, kinds) if isinstance(kind, str) else ""
+        raise InvalidParameter("type", f"expected one of {', '.join(kinds)}, got {shown}{hint}")
+    label = given.get("label")
+    if label is not None and not isinstance(label, str):
+        raise InvalidParameter("label", f"expected a string, got {type(label).__name__}")
+    return kind, label
+
+
+def processor(body: Any) -> ProcessorSpec:
+    """``{"type", "label", ...its arguments}`` (a processor of the catalogue)."""
+    given = _object(body)
+    kind, label = _type_and_label(given, PROCESSORS)
+    args = {k: v for k, v in given.items() if k not in CONFIGURATION_KEYS}
+    return ProcessorSpec(kind, label, args)
+
+
+def field_configuration(body: Any) -> FieldSpecification:
+    """``{"type", "label", ...}``, the variant's keys read as the field specification's."""
+    given = _object(body)
+    kind, label = _type_and_label(given, FIELD_CONFIGURATIONS)
+    keys = FIELD_CONFIGURATIONS[kind]
+    _known(given, CONFIGURATION_KEYS + tuple(keys), ("type", "label", *keys))
+    if kind == "order":
+        return FieldSpecification(kind, given.get("args"), label)
+    args = {keys[k]: v for k, v in given.items() if k in keys}
+    return FieldSpecification(kind, args, label)

@@ -7,18 +7,23 @@ uses: one world, two surfaces.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from ...domain.errors import UnknownTemplate
+from ...domain.errors import InvalidParameter, InvalidRequest, SimulatorError, UnknownTemplate
 from ...domain.models import User
 from ...service import Simulator
 from ...service.commands import Body, Listing
 from . import requests as read
 from .render import (
     all_values_json,
+    catalogue_processor_json,
     dataset_json,
     detail,
+    field_configuration_json,
     metadata_value_json,
+    processor_json,
     status_json,
     template_field_json,
     template_json,
@@ -144,3 +149,96 @@ class AutomationV1:
         if f is None:
             raise UnknownTemplate(template, name)
         return template_field_json(f)
+
+    # processors and field configurations ------------------------------------------------------
+
+    def list_processor_catalogue(self, user: User) -> list[dict[str, Any]]:
+        names = self.simulator.processing.processor_names(user)
+        return [catalogue_processor_json(name) for name in names]
+
+    def list_processors(self, user: User, dataset_uid: str) -> list[dict[str, Any]]:
+        found = self.simulator.configuration.processors(user, dataset_uid)
+        return [processor_json(p) for p in found]
+
+    def get_processor(self, user: User, dataset_uid: str, processor_uid: str) -> dict[str, Any]:
+        found = self.simulator.configuration.processor(user, dataset_uid, processor_uid)
+        return processor_json(found)
+
+    def create_processor(self, user: User, dataset_uid: str, body: Any) -> dict[str, Any]:
+        with _flat_arguments():
+            made = self.simulator.configuration.create_processor(
+                user, dataset_uid, Body(lambda: read.processor(body))
+            )
+        return processor_json(made)
+
+    def update_processor(
+        self, user: User, dataset_uid: str, processor_uid: str, body: Any
+    ) -> dict[str, Any]:
+        with _flat_arguments():
+            done = self.simulator.configuration.replace_processor(
+                user, dataset_uid, processor_uid, Body(lambda: read.processor(body))
+            )
+        return processor_json(done)
+
+    def delete_processor(self, user: User, dataset_uid: str, processor_uid: str) -> None:
+        self.simulator.configuration.delete_processor(user, dataset_uid, processor_uid)
+
+    def list_field_configurations(self, user: User, dataset_uid: str) -> list[dict[str, Any]]:
+        found = self.simulator.processing.field_specs(user, dataset_uid)
+        return [field_configuration_json(f) for f in found]
+
+    def get_field_configuration(
+        self, user: User, dataset_uid: str, field_uid: str
+    ) -> dict[str, Any]:
+        found = self.simulator.processing.field_spec(user, dataset_uid, field_uid)
+        return field_configuration_json(found)
+
+    def create_field_configuration(self, user: User, dataset_uid: str, body: Any) -> dict[str, Any]:
+        with _flat_arguments(FIELD_ARGUMENTS):
+            made = self.simulator.processing.create_field_spec(
+                user, dataset_uid, Body(lambda: read.field_configuration(body))
+            )
+        return field_configuration_json(made)
+
+    def update_field_configuration(
+        self, user: User, dataset_uid: str, field_uid: str, body: Any
+    ) -> dict[str, Any]:
+        with _flat_arguments(FIELD_ARGUMENTS):
+            done = self.simulator.processing.replace_field_spec(
+                user, dataset_uid, field_uid, Body(lambda: read.field_configuration(body))
+            )
+        return field_configuration_json(done)
+
+    def delete_field_configuration(self, user: User, dataset_uid: str, field_uid: str) -> None:
+        self.simulator.processing.delete_field_spec(user, dataset_uid, field_uid)
+
+
+#: The Management API's names of field specification arguments, in this API's words.
+FIELD_ARGUMENTS = {"args.label": "field_label", "args.type": "type_param"}
+
+
+@contextmanager
+def _flat_arguments(renamed: dict[str, str] | None = None) -> Iterator[None]:
+    """Refusals named in this API's words: arguments sit beside ``type``, not in ``args``."""
+    try:
+        yield
+    except InvalidParameter as exc:
+        raise _renamed(exc, renamed or {}) from None
+    except InvalidRequest as exc:
+        raise InvalidRequest([_renamed(e, renamed or {}) for e in exc.errors]) from None
+
+
+def _renamed(error: SimulatorError, renamed: dict[str, str]) -> SimulatorError:
+    if not isinstance(error, InvalidParameter):
+        return error
+    name = str(error.raw_params.get("parameter", ""))
+    reason = str(error.raw_params.get("reason", ""))
+    if name in renamed:
+        name = renamed[name]
+    elif name == "name":
+        name = "type"
+    elif name.startswith("args.") and name != "args.args":
+        name = name.removeprefix("args.")
+    elif name == "args.args":
+        name = "args"
+    return InvalidParameter(name, reason)
