@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from ..service import Simulator
 
 API_PATH = "/api/management/v2"
+AUTOMATION_PATH = "/api/automation/v1.0"
 
 _FINE = frozenset(s.value for s in Status)
 _PUBLIC = frozenset(PUBLIC_NAMES)
@@ -68,6 +69,11 @@ class SimulatorHandle:
     def api_url(self) -> str:
         """The Management API's base URL, e.g. ``http://127.0.0.1:41041/api/management/v2``."""
         return f"{self.url}{API_PATH}"
+
+    @property
+    def automation_url(self) -> str:
+        """The Automation API's base URL, e.g. ``http://127.0.0.1:41041/api/automation/v1.0``."""
+        return f"{self.url}{AUTOMATION_PATH}"
 
     @property
     def apikey(self) -> str:

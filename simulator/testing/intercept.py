@@ -1,10 +1,11 @@
 """Interception: client code that calls the real platform talks to a simulator instead.
 
 While an :class:`Interceptor` is active, ``requests`` (and ``httpx``, if installed)
-send calls to ``https://<anything>.opendatasoft.com/...`` and to any configured host
-to an in-process simulator, through WSGI: no socket, no change to the code under
-test. Calls to other hosts fail loudly, except on loopback, unless
-``passthrough=True`` lets them through. The transport methods of both libraries
+send calls to ``https://<anything>.opendatasoft.com/...``, to the platform's newer
+``https://<anything>.huwise.com/...`` and to any configured host to an in-process
+simulator, through WSGI: no socket, no change to the code under test. Calls to
+other hosts fail loudly, except on loopback, unless ``passthrough=True`` lets them
+through. The transport methods of both libraries
 are patched while interception is active, and restored after.
 
     with intercept(scenario="scenarios/license-limit.yaml") as ods:
@@ -37,7 +38,7 @@ from .handle import ScenarioSource, SimulatorHandle, to_scenario
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-DEFAULT_HOSTS: tuple[str, ...] = ("*.opendatasoft.com",)
+DEFAULT_HOSTS: tuple[str, ...] = ("*.opendatasoft.com", "*.huwise.com")
 LOOPBACK: frozenset[str] = frozenset({"localhost", "127.0.0.1", "::1"})
 _FRAMING = frozenset({"TRANSFER_ENCODING", "CONTENT_LENGTH"})
 

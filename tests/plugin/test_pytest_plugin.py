@@ -26,6 +26,7 @@ def test_each_test_starts_from_a_fresh_world_on_one_session_server(
 PORTS = []
 
 def test_first(ods):
+    assert ods.automation_url == ods.url + "/api/automation/v1.0"
     PORTS.append(ods.url)
     publish(ods, "a")
     ods.run_until_idle()
@@ -36,6 +37,8 @@ def test_second(ods):
     PORTS.append(ods.url)
     assert ods.now == 0
     assert requests.get(f"{ods.api_url}/datasets", headers=ods.headers).json()["nhits"] == 0
+    listing = requests.get(f"{ods.automation_url}/datasets/", headers=ods.headers).json()
+    assert listing["total_count"] == 0
     assert ods.timeline() == []
 
 def test_one_server(ods):
@@ -172,6 +175,11 @@ def test_hosts(ods_intercept):
         url = f"{host}/api/management/v2/datasets/da_tttttt"
         r = requests.get(url, headers={"Authorization": "Apikey prod"})
         assert r.json()["dataset_id"] == "t"
+    for host in ("https://city.huwise.com", "https://data.example.org"):
+        url = f"{host}/api/automation/v1.0/datasets/da_tttttt/status"
+        r = requests.get(url, headers={"Authorization": "apikey prod"})
+        assert list(r.json())[:2] == ["status", "since"]
+    assert ods_intercept.automation_url.endswith("/api/automation/v1.0")
     with pytest.raises(ConnectionError, match="not intercepted"):
         requests.get("https://elsewhere.example.com/")
 """
