@@ -17,6 +17,13 @@ from typing import Any
 
 from . import __version__
 from .api import create_app
+from .api.certificates import (
+    CertificateError,
+    ServerCertificate,
+    certificate_names,
+    local_certificate,
+    own_certificate,
+)
 from .api.control.guard import LOOPBACK_HOSTS
 from .api.server import CHANNEL_TIMEOUT, CONNECTION_LIMIT, LiveServer
 from .domain.clock import CLOCK_MODES, MAX_SPEED
@@ -40,6 +47,8 @@ examples:
   %(prog)s --scenario my.yaml --seed 7 --workers 4
   %(prog)s --state-file world.json     keep the world across restarts: saved on
                                        shutdown, restored at the next start
+  %(prog)s --tls                       HTTPS on the same port; trust the CA file it
+                                       prints (SSL_CERT_FILE=... for Python clients)
   %(prog)s simulate scenarios/abort-midway.yaml
                                        no server: play a scenario to its end and
                                        print its timeline (see: simulate --help)
@@ -198,6 +207,25 @@ def build_parser() -> argparse.ArgumentParser:
         default=CHANNEL_TIMEOUT,
         metavar="SECONDS",
         help="close a connection idle or half-sent for this long (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--tls",
+        action="store_true",
+        help="serve HTTPS on the same port, with a certificate for localhost, 127.0.0.1, ::1, "
+        "--host and --allow-host names, signed by a local test CA made at start; the CA "
+        "file to trust is printed (default: HTTP)",
+    )
+    parser.add_argument(
+        "--tls-cert",
+        metavar="PEM",
+        type=Path,
+        help="serve HTTPS with this certificate chain instead of a local CA's (implies --tls)",
+    )
+    parser.add_argument(
+        "--tls-key",
+        metavar="PEM",
+        type=Path,
+        help="the private key of --tls-cert, if not in the same file",
     )
     parser.add_argument(
         "--state-file",
@@ -373,7 +401,31 @@ def _operations(count: int) -> str:
     return f"{count} operation{'' if count == 1 else 's'}"
 
 
-def banner(sim: Simulator, url: str, notes: Sequence[str] = ()) -> str:
+def server_certificate(args: argparse.Namespace) -> ServerCertificate | None:
+    """The certificate the command line asks for, if any. Raises ``CertificateError``."""
+    if args.tls_cert is not None:
+        return own_certificate(args.tls_cert, args.tls_key)
+    if args.tls_key is not None:
+        raise CertificateError("--tls-key needs --tls-cert")
+    if not args.tls:
+        return None
+    return local_certificate(certificate_names(args.host, args.allow_host))
+
+
+def tls_notes(tls: ServerCertificate | None) -> list[str]:
+    """The banner's lines about HTTPS: which CA a client must trust."""
+    if tls is None:
+        return []
+    if tls.ca_file is None:
+        return ["  TLS          HTTPS with the certificate given (--tls-cert)"]
+    return [
+        f"  TLS          HTTPS; certificate for {', '.join(tls.names)}",
+        f"  CA file      {tls.ca_file} (trust it: SSL_CERT_FILE, REQUESTS_CA_BUNDLE, "
+        "CURL_CA_BUNDLE; made for this run)",
+    ]
+
+
+def banner(sim: Simulator, url: str, notes: Sequence[str] = (), ca_file: Path | None = None) -> str:
     scenario = sim.scenario
     user = scenario.users[0]
     key = user.api_keys[0] if user.api_keys else None
@@ -400,7 +452,9 @@ def banner(sim: Simulator, url: str, notes: Sequence[str] = ()) -> str:
             f"  API key      {key}",
             "",
             "Try:",
-            f'  curl -H "Authorization: Apikey {key}" {url}/api/management/v2/datasets/',
+            "  curl"
+            + (f" --cacert {ca_file}" if ca_file is not None else "")
+            + f' -H "Authorization: Apikey {key}" {url}/api/management/v2/datasets/',
         ]
     return "\n".join(lines)
 
@@ -496,6 +550,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     _allow_descriptors(args.connection_limit)
     try:
+        tls = server_certificate(args)
+    except CertificateError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    try:
         server = LiveServer(
             app,
             host=args.host,
@@ -504,14 +563,25 @@ def main(argv: Sequence[str] | None = None) -> int:
             connection_limit=args.connection_limit,
             channel_timeout=args.channel_timeout,
             max_body=max(args.max_body, args.max_upload),
+            tls=tls,
         )
     except OSError as exc:
+        if tls is not None:
+            tls.remove()
         print(f"error: cannot listen on {args.host}:{args.port}: {exc.strerror}", file=sys.stderr)
         return 1
-    print(banner(sim, server.url, notes), flush=True)
+    print(banner(sim, server.url, [*notes, *tls_notes(tls)], _ca(tls)), flush=True)
     if not is_loopback(args.host):
         print(
             exposed_warning(args.host, sim.control_token is not None), file=sys.stderr, flush=True
         )
-    serve_until_stopped(server)
+    try:
+        serve_until_stopped(server)
+    finally:
+        if tls is not None:
+            tls.remove()
     return save_on_exit(sim)
+
+
+def _ca(tls: ServerCertificate | None) -> Path | None:
+    return None if tls is None else tls.ca_file

@@ -57,7 +57,7 @@ class Spawned:
         except queue.Empty:
             self.kill()
             raise RuntimeError(f"no banner within {timeout:g} s: {self.banner}") from None
-        match = re.search(r"http://[\w.\[\]:-]+:\d+", "\n".join(self.banner))
+        match = re.search(r"https?://[\w.\[\]:-]+:\d+", "\n".join(self.banner))
         if match is None:
             self.kill()
             raise RuntimeError(f"no URL in the banner: {self.banner}")

@@ -1,10 +1,14 @@
-"""Serve an app over HTTP from a background thread, for tests and embedding."""
+"""Serve an app over HTTP (or HTTPS) from a background thread, for tests and embedding."""
 
 from __future__ import annotations
 
 import contextlib
 import json
 import logging
+import os
+import shutil
+import socket
+import tempfile
 import threading
 from types import TracebackType
 from typing import Any, cast
@@ -16,7 +20,9 @@ from waitress.task import ErrorTask
 
 from ..domain.errors import BodyTooLarge, HTTPError
 from ..domain.limits import MAX_UPLOAD
+from .certificates import ServerCertificate
 from .management import errors as management
+from .tls import TLSFront
 
 _QUEUE_LOGGER = logging.getLogger("simulator.http.queue")
 _QUEUE_LOGGER.setLevel(logging.ERROR)
@@ -65,6 +71,10 @@ class LiveServer:
     for ``channel_timeout`` seconds is closed. Bodies larger than the app accepts
     (``max_body``: the larger of the body and upload limits) are refused before
     waitress buffers them whole.
+
+    With ``tls`` (a :class:`~simulator.api.certificates.ServerCertificate`), the port
+    speaks HTTPS: a TLS terminator (:mod:`simulator.api.tls`) accepts there and relays
+    to waitress on a private Unix socket, so every bound above still holds.
     """
 
     def __init__(
@@ -76,8 +86,18 @@ class LiveServer:
         connection_limit: int = CONNECTION_LIMIT,
         channel_timeout: int = CHANNEL_TIMEOUT,
         max_body: int = MAX_UPLOAD,
+        tls: ServerCertificate | None = None,
     ) -> None:
         self.app = app
+        self.tls = tls
+        self._front: TLSFront | None = None
+        self._private: str | None = None
+        listen: dict[str, Any] = {"host": host, "port": port}
+        if tls is not None:
+            listen = self._private_listen()
+            # waitress counts its own socket and its trigger against its limit; behind
+            # the terminator, which holds the limit, every connection it relays is served
+            connection_limit += 2
         # No proxy-header filtering: the app reads no X-Forwarded-* header, and
         # filtering them out costs every request a pass over its headers
         # (bench/http_load.py, status reads: 1,548 against 1,392 a second, 679 against
@@ -87,8 +107,7 @@ class LiveServer:
             Any,
             create_server(
                 app,
-                host=host,
-                port=port,
+                **listen,
                 threads=threads,
                 clear_untrusted_proxy_headers=False,
                 connection_limit=connection_limit,
@@ -105,32 +124,83 @@ class LiveServer:
         # load, a line on standard error for many requests, which says nothing to
         # a test double's users and slows the server down.
         self._server.task_dispatcher.queue_logger = _QUEUE_LOGGER
-        self.host: str = self._server.effective_host
-        self.port: int = self._server.effective_port
         self._thread: threading.Thread | None = None
+        if tls is None:
+            self.host: str = self._server.effective_host
+            self.port: int = self._server.effective_port
+            return
+        backend = listen.get("unix_socket") or (
+            self._server.effective_host,
+            self._server.effective_port,
+        )
+        try:
+            self._front = TLSFront(
+                tls.context, host, port, backend, connection_limit - 2, channel_timeout
+            )
+        except OSError:
+            self._close_waitress()
+            raise
+        self.host = self._front.host
+        self.port = self._front.port
+
+    def _private_listen(self) -> dict[str, Any]:
+        """Where waitress listens behind the TLS terminator: a Unix socket only we can open."""
+        if not hasattr(socket, "AF_UNIX"):
+            return {"host": "127.0.0.1", "port": 0, "url_scheme": "https"}
+        self._private = tempfile.mkdtemp(prefix="ods-simulator-")
+        return {
+            "unix_socket": os.path.join(self._private, "http.sock"),
+            "unix_socket_perms": "600",
+            # the app sees the scheme its callers used (pages' next links, for one)
+            "url_scheme": "https",
+        }
+
+    @property
+    def scheme(self) -> str:
+        return "http" if self.tls is None else "https"
 
     @property
     def url(self) -> str:
         host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}"
+        return f"{self.scheme}://{host}:{self.port}"
 
     def start(self) -> LiveServer:
+        if self._front is not None:
+            self._front.start()
         self._thread = threading.Thread(target=self._server.run, name="simulator-http", daemon=True)
         self._thread.start()
         return self
 
     def serve_forever(self) -> None:
         """Serve in the calling thread until interrupted."""
-        self._server.run()
+        if self._front is not None:
+            self._front.start()
+        try:
+            self._server.run()
+        finally:
+            if self._front is not None:
+                self._front.stop()
+            self._remove_private()
 
     def stop(self) -> None:
+        if self._front is not None:
+            self._front.stop()
+        self._close_waitress()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+        self._remove_private()
+
+    def _remove_private(self) -> None:
+        if self._private is not None:
+            shutil.rmtree(self._private, ignore_errors=True)
+            self._private = None
+
+    def _close_waitress(self) -> None:
         server = self._server
         with contextlib.suppress(OSError):  # its loop already ended: nothing is left open
             server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
         server.task_dispatcher.shutdown()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
 
     def __enter__(self) -> LiveServer:
         return self.start()

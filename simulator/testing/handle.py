@@ -57,10 +57,19 @@ def to_scenario(source: ScenarioSource, base: Path | None = None) -> Scenario:
 class SimulatorHandle:
     """What a test needs from a running simulator."""
 
-    def __init__(self, simulator: Simulator, url: str, base: Path | None = None) -> None:
+    def __init__(
+        self,
+        simulator: Simulator,
+        url: str,
+        base: Path | None = None,
+        ca_file: Path | None = None,
+    ) -> None:
         self.simulator = simulator
         #: Where client code should point: a loopback server, or an intercepted host.
         self.url = url.rstrip("/")
+        #: Over HTTPS (``ods_tls``), the local CA's certificate (PEM) for clients to trust,
+        #: e.g. as ``SSL_CERT_FILE`` or ``REQUESTS_CA_BUNDLE``; otherwise ``None``.
+        self.ca_file = None if ca_file is None else str(ca_file)
         self._base = base
 
     # connecting ---------------------------------------------------------------------
@@ -91,6 +100,11 @@ class SimulatorHandle:
 
         session = requests.Session()
         session.headers.update(self.headers)
+        if self.ca_file is not None:
+            session.verify = self.ca_file
+            # requests lets REQUESTS_CA_BUNDLE and CURL_CA_BUNDLE override a session's
+            # own ``verify``: the environment is not read for this session
+            session.trust_env = False
         return session
 
     # the world ---------------------------------------------------------------------------

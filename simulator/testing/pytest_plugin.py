@@ -12,7 +12,8 @@ Installing the package registers it (entry point ``pytest11``). It gives:
   scenario (a path, relative to the test file or not; YAML text; or a mapping);
 - small session fixtures to override in a ``conftest.py``: ``ods_host``,
   ``ods_workers``, ``ods_status_names``, ``ods_seed``, ``ods_default_scenario``,
-  ``ods_intercept_hosts``, ``ods_intercept_passthrough``.
+  ``ods_intercept_hosts``, ``ods_intercept_passthrough``, ``ods_tls`` (serve HTTPS:
+  the handle's ``url`` is ``https://``, its ``ca_file`` the local CA to trust).
 
 Simulator modules are imported only when a fixture is used: pytest loads this
 module in every run where the package is installed.
@@ -88,6 +89,12 @@ def ods_intercept_passthrough() -> bool:
     return False
 
 
+@pytest.fixture(scope="session")
+def ods_tls() -> bool:
+    """Serve HTTPS, with a certificate from a local test CA made for the session."""
+    return False
+
+
 # the simulators ------------------------------------------------------------------------------
 
 
@@ -98,6 +105,11 @@ class SessionServer:
         self.simulator = simulator
         self.server = server
         self.default = default
+
+    @property
+    def ca_file(self) -> Path | None:
+        """The local CA to trust when the server speaks HTTPS."""
+        return None if self.server.tls is None else self.server.tls.ca_file
 
     @property
     def url(self) -> str:
@@ -123,19 +135,24 @@ def ods_server(
     ods_status_names: str | None,
     ods_seed: int | None,
     ods_default_scenario: Any,
+    ods_tls: bool,
 ) -> Iterator[SessionServer]:
     """A simulator on a free loopback port, for the whole session."""
     from ..api import create_app
+    from ..api.certificates import certificate_names, local_certificate
     from ..api.server import LiveServer
     from ..service import Simulator
 
     default = _default(ods_default_scenario, request.config.rootpath)
     simulator = Simulator(default, overrides=_overrides(ods_workers, ods_status_names, ods_seed))
-    server = LiveServer(create_app(simulator=simulator), host=ods_host).start()
+    tls = local_certificate(certificate_names(ods_host)) if ods_tls else None
+    server = LiveServer(create_app(simulator=simulator), host=ods_host, tls=tls).start()
     try:
         yield SessionServer(simulator, server, default)
     finally:
         server.stop()
+        if tls is not None:
+            tls.remove()
 
 
 def _marked(request: pytest.FixtureRequest) -> Any:
@@ -160,7 +177,9 @@ def ods(request: pytest.FixtureRequest, ods_server: SessionServer) -> SimulatorH
     """The session's simulator, reset for this test (its marker's scenario, or the default)."""
     from .handle import SimulatorHandle
 
-    handle = SimulatorHandle(ods_server.simulator, ods_server.url, Path(request.path).parent)
+    handle = SimulatorHandle(
+        ods_server.simulator, ods_server.url, Path(request.path).parent, ods_server.ca_file
+    )
     ods_server.simulator.any_credentials = False
     source = _marked(request)
     if source is None:
