@@ -147,3 +147,25 @@ def test_huwise_utils_creates_pages_publishes_waits_unpublishes_and_deletes(
 def test_a_missing_interpreter_fails_naming_it_and_how_to_install_it() -> None:
     with pytest.raises(NoInterpreter, match=r"python3\.99 is needed .* `pyenv install 3\.99`"):
         find_python((3, 99))
+
+
+def test_huwise_utils_reads_and_writes_metadata_and_bulk_updates(
+    huwise_python: Path, served: Served, tmp_path: Path
+) -> None:
+    seen = run_client(huwise_python, "huwise_metadata.py", served, tmp_path)
+    assert seen["title_created"] == "Benches"
+    assert seen["title"] == "Benches of the city"
+    assert seen["description"] == "Where to sit down"
+    assert seen["keywords"] == ["bench", "park"]
+    # the client writes default.license_id and reads internal.license_id back
+    assert seen["license"] == "cc_by"
+    assert seen["bulk"] == {
+        seen["uid"]: {"status": "success", "fields_updated": ["title", "description"]}
+    }
+    assert seen["title_after_bulk"] == "Benches (bulk)"
+    assert seen["description_after_bulk"] == "Updated in bulk"
+    assert seen["keywords_after_bulk"] == ["bench", "park"]  # the PUT of all kept them
+    assert seen["metadata"]["default"]["title"] == {"value": "Benches (bulk)"}
+    path = fine_path(served, seen["uid"])
+    assert path[0] == "idle" and path[-1] == "removed"
+    assert path.count("processing_dataset") == 2  # set_title's publish, then the bulk one
