@@ -32,7 +32,8 @@ def test_https(ods):
     s = ods.session()
     created = s.post(f"{ods.api_url}/datasets", json={"dataset_id": "a"})
     assert created.status_code == 200
-    page = s.get(f"{ods.url}/api/automation/v1.0/datasets/?limit=0").json()
+    assert ods.automation_url == f"{ods.url}/api/automation/v1.0"
+    page = s.get(f"{ods.automation_url}/datasets/?limit=0").json()
     assert page["total_count"] == 1
 
 def test_untrusted_is_refused(ods):
@@ -49,7 +50,9 @@ def test_a_stdlib_client_with_the_ca(ods):
         assert answer.status == 200
 """
     )
-    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=3)
+    # in a process of its own: an in-process inner session would unload the
+    # cryptography modules it imported, which cannot be imported twice in one process
+    pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=3)
 
 
 def test_without_ods_tls_the_handle_has_no_ca_file(pytester: pytest.Pytester) -> None:
