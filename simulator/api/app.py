@@ -15,6 +15,7 @@ from ..service import Simulator
 from . import documents, errors
 from .app_context import EXTENSION, LATENCY, MAX_UPLOAD_KEY, simulator
 from .automation import datasets as automation_datasets
+from .automation import governance as automation_governance
 from .automation import metadata as automation_metadata
 from .automation import processing as automation_processing
 from .control import guard
@@ -133,6 +134,7 @@ def create_app(
         automation_datasets,
         automation_metadata,
         automation_processing,
+        automation_governance,
     )
     for area in (*areas, control):
         app.register_blueprint(area.blueprint)

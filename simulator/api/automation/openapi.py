@@ -13,6 +13,7 @@ from ...domain.statemachine import PUBLIC_NAMES
 from ..openapi import JSON, assemble, body, links_to, operation, query
 from ..schemas import BOOLEAN, DATASET_ID, DATETIME, STRING, Schema, nullable, obj, ref
 from . import openapi_configuration as configuration
+from . import openapi_governance as governance
 from .errors import CODES
 from .paging import MAX_LIMIT
 from .requests import QUOTA_UNITS, READ_ONLY
@@ -294,10 +295,14 @@ def automation_document() -> dict[str, Any]:
         },
         "servers": [{"url": PREFIX}],
         "security": [{"QueryAPIKey": []}, {"HeaderAPIKey": []}, {"BasicAuth": []}],
-        "tags": [{"name": "Datasets"}, *({"name": t} for t in configuration.TAGS)],
-        "paths": assemble([*_datasets(), *configuration.rows()]),
+        "tags": [
+            {"name": "Datasets"},
+            *({"name": t} for t in configuration.TAGS),
+            *({"name": t} for t in governance.TAGS),
+        ],
+        "paths": assemble([*_datasets(), *configuration.rows(), *governance.rows()]),
         "components": {
-            "schemas": {**schemas(), **configuration.schemas()},
+            "schemas": {**schemas(), **configuration.schemas(), **governance.schemas()},
             "responses": _responses(),
             "parameters": {
                 "dataset_uid": {
@@ -309,6 +314,7 @@ def automation_document() -> dict[str, Any]:
                     "example": "da_trees1",
                 },
                 **configuration.parameters(),
+                **governance.parameters(),
             },
             "securitySchemes": {
                 "QueryAPIKey": {"type": "apiKey", "in": "query", "name": "apikey"},

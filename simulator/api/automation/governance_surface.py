@@ -1,0 +1,225 @@
+"""The Automation API's dataset security, versions, schedules and feedbacks over the
+service: bodies read into commands, views written as the specification's objects.
+
+A user ruleset is ``{security, permissions, user: {username}}`` and a group ruleset
+``{security, permissions, group: {uid}}`` (the specification's order of keys);
+``security`` is a ``DatasetSecurity``. A version is an entry of the dataset's change
+log: ``{uid, sections, created_by, can_restore, created_at}``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ...domain.errors import InvalidParameter, UnknownChange, UnknownGroup, UnknownUsername
+from ...domain.limits import echo
+from ...domain.models import ALL_FIELDS, Change, User
+from ...service import Simulator
+from ...service.commands import Body, GroupRulesetSpec, RulesetSpec
+from ...service.views import GroupRulesetView, RulesetView
+from . import requests as read
+from .render import dataset_json
+
+#: The keys of a ruleset's body (the target's key aside); ``security`` is a
+#: ``DatasetSecurity``.
+RULESET_KEYS = ("security", "permissions")
+#: How many versions the platform keeps ("only the last 20 versions are stored").
+VERSIONS_KEPT = 20
+#: A version's uid: ``ch_`` and the change's number on six digits.
+VERSION_UID = re.compile(r"ch_(\d{1,9})")
+#: The change log's sections, in this API's words.
+SECTIONS = {
+    "dataset_id": "dataset_id",
+    "metas": "metadata",
+    "resources": "resources",
+    "processors": "processors",
+    "fields_specifications": "fields",
+    "security": "security",
+    "attachments": "attachments",
+    "alternative_exports": "alternative_exports",
+}
+
+
+# reading ------------------------------------------------------------------------------
+
+
+def _target(body: Any, key: str, name: str, path_name: str | None) -> str:
+    """Whom a ruleset names: ``{key: {name: ...}}``; a path's name must agree with it."""
+    given = read._object(body)
+    read._known(given, (key, *RULESET_KEYS), (key, *RULESET_KEYS))
+    raw = given.get(key)
+    named: Any = None
+    if raw is not None:
+        if not isinstance(raw, dict) or set(raw) - {name}:
+            raise InvalidParameter(key, f'expected {{"{name}": ...}}')
+        named = raw.get(name)
+        if not isinstance(named, str) or not named:
+            raise InvalidParameter(key, f"expected a non-empty {name}")
+    if path_name is None:
+        if named is None:
+            raise InvalidParameter(key, "this field is required")
+        return str(named)
+    if named is not None and named != path_name:
+        raise InvalidParameter(
+            key, f"the path names '{path_name}' but the body names {echo(named)}"
+        )
+    return path_name
+
+
+def _rules(body: Any) -> tuple[bool, list[str], str, dict[str, Any] | None, list[str]]:
+    given = read._object(body)
+    security = read.default_security(given.get("security")) or {}
+    permissions = given.get("permissions", [])
+    if permissions is None:
+        permissions = []
+    if not isinstance(permissions, list):
+        raise InvalidParameter("permissions", "expected a list of permissions")
+    return (
+        security.get("is_data_visible", True),
+        security.get("visible_fields", [ALL_FIELDS]),
+        security.get("filter_query", ""),
+        security.get("api_calls_quota"),
+        list(permissions),
+    )
+
+
+def user_ruleset(body: Any, username: str | None = None) -> RulesetSpec:
+    return RulesetSpec(_target(body, "user", "username", username), *_rules(body))
+
+
+def group_ruleset(body: Any, group_uid: str | None = None) -> GroupRulesetSpec:
+    return GroupRulesetSpec(_target(body, "group", "uid", group_uid), *_rules(body))
+
+
+def change_number(version_uid: str) -> int:
+    """The change a version's uid names; an uid of another form names none (404)."""
+    match = VERSION_UID.fullmatch(version_uid)
+    if match is None:
+        raise UnknownChange(version_uid)
+    return int(match.group(1))
+
+
+# writing ------------------------------------------------------------------------------
+
+
+def _security_json(r: RulesetView | GroupRulesetView) -> dict[str, Any]:
+    return {
+        "is_data_visible": r.is_data_visible,
+        "visible_fields": list(r.visible_fields),
+        "filter_query": r.filter_query,
+        "api_calls_quota": r.api_calls_quota,
+    }
+
+
+def user_ruleset_json(r: RulesetView) -> dict[str, Any]:
+    return {
+        "security": _security_json(r),
+        "permissions": list(r.permissions),
+        "user": {"username": r.username},
+    }
+
+
+def group_ruleset_json(r: GroupRulesetView) -> dict[str, Any]:
+    return {
+        "security": _security_json(r),
+        "permissions": list(r.permissions),
+        "group": {"uid": r.group_id},
+    }
+
+
+def version_uid(change_uid: int) -> str:
+    return f"ch_{change_uid:06d}"
+
+
+class Governance:
+    """The operations of the tags Dataset security, versions, schedules, feedbacks."""
+
+    def __init__(self, simulator: Simulator) -> None:
+        self.simulator = simulator
+
+    # security ---------------------------------------------------------------------------
+
+    def list_user_rulesets(self, user: User, dataset_uid: str) -> list[dict[str, Any]]:
+        return [user_ruleset_json(r) for r in self.simulator.security.rulesets(user, dataset_uid)]
+
+    def get_user_ruleset(self, user: User, dataset_uid: str, username: str) -> dict[str, Any]:
+        return user_ruleset_json(self.simulator.security.ruleset(user, dataset_uid, username))
+
+    def create_user_ruleset(self, user: User, dataset_uid: str, body: Any) -> dict[str, Any]:
+        try:
+            made = self.simulator.security.create_ruleset(
+                user, dataset_uid, Body(lambda: user_ruleset(body))
+            )
+        except UnknownUsername as exc:
+            raise InvalidParameter("user", exc.message) from None
+        return user_ruleset_json(made)
+
+    def update_user_ruleset(
+        self, user: User, dataset_uid: str, username: str, body: Any
+    ) -> dict[str, Any]:
+        done = self.simulator.security.replace_ruleset(
+            user, dataset_uid, username, Body(lambda: user_ruleset(body, username))
+        )
+        return user_ruleset_json(done)
+
+    def delete_user_ruleset(self, user: User, dataset_uid: str, username: str) -> None:
+        self.simulator.security.delete_ruleset(user, dataset_uid, username)
+
+    def list_group_rulesets(self, user: User, dataset_uid: str) -> list[dict[str, Any]]:
+        found = self.simulator.security.group_rulesets(user, dataset_uid)
+        return [group_ruleset_json(r) for r in found]
+
+    def get_group_ruleset(self, user: User, dataset_uid: str, group_uid: str) -> dict[str, Any]:
+        return group_ruleset_json(
+            self.simulator.security.group_ruleset(user, dataset_uid, group_uid)
+        )
+
+    def create_group_ruleset(self, user: User, dataset_uid: str, body: Any) -> dict[str, Any]:
+        try:
+            made = self.simulator.security.create_group_ruleset(
+                user, dataset_uid, Body(lambda: group_ruleset(body))
+            )
+        except UnknownGroup as exc:
+            raise InvalidParameter("group", exc.message) from None
+        return group_ruleset_json(made)
+
+    def update_group_ruleset(
+        self, user: User, dataset_uid: str, group_uid: str, body: Any
+    ) -> dict[str, Any]:
+        done = self.simulator.security.replace_group_ruleset(
+            user, dataset_uid, group_uid, Body(lambda: group_ruleset(body, group_uid))
+        )
+        return group_ruleset_json(done)
+
+    def delete_group_ruleset(self, user: User, dataset_uid: str, group_uid: str) -> None:
+        self.simulator.security.delete_group_ruleset(user, dataset_uid, group_uid)
+
+    # versions ---------------------------------------------------------------------------
+
+    def _version_json(self, change: Change) -> dict[str, Any]:
+        return {
+            "uid": version_uid(change.change_uid),
+            "sections": [SECTIONS.get(s, s) for s in change.sections],
+            "created_by": {"username": change.user},
+            "can_restore": True,
+            "created_at": self.simulator.clock.iso(change.timestamp),
+        }
+
+    def list_versions(self, user: User, dataset_uid: str) -> list[dict[str, Any]]:
+        """The last 20 versions, newest first."""
+        changes = self.simulator.configuration.changes(user, dataset_uid)[-VERSIONS_KEPT:]
+        return [self._version_json(c) for c in reversed(changes)]
+
+    def get_version(self, user: User, dataset_uid: str, version: str) -> dict[str, Any]:
+        for change in self.simulator.configuration.changes(user, dataset_uid)[-VERSIONS_KEPT:]:
+            if version_uid(change.change_uid) == version:
+                return self._version_json(change)
+        raise UnknownChange(version)
+
+    def restore_version(self, user: User, dataset_uid: str, version: str) -> dict[str, Any]:
+        self.get_version(user, dataset_uid, version)  # only what the list shows
+        done = self.simulator.configuration.restore_change(
+            user, dataset_uid, Body(lambda: change_number(version))
+        )
+        return dataset_json(done, self.simulator.clock)

@@ -1,0 +1,204 @@
+"""The Automation API v1.0's dataset security and versions over HTTP, sent as real
+clients send them, and read back on both surfaces."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.conftest import Live
+from tests.e2e.test_automation_datasets import DATASET_KEYS, Client, MakeLive
+
+pytestmark = pytest.mark.e2e
+
+V2 = "/api/management/v2"
+UID = "da_trees1"
+
+WORLD = """
+platform: {workers: 1}
+users:
+  - {username: admin, password: admin, api_keys: [ods-sim-admin-key], permissions: all}
+  - {username: ana, password: ana, permissions: []}
+  - {username: bob, password: bob, permissions: []}
+groups:
+  - {group_id: editors, title: Editors, permissions: [], usernames: [bob]}
+datasets:
+  - {dataset_id: trees, dataset_uid: da_trees1, resources: [{records: 100}]}
+"""
+
+SECURITY = {
+    "is_data_visible": True,
+    "visible_fields": ["*"],
+    "filter_query": "",
+    "api_calls_quota": None,
+}
+
+
+@pytest.fixture
+def live(make_live: MakeLive) -> Live:
+    return make_live(WORLD)
+
+
+@pytest.fixture
+def client(live: Live) -> Client:
+    return Client(live)
+
+
+def v2(live: Live, method: str, path: str, **kwargs: Any) -> Any:
+    r = live.http.request(method, f"{live.api}{path}", timeout=10, **kwargs)
+    assert r.status_code < 300, r.text
+    return r.json() if r.content else None
+
+
+# user rulesets ------------------------------------------------------------------------------
+
+
+def test_a_user_ruleset_is_created_read_listed_changed_and_deleted(
+    client: Client, live: Live
+) -> None:
+    base = f"/datasets/{UID}/security/users"
+    r = client.call("POST", f"{base}/", {"user": {"username": "ana"}, "permissions": []})
+    assert r.status_code == 201, r.text
+    assert r.json() == {"security": SECURITY, "permissions": [], "user": {"username": "ana"}}
+    assert list(r.json()) == ["security", "permissions", "user"]
+    body = {
+        "user": {"username": "ana"},
+        "permissions": ["publish_dataset", "edit_dataset"],
+        "security": {
+            "is_data_visible": "false",
+            "visible_fields": ["height"],
+            "filter_query": "height>3",
+            "api_calls_quota": {"unit": "day", "limit": 100},
+        },
+    }
+    r = client.call("PUT", f"{base}/ana", body)
+    assert r.status_code == 200, r.text
+    assert r.json()["permissions"] == ["edit_dataset", "publish_dataset"]
+    assert r.json()["security"]["is_data_visible"] is False
+    assert client.call("GET", f"{base}/ana/").json() == r.json()
+    page = client.call("GET", base).json()
+    assert page["total_count"] == 1 and page["results"] == [r.json()]
+    # the same ruleset on v2
+    ruleset = v2(live, "GET", f"/datasets/{UID}/security/users/ana")
+    assert ruleset["permissions"] == ["edit_dataset", "publish_dataset"]
+    assert ruleset["filter_query"] == "height>3"
+    r = client.call("DELETE", f"{base}/ana/")
+    assert r.status_code == 204 and r.content == b""
+    assert client.call("GET", f"{base}/ana/").status_code == 404
+
+
+def test_user_ruleset_refusals_name_the_field_and_change_nothing(client: Client) -> None:
+    base = f"/datasets/{UID}/security/users/"
+    cases = [
+        ({"permissions": []}, "user"),
+        ({"user": {"username": "nobody"}}, "user"),
+        ({"user": {"username": "ana"}, "permissions": ["edit_datset"]}, "permissions[0]"),
+        ({"user": {"username": "ana"}, "permisions": []}, "permisions"),
+        (
+            {"user": {"username": "ana"}, "security": {"is_data_visible": "maybe"}},
+            "is_data_visible",
+        ),
+        ({"user": "ana"}, "user"),
+    ]
+    for body, field in cases:
+        r = client.call("POST", base, body)
+        assert r.status_code == 400, (body, r.text)
+        assert r.json()["error_code"] == "validation_error", r.text
+        assert field in r.json()["detail"], (field, r.json())
+    assert client.call("GET", base).json()["total_count"] == 0
+    assert client.call("POST", base, {"user": {"username": "ana"}}).status_code == 201
+    r = client.call("POST", base, {"user": {"username": "ana"}})
+    assert r.status_code == 400 and r.json()["error_code"] == "bad_request"
+    r = client.call("PUT", f"{base}ana/", {"user": {"username": "bob"}})
+    assert r.status_code == 400 and "user" in r.json()["detail"]
+    assert client.call("GET", "/datasets/da_nope99/security/users/").status_code == 404
+
+
+# group rulesets -----------------------------------------------------------------------------
+
+
+def test_a_group_ruleset_names_its_group_by_uid(client: Client, live: Live) -> None:
+    base = f"/datasets/{UID}/security/groups"
+    body = {"group": {"uid": "editors"}, "permissions": ["edit_dataset"]}
+    r = client.call("POST", base, body)
+    assert r.status_code == 201, r.text
+    assert r.json() == {
+        "security": SECURITY,
+        "permissions": ["edit_dataset"],
+        "group": {"uid": "editors"},
+    }
+    assert v2(live, "GET", f"/datasets/{UID}/security/groups/editors")["permissions"] == [
+        "edit_dataset"
+    ]
+    r = client.call("PUT", f"{base}/editors/", {"permissions": ["manage_dataset"]})
+    assert r.json()["permissions"] == ["manage_dataset"]
+    assert client.call("GET", f"{base}/?limit=0").json() == {
+        "total_count": 1,
+        "next": None,
+        "previous": None,
+        "results": [],
+    }
+    r = client.call("POST", base, {"group": {"uid": "nobody"}})
+    assert r.status_code == 400 and "group" in r.json()["detail"]
+    assert client.call("DELETE", f"{base}/editors").status_code == 204
+    assert client.call("DELETE", f"{base}/editors").status_code == 404
+
+
+# versions -----------------------------------------------------------------------------------
+
+
+def _versions(client: Client) -> list[dict[str, Any]]:
+    r = client.call("GET", f"/datasets/{UID}/versions/?limit=100")
+    assert r.status_code == 200, r.text
+    page: dict[str, Any] = r.json()
+    return list(page["results"])
+
+
+def test_versions_list_the_change_log_newest_first(client: Client, live: Live) -> None:
+    client.call("PUT", f"/datasets/{UID}/metadata/default/title/", {"value": "Trees"})
+    client.call("POST", f"/datasets/{UID}/security/users/", {"user": {"username": "ana"}})
+    versions = _versions(client)
+    assert len(versions) >= 2
+    newest = versions[0]
+    assert list(newest) == ["uid", "sections", "created_by", "can_restore", "created_at"]
+    assert newest["sections"] == ["security"]
+    assert versions[1]["sections"] == ["metadata"]
+    assert newest["created_by"] == {"username": "admin"}
+    assert client.call("GET", f"/datasets/{UID}/versions/{newest['uid']}").json() == newest
+    changes = v2(live, "GET", f"/datasets/{UID}/changes")
+    assert len(changes) == len(versions)
+    for bad in ("ch_999999", "nope", "ch_", "ch_1234567890"):
+        assert client.call("GET", f"/datasets/{UID}/versions/{bad}/").status_code == 404, bad
+
+
+def test_at_most_twenty_versions_are_shown(client: Client) -> None:
+    for i in range(25):
+        client.call("PUT", f"/datasets/{UID}/metadata/default/title/", {"value": f"T{i}"})
+    page = client.call("GET", f"/datasets/{UID}/versions/?limit=5&offset=5").json()
+    assert page["total_count"] == 20
+    assert page["next"].endswith("limit=5&offset=10")
+    shown = _versions(client)
+    assert len(shown) == 20
+    oldest = int(shown[-1]["uid"].removeprefix("ch_"))
+    hidden = f"ch_{oldest - 1:06d}"
+    assert client.call("GET", f"/datasets/{UID}/versions/{hidden}/").status_code == 404
+    r = client.call("POST", f"/datasets/{UID}/versions/{hidden}/restore/")
+    assert r.status_code == 404
+    assert _versions(client) == shown
+
+
+def test_a_restore_brings_the_configuration_back_and_adds_a_version(
+    client: Client, live: Live
+) -> None:
+    path = f"/datasets/{UID}/metadata/default/title/"
+    client.call("PUT", path, {"value": "First"})
+    first = _versions(client)[0]["uid"]
+    client.call("PUT", path, {"value": "Second"})
+    count = len(_versions(client))
+    r = client.call("POST", f"/datasets/{UID}/versions/{first}/restore/")
+    assert r.status_code == 200, r.text
+    assert list(r.json()) == DATASET_KEYS
+    assert r.json()["metadata"]["default"]["title"] == {"value": "First"}
+    assert len(_versions(client)) == count + 1
+    assert v2(live, "GET", f"/datasets/{UID}")["metas"]["default"]["title"] == "First"
