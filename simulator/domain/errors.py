@@ -365,6 +365,29 @@ class HTTPError(SimulatorError):
         super().__init__("{description}", description=description)
 
 
+class ScheduleExists(HTTPError):
+    """A second schedule with the same cron expression on one dataset: 409, which a
+    real client of the platform reads as "already exists"."""
+
+    error_key = "ScheduleAlreadyExistsException"
+
+    def __init__(self, cron_schedule: str, schedule_uid: str) -> None:
+        SimulatorError.__init__(
+            self,
+            "The dataset already has the schedule '{cron_schedule}' ({schedule_uid})",
+            cron_schedule=cron_schedule,
+            schedule_uid=schedule_uid,
+        )
+        self.status = 409
+
+
+class UnknownSchedule(NotFound):
+    error_key = "UnknownScheduleException"
+
+    def __init__(self, schedule_uid: str) -> None:
+        super().__init__("Unknown schedule: {schedule_uid}", schedule_uid=schedule_uid)
+
+
 #: The platform's keys of the refusals an HTTP fault may stand for, by status code.
 INJECTED_KEYS: dict[int, str] = {
     400: "ODSException",

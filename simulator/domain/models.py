@@ -346,6 +346,16 @@ class Version:
 
 
 @dataclass(slots=True)
+class Schedule:
+    """When the platform re-processes a dataset by itself (see :mod:`.schedules`)."""
+
+    schedule_uid: str
+    cron_schedule: str
+    #: Who last wrote it: the user a firing publishes as.
+    user: str = ""
+
+
+@dataclass(slots=True)
 class Dataset:
     dataset_uid: str
     dataset_id: str
@@ -392,6 +402,8 @@ class Dataset:
     #: Files exposed with the dataset, by uid (``at_...``, ``ae_...``).
     attachments: dict[str, Attachment] = field(default_factory=dict)
     alternative_exports: dict[str, Attachment] = field(default_factory=dict)
+    #: Its schedules (``sc_...``), in the order they were made.
+    schedules: dict[str, Schedule] = field(default_factory=dict)
 
     @property
     def records(self) -> int:

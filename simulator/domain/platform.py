@@ -58,3 +58,6 @@ class Platform:
     timings: Mapping[Status, StageTiming] = field(default_factory=lambda: DEFAULT_TIMINGS)
     #: The domain's identifier, as change objects name it (``{"domain": ...}``).
     domain_id: str = DEFAULT_DOMAIN_ID
+    #: Whether dataset schedules may fire more than once a day (the platform's support
+    #: enables minute-level scheduling on request).
+    minute_level_schedules: bool = False

@@ -89,6 +89,9 @@ class Store:
     def new_export_uid(self, dataset: Dataset) -> str:
         return self._short("ae_", dataset.alternative_exports)
 
+    def new_schedule_uid(self, dataset: Dataset) -> str:
+        return self._short("sc_", dataset.schedules)
+
     def add_file(self, stored: StoredFile) -> None:
         """Keep an upload; one with the id of a kept file replaces it (and goes last)."""
         replaced = self.files.pop(stored.file_id, None)

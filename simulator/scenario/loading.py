@@ -417,6 +417,7 @@ def _platform(data: dict[str, Any]) -> Platform:
         max_records_by_dataset=data.get("license", {}).get("max_records_by_dataset"),
         timings=timings,
         domain_id=data.get("domain_id", DEFAULT_DOMAIN_ID),
+        minute_level_schedules=data.get("minute_level_schedules", False),
     )
 
 

@@ -666,6 +666,11 @@ def build_schema() -> dict[str, Any]:
                             f"The domain's identifier (default {DEFAULT_DOMAIN_ID!r})",
                             pattern="^[a-z0-9][a-z0-9-]{0,62}$",
                         ),
+                        "minute_level_schedules": {
+                            "type": "boolean",
+                            "description": "Dataset schedules may fire more than once a day "
+                            "(default false: at most daily, as on the platform)",
+                        },
                     },
                 ),
                 "users": {

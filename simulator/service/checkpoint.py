@@ -35,6 +35,7 @@ from ..domain.models import (
     RecordError,
     Resource,
     Ruleset,
+    Schedule,
     StoredFile,
     User,
     Version,
@@ -238,6 +239,7 @@ def _dataset(ds: Dataset) -> Data:
         "changes": [_fields(c) for c in ds.changes],
         "attachments": [_fields(a) for a in ds.attachments.values()],
         "alternative_exports": [_fields(a) for a in ds.alternative_exports.values()],
+        "schedules": [_fields(s) for s in ds.schedules.values()],
     }
 
 
@@ -268,6 +270,8 @@ def _revive_dataset(data: Data) -> Dataset:
             # absent from checkpoints written before datasets had them
             "attachments": _attached(data.get("attachments", [])),
             "alternative_exports": _attached(data.get("alternative_exports", [])),
+            # absent from checkpoints written before datasets had schedules
+            "schedules": {s["schedule_uid"]: Schedule(**s) for s in data.get("schedules", ())},
         }
     )
 

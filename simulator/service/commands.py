@@ -238,6 +238,13 @@ class HarvesterFields:
 
 
 #: Every command the journal may hold, by class name.
+@dataclass(frozen=True)
+class ScheduleSpec:
+    """A dataset's schedule: a unix cron expression, as sent (checked by the service)."""
+
+    cron_schedule: Any
+
+
 COMMANDS: dict[str, type] = {
     cls.__name__: cls
     for cls in (
@@ -260,5 +267,6 @@ COMMANDS: dict[str, type] = {
         PageFields,
         PageRulesetSpec,
         HarvesterFields,
+        ScheduleSpec,
     )
 }

@@ -38,6 +38,7 @@ from .page_security import PageSecurity
 from .pages import Pages
 from .processing import Processing
 from .resources import Resources
+from .schedules import Schedules
 from .security import Security
 from .snapshots import Snapshots
 from .state import State
@@ -74,6 +75,7 @@ class Simulator:
         self.pages = Pages(state)
         self.page_security = PageSecurity(state)
         self.harvesters = Harvesters(state)
+        self.schedules = Schedules(state)
         self.control = Control(state)
         self.dashboard = Dashboard(state, self.control, self.datasets)
         self.directory = Directory(state)
@@ -93,14 +95,20 @@ class Simulator:
                 self.pages,
                 self.page_security,
                 self.harvesters,
+                self.schedules,
             )
         }
         self.snapshots = Snapshots(state, owners, self.access.replay_call)
         state.perform = self._perform
         state.observe = self._observe
         state.changed = self.snapshots.changed
-        state.built = self.harvesters.arm_all
+        state.built = self._arm_timers
         state.reset(scenario)
+
+    def _arm_timers(self) -> None:
+        """Set the timers a world's data implies: harvester and dataset schedules."""
+        self.harvesters.arm_all()
+        self.schedules.arm_all()
 
     @classmethod
     def from_snapshot(

@@ -202,3 +202,102 @@ def test_a_restore_brings_the_configuration_back_and_adds_a_version(
     assert r.json()["metadata"]["default"]["title"] == {"value": "First"}
     assert len(_versions(client)) == count + 1
     assert v2(live, "GET", f"/datasets/{UID}")["metas"]["default"]["title"] == "First"
+
+
+# schedules ----------------------------------------------------------------------------------
+
+DAY = 86_400.0
+
+
+def _schedules(client: Client) -> list[dict[str, Any]]:
+    page: dict[str, Any] = client.call("GET", f"/datasets/{UID}/schedules").json()
+    return list(page["results"])
+
+
+def test_a_schedule_is_created_read_listed_changed_and_deleted(client: Client) -> None:
+    base = f"/datasets/{UID}/schedules"
+    r = client.call("POST", f"{base}/", {"cron_schedule": "0 3 * * *"})
+    assert r.status_code == 201, r.text
+    made = r.json()
+    assert list(made) == ["uid", "cron_schedule"]
+    assert made["uid"].startswith("sc_") and made["cron_schedule"] == "0 3 * * *"
+    assert client.call("GET", f"{base}/{made['uid']}").json() == made
+    assert _schedules(client) == [made]
+    r = client.call("PUT", f"{base}/{made['uid']}/", {"cron_schedule": "15  4 * * mon"})
+    assert r.json() == {"uid": made["uid"], "cron_schedule": "15 4 * * mon"}
+    r = client.call("DELETE", f"{base}/{made['uid']}/")
+    assert r.status_code == 204 and r.content == b""
+    assert _schedules(client) == []
+    assert client.call("GET", f"{base}/{made['uid']}/").status_code == 404
+
+
+def test_a_sub_daily_or_bad_cron_is_a_validation_error_and_changes_nothing(
+    client: Client, live: Live
+) -> None:
+    before = live.control("GET", "snapshot")
+    for body in (
+        {"cron_schedule": "0 * * * *"},
+        {"cron_schedule": "*/5 3 * * *"},
+        {"cron_schedule": "0 3 * *"},
+        {"cron_schedule": "61 3 * * *"},
+        {"cron_schedule": 3},
+        {},
+        {"cron_shedule": "0 3 * * *"},
+    ):
+        r = client.call("POST", f"/datasets/{UID}/schedules/", body)
+        assert r.status_code == 400, (body, r.text)
+        assert r.json()["error_code"] == "validation_error"
+        assert set(r.json()["detail"]) <= {"cron_schedule", "cron_shedule"}, r.json()
+    assert live.control("GET", "snapshot") == before
+    assert client.call("POST", "/datasets/da_nope99/schedules/", {}).status_code == 404
+
+
+def test_minute_level_scheduling_is_a_setting_of_the_scenario(make_live: MakeLive) -> None:
+    live = make_live(
+        WORLD.replace(
+            "platform: {workers: 1}", "platform: {workers: 1, minute_level_schedules: true}"
+        )
+    )
+    r = Client(live).call("POST", f"/datasets/{UID}/schedules/", {"cron_schedule": "0 * * * *"})
+    assert r.status_code == 201, r.text
+
+
+def test_a_second_identical_schedule_is_a_conflict(client: Client) -> None:
+    first = client.call("POST", f"/datasets/{UID}/schedules/", {"cron_schedule": "0 3 * * *"})
+    r = client.call("POST", f"/datasets/{UID}/schedules/", {"cron_schedule": "0  3 * * *"})
+    assert r.status_code == 409
+    assert r.json()["error_code"] == "bad_request"
+    assert first.json()["uid"] in r.json()["message"]
+    assert len(_schedules(client)) == 1
+
+
+def test_a_schedule_fires_in_paris_time_and_enters_queued(client: Client, live: Live) -> None:
+    # virtual second zero is 2026-01-01T00:00Z, 01:00 in Paris: 00:30 in Paris comes
+    # at 23:30Z, not at 00:30Z
+    client.call("POST", f"/datasets/{UID}/schedules/", {"cron_schedule": "30 0 * * *"})
+    assert live.control("GET", "clock")["next_event"] == DAY - 1800
+    live.advance(1801)
+    assert client.status(UID)["status"] == "idle"
+    live.advance(DAY - 1800 - live.control("GET", "clock")["now"])
+    timeline = live.control("GET", "timeline", params={"since": DAY - 1801})
+    moves = [(e["to"], e["cause"]) for e in timeline if e.get("dataset_uid") == UID]
+    assert moves[0] == ("queued", "publish"), timeline
+    client.wait_for(UID, {"idle"})
+    assert client.call("GET", f"/datasets/{UID}").json()["is_published"] is True
+    assert live.control("GET", "clock")["next_event"] == 2 * DAY - 1800
+
+
+@pytest.mark.parametrize("retention", ["", "retention: {journal: 1}\n"])
+def test_a_snapshot_keeps_dataset_schedules_armed(make_live: MakeLive, retention: str) -> None:
+    source, target = make_live(WORLD + retention), make_live(WORLD + retention)
+    r = Client(source).call("POST", f"/datasets/{UID}/schedules/", {"cron_schedule": "0 2 * * *"})
+    made = r.json()
+    snapshot = source.control("GET", "snapshot")
+    assert ("base" in snapshot) == bool(retention)
+    assert target.control("PUT", "snapshot", json=snapshot) is not None
+    for live in (source, target):
+        assert Client(live).call("GET", f"/datasets/{UID}/schedules/").json()["results"] == [made]
+        assert live.control("GET", "clock")["next_event"] == 3600
+    live = target
+    live.control("POST", "reset")
+    assert Client(live).call("GET", f"/datasets/{UID}/schedules/").json()["total_count"] == 0

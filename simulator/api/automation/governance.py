@@ -25,6 +25,8 @@ GROUPS = f"{DATASET}/security/groups"
 GROUP = f"{GROUPS}/<group_uid>"
 VERSIONS = f"{DATASET}/versions"
 VERSION = f"{VERSIONS}/<version_uid>"
+SCHEDULES = f"{DATASET}/schedules"
+SCHEDULE = f"{SCHEDULES}/<schedule_uid>"
 
 
 def surface() -> Governance:
@@ -112,3 +114,34 @@ def retrieve_dataset_version(dataset_uid: str, version_uid: str) -> Response:
 @blueprint.post(f"{VERSION}/restore", endpoint="restore-version")
 def restore_version(dataset_uid: str, version_uid: str) -> Response:
     return jsonify(surface().restore_version(g.user, dataset_uid, version_uid))
+
+
+# schedules --------------------------------------------------------------------------------
+
+
+@blueprint.get(SCHEDULES, endpoint="list-dataset-schedules")
+def list_dataset_schedules(dataset_uid: str) -> Response:
+    window()
+    return _listed(surface().list_schedules(g.user, dataset_uid))
+
+
+@blueprint.post(SCHEDULES, endpoint="create-dataset-schedule")
+def create_dataset_schedule(dataset_uid: str) -> tuple[Response, int]:
+    return created(surface().create_schedule(g.user, dataset_uid, json_body()))
+
+
+@blueprint.get(SCHEDULE, endpoint="retrieve-dataset-schedule")
+def retrieve_dataset_schedule(dataset_uid: str, schedule_uid: str) -> Response:
+    return jsonify(surface().get_schedule(g.user, dataset_uid, schedule_uid))
+
+
+@blueprint.put(SCHEDULE, endpoint="update-dataset-schedule")
+def update_dataset_schedule(dataset_uid: str, schedule_uid: str) -> Response:
+    body = json_body()
+    return jsonify(surface().update_schedule(g.user, dataset_uid, schedule_uid, body))
+
+
+@blueprint.delete(SCHEDULE, endpoint="delete-dataset-schedule")
+def delete_dataset_schedule(dataset_uid: str, schedule_uid: str) -> Response:
+    surface().delete_schedule(g.user, dataset_uid, schedule_uid)
+    return no_content()

@@ -14,9 +14,9 @@ from typing import Any
 
 from ...domain.errors import InvalidParameter, UnknownChange, UnknownGroup, UnknownUsername
 from ...domain.limits import echo
-from ...domain.models import ALL_FIELDS, Change, User
+from ...domain.models import ALL_FIELDS, Change, Schedule, User
 from ...service import Simulator
-from ...service.commands import Body, GroupRulesetSpec, RulesetSpec
+from ...service.commands import Body, GroupRulesetSpec, RulesetSpec, ScheduleSpec
 from ...service.views import GroupRulesetView, RulesetView
 from . import requests as read
 from .render import dataset_json
@@ -100,6 +100,15 @@ def change_number(version_uid: str) -> int:
     return int(match.group(1))
 
 
+def schedule(body: Any) -> ScheduleSpec:
+    """``{"cron_schedule"}`` (``uid`` is read only: sent back and ignored)."""
+    given = read._object(body)
+    read._known(given, ("cron_schedule", "uid"), ("cron_schedule",))
+    if "cron_schedule" not in given:
+        raise InvalidParameter("cron_schedule", "this field is required")
+    return ScheduleSpec(given["cron_schedule"])
+
+
 # writing ------------------------------------------------------------------------------
 
 
@@ -126,6 +135,10 @@ def group_ruleset_json(r: GroupRulesetView) -> dict[str, Any]:
         "permissions": list(r.permissions),
         "group": {"uid": r.group_id},
     }
+
+
+def schedule_json(s: Schedule) -> dict[str, Any]:
+    return {"uid": s.schedule_uid, "cron_schedule": s.cron_schedule}
 
 
 def version_uid(change_uid: int) -> str:
@@ -223,3 +236,26 @@ class Governance:
             user, dataset_uid, Body(lambda: change_number(version))
         )
         return dataset_json(done, self.simulator.clock)
+
+    # schedules --------------------------------------------------------------------------
+
+    def list_schedules(self, user: User, dataset_uid: str) -> list[dict[str, Any]]:
+        return [schedule_json(s) for s in self.simulator.schedules.list(user, dataset_uid)]
+
+    def get_schedule(self, user: User, dataset_uid: str, schedule_uid: str) -> dict[str, Any]:
+        return schedule_json(self.simulator.schedules.get(user, dataset_uid, schedule_uid))
+
+    def create_schedule(self, user: User, dataset_uid: str, body: Any) -> dict[str, Any]:
+        made = self.simulator.schedules.create(user, dataset_uid, Body(lambda: schedule(body)))
+        return schedule_json(made)
+
+    def update_schedule(
+        self, user: User, dataset_uid: str, schedule_uid: str, body: Any
+    ) -> dict[str, Any]:
+        done = self.simulator.schedules.replace(
+            user, dataset_uid, schedule_uid, Body(lambda: schedule(body))
+        )
+        return schedule_json(done)
+
+    def delete_schedule(self, user: User, dataset_uid: str, schedule_uid: str) -> None:
+        self.simulator.schedules.delete(user, dataset_uid, schedule_uid)

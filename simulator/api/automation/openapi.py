@@ -42,6 +42,7 @@ ERRORS: dict[int, str] = {
     401: "No credentials, or wrong ones (`bad_request`).",
     403: "The user lacks a permission the operation needs (`bad_request`).",
     404: 'No such dataset (`not_found`, "Not found.").',
+    409: "Already there: a schedule the dataset has (`bad_request`).",
     413: "The request body is larger than the simulator accepts (`bad_request`).",
 }
 E_ALL = (400, 401, 403, 404)

@@ -19,7 +19,7 @@ E_ALL = (400, 401, 403, 404)
 
 Row = tuple[str, str, dict[str, Any]]
 
-TAGS = ["Dataset security", "Dataset versions"]
+TAGS = ["Dataset security", "Dataset versions", "Dataset schedules"]
 
 
 def _page(item: str) -> Schema:
@@ -105,6 +105,22 @@ def schemas() -> dict[str, Schema]:
         "PaginatedDatasetGroupSecuritys": _page("DatasetGroupSecurity"),
         "DatasetVersion": version,
         "PaginatedDatasetVersions": _page("DatasetVersion"),
+        "DatasetSchedule": obj(
+            "uid cron_schedule",
+            uid={"type": "string", "pattern": "^sc_[a-z0-9]{6}$"},
+            cron_schedule=STRING,
+        ),
+        "DatasetScheduleWrite": obj(
+            optional={
+                "cron_schedule": {
+                    "description": "Five unix cron fields, read in Europe/Paris time; "
+                    "required. At most daily unless the scenario enables minute-level "
+                    "scheduling."
+                },
+                "uid": {"description": "Read only: ignored."},
+            }
+        ),
+        "PaginatedDatasetSchedules": _page("DatasetSchedule"),
     }
 
 
@@ -123,6 +139,7 @@ def parameters() -> dict[str, Any]:
         "username": path("username", "A user of the domain.", "admin"),
         "group_uid": path("group_uid", "A group of the domain.", "editors"),
         "version_uid": path("version_uid", "A version of the dataset.", "ch_000001"),
+        "schedule_uid": path("schedule_uid", "A schedule of the dataset.", "sc_abc123"),
     }
 
 
@@ -222,6 +239,54 @@ def _versions() -> list[Row]:
     ]
 
 
+def _schedules() -> list[Row]:
+    tag = "Dataset schedules"
+    base = f"{DATASET}/schedules"
+    one = f"{base}/{{schedule_uid}}/"
+    schema = ref("DatasetSchedule")
+    write = body(ref("DatasetScheduleWrite"), required=False)
+    return [
+        (
+            f"{base}/",
+            "get",
+            operation(
+                "list-dataset-schedules",
+                "List the dataset's schedules",
+                tag,
+                ref("PaginatedDatasetSchedules"),
+                errors=E_ALL,
+                params=_paging(),
+            ),
+        ),
+        (
+            f"{base}/",
+            "post",
+            operation(
+                "create-dataset-schedule",
+                "Schedule the dataset's processing",
+                tag,
+                schema,
+                status=201,
+                errors=(*E_ALL, 409),
+                request=write,
+            ),
+        ),
+        (one, "get", operation("retrieve-dataset-schedule", "Read one", tag, schema, errors=E_ALL)),
+        (
+            one,
+            "put",
+            operation(
+                "update-dataset-schedule", "Change one", tag, schema, errors=E_ALL, request=write
+            ),
+        ),
+        (
+            one,
+            "delete",
+            operation("delete-dataset-schedule", "Delete one", tag, status=204, errors=E_ALL),
+        ),
+    ]
+
+
 def rows() -> list[Row]:
     """The paths of this part, as ``(path, method, operation)`` rows."""
     users = _rulesets(
@@ -248,4 +313,4 @@ def rows() -> list[Row]:
         ),
         "Group",
     )
-    return [*users, *groups, *_versions()]
+    return [*users, *groups, *_versions(), *_schedules()]
