@@ -381,6 +381,13 @@ class ScheduleExists(HTTPError):
         self.status = 409
 
 
+class UnknownFeedback(NotFound):
+    error_key = "UnknownFeedbackException"
+
+    def __init__(self, feedback_uid: str) -> None:
+        super().__init__("Unknown feedback: {feedback_uid}", feedback_uid=feedback_uid)
+
+
 class UnknownSchedule(NotFound):
     error_key = "UnknownScheduleException"
 

@@ -346,6 +346,19 @@ class Version:
 
 
 @dataclass(slots=True)
+class Feedback:
+    """A visitor's comment on a record, with the values they suggest."""
+
+    feedback_uid: str
+    record_id: str
+    username: str
+    comment: str
+    values: dict[str, Any] = field(default_factory=dict)
+    is_archived: bool = False
+    created: float = 0.0
+
+
+@dataclass(slots=True)
 class Schedule:
     """When the platform re-processes a dataset by itself (see :mod:`.schedules`)."""
 
@@ -404,6 +417,8 @@ class Dataset:
     alternative_exports: dict[str, Attachment] = field(default_factory=dict)
     #: Its schedules (``sc_...``), in the order they were made.
     schedules: dict[str, Schedule] = field(default_factory=dict)
+    #: What visitors said about its records (``df_...``); the scenario gives them.
+    feedbacks: dict[str, Feedback] = field(default_factory=dict)
 
     @property
     def records(self) -> int:

@@ -92,6 +92,9 @@ class Store:
     def new_schedule_uid(self, dataset: Dataset) -> str:
         return self._short("sc_", dataset.schedules)
 
+    def new_feedback_uid(self, dataset: Dataset) -> str:
+        return self._short("df_", dataset.feedbacks)
+
     def add_file(self, stored: StoredFile) -> None:
         """Keep an upload; one with the id of a kept file replaces it (and goes last)."""
         replaced = self.files.pop(stored.file_id, None)

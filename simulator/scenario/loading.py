@@ -140,6 +140,19 @@ class ResourceSpec:
 
 
 @dataclass(frozen=True)
+class FeedbackSpec:
+    """A visitor's comment on a record, at the start (``ago`` virtual seconds before)."""
+
+    uid: str | None
+    record_id: str
+    user: str
+    comment: str
+    values: dict[str, Any]
+    is_archived: bool
+    ago: float
+
+
+@dataclass(frozen=True)
 class DatasetSpec:
     dataset_id: str
     dataset_uid: str | None
@@ -148,6 +161,7 @@ class DatasetSpec:
     published: bool
     resources: tuple[ResourceSpec, ...]
     owner: str
+    feedbacks: tuple[FeedbackSpec, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -639,7 +653,30 @@ def _explicit(ctx: _Context, item: dict[str, Any], owner: str, path: KeyPath) ->
         published=item.get("published", False),
         resources=resources,
         owner=owner,
+        feedbacks=tuple(
+            FeedbackSpec(
+                f.get("uid"),
+                f["record_id"],
+                f.get("user") or ctx.gen.username(),
+                f["comment"],
+                dict(f.get("values", {})),
+                f.get("is_archived", False),
+                f.get("ago", 0),
+            )
+            for f in _unique_feedbacks(ctx, item.get("feedbacks", []), (*path, "feedbacks"))
+        ),
     )
+
+
+def _unique_feedbacks(ctx: _Context, items: list[dict[str, Any]], path: KeyPath) -> list[Any]:
+    seen: set[str] = set()
+    for i, f in enumerate(items):
+        uid = f.get("uid")
+        if uid is not None:
+            if uid in seen:
+                raise ctx.fail((*path, i, "uid"), f"'{uid}' is used twice")
+            seen.add(uid)
+    return items
 
 
 def _metas(ctx: _Context, given: dict[str, Any], path: KeyPath) -> dict[str, dict[str, Any]]:

@@ -357,6 +357,11 @@ def _dataset() -> dict[str, Any]:
             ),
             "metas": _metas(),
             "resources": {"type": "array", "items": _resource(), "description": "Its resources"},
+            "feedbacks": {
+                "type": "array",
+                "items": _feedback(),
+                "description": "What visitors said about its records (no API makes them)",
+            },
             **common,
         },
     )
@@ -376,6 +381,31 @@ def _dataset() -> dict[str, Any]:
         ("generate",),
     )
     return {"if": {"required": ["generate"]}, "then": generated, "else": explicit}
+
+
+def _feedback() -> dict[str, Any]:
+    return _obj(
+        "A visitor's comment on a record, as the Automation API lists it",
+        {
+            "uid": _str(
+                "Fixed uid (default: drawn from the seed)",
+                pattern="^df_[a-z0-9]{6}$",
+                **{"x-hint": "'df_' and 6 lowercase letters or digits"},
+            ),
+            "record_id": _str("The record commented on", minLength=1),
+            "user": _str(
+                "Who wrote it (default: a name made up by Faker)", pattern=USERNAME_PATTERN
+            ),
+            "comment": _str("What they wrote"),
+            "values": {
+                "type": "object",
+                "description": "The values they suggest: {field: {value, type}}",
+            },
+            "is_archived": {"type": "boolean", "description": "Archived already (default false)"},
+            "ago": _num("Virtual seconds before the start it was written", maximum=MAX_SPAN),
+        },
+        ("record_id", "comment"),
+    )
 
 
 def _user() -> dict[str, Any]:

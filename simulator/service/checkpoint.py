@@ -27,6 +27,7 @@ from ..domain.models import (
     Dataset,
     DefaultSecurity,
     Failure,
+    Feedback,
     FieldSpec,
     Group,
     GroupRuleset,
@@ -240,6 +241,7 @@ def _dataset(ds: Dataset) -> Data:
         "attachments": [_fields(a) for a in ds.attachments.values()],
         "alternative_exports": [_fields(a) for a in ds.alternative_exports.values()],
         "schedules": [_fields(s) for s in ds.schedules.values()],
+        "feedbacks": [_fields(f) for f in ds.feedbacks.values()],
     }
 
 
@@ -272,6 +274,7 @@ def _revive_dataset(data: Data) -> Dataset:
             "alternative_exports": _attached(data.get("alternative_exports", [])),
             # absent from checkpoints written before datasets had schedules
             "schedules": {s["schedule_uid"]: Schedule(**s) for s in data.get("schedules", ())},
+            "feedbacks": {f["feedback_uid"]: Feedback(**f) for f in data.get("feedbacks", ())},
         }
     )
 

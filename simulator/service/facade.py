@@ -31,6 +31,7 @@ from .dashboard import Dashboard
 from .dataset_metadata import DatasetMetadata
 from .datasets import Datasets
 from .directory import Directory
+from .feedbacks import Feedbacks
 from .files import Files
 from .harvesters import Harvesters
 from .journal import Journal
@@ -76,6 +77,7 @@ class Simulator:
         self.page_security = PageSecurity(state)
         self.harvesters = Harvesters(state)
         self.schedules = Schedules(state)
+        self.feedbacks = Feedbacks(state)
         self.control = Control(state)
         self.dashboard = Dashboard(state, self.control, self.datasets)
         self.directory = Directory(state)
@@ -96,6 +98,7 @@ class Simulator:
                 self.page_security,
                 self.harvesters,
                 self.schedules,
+                self.feedbacks,
             )
         }
         self.snapshots = Snapshots(state, owners, self.access.replay_call)

@@ -15,7 +15,7 @@ from ..domain.clock import horizon
 from ..domain.faults import FaultBook, StageFailure
 from ..domain.former import declared_fields, uses_former
 from ..domain.harvesters import Harvester
-from ..domain.models import ApiKey, Dataset, Group, Resource, User
+from ..domain.models import ApiKey, Dataset, Feedback, Group, Resource, User
 from ..domain.pages import Page
 from ..domain.pipeline import misconfiguration
 from ..domain.processors import MISCONFIGURED
@@ -137,5 +137,16 @@ class World:
             if spec.published:
                 ds.indexed[uid] = res.records
                 ds.indexed_revisions[uid] = 1
+        for given in spec.feedbacks:
+            uid = given.uid or store.new_feedback_uid(ds)
+            ds.feedbacks[uid] = Feedback(
+                uid,
+                given.record_id,
+                given.user,
+                given.comment,
+                copy.deepcopy(given.values),
+                given.is_archived,
+                -float(given.ago),
+            )
         ds.published = spec.published
         store.add_dataset(ds)

@@ -301,3 +301,73 @@ def test_a_snapshot_keeps_dataset_schedules_armed(make_live: MakeLive, retention
     live = target
     live.control("POST", "reset")
     assert Client(live).call("GET", f"/datasets/{UID}/schedules/").json()["total_count"] == 0
+
+
+# feedbacks ----------------------------------------------------------------------------------
+
+FEEDBACK_WORLD = """
+datasets:
+  - dataset_id: trees
+    dataset_uid: da_trees1
+    feedbacks:
+      - {uid: df_old001, record_id: r1, user: ana, comment: "Wrong height", ago: 7200,
+         values: {height: {value: "12", type: double}}}
+      - {uid: df_new001, record_id: r2, user: bob, comment: "Misspelt", ago: 60}
+      - {uid: df_arc001, record_id: r1, comment: "Done", is_archived: true, ago: 3600}
+"""
+
+
+def test_feedbacks_are_listed_newest_first_without_the_archived_ones(
+    make_live: MakeLive,
+) -> None:
+    client = Client(make_live(FEEDBACK_WORLD))
+    base = f"/datasets/{UID}/feedbacks"
+    page = client.call("GET", base).json()
+    assert [f["uid"] for f in page["results"]] == ["df_new001", "df_old001"]
+    old = page["results"][1]
+    assert old == {
+        "uid": "df_old001",
+        "record_id": "r1",
+        "user": {"username": "ana"},
+        "comment": "Wrong height",
+        "is_archived": False,
+        "values": {"height": {"value": "12", "type": "double"}},
+        "created_at": "2025-12-31T22:00:00+00:00",
+    }
+    r = client.call("GET", f"{base}/?sort=created_at")
+    assert [f["uid"] for f in r.json()["results"]] == ["df_old001", "df_new001"]
+    r = client.call("GET", f"{base}/?is_archived=True")
+    assert [f["uid"] for f in r.json()["results"]] == ["df_arc001"]
+    assert r.json()["results"][0]["user"]["username"]  # made up by Faker
+    r = client.call("GET", f"{base}?record_id=r1&is_archived=0")
+    assert [f["uid"] for f in r.json()["results"]] == ["df_old001"]
+    assert client.call("GET", f"{base}/df_arc001").json()["is_archived"] is True
+
+
+def test_archiving_a_feedback_hides_it_from_the_default_list(make_live: MakeLive) -> None:
+    live = make_live(FEEDBACK_WORLD)
+    client = Client(live)
+    base = f"/datasets/{UID}/feedbacks"
+    r = client.call("POST", f"{base}/df_old001/archive/")
+    assert r.status_code == 200, r.text
+    assert r.json()["is_archived"] is True and r.json()["uid"] == "df_old001"
+    assert [f["uid"] for f in client.call("GET", base).json()["results"]] == ["df_new001"]
+    snapshot = live.control("GET", "snapshot")
+    other = make_live(FEEDBACK_WORLD)
+    other.control("PUT", "snapshot", json=snapshot)
+    assert (
+        client.call("GET", f"{base}/df_old001").json()
+        == Client(other).call("GET", f"{base}/df_old001").json()
+    )
+
+
+def test_bad_feedback_queries_and_unknown_feedbacks(make_live: MakeLive) -> None:
+    client = Client(make_live(FEEDBACK_WORLD))
+    base = f"/datasets/{UID}/feedbacks"
+    for query, field in (("is_archived=maybe", "is_archived"), ("sort=-record_id", "sort")):
+        r = client.call("GET", f"{base}/?{query}")
+        assert r.status_code == 400, r.text
+        assert field in r.json()["detail"]
+    assert client.call("GET", f"{base}/df_nope01/").status_code == 404
+    assert client.call("POST", f"{base}/df_nope01/archive").status_code == 404
+    assert client.call("GET", "/datasets/da_nope99/feedbacks/").status_code == 404

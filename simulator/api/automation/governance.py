@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, g, jsonify
+from flask import Response, g, jsonify, request
 
 from ..app_context import simulator
 from ..reading import json_body
@@ -27,6 +27,8 @@ VERSIONS = f"{DATASET}/versions"
 VERSION = f"{VERSIONS}/<version_uid>"
 SCHEDULES = f"{DATASET}/schedules"
 SCHEDULE = f"{SCHEDULES}/<schedule_uid>"
+FEEDBACKS = f"{DATASET}/feedbacks"
+FEEDBACK = f"{FEEDBACKS}/<feedback_uid>"
 
 
 def surface() -> Governance:
@@ -145,3 +147,26 @@ def update_dataset_schedule(dataset_uid: str, schedule_uid: str) -> Response:
 def delete_dataset_schedule(dataset_uid: str, schedule_uid: str) -> Response:
     surface().delete_schedule(g.user, dataset_uid, schedule_uid)
     return no_content()
+
+
+# feedbacks --------------------------------------------------------------------------------
+
+
+@blueprint.get(FEEDBACKS, endpoint="list-dataset-feedbacks")
+def list_dataset_feedbacks(dataset_uid: str) -> Response:
+    window()
+    args = request.args
+    found = surface().list_feedbacks(
+        g.user, dataset_uid, args.get("is_archived"), args.get("record_id"), args.get("sort")
+    )
+    return _listed(found)
+
+
+@blueprint.get(FEEDBACK, endpoint="retrieve-dataset-feedback")
+def retrieve_dataset_feedback(dataset_uid: str, feedback_uid: str) -> Response:
+    return jsonify(surface().get_feedback(g.user, dataset_uid, feedback_uid))
+
+
+@blueprint.post(f"{FEEDBACK}/archive", endpoint="archive-dataset-feedback")
+def archive_dataset_feedback(dataset_uid: str, feedback_uid: str) -> Response:
+    return jsonify(surface().archive_feedback(g.user, dataset_uid, feedback_uid))

@@ -10,11 +10,12 @@ log: ``{uid, sections, created_by, can_restore, created_at}``.
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import Any
 
 from ...domain.errors import InvalidParameter, UnknownChange, UnknownGroup, UnknownUsername
-from ...domain.limits import echo
-from ...domain.models import ALL_FIELDS, Change, Schedule, User
+from ...domain.limits import as_boolean, echo
+from ...domain.models import ALL_FIELDS, Change, Feedback, Schedule, User
 from ...service import Simulator
 from ...service.commands import Body, GroupRulesetSpec, RulesetSpec, ScheduleSpec
 from ...service.views import GroupRulesetView, RulesetView
@@ -107,6 +108,30 @@ def schedule(body: Any) -> ScheduleSpec:
     if "cron_schedule" not in given:
         raise InvalidParameter("cron_schedule", "this field is required")
     return ScheduleSpec(given["cron_schedule"])
+
+
+#: The orders feedbacks may be listed in: by submission date, newest first by default.
+FEEDBACK_SORTS = ("-created_at", "created_at")
+
+
+def feedback_filters(
+    is_archived: str | None, record_id: str | None, sort: str | None
+) -> tuple[bool, str | None, bool]:
+    """``is_archived`` (any spelling of a boolean; default false), ``record_id``, ``sort``."""
+    archived = False
+    if is_archived is not None:
+        flag = as_boolean(is_archived)
+        if flag is None:
+            raise InvalidParameter(
+                "is_archived", f"expected true or false, got {echo(is_archived)}"
+            )
+        archived = flag
+    order = FEEDBACK_SORTS[0] if sort in (None, "") else sort
+    if order not in FEEDBACK_SORTS:
+        raise InvalidParameter(
+            "sort", f"expected one of {', '.join(FEEDBACK_SORTS)}, got {echo(order)}"
+        )
+    return archived, record_id, order == "-created_at"
 
 
 # writing ------------------------------------------------------------------------------
@@ -259,3 +284,42 @@ class Governance:
 
     def delete_schedule(self, user: User, dataset_uid: str, schedule_uid: str) -> None:
         self.simulator.schedules.delete(user, dataset_uid, schedule_uid)
+
+    # feedbacks --------------------------------------------------------------------------
+
+    def _feedback_json(self, f: Feedback) -> dict[str, Any]:
+        """The specification's example's order, ``created_at`` last."""
+        return {
+            "uid": f.feedback_uid,
+            "record_id": f.record_id,
+            "user": {"username": f.username},
+            "comment": f.comment,
+            "is_archived": f.is_archived,
+            "values": f.values,
+            "created_at": self._before_start(f.created),
+        }
+
+    def _before_start(self, t: float) -> str | None:
+        """A time that may come before virtual second zero (a feedback the scenario gives)."""
+        if t >= 0:
+            return self.simulator.clock.iso(t)
+        return (self.simulator.clock.epoch + timedelta(seconds=t)).isoformat(timespec="seconds")
+
+    def list_feedbacks(
+        self,
+        user: User,
+        dataset_uid: str,
+        is_archived: str | None,
+        record_id: str | None,
+        sort: str | None,
+    ) -> list[dict[str, Any]]:
+        archived, record, newest_first = feedback_filters(is_archived, record_id, sort)
+        found = self.simulator.feedbacks.list(user, dataset_uid, archived, record, newest_first)
+        return [self._feedback_json(f) for f in found]
+
+    def get_feedback(self, user: User, dataset_uid: str, feedback_uid: str) -> dict[str, Any]:
+        return self._feedback_json(self.simulator.feedbacks.get(user, dataset_uid, feedback_uid))
+
+    def archive_feedback(self, user: User, dataset_uid: str, feedback_uid: str) -> dict[str, Any]:
+        done = self.simulator.feedbacks.archive(user, dataset_uid, feedback_uid)
+        return self._feedback_json(done)

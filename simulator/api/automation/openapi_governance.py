@@ -11,6 +11,7 @@ from typing import Any
 from ...domain.security import DATASET_PERMISSIONS
 from ..openapi import body, operation, query
 from ..schemas import BOOLEAN, DATETIME, STRING, Schema, nullable, obj, ref
+from .governance_surface import FEEDBACK_SORTS
 from .paging import MAX_LIMIT
 from .requests import QUOTA_UNITS
 
@@ -19,7 +20,7 @@ E_ALL = (400, 401, 403, 404)
 
 Row = tuple[str, str, dict[str, Any]]
 
-TAGS = ["Dataset security", "Dataset versions", "Dataset schedules"]
+TAGS = ["Dataset security", "Dataset versions", "Dataset schedules", "Dataset feedbacks"]
 
 
 def _page(item: str) -> Schema:
@@ -121,6 +122,20 @@ def schemas() -> dict[str, Schema]:
             }
         ),
         "PaginatedDatasetSchedules": _page("DatasetSchedule"),
+        "DatasetFeedback": obj(
+            "uid record_id user comment is_archived values created_at",
+            uid=STRING,
+            record_id=STRING,
+            user=obj("username", username=STRING),
+            comment=STRING,
+            is_archived=BOOLEAN,
+            values={
+                "type": "object",
+                "description": "The values suggested, as the scenario gave them.",
+            },
+            created_at=DATETIME,
+        ),
+        "PaginatedDatasetFeedbacks": _page("DatasetFeedback"),
     }
 
 
@@ -140,6 +155,7 @@ def parameters() -> dict[str, Any]:
         "group_uid": path("group_uid", "A group of the domain.", "editors"),
         "version_uid": path("version_uid", "A version of the dataset.", "ch_000001"),
         "schedule_uid": path("schedule_uid", "A schedule of the dataset.", "sc_abc123"),
+        "feedback_uid": path("feedback_uid", "A feedback on the dataset.", "df_abc123"),
     }
 
 
@@ -287,6 +303,43 @@ def _schedules() -> list[Row]:
     ]
 
 
+def _feedbacks() -> list[Row]:
+    tag = "Dataset feedbacks"
+    base = f"{DATASET}/feedbacks"
+    one = f"{base}/{{feedback_uid}}/"
+    schema = ref("DatasetFeedback")
+    params = [
+        *_paging(),
+        query("record_id", STRING, "Only the feedbacks on this record."),
+        query(
+            "is_archived",
+            {"type": ["boolean", "string", "integer"]},
+            "true: only the archived ones; false (default): only the others.",
+        ),
+        query("sort", {"enum": list(FEEDBACK_SORTS)}, "By submission date (default -created_at)."),
+    ]
+    return [
+        (
+            f"{base}/",
+            "get",
+            operation(
+                "list-dataset-feedbacks",
+                "List the feedbacks on the dataset's records",
+                tag,
+                ref("PaginatedDatasetFeedbacks"),
+                errors=E_ALL,
+                params=params,
+            ),
+        ),
+        (one, "get", operation("retrieve-dataset-feedback", "Read one", tag, schema, errors=E_ALL)),
+        (
+            f"{one}archive/",
+            "post",
+            operation("archive-dataset-feedback", "Archive one", tag, schema, errors=E_ALL),
+        ),
+    ]
+
+
 def rows() -> list[Row]:
     """The paths of this part, as ``(path, method, operation)`` rows."""
     users = _rulesets(
@@ -313,4 +366,4 @@ def rows() -> list[Row]:
         ),
         "Group",
     )
-    return [*users, *groups, *_versions(), *_schedules()]
+    return [*users, *groups, *_versions(), *_schedules(), *_feedbacks()]
