@@ -31,6 +31,7 @@ from ..domain.processors import CATALOGUE
 from ..domain.security import ACCESS_POLICIES, DATASET_PERMISSIONS
 from ..domain.sources import FIELD_TYPES
 from ..domain.statemachine import PUBLIC_NAMES, REMOVED, VOCABULARIES, HarvesterStatus, Status
+from ..domain.templates import CATALOGUE as TEMPLATE_CATALOGUE
 
 Schema = dict[str, Any]
 
@@ -122,7 +123,9 @@ def _value(f: md.Field) -> Schema:
 
 
 def _metas(write: bool) -> Schema:
-    """``metas`` by template; every value may be null (on write: remove it)."""
+    """``metas`` by template (the domain's catalogue: the extra fields real clients write,
+    and ``custom`` and ``admin``, open to any field); every value may be null (on write:
+    remove it)."""
     templates: dict[str, Schema] = {
         name: obj(
             optional={
@@ -130,7 +133,9 @@ def _metas(write: bool) -> Schema:
                 for f in template.fields.values()
             }
         )
-        for name, template in md.WRITABLE.items()
+        if not template.open
+        else {"type": "object", "description": "The domain's own template: any field, any value."}
+        for name, template in TEMPLATE_CATALOGUE.items()
     }
     publishing = (
         {"type": "object", "description": "Read-only; ignored on write."}

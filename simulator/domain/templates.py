@@ -133,3 +133,41 @@ def unknown_template(name: str) -> InvalidParameter:
     return InvalidParameter(
         name, f"unknown template {echo(name)}{closest(name, CATALOGUE)}; known: {known}"
     )
+
+
+def check_dataset_metas(metas: Any) -> dict[str, dict[str, Any]]:
+    """A dataset body's metadata (v2's ``metas``, the Automation API's ``metadata``),
+    checked against the domain's catalogue: its templates, their extra fields, and any
+    field of ``custom`` and ``admin``; return a clean copy.
+
+    ``publishing`` mirrors the dataset's state and is ignored (a client sends back what
+    it read). ``None`` stays ``None``: on an update, it removes the field. A value set
+    where the platform keeps a copy (``default.license_id``) is copied as well, as the
+    metadata endpoints do.
+    """
+    if not isinstance(metas, dict):
+        raise InvalidParameter("metas", "expected an object of templates")
+    clean: dict[str, dict[str, Any]] = {}
+    for name, values in metas.items():
+        t = CATALOGUE.get(name)
+        if t is None:
+            if name in TEMPLATES:  # read only: a mirror of the dataset's state
+                continue
+            known = ", ".join(CATALOGUE)
+            raise InvalidParameter(
+                "metas", f"unknown template {echo(name)}{closest(name, CATALOGUE)}; known: {known}"
+            )
+        if not isinstance(values, dict):
+            raise InvalidParameter(f"metas.{name}", "expected an object of metadata values")
+        out = clean.setdefault(name, {})
+        for key, value in values.items():
+            f = field(t, key)
+            if f is None:
+                raise InvalidParameter(
+                    f"metas.{name}", f"unknown metadata {echo(key)}{closest(key, t.fields)}"
+                )
+            out[key] = check_value(t, f, value, f"metas.{name}.{key}")
+    for (template, key), (to_template, to_key) in COPIES.items():
+        if key in clean.get(template, {}):
+            clean.setdefault(to_template, {})[to_key] = clean[template][key]
+    return clean

@@ -10,10 +10,11 @@ from typing import Any
 from ..domain import history
 from ..domain import statemachine as sm
 from ..domain.errors import BadRequest, InvalidParameter, SimulatorError, UnknownJob
-from ..domain.metadata import Field, check_metas, coerce, find_field
+from ..domain.metadata import Field, coerce, find_field
 from ..domain.models import DATASET_ID_PATTERN, Dataset, DefaultSecurity, RecordError, User
 from ..domain.security import ACCESS_POLICIES, can_see, has_ruleset, rights
 from ..domain.store import slugify
+from ..domain.templates import check_dataset_metas
 from .commands import Body, DatasetChanges, Listing, NewDataset
 from .journal import mutation
 from .operation import operation
@@ -158,7 +159,7 @@ class Datasets:
         command = body()
         metas = {
             template: {name: value for name, value in values.items() if value is not None}
-            for template, values in check_metas(command.metas).items()
+            for template, values in check_dataset_metas(command.metas).items()
         }
         visibility = _visibility(command.visibility)
         default = _default_security(command.default_security)
@@ -260,7 +261,7 @@ class Datasets:
                 )
             if state.store.id_taken(new_id):
                 raise BadRequest("The dataset_id '{dataset_id}' is already used", dataset_id=new_id)
-        metas = check_metas(command.metas) if command.metas is not None else {}
+        metas = check_dataset_metas(command.metas) if command.metas is not None else {}
         visibility = _visibility(command.visibility)
         default = _default_security(command.default_security)
         if default is not None:

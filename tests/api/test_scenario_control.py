@@ -52,7 +52,7 @@ def test_a_refused_scenario_says_where_and_changes_nothing(make_client: Make) ->
     assert error["error_key"] == "InvalidScenarioException"
     assert error["message"] == (
         "<request>:2: platform.wrokers: unknown key (did you mean 'workers'?); "
-        "known: workers, license, stages, domain_id"
+        "known: workers, license, stages, domain_id, minute_level_schedules"
     )
     assert error["raw_params"]["line"] == 2
     listed = c.get(f"{API}/datasets", headers=AUTH).get_json()
