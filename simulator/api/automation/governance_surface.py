@@ -70,7 +70,10 @@ def _target(body: Any, key: str, name: str, path_name: str | None) -> str:
 
 def _rules(body: Any) -> tuple[bool, list[str], str, dict[str, Any] | None, list[str]]:
     given = read._object(body)
-    security = read.default_security(given.get("security")) or {}
+    raw = given.get("security")
+    if raw is not None and not isinstance(raw, dict):
+        raise InvalidParameter("security", "expected a DatasetSecurity object, or null")
+    security = read.default_security(raw) or {}
     permissions = given.get("permissions", [])
     if permissions is None:
         permissions = []
