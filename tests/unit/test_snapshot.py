@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from simulator.api.automation.governance_surface import Governance
 from simulator.api.automation.surface import AutomationV1
 from simulator.api.management.render import Ask
 from simulator.cli import main
@@ -43,7 +44,12 @@ datasets:
       - {title: trees.csv, records: 2000, fields: {name: name, height: float}}
       - {title: feed, type: realtime, url: "realtime://feed", records: 5}
   - {dataset_id: bikes, dataset_uid: da_bikes1, resources: [{records: 3000}]}
-  - {dataset_id: cars, dataset_uid: da_cars01, resources: [{records: 800}]}
+  - dataset_id: cars
+    dataset_uid: da_cars01
+    resources: [{records: 800}]
+    feedbacks:
+      - {record_id: r1, comment: "Wrong colour", ago: 60}
+      - {uid: df_kept01, record_id: r2, user: ed, comment: "Misspelt"}
 faults:
   - {type: http, path: "/api/management/v2/datasets*", probability: 0.5, latency: 1.5}
   - {type: http, path: "/api/management/v2/jobs", nth: [2], status: 503}
@@ -81,6 +87,9 @@ def everything(sim: Simulated) -> dict[str, Any]:
             sim.list_metadata(admin, uid),
             sim.list_attached(admin, uid, "attachments"),
             sim.list_attached(admin, uid, "alternative_exports"),
+            sim.simulator.schedules.list(admin, uid),
+            sim.simulator.feedbacks.list(admin, uid, archived=True),
+            sim.simulator.feedbacks.list(admin, uid),
         ]
         for uid in sim.store.datasets
     }
@@ -166,6 +175,7 @@ def busy_day(sim: Simulated) -> None:
     automation.update_dataset(admin, "da_cars01", {"default_security": rules})
     automation.create_dataset(admin, {"default_security": {"visible_fields": None}})
     _automation_configuration(automation, admin, uid)
+    _automation_governance(sim, admin, uid)
     sim.realtime_action(admin, "da_trees1", _realtime(sim), "recover")
     sim.act_as_first_user("cars", "save_version")
     gone = sim.create_dataset(admin, {"dataset_id": "gone"}, Ask(), strict=True)
@@ -199,6 +209,16 @@ def _automation_configuration(automation: AutomationV1, admin: Any, uid: str) ->
     rename = {"type": "rename", "label": "R", "from_name": "a", "to_name": "b", "field_label": "B"}
     made = automation.create_field_configuration(admin, uid, rename)
     automation.update_field_configuration(admin, uid, made["uid"], {**rename, "label": "S"})
+
+
+def _automation_governance(sim: Simulated, admin: Any, uid: str) -> None:
+    """Dataset schedules (one left armed) and feedbacks, as the Automation API changes them."""
+    governance = Governance(sim.simulator)
+    made = governance.create_schedule(admin, "da_cars01", {"cron_schedule": "0 4 * * *"})
+    governance.update_schedule(admin, "da_cars01", made["uid"], {"cron_schedule": "0 2 * * *"})
+    gone = governance.create_schedule(admin, uid, {"cron_schedule": "0 5 * * *"})
+    governance.delete_schedule(admin, uid, gone["uid"])
+    governance.archive_feedback(admin, "da_cars01", "df_kept01")
 
 
 def _harvesters(sim: Simulated, admin: Any) -> None:
