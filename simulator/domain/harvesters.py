@@ -133,6 +133,123 @@ FETCHERS: dict[str, tuple[str, tuple[Parameter, ...]]] = {
     "wfs": ("WFS", (_p("url", True),)),
 }
 
+#: Each type's parameters in the Automation API v1.0 (``<Type>Harvester`` schemas), in
+#: the specification's order: name, kind (``string``, ``boolean``, ``integer``,
+#: ``object``), whether it is required there, and the Management API's name of it.
+AutomationParameter = tuple[str, str, bool, str]
+
+
+def _a(
+    name: str, kind: str = "string", required: bool = False, v2: str = ""
+) -> AutomationParameter:
+    return (name, kind, required, v2 or name)
+
+
+_DL = _a("download_resources", "boolean")
+_MO = _a("metadata_only", "boolean")
+_FTP = (_a("host", required=True), _a("user", required=True), _a("password", required=True))
+AUTOMATION_PARAMETERS: dict[str, tuple[AutomationParameter, ...]] = {
+    "arcgis": (_a("url", required=True, v2="arcgis_url"), _DL, _MO),
+    "arcgis_opendata": (
+        _a("url", required=True, v2="portal_url"),
+        _a("compute_geo_area", "boolean"),
+        _a("fetch_data", "boolean"),
+        _DL,
+        _MO,
+    ),
+    "ckan": (
+        _a("url", required=True),
+        _a("limit", "integer"),
+        _a("offset", "integer"),
+        _a("sort"),
+        _a("api_key"),
+        _a("group"),
+        _a("language"),
+        _a("query"),
+        _DL,
+        _MO,
+    ),
+    "csw": (
+        _a("url", required=True),
+        _a("keywords_thesaurus"),
+        _a("theme_thesaurus"),
+        _a("insert_br_in_description", "boolean"),
+        _a("constraint_language", "boolean"),
+        _a("invert_coordinates", "boolean"),
+        _a("themes_mapping", "object"),
+        _a("licenses_mapping", "object"),
+        _MO,
+    ),
+    "datagouv": (
+        _a("organization_id", required=True),
+        _a("attachment", "boolean"),
+        _a("filter_name"),
+        _a("filter_value"),
+        _DL,
+        _MO,
+    ),
+    "datajson": (_a("url", required=True), _a("number_of_datasets", "integer"), _DL, _MO),
+    "ftp": (*_FTP, _a("directory", v2="subdir"), _a("meta"), _DL, _MO),
+    "ftp_csv": (
+        *_FTP[:2],
+        _a("password", required=True, v2="passwd"),
+        _a("directory", v2="subdir"),
+        _a("metadata_file", required=True),
+        _a("metadata_join_key", v2="metadata_joinkey"),
+        _DL,
+        _MO,
+    ),
+    "ftp_with_meta_csv": (
+        *_FTP,
+        _a("directory", v2="subdir"),
+        _a("metadata_file", required=True),
+        _a("resource_location_column"),
+        _a("resource_schema_column"),
+        _a("csv_separator"),
+        _DL,
+        _MO,
+    ),
+    "junar": (
+        _a("url", required=True, v2="portal_url"),
+        _a("auth_key", required=True),
+        _a("query_string"),
+        _a("categories"),
+        _DL,
+        _MO,
+    ),
+    "omi_node": (
+        _a("url", required=True),
+        _a("infoitems_limit", "integer"),
+        _a("omi_node_version"),
+        _DL,
+        _MO,
+    ),
+    "ods": (_a("domain", required=True, v2="domain_id"), _a("refines"), _a("api_key")),
+    "quandl": (
+        _a("database_code", required=True),
+        _a("api_key", required=True),
+        _a("number_of_datasets", "integer", required=True),
+        _DL,
+        _MO,
+    ),
+    "socrata": (_a("url", required=True), _DL, _MO),
+    "wfs": (_a("url", required=True), _MO),
+}
+
+
+def _extra(fetcher: str) -> tuple[Parameter, ...]:
+    own = {p[0] for p in FETCHERS[fetcher][1] + _COMMON}
+    return tuple(
+        (v2, kind, False, v2.replace("_", " ").capitalize())
+        for _, kind, _, v2 in AUTOMATION_PARAMETERS[fetcher]
+        if v2 not in own
+    )
+
+
+#: Parameters only the Automation API names: kept like the others, not in the
+#: Management API's fetcher catalogue.
+EXTRA_PARAMETERS: dict[str, tuple[Parameter, ...]] = {f: _extra(f) for f in FETCHERS}
+
 #: The keys of a schedule, as the Automation API's ``HarvesterSchedule`` has them.
 SCHEDULE_KEYS = ("cron_schedule", "timezone")
 
@@ -168,7 +285,13 @@ class RemoteDataset:
 @dataclass(slots=True)
 class Harvester:
     #: Fields added since snapshots were first written (see the snapshots' digests).
-    ADDED_FIELDS: ClassVar[tuple[str, ...]] = ("error_message", "resource_error_messages")
+    ADDED_FIELDS: ClassVar[tuple[str, ...]] = (
+        "error_message",
+        "resource_error_messages",
+        "last_started_at",
+        "last_success_at",
+        "remote_count",
+    )
 
     harvester_id: str
     name: str
@@ -189,6 +312,11 @@ class Harvester:
     #: What those errors say: the harvester's own, and each remote dataset's by id.
     error_message: str | None = None
     resource_error_messages: dict[str, str] = field(default_factory=dict)
+    #: When its last harvest began (a worker took it), and when one last ended well.
+    last_started_at: float | None = None
+    last_success_at: float | None = None
+    #: How many datasets the remote catalogue held at the last harvest.
+    remote_count: int = 0
 
 
 def harvester_id(name: str) -> str:
@@ -222,7 +350,7 @@ def check_params(fetcher: str, value: Any) -> dict[str, Any]:
         return {}
     if not isinstance(value, dict):
         raise InvalidParameter("params", f"expected a JSON object, got {echo(value)}")
-    known = {name: kind for name, kind, _, _ in parameters(fetcher)}
+    known = {name: kind for name, kind, _, _ in parameters(fetcher) + EXTRA_PARAMETERS[fetcher]}
     out: dict[str, Any] = {}
     for name, given in value.items():
         if name not in known:
@@ -233,7 +361,19 @@ def check_params(fetcher: str, value: Any) -> dict[str, Any]:
             )
         if given is None:
             continue
-        if known[name] == "boolean":
+        if known[name] == "integer":
+            number = _integer(given)
+            if number is None:
+                raise InvalidParameter(f"params.{name}", f"expected an integer, got {echo(given)}")
+            out[name] = number
+        elif known[name] == "object":
+            if not isinstance(given, dict) or len(json.dumps(given)) > 10_000:
+                raise InvalidParameter(
+                    f"params.{name}",
+                    f"expected a JSON object (10,000 characters), got {echo(given)}",
+                )
+            out[name] = given
+        elif known[name] == "boolean":
             flag = as_boolean(given)
             if flag is None:
                 raise InvalidParameter(f"params.{name}", f"expected a boolean, got {echo(given)}")
@@ -248,6 +388,16 @@ def check_params(fetcher: str, value: Any) -> dict[str, Any]:
         else:
             raise InvalidParameter(f"params.{name}", f"expected a string, got {echo(given)}")
     return out
+
+
+def _integer(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int) and abs(value) <= 2**31:
+        return value
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit() and len(value) <= 10:
+        return int(value)
+    return None
 
 
 def missing(fetcher: str, params: dict[str, Any]) -> list[str]:

@@ -259,14 +259,17 @@ class HarvesterStatus(StrEnum):
 
 H = HarvesterStatus
 
-#: Every move a harvester makes. ``aborting`` and ``deleting`` are listed by the platform
-#: but never entered here: there is no abort in the Management API, and a delete is
-#: immediate.
+#: Every move a harvester makes. ``deleting`` is listed by the platform but never
+#: entered here: a delete is immediate. An abort (the Automation API's; the Management
+#: API has none) stops a harvest under way: ``aborting`` holds its worker a moment,
+#: then the harvester is ``idle``, its harvest's datasets not made.
 HARVESTER_TRANSITIONS: tuple[tuple[HarvesterStatus, HarvesterStatus | str, str], ...] = (
     (H.NEW, H.QUEUED, "start is accepted"),
     (H.IDLE, H.QUEUED, "start is accepted"),
     (H.QUEUED, H.PROCESSING, _WORKER),
     (H.PROCESSING, H.IDLE, "the remote catalogue is harvested"),
+    (H.PROCESSING, H.ABORTING, "abort is accepted"),
+    (H.ABORTING, H.IDLE, "the harvest is aborted"),
     (H.NEW, REMOVED, "the harvester is deleted"),
     (H.IDLE, REMOVED, "the harvester is deleted"),
 )
@@ -277,6 +280,8 @@ HARVESTER_ALLOWED: frozenset[tuple[HarvesterStatus, HarvesterStatus | str]] = fr
 
 #: Statuses from which a harvester may be started, published, unpublished or deleted.
 HARVESTER_ACTION_ORIGINS: tuple[HarvesterStatus, ...] = (H.NEW, H.IDLE)
+#: Statuses from which a harvest may be aborted: only one a worker runs, as a dataset's.
+HARVESTER_ABORTABLE: tuple[HarvesterStatus, ...] = (H.PROCESSING,)
 
 
 def check_harvester(source: HarvesterStatus, destination: HarvesterStatus | str) -> None:

@@ -102,6 +102,8 @@ class Engine:
         #: What each queued harvest runs, by job id: its harvester, and what tells how
         #: long it takes and what it does to the world as it ends.
         self.harvests: dict[str, tuple[Harvester, HarvestRun]] = {}
+        #: The worker process running each harvest under way, by harvester id.
+        self.harvesting: dict[str, simpy.Process] = {}
         #: The armed timer of each harvester's schedule, by harvester id.
         self.timers: dict[str, _Timer] = {}
         #: Called with each dataset removed by a finished delete job.
@@ -255,11 +257,24 @@ class Engine:
         self.busy += 1
         job.state, job.started = "running", self.env.now
         self.move_harvester(harvester, HarvesterStatus.PROCESSING, "worker_free", job)
+        harvester.last_started_at = self.env.now
         duration, done = begin()
-        yield self.after(duration)
-        done()
-        self.move_harvester(harvester, HarvesterStatus.IDLE, "harvest_done", job)
-        job.state, job.ended = "done", self.env.now
+        key = harvester.harvester_id
+        self.harvesting[key] = self.env.active_process  # type: ignore[assignment]  # the worker's, running
+        try:
+            yield self.after(duration)
+        except simpy.Interrupt:
+            self.move_harvester(harvester, HarvesterStatus.ABORTING, "abort", job)
+            yield self.after(self._timings[S.ABORTING_PROCESSING].base)
+            self.move_harvester(harvester, HarvesterStatus.IDLE, "aborted", job)
+            job.state = "aborted"
+        else:
+            done()
+            self.move_harvester(harvester, HarvesterStatus.IDLE, "harvest_done", job)
+            job.state = "done"
+        finally:
+            self.harvesting.pop(key, None)
+        job.ended = self.env.now
         self.busy -= 1
         if not self.busy and not self.waiting and self._idle is not None:
             self._idle.succeed()
@@ -288,6 +303,10 @@ class Engine:
             return
         del self.timers[key]
         fire()
+
+    def abort_harvest(self, harvester: Harvester) -> None:
+        """Interrupt the harvest a worker runs for the harvester."""
+        self.harvesting[harvester.harvester_id].interrupt("abort")
 
     def abort(self, ds: Dataset) -> None:
         """Interrupt the stage the dataset's job is running."""

@@ -56,6 +56,10 @@ class HarvesterView:
     published: int
     #: The uids of its datasets that still exist, in harvest order.
     datasets: tuple[str, ...]
+    last_started_at: float | None = None
+    last_success_at: float | None = None
+    #: How many datasets the remote catalogue held at the last harvest that ended well.
+    remote_count: int = 0
 
 
 class Harvesters:
@@ -120,7 +124,25 @@ class Harvesters:
         self, user: User, harvester_id: str, body: Body[HarvesterFields]
     ) -> HarvesterView:
         harvester = self._find(user, harvester_id)
-        fields = body()
+        name, params, schedules = self._checked(harvester, body())
+        # every check passed: apply
+        harvester.name, harvester.params, harvester.schedules = name, params, schedules
+        harvester.version += 1
+        harvester.last_modified_at = self.state.engine.now
+        harvester.last_modified_by = user.username
+        self._arm(harvester)
+        return self._view(harvester)
+
+    @operation
+    def check_fields(self, user: User, harvester_id: str, fields: HarvesterFields) -> None:
+        """Refuse a change as :meth:`update_harvester` would, and change nothing."""
+        self._checked(self._find(user, harvester_id), fields)
+
+    @staticmethod
+    def _checked(
+        harvester: Harvester, fields: HarvesterFields
+    ) -> tuple[str, dict[str, Any], list[dict[str, str]] | None]:
+        """A change's name, parameters and schedules, each checked."""
         given = fields.given
         name = rules.check_name(fields.name) if "name" in given else harvester.name
         fetcher = harvester.fetcher
@@ -132,20 +154,14 @@ class Harvesters:
         if "params" in given:
             params = rules.check_params(fetcher, fields.params)
             sent = fields.params if isinstance(fields.params, dict) else {}
-            for name in rules.SECRETS & set(harvester.params):
-                if name in sent and sent[name] is None:  # a secret sent back as read
-                    params[name] = harvester.params[name]
+            for secret in rules.SECRETS & set(harvester.params):
+                if secret in sent and sent[secret] is None:  # a secret sent back as read
+                    params[secret] = harvester.params[secret]
         schedules = (
             rules.check_schedules(fields.schedules) if "schedules" in given else harvester.schedules
         )
         _check_version(fields.version)
-        # every check passed: apply
-        harvester.name, harvester.params, harvester.schedules = name, params, schedules
-        harvester.version += 1
-        harvester.last_modified_at = self.state.engine.now
-        harvester.last_modified_by = user.username
-        self._arm(harvester)
-        return self._view(harvester)
+        return name, params, schedules
 
     @mutation
     def delete_harvester(self, user: User, harvester_id: str, delete_datasets: bool) -> None:
@@ -182,6 +198,18 @@ class Harvesters:
                 f"the '{harvester.fetcher}' fetcher needs {', '.join(lacking)} to harvest",
             )
         self._launch(harvester, user.username, scheduled=False)
+        state.engine.settle()
+        return self._view(harvester)
+
+    @mutation
+    def abort_harvester(self, user: User, harvester_id: str) -> HarvesterView:
+        """Stop the harvest under way: ``aborting`` a moment, then ``idle``; the harvest
+        makes no dataset."""
+        state = self.state
+        harvester = self._find(user, harvester_id)
+        if harvester.status not in sm.HARVESTER_ABORTABLE:
+            raise InvalidHarvesterStatus(harvester.status.value, HarvesterStatus.ABORTING.value)
+        state.engine.abort_harvest(harvester)
         state.engine.settle()
         return self._view(harvester)
 
@@ -288,6 +316,8 @@ class Harvesters:
         harvester.resource_errors = len(outcome.resource_errors)
         if outcome.harvester_error is not None:
             return
+        harvester.remote_count = len(catalogue)
+        harvester.last_success_at = now
         for remote in catalogue:
             if remote.remote_id in outcome.resource_errors:
                 continue
@@ -390,6 +420,9 @@ class Harvesters:
             len(attached),
             sum(1 for ds in attached if ds.published),
             tuple(ds.dataset_uid for ds in attached),
+            harvester.last_started_at,
+            harvester.last_success_at,
+            harvester.remote_count,
         )
 
 
