@@ -16,6 +16,7 @@ from . import documents, errors
 from .app_context import EXTENSION, LATENCY, MAX_UPLOAD_KEY, simulator
 from .automation import datasets as automation_datasets
 from .automation import governance as automation_governance
+from .automation import harvesters as automation_harvesters
 from .automation import metadata as automation_metadata
 from .automation import processing as automation_processing
 from .control import guard
@@ -135,6 +136,7 @@ def create_app(
         automation_metadata,
         automation_processing,
         automation_governance,
+        automation_harvesters,
     )
     for area in (*areas, control):
         app.register_blueprint(area.blueprint)

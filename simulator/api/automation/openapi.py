@@ -14,6 +14,7 @@ from ..openapi import JSON, assemble, body, links_to, operation, query
 from ..schemas import BOOLEAN, DATASET_ID, DATETIME, STRING, Schema, nullable, obj, ref
 from . import openapi_configuration as configuration
 from . import openapi_governance as governance
+from . import openapi_harvesters as harvesters
 from .errors import CODES
 from .paging import MAX_LIMIT
 from .requests import QUOTA_UNITS, READ_ONLY
@@ -41,7 +42,7 @@ ERRORS: dict[int, str] = {
     "allow the action (`invalid_dataset_status`).",
     401: "No credentials, or wrong ones (`bad_request`).",
     403: "The user lacks a permission the operation needs (`bad_request`).",
-    404: 'No such dataset (`not_found`, "Not found.").',
+    404: 'No such dataset, or other object the path names (`not_found`, "Not found.").',
     409: "Already there: a schedule the dataset has (`bad_request`).",
     413: "The request body is larger than the simulator accepts (`bad_request`).",
 }
@@ -300,10 +301,18 @@ def automation_document() -> dict[str, Any]:
             {"name": "Datasets"},
             *({"name": t} for t in configuration.TAGS),
             *({"name": t} for t in governance.TAGS),
+            *({"name": t} for t in harvesters.TAGS),
         ],
-        "paths": assemble([*_datasets(), *configuration.rows(), *governance.rows()]),
+        "paths": assemble(
+            [*_datasets(), *configuration.rows(), *governance.rows(), *harvesters.rows()]
+        ),
         "components": {
-            "schemas": {**schemas(), **configuration.schemas(), **governance.schemas()},
+            "schemas": {
+                **schemas(),
+                **configuration.schemas(),
+                **governance.schemas(),
+                **harvesters.schemas(),
+            },
             "responses": _responses(),
             "parameters": {
                 "dataset_uid": {
@@ -316,6 +325,7 @@ def automation_document() -> dict[str, Any]:
                 },
                 **configuration.parameters(),
                 **governance.parameters(),
+                **harvesters.parameters(),
             },
             "securitySchemes": {
                 "QueryAPIKey": {"type": "apiKey", "in": "query", "name": "apikey"},
