@@ -240,7 +240,8 @@ def test_update_keeps_what_the_body_does_not_name_and_the_hidden_secret(client: 
     assert changed["delete_missing_datasets"] is True and changed["version"] == 2
     assert changed["host"] == made["host"] and changed["restrict_datasets_visibility"] is True
     # the harvester as read, sent back whole: its secret (read as null) is kept
-    assert client.call("PUT", "/harvesters/stata-ftp-csv", changed).status_code == 200
+    r = client.call("PUT", "/harvesters/stata-ftp-csv", changed)
+    assert (r.status_code, r.json()["name"], r.json()["password"]) == (200, "Stata FTP CSV", None)
     assert client.call("POST", "/harvesters/stata-ftp-csv/start/").status_code == 200
     r = client.call("PUT", "/harvesters/stata-ftp-csv/", {"type": "ckan"})
     assert (r.status_code, list(r.json()["detail"])) == (400, ["type"])
@@ -295,3 +296,48 @@ def test_a_snapshot_replays_an_automation_harvester_and_its_abort(make_live: Mak
         ("nachbar-portal", "idle", 0),
         ("stata-ftp-csv", "idle", 2),
     ]
+
+
+def test_one_schedule_per_harvester_the_same_one_v2_shows(live: Live, client: Client) -> None:
+    base = "/harvesters/nachbar-portal/schedules"
+    empty = client.call("GET", f"{base}/").json()
+    assert empty == {"total_count": 0, "next": None, "previous": None, "results": []}
+    r = client.call("POST", f"{base}/", {"cron_schedule": "30 2 * * *"})
+    assert (r.status_code, list(r.json()["detail"])) == (400, ["timezone"])
+    r = client.call("POST", base, {"cron_schedule": "*/5 * * * *", "timezone": "Europe/Berlin"})
+    assert (r.status_code, list(r.json()["detail"])) == (400, ["cron_schedule"])
+    r = client.call("POST", base, {"cron_schedule": "30 2 * * *", "timezone": "Mars/Olympus"})
+    assert (r.status_code, list(r.json()["detail"])) == (400, ["timezone"])
+    assert client.call("GET", base).json()["total_count"] == 0  # refusals changed nothing
+    r = client.call(
+        "POST", f"{base}/", {"cron_schedule": "30 2 * * *", "timezone": "Europe/Berlin"}
+    )
+    assert r.status_code == 201, r.text
+    made = r.json()
+    assert list(made) == ["uid", "cron_schedule", "timezone"] and made["uid"].startswith("sc_")
+    assert len(made["uid"]) == 9
+    # one world: v2 shows the same schedule in its schedules key
+    v2 = live.http.get(f"{live.api}/harvesters/nachbar-portal", timeout=10).json()
+    assert v2["schedules"] == [{"cron_schedule": "30 2 * * *", "timezone": "Europe/Berlin"}]
+    r = client.call("POST", f"{base}/", {"cron_schedule": "0 3 * * *", "timezone": "UTC"})
+    assert (r.status_code, r.json()["error_code"]) == (400, "validation_error")
+    assert list(r.json()["detail"]) == ["non_field_errors"]
+    one = f"{base}/{made['uid']}"
+    assert client.call("GET", one).json() == made
+    assert client.call("GET", f"{base}/sc_nope00/").status_code == 404
+    r = client.call("PUT", f"{one}/", {"timezone": "Europe/Paris"})
+    assert (r.status_code, r.json()["cron_schedule"], r.json()["timezone"]) == (
+        200,
+        "30 2 * * *",
+        "Europe/Paris",
+    )
+    page = client.call("GET", f"{base}/").json()
+    assert page["total_count"] == 1 and page["results"] == [r.json()]
+    r = client.call("DELETE", one)
+    assert (r.status_code, r.content) == (204, b"")
+    assert (
+        live.http.get(f"{live.api}/harvesters/nachbar-portal", timeout=10).json()["schedules"]
+        is None
+    )
+    assert client.call("GET", one).status_code == 404
+    assert client.call("GET", "/harvesters/nowhere/schedules/").status_code == 404

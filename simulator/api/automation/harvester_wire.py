@@ -8,6 +8,7 @@ both ways, and names refusals in this API's words.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -153,6 +154,8 @@ def _renamed(error: SimulatorError, fetcher: str | None) -> SimulatorError:
         name = "type"
     elif name.startswith("params.") and fetcher is not None:
         name = _automation_name(fetcher, name.removeprefix("params."))
+    elif name.startswith("schedules[0]."):
+        name = name.removeprefix("schedules[0].")
     return InvalidParameter(name, reason)
 
 
@@ -221,3 +224,51 @@ def harvester_json(harvester: HarvesterView, clock: Clock) -> dict[str, Any]:
         if value is not None:
             out[name] = value
     return out
+
+
+# schedules --------------------------------------------------------------------------------
+
+#: The keys of a schedule as this API writes it; ``uid`` is read only.
+SCHEDULE_KEYS = ("uid", *rules.SCHEDULE_KEYS)
+_ALNUM = "abcdefghijklmnopqrstuvwxyz0123456789"
+
+
+def schedule_uid(harvester_uid: str) -> str:
+    """A harvester has at most one schedule: its uid follows from the harvester's."""
+    digest = hashlib.sha256(f"schedule:{harvester_uid}".encode()).digest()
+    return "sc_" + "".join(_ALNUM[b % len(_ALNUM)] for b in digest[:6])
+
+
+def schedule_json(harvester: HarvesterView) -> dict[str, str] | None:
+    """The harvester's schedule ``{uid, cron_schedule, timezone}``, or ``None``."""
+    if not harvester.schedules:
+        return None
+    given = harvester.schedules[0]
+    return {
+        "uid": schedule_uid(harvester.harvester_id),
+        "cron_schedule": given["cron_schedule"],
+        "timezone": given["timezone"],
+    }
+
+
+def schedule_fields(body: Any, current: dict[str, str] | None) -> HarvesterFields:
+    """A schedule as this API writes it, as a change of the harvester's ``schedules``;
+    on a change, a key the body does not name stays."""
+    if not isinstance(body, dict):
+        raise InvalidParameter(
+            "body", 'expected a JSON object, e.g. {"cron_schedule": ..., "timezone": ...}'
+        )
+    for key in body:
+        if key not in SCHEDULE_KEYS:
+            raise InvalidParameter(
+                key,
+                f"not a field of a schedule{closest(str(key), SCHEDULE_KEYS)}; "
+                f"writable: {', '.join(rules.SCHEDULE_KEYS)}",
+            )
+    schedule = {key: value for key, value in (current or {}).items() if key != "uid"}
+    for key in rules.SCHEDULE_KEYS:
+        if key in body:
+            schedule[key] = body[key]
+        elif key not in schedule:
+            raise InvalidParameter(key, REQUIRED)
+    return HarvesterFields(schedules=[schedule], given=["schedules"])

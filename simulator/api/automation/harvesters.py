@@ -11,16 +11,22 @@ from typing import Any
 
 from flask import Response, g, jsonify, request
 
-from ...domain.errors import InvalidParameter
+from ...domain.errors import InvalidParameter, NotFound
 from ...domain.limits import as_boolean, echo
 from ...domain.models import User
 from ...service import Simulator
-from ...service.commands import Body
+from ...service.commands import Body, HarvesterFields
 from ..app_context import simulator
 from ..management.render import harvester_errors_json, harvester_preview_json
 from ..reading import json_body
 from .common import created, make_blueprint, no_content
-from .harvester_wire import harvester_fields, harvester_json, in_own_words
+from .harvester_wire import (
+    harvester_fields,
+    harvester_json,
+    in_own_words,
+    schedule_fields,
+    schedule_json,
+)
 from .paging import page, window
 
 blueprint = make_blueprint("automation_harvesters")
@@ -98,6 +104,48 @@ class AutomationHarvesters:
             self.service.check_fields(user, uid, fields)
         return harvester_preview_json(self.service.preview(user, uid))
 
+    # its schedule ---------------------------------------------------------------------
+
+    def schedules(self, user: User, uid: str) -> list[dict[str, str]]:
+        found = schedule_json(self.service.get(user, uid))
+        return [] if found is None else [found]
+
+    def schedule(self, user: User, uid: str, schedule_uid: str) -> dict[str, str]:
+        found = schedule_json(self.service.get(user, uid))
+        if found is None or found["uid"] != schedule_uid:
+            raise NotFound("Unknown schedule: {schedule_uid}", schedule_uid=schedule_uid)
+        return found
+
+    def create_schedule(self, user: User, uid: str, body: Any) -> dict[str, str]:
+        if schedule_json(self.service.get(user, uid)) is not None:
+            raise InvalidParameter(ONE_SCHEDULE_FIELD, ONE_SCHEDULE)
+        return self._set_schedule(user, uid, body, None)
+
+    def update_schedule(self, user: User, uid: str, schedule_uid: str, body: Any) -> dict[str, str]:
+        current = self.schedule(user, uid, schedule_uid)
+        return self._set_schedule(user, uid, body, current)
+
+    def _set_schedule(
+        self, user: User, uid: str, body: Any, current: dict[str, str] | None
+    ) -> dict[str, str]:
+        with in_own_words(None):
+            done = self.service.update_harvester(
+                user, uid, Body(lambda: schedule_fields(body, current))
+            )
+        found = schedule_json(done)
+        assert found is not None  # just set
+        return found
+
+    def delete_schedule(self, user: User, uid: str, schedule_uid: str) -> None:
+        self.schedule(user, uid, schedule_uid)
+        fields = HarvesterFields(schedules=None, given=["schedules"])
+        self.service.update_harvester(user, uid, Body.of(fields))
+
+
+#: "A harvester can only have one schedule" (the specification): a second is refused.
+ONE_SCHEDULE = "A harvester can only have one schedule."
+ONE_SCHEDULE_FIELD = "non_field_errors"
+
 
 def harvesters() -> AutomationHarvesters:
     return AutomationHarvesters(simulator())
@@ -164,3 +212,36 @@ def preview_harvester(harvester_uid: str) -> Response:
 @blueprint.post(f"{HARVESTER}/unsaved_preview", endpoint="harvester-unsaved-preview")
 def unsaved_preview_harvester(harvester_uid: str) -> Response:
     return jsonify(harvesters().unsaved_preview(g.user, harvester_uid, json_body()))
+
+
+SCHEDULES = f"{HARVESTER}/schedules"
+SCHEDULE = f"{SCHEDULES}/<schedule_uid>"
+
+
+@blueprint.get(SCHEDULES, endpoint="list-harvester-schedules")
+def list_harvester_schedules(harvester_uid: str) -> Response:
+    at = window()
+    found = harvesters().schedules(g.user, harvester_uid)
+    return jsonify(page(found[at.offset : at.offset + at.limit], len(found), at))
+
+
+@blueprint.post(SCHEDULES, endpoint="create-harvester-schedule")
+def create_harvester_schedule(harvester_uid: str) -> tuple[Response, int]:
+    return created(harvesters().create_schedule(g.user, harvester_uid, json_body()))
+
+
+@blueprint.get(SCHEDULE, endpoint="retrieve-harvester-schedule")
+def retrieve_harvester_schedule(harvester_uid: str, schedule_uid: str) -> Response:
+    return jsonify(harvesters().schedule(g.user, harvester_uid, schedule_uid))
+
+
+@blueprint.put(SCHEDULE, endpoint="update-harvester-schedule")
+def update_harvester_schedule(harvester_uid: str, schedule_uid: str) -> Response:
+    body = json_body()
+    return jsonify(harvesters().update_schedule(g.user, harvester_uid, schedule_uid, body))
+
+
+@blueprint.delete(SCHEDULE, endpoint="delete-harvester-schedule")
+def delete_harvester_schedule(harvester_uid: str, schedule_uid: str) -> Response:
+    harvesters().delete_schedule(g.user, harvester_uid, schedule_uid)
+    return no_content()

@@ -15,7 +15,7 @@ from ..schemas import BOOLEAN, DATETIME, STRING, Schema, nullable, obj, ref
 from .harvester_wire import READ_ONLY, SETTINGS
 from .paging import MAX_LIMIT
 
-TAGS = ("Harvesters",)
+TAGS = ("Harvesters", "Harvester schedules")
 HARVESTER = "/harvesters/{harvester_uid}"
 E_ALL = (400, 401, 403, 404)
 E_TOP = (400, 401, 403)
@@ -107,6 +107,30 @@ def schemas() -> dict[str, Schema]:
             total_count=COUNT,
             results={"type": "array", "items": preview_item},
         ),
+        "HarvesterSchedule": obj(
+            "uid cron_schedule timezone",
+            uid=STRING,
+            cron_schedule=STRING,
+            timezone=STRING,
+        ),
+        "HarvesterScheduleWrite": {
+            **obj(
+                optional={
+                    "uid": {"description": "As read; ignored on write."},
+                    "cron_schedule": STRING,
+                    "timezone": STRING,
+                }
+            ),
+            "description": "`{cron_schedule, timezone}`: unix cron giving one minute and one "
+            "hour, in a time zone of the tz database; both required on create.",
+        },
+        "PaginatedHarvesterSchedules": obj(
+            "total_count next previous results",
+            total_count=COUNT,
+            next=link,
+            previous=link,
+            results={"type": "array", "items": ref("HarvesterSchedule")},
+        ),
         "HarvesterErrors": obj(
             "harvester resources",
             harvester=nullable(STRING),
@@ -125,13 +149,21 @@ def parameters() -> dict[str, Any]:
             "description": "The harvester's uid: a slug of its name.",
             "example": "my-harvester",
         },
+        "schedule_uid": {
+            "name": "schedule_uid",
+            "in": "path",
+            "required": True,
+            "schema": STRING,
+            "description": "The harvester's schedule (it has at most one).",
+            "example": "sc_abc123",
+        },
     }
 
 
 def rows() -> list[Row]:
     tag = "Harvesters"
     write = body(ref("HarvesterWrite"))
-    flag = {"anyOf": [BOOLEAN, STRING, {"type": "integer"}]}
+    flag: Schema = {"anyOf": [BOOLEAN, STRING, {"type": "integer"}]}
     delete_flag = {
         **query(
             "delete_attached_datasets",
@@ -140,6 +172,10 @@ def rows() -> list[Row]:
         ),
         "required": True,
     }
+    return [*_harvester_rows(tag, write, delete_flag), *schedule_rows()]
+
+
+def _harvester_rows(tag: str, write: dict[str, Any], delete_flag: dict[str, Any]) -> list[Row]:
     return [
         (
             "/harvesters/",
@@ -280,6 +316,77 @@ def rows() -> list[Row]:
                 ref("HarvesterPreviewResult"),
                 errors=E_ALL,
                 request=write,
+            ),
+        ),
+    ]
+
+
+def schedule_rows() -> list[Row]:
+    tag = "Harvester schedules"
+    schedules = f"{HARVESTER}/schedules"
+    schedule = f"{schedules}/{{schedule_uid}}"
+    write = body(ref("HarvesterScheduleWrite"))
+    return [
+        (
+            f"{schedules}/",
+            "get",
+            operation(
+                "list-harvester-schedules",
+                "The harvester's schedule: a page of none or one",
+                tag,
+                ref("PaginatedHarvesterSchedules"),
+                errors=E_ALL,
+                params=[
+                    query(
+                        "limit",
+                        {"type": "integer", "minimum": 0, "maximum": MAX_LIMIT},
+                        "Page size (default 20).",
+                    ),
+                    query("offset", {"type": "integer", "minimum": 0}, "Results to skip."),
+                ],
+            ),
+        ),
+        (
+            f"{schedules}/",
+            "post",
+            operation(
+                "create-harvester-schedule",
+                "Give the harvester its schedule (a second is refused)",
+                tag,
+                ref("HarvesterSchedule"),
+                status=201,
+                errors=E_ALL,
+                request=write,
+            ),
+        ),
+        (
+            f"{schedule}/",
+            "get",
+            operation(
+                "retrieve-harvester-schedule",
+                "Read the schedule",
+                tag,
+                ref("HarvesterSchedule"),
+                errors=E_ALL,
+            ),
+        ),
+        (
+            f"{schedule}/",
+            "put",
+            operation(
+                "update-harvester-schedule",
+                "Change the schedule (what the body does not name stays)",
+                tag,
+                ref("HarvesterSchedule"),
+                errors=E_ALL,
+                request=write,
+            ),
+        ),
+        (
+            f"{schedule}/",
+            "delete",
+            operation(
+                "delete-harvester-schedule", "Remove the schedule", tag, status=204, errors=E_ALL
             ),
         ),
     ]
