@@ -15,6 +15,7 @@ from ..service import Simulator
 from . import documents, errors
 from .app_context import EXTENSION, LATENCY, MAX_UPLOAD_KEY, simulator
 from .automation import datasets as automation_datasets
+from .automation import directory as automation_directory
 from .automation import governance as automation_governance
 from .automation import harvesters as automation_harvesters
 from .automation import metadata as automation_metadata
@@ -137,6 +138,7 @@ def create_app(
         automation_processing,
         automation_governance,
         automation_harvesters,
+        automation_directory,
     )
     for area in (*areas, control):
         app.register_blueprint(area.blueprint)

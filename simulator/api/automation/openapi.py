@@ -13,6 +13,7 @@ from ...domain.statemachine import PUBLIC_NAMES
 from ..openapi import JSON, assemble, body, links_to, operation, query
 from ..schemas import BOOLEAN, DATASET_ID, DATETIME, STRING, Schema, nullable, obj, ref
 from . import openapi_configuration as configuration
+from . import openapi_directory as directory
 from . import openapi_governance as governance
 from . import openapi_harvesters as harvesters
 from .errors import CODES
@@ -302,9 +303,16 @@ def automation_document() -> dict[str, Any]:
             *({"name": t} for t in configuration.TAGS),
             *({"name": t} for t in governance.TAGS),
             *({"name": t} for t in harvesters.TAGS),
+            *({"name": t} for t in directory.TAGS),
         ],
         "paths": assemble(
-            [*_datasets(), *configuration.rows(), *governance.rows(), *harvesters.rows()]
+            [
+                *_datasets(),
+                *configuration.rows(),
+                *governance.rows(),
+                *harvesters.rows(),
+                *directory.rows(),
+            ]
         ),
         "components": {
             "schemas": {
@@ -312,6 +320,7 @@ def automation_document() -> dict[str, Any]:
                 **configuration.schemas(),
                 **governance.schemas(),
                 **harvesters.schemas(),
+                **directory.schemas(),
             },
             "responses": _responses(),
             "parameters": {
@@ -326,6 +335,7 @@ def automation_document() -> dict[str, Any]:
                 **configuration.parameters(),
                 **governance.parameters(),
                 **harvesters.parameters(),
+                **directory.parameters(),
             },
             "securitySchemes": {
                 "QueryAPIKey": {"type": "apiKey", "in": "query", "name": "apikey"},
