@@ -16,6 +16,7 @@ from .pages import Page
 from .retention import overflow
 
 if TYPE_CHECKING:
+    from .connections import Connection
     from .harvesters import Harvester
 
 #: The scheme of an uploaded file's URL.
@@ -43,6 +44,8 @@ class Store:
         self.pages: dict[str, Page] = {}
         #: The harvesters by id, in the order they were created.
         self.harvesters: dict[str, Harvester] = {}
+        #: The datasource connections by uid, in the order they were made.
+        self.connections: dict[str, Connection] = {}
         self.files: dict[str, StoredFile] = {}
         #: The latest upload of each file name: what ``odsfile://<name>`` refers to.
         self.files_by_name: dict[str, StoredFile] = {}
@@ -82,6 +85,9 @@ class Store:
     def new_processor_uid(self, dataset: Dataset) -> str:
         """A ``pr_`` uid: processors and field specifications share them."""
         return self._short("pr_", _Either(dataset.processors, dataset.field_specs))
+
+    def new_connection_uid(self) -> str:
+        return self._short("co_", self.connections)
 
     def new_attachment_uid(self, dataset: Dataset) -> str:
         return self._short("at_", dataset.attachments)

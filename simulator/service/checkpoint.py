@@ -17,6 +17,7 @@ import random
 from typing import Any
 
 from ..domain import history
+from ..domain.connections import Connection
 from ..domain.faults import FaultBook
 from ..domain.harvesters import Harvester
 from ..domain.models import (
@@ -73,6 +74,12 @@ def capture(store: Store, timeline: Timeline, faults: FaultBook, engine: Engine)
             "files_by_name": {name: f.file_id for name, f in store.files_by_name.items()},
             "pages": [_fields(page) for page in store.pages.values()],
             "harvesters": [_fields(h) for h in store.harvesters.values()],
+            # only once there are connections: a world without any writes what it wrote before
+            **(
+                {"connections": [_fields(c) for c in store.connections.values()]}
+                if store.connections
+                else {}
+            ),
         },
         "timeline": {
             "dropped": timeline.dropped,
@@ -135,6 +142,8 @@ def revive(data: Data, store: Store, faults: FaultBook, timeline: Timeline) -> N
         h["harvester_id"]: Harvester(**{**h, "status": HarvesterStatus(h["status"])})
         for h in saved.get("harvesters", ())
     }
+    # a checkpoint written before connections were kept has none
+    store.connections = {c["uid"]: Connection(**c) for c in saved.get("connections", ())}
     timeline.dropped = data["timeline"]["dropped"]
     timeline.entries = [tuple(row) for row in data["timeline"]["entries"]]
     # a checkpoint written before harvester moves were logged has none

@@ -237,6 +237,19 @@ class HarvesterFields:
     given: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class ConnectionFields:
+    """A datasource connection as a client writes it, values as sent; ``given`` names
+    the keys it sent."""
+
+    type: Any = None
+    url: Any = None
+    headers: Any = None
+    auth: Any = None
+    is_reusable: Any = None
+    given: list[str] = field(default_factory=list)
+
+
 #: Every command the journal may hold, by class name.
 @dataclass(frozen=True)
 class ScheduleSpec:
@@ -268,5 +281,6 @@ COMMANDS: dict[str, type] = {
         PageRulesetSpec,
         HarvesterFields,
         ScheduleSpec,
+        ConnectionFields,
     )
 }

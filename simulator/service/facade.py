@@ -26,6 +26,7 @@ from ..scenario.loading import Scenario, ScriptStep
 from .access import Access
 from .attachments import Attachments
 from .configuration import Configuration
+from .connections import Connections
 from .control import Control
 from .dashboard import Dashboard
 from .dataset_metadata import DatasetMetadata
@@ -78,6 +79,7 @@ class Simulator:
         self.harvesters = Harvesters(state)
         self.schedules = Schedules(state)
         self.feedbacks = Feedbacks(state)
+        self.connections = Connections(state)
         self.control = Control(state)
         self.dashboard = Dashboard(state, self.control, self.datasets)
         self.directory = Directory(state)
@@ -99,6 +101,7 @@ class Simulator:
                 self.harvesters,
                 self.schedules,
                 self.feedbacks,
+                self.connections,
             )
         }
         self.snapshots = Snapshots(state, owners, self.access.replay_call)

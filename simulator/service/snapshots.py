@@ -242,6 +242,11 @@ class Snapshots:
                     if world.timeline.harvester_moves
                     else {}
                 ),
+                **(
+                    {"connections": _digest(list(store.connections.values()))}
+                    if store.connections
+                    else {}
+                ),
             },
         }
 

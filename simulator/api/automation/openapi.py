@@ -13,6 +13,7 @@ from ...domain.statemachine import PUBLIC_NAMES
 from ..openapi import JSON, assemble, body, links_to, operation, query
 from ..schemas import BOOLEAN, DATASET_ID, DATETIME, STRING, Schema, nullable, obj, ref
 from . import openapi_configuration as configuration
+from . import openapi_connections as connections
 from . import openapi_directory as directory
 from . import openapi_governance as governance
 from . import openapi_harvesters as harvesters
@@ -304,6 +305,7 @@ def automation_document() -> dict[str, Any]:
             *({"name": t} for t in governance.TAGS),
             *({"name": t} for t in harvesters.TAGS),
             *({"name": t} for t in directory.TAGS),
+            *({"name": t} for t in connections.TAGS),
         ],
         "paths": assemble(
             [
@@ -312,6 +314,7 @@ def automation_document() -> dict[str, Any]:
                 *governance.rows(),
                 *harvesters.rows(),
                 *directory.rows(),
+                *connections.rows(),
             ]
         ),
         "components": {
@@ -321,6 +324,7 @@ def automation_document() -> dict[str, Any]:
                 **governance.schemas(),
                 **harvesters.schemas(),
                 **directory.schemas(),
+                **connections.schemas(),
             },
             "responses": _responses(),
             "parameters": {
@@ -336,6 +340,7 @@ def automation_document() -> dict[str, Any]:
                 **governance.parameters(),
                 **harvesters.parameters(),
                 **directory.parameters(),
+                **connections.parameters(),
             },
             "securitySchemes": {
                 "QueryAPIKey": {"type": "apiKey", "in": "query", "name": "apikey"},

@@ -77,6 +77,10 @@ def _state() -> Schema:
                     **_DIGEST,
                     "description": "Only once a harvester has moved.",
                 },
+                "connections": {
+                    **_DIGEST,
+                    "description": "Only once there are datasource connections.",
+                },
             },
             **dict.fromkeys(digests.split(), _DIGEST),
         ),
