@@ -22,7 +22,18 @@ def test_a_harvest_goes_from_queued_through_processing_to_idle_and_nothing_else(
     sm.check_harvester(H.QUEUED, H.PROCESSING)
     sm.check_harvester(H.PROCESSING, H.IDLE)
     sm.check_harvester(H.IDLE, sm.REMOVED)
-    for source, destination in [(H.PROCESSING, H.QUEUED), (H.QUEUED, sm.REMOVED), (H.NEW, H.IDLE)]:
+    # an abort (the Automation API's) stops a harvest under way, then rests idle
+    sm.check_harvester(H.PROCESSING, H.ABORTING)
+    sm.check_harvester(H.ABORTING, H.IDLE)
+    assert sm.HARVESTER_ABORTABLE == (H.PROCESSING,)
+    refused = [
+        (H.PROCESSING, H.QUEUED),
+        (H.QUEUED, sm.REMOVED),
+        (H.NEW, H.IDLE),
+        (H.QUEUED, H.ABORTING),
+        (H.ABORTING, sm.REMOVED),
+    ]
+    for source, destination in refused:
         with pytest.raises(sm.IllegalTransition):
             sm.check_harvester(source, destination)
     table = sm.harvester_table()
