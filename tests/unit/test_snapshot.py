@@ -16,6 +16,7 @@ from simulator.cli import main
 from simulator.domain.errors import InvalidSnapshot, SnapshotUnavailable, StateFileError
 from simulator.scenario.loading import Scenario, default_user
 from simulator.service import statefile
+from simulator.service.commands import Body, ConnectionFields
 from simulator.service.journal import INJECT, MUTATIONS
 from tests.conftest import FakeWall, scenario_from
 from tests.facade import Simulated
@@ -230,9 +231,28 @@ def _harvesters(sim: Simulated, admin: Any) -> None:
     sim.act_on_harvester(admin, "neighbour", "publish")
     sim.create_harvester(admin, {"fetcher": "wfs", "name": "Short-lived"})
     sim.delete_harvester(admin, "short-lived", "1")
+    sim.create_harvester(admin, {"fetcher": "ods", "name": "Aborted"})
+    sim.update_harvester(admin, "aborted", {"params": {"domain_id": "z.example.org"}})
+    sim.act_on_harvester(admin, "aborted", "start")
+    aborted = sim.store.harvesters["aborted"]
+    for _ in range(100):  # until a worker takes it
+        if aborted.status == "processing":
+            break
+        sim.advance(5)
+    sim.simulator.harvesters.abort_harvester(admin, "aborted")  # the Automation API's
     sim.create_harvester(admin, {"fetcher": "ods", "name": "Second"})
     sim.update_harvester(admin, "second", {"params": {"domain_id": "y.example.org"}})
     sim.act_on_harvester(admin, "second", "start")
+    connections = sim.simulator.connections
+    made = connections.create_connection(
+        admin, Body.of(ConnectionFields(type="ftp", url="ftp://f.org", given=["type", "url"]))
+    )
+    changed = ConnectionFields(is_reusable="false", given=["is_reusable"])
+    connections.update_connection(admin, made.uid, Body.of(changed))
+    other = connections.create_connection(
+        admin, Body.of(ConnectionFields(type="sharepoint", given=["type"]))
+    )
+    connections.delete_connection(admin, other.uid)
 
 
 def _people(sim: Simulated, admin: Any) -> None:
