@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Start the Management API v2 simulator: ``python run_simulator.py --help``."""
+"""Start the dataset APIs simulator: ``python run_simulator.py --help``."""
 
 from simulator.cli import main
 

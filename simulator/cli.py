@@ -35,9 +35,10 @@ from .scenario.loading import Scenario, ScenarioError, default_scenario, load_sc
 from .service import DEFAULT_SPEED, Simulator, statefile
 
 DESCRIPTION = """\
-A local simulator of the Opendatasoft Management API v2. It serves the datasets API
-at /api/management/v2 on a virtual clock, and a control API at /_sim to move that
-clock, reset the world and read the timeline of status transitions.
+A local simulator of the Opendatasoft (Huwise) dataset APIs. It serves the Management
+API v2 at /api/management/v2 and the Automation API v1.0 at /api/automation/v1.0, one
+world on a virtual clock, and a control API at /_sim to move that clock, reset the
+world and read the timeline of status transitions.
 """
 
 EPILOG = """\
@@ -436,11 +437,12 @@ def banner(sim: Simulator, url: str, notes: Sequence[str] = (), ca_file: Path | 
         else " (POST /_sim/clock/advance to move it)"
     )
     lines = [
-        f"Opendatasoft Management API v2 simulator {__version__}",
+        f"Opendatasoft dataset APIs simulator {__version__}",
         f"  scenario     {scenario.name} (seed {scenario.seed}, {len(scenario.datasets)} datasets, "
         f"{scenario.platform.workers} workers)",
         f"  clock        {clock.mode}{speed}, status names {sim.state.vocabulary}",
         f"  API          {url}/api/management/v2/",
+        f"  Automation   {url}/api/automation/v1.0/",
         f"  control      {url}/_sim/"
         + (" (the control token is required)" if sim.control_token else ""),
         *notes,

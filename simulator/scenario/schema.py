@@ -647,7 +647,7 @@ def _retention() -> dict[str, Any]:
 def build_schema() -> dict[str, Any]:
     return {
         "$schema": "http://json-schema.org/draft-07/schema#",
-        "title": "Opendatasoft Management API v2 simulator scenario",
+        "title": "Opendatasoft dataset APIs simulator scenario",
         **_obj(
             "The world at virtual time zero, the faults to inject, and a script",
             {

@@ -74,6 +74,7 @@ def test_flags_override_the_scenario(start, tmp_path: Path) -> None:  # type: ig
         "manual",
     )
     assert any("1 datasets, 3 workers" in line for line in lines)
+    assert f"  Automation   {url}/api/automation/v1.0/" in lines
     assert requests.get(f"{url}/_sim/clock", timeout=10).json()["workers"] == 3
 
 
