@@ -21,6 +21,7 @@ from .automation import governance as automation_governance
 from .automation import harvesters as automation_harvesters
 from .automation import metadata as automation_metadata
 from .automation import processing as automation_processing
+from .automation import resources as automation_resources
 from .control import guard
 from .control import routes as control
 from .control.guard import LOOPBACK_HOSTS
@@ -141,6 +142,7 @@ def create_app(
         automation_harvesters,
         automation_directory,
         automation_connections,
+        automation_resources,
     )
     for area in (*areas, control):
         app.register_blueprint(area.blueprint)

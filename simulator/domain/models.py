@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 from .statemachine import Status
 
 #: Resource types the simulator knows.
-RESOURCE_TYPES: tuple[str, ...] = ("csvfile", "http", "realtime")
+RESOURCE_TYPES: tuple[str, ...] = ("csvfile", "http", "realtime", "jsonfile", "geojson")
 #: Keys of a fetched resource that a client may send back unchanged; ignored on write.
 RESOURCE_READ_ONLY: tuple[str, ...] = ("resource_uid", "datasource")
 

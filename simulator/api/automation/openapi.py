@@ -17,6 +17,7 @@ from . import openapi_connections as connections
 from . import openapi_directory as directory
 from . import openapi_governance as governance
 from . import openapi_harvesters as harvesters
+from . import openapi_resources as resources
 from .errors import CODES
 from .paging import MAX_LIMIT
 from .requests import QUOTA_UNITS, READ_ONLY
@@ -306,6 +307,7 @@ def automation_document() -> dict[str, Any]:
             *({"name": t} for t in harvesters.TAGS),
             *({"name": t} for t in directory.TAGS),
             *({"name": t} for t in connections.TAGS),
+            *({"name": t} for t in resources.TAGS),
         ],
         "paths": assemble(
             [
@@ -315,6 +317,7 @@ def automation_document() -> dict[str, Any]:
                 *harvesters.rows(),
                 *directory.rows(),
                 *connections.rows(),
+                *resources.rows(),
             ]
         ),
         "components": {
@@ -325,6 +328,7 @@ def automation_document() -> dict[str, Any]:
                 **harvesters.schemas(),
                 **directory.schemas(),
                 **connections.schemas(),
+                **resources.schemas(),
             },
             "responses": _responses(),
             "parameters": {
@@ -341,6 +345,7 @@ def automation_document() -> dict[str, Any]:
                 **harvesters.parameters(),
                 **directory.parameters(),
                 **connections.parameters(),
+                **resources.parameters(),
             },
             "securitySchemes": {
                 "QueryAPIKey": {"type": "apiKey", "in": "query", "name": "apikey"},

@@ -1,0 +1,131 @@
+"""The Automation API's resources, their files and the extractors, over the service.
+
+One method per operation served; each takes what a request carries and answers
+JSON-ready data. Resources are the Management API's: a resource made on one surface
+reads the same on the other.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...domain.errors import InvalidStatusPrecondition
+from ...domain.extractors import CATALOGUE as EXTRACTORS
+from ...domain.extractors import guess, guessed_params
+from ...domain.models import User
+from ...domain.store import ODSFILE
+from ...service import Simulator
+from ...service.commands import Body
+from ...service.views import Download, ResourceView
+from . import datasources as read
+from .datasources import extractor_json, file_json, preview_json, resource_json
+
+
+class ResourcesV1:
+    def __init__(self, simulator: Simulator) -> None:
+        self.simulator = simulator
+
+    # resources ---------------------------------------------------------------------------
+
+    def list_resources(self, user: User, dataset_uid: str) -> list[dict[str, Any]]:
+        return [resource_json(r) for r in self.simulator.resources.list(user, dataset_uid)]
+
+    def get_resource(self, user: User, dataset_uid: str, resource_uid: str) -> dict[str, Any]:
+        return resource_json(self.simulator.resources.get(user, dataset_uid, resource_uid))
+
+    def create_resource(self, user: User, dataset_uid: str, body: Any) -> dict[str, Any]:
+        made = self.simulator.resources.create_resource(
+            user, dataset_uid, Body(lambda: read.resource(body))
+        )
+        return resource_json(made)
+
+    def update_resource(
+        self, user: User, dataset_uid: str, resource_uid: str, body: Any
+    ) -> dict[str, Any]:
+        current = self.simulator.resources.get(user, dataset_uid, resource_uid)
+        done = self.simulator.resources.replace_resource(
+            user, dataset_uid, resource_uid, Body(lambda: read.resource(body, current))
+        )
+        return resource_json(done)
+
+    def delete_resource(self, user: User, dataset_uid: str, resource_uid: str) -> None:
+        self.simulator.resources.delete_resource(user, dataset_uid, resource_uid)
+
+    # previews and guesses ----------------------------------------------------------------
+
+    def preview(self, user: User, dataset_uid: str, resource_uid: str) -> dict[str, Any]:
+        return preview_json(self.simulator.processing.preview(user, dataset_uid, resource_uid))
+
+    def unsaved_preview(self, user: User, dataset_uid: str, body: Any) -> dict[str, Any]:
+        done = self.simulator.processing.resource_preview(
+            user, dataset_uid, Body(lambda: read.unsaved(body))
+        )
+        return preview_json(done)
+
+    def guess_extractors(self, user: User, dataset_uid: str, resource_uid: str) -> list[Any]:
+        found = self.simulator.resources.get(user, dataset_uid, resource_uid)
+        return [extractor_json(e) for e in _guessed(found)]
+
+    def guess_unsaved_extractors(self, user: User, dataset_uid: str, body: Any) -> list[Any]:
+        self.simulator.datasets.get(user, dataset_uid)  # an unknown dataset first
+        url = read.source_url(_datasource(body))
+        return [extractor_json(e) for e in guess(url)]
+
+    def guess_params(self, user: User, dataset_uid: str, resource_uid: str) -> dict[str, Any]:
+        found = self.simulator.resources.get(user, dataset_uid, resource_uid)
+        extractor = read.resource_json(found)["type"]
+        return {"extractor": extractor, "params": guessed_params(extractor)}
+
+    def guess_unsaved_params(self, user: User, dataset_uid: str, body: Any) -> dict[str, Any]:
+        self.simulator.datasets.get(user, dataset_uid)
+        spec = read.unsaved(body)
+        extractor = spec.type or "csvfile"
+        return {"extractor": extractor, "params": guessed_params(extractor)}
+
+    def clean_cache(self, user: User, dataset_uid: str, resource_uid: str) -> None:
+        """The simulator caches no download: nothing to clean, once the resource is found."""
+        self.simulator.resources.get(user, dataset_uid, resource_uid)
+
+    def realtime_action(
+        self, user: User, dataset_uid: str, resource_uid: str, action: str
+    ) -> dict[str, Any]:
+        """``recover`` or ``scratch`` (delete_recover_data): the dataset must be published."""
+        found = self.simulator.resources.get(user, dataset_uid, resource_uid)
+        status = self.simulator.datasets.status(user, dataset_uid)
+        if not status.published:
+            raise InvalidStatusPrecondition(status.status.value, "published")
+        self.simulator.resources.realtime_action(user, dataset_uid, resource_uid, action)
+        return resource_json(found)
+
+    # files -------------------------------------------------------------------------------
+
+    def upload_file(
+        self, user: User, dataset_uid: str, filename: Any, mimetype: str | None, content: bytes
+    ) -> dict[str, Any]:
+        self.simulator.datasets.get(user, dataset_uid)
+        made = self.simulator.files.upload_file(user, filename, mimetype, content)
+        return file_json(made, self.simulator.clock.iso)
+
+    def get_file(self, user: User, dataset_uid: str, file_uid: str) -> dict[str, Any]:
+        self.simulator.datasets.get(user, dataset_uid)
+        return file_json(self.simulator.files.file(user, file_uid), self.simulator.clock.iso)
+
+    def download_file(self, user: User, dataset_uid: str, file_uid: str) -> Download:
+        self.simulator.datasets.get(user, dataset_uid)
+        return self.simulator.files.download_file(user, file_uid)
+
+    # extractors --------------------------------------------------------------------------
+
+    def list_extractors(self, user: User) -> list[dict[str, Any]]:
+        self.simulator.processing.processor_names(user)  # who may read the catalogues
+        return [extractor_json(e) for e in EXTRACTORS.values()]
+
+
+def _datasource(body: Any) -> Any:
+    return body.get("datasource") if isinstance(body, dict) else None
+
+
+def _guessed(found: ResourceView) -> list[Any]:
+    if found.type == "realtime":
+        return [EXTRACTORS["realtime"]]
+    return guess(found.url.removeprefix(ODSFILE))
