@@ -14,6 +14,7 @@ from ..scenario.loading import Scenario, default_scenario
 from ..service import Simulator
 from . import documents, errors
 from .app_context import EXTENSION, LATENCY, MAX_UPLOAD_KEY, simulator
+from .automation import attachments as automation_attachments
 from .automation import connections as automation_connections
 from .automation import datasets as automation_datasets
 from .automation import directory as automation_directory
@@ -143,6 +144,7 @@ def create_app(
         automation_directory,
         automation_connections,
         automation_resources,
+        automation_attachments,
     )
     for area in (*areas, control):
         app.register_blueprint(area.blueprint)

@@ -112,7 +112,17 @@ def snapshot(ds: Dataset) -> Snapshot:
 
 
 def _files(files: dict[str, Attachment]) -> dict[str, Any]:
-    return {uid: {"url": a.url} for uid, a in files.items()}
+    return {uid: _file(a) for uid, a in files.items()}
+
+
+def _file(a: Attachment) -> dict[str, Any]:
+    """``{"url"}``, and a title and description once given (older snapshots lack them)."""
+    out: dict[str, Any] = {"url": a.url}
+    if a.title:
+        out["title"] = a.title
+    if a.description:
+        out["description"] = a.description
+    return out
 
 
 def _rules(r: Ruleset | GroupRuleset) -> dict[str, Any]:
@@ -241,7 +251,10 @@ def restore(ds: Dataset, target: Snapshot) -> None:
         copy.deepcopy(default["api_calls_quota"]),
     )
     for section in FILE_SECTIONS:
-        files = {uid: Attachment(uid, a["url"]) for uid, a in target.get(section, {}).items()}
+        files = {
+            uid: Attachment(uid, a["url"], a.get("title", ""), a.get("description", ""))
+            for uid, a in target.get(section, {}).items()
+        }
         setattr(ds, section, files)
 
 

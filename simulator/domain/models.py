@@ -146,6 +146,9 @@ class Attachment:
 
     uid: str
     url: str
+    #: An alternative export's title and description ("" until given).
+    title: str = ""
+    description: str = ""
 
 
 @dataclass(slots=True)

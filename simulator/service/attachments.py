@@ -34,12 +34,12 @@ class Attachments:
     def attached(self, user: User, dataset_uid: str, kind: str) -> tuple[AttachmentView, ...]:
         """The dataset's files of this kind, oldest first."""
         ds = self._readable(user, dataset_uid)
-        return tuple(attachment_view(kind, a) for a in KINDS[kind].of(ds).values())
+        return tuple(self._view(kind, a) for a in KINDS[kind].of(ds).values())
 
     @operation
     def attached_one(self, user: User, dataset_uid: str, kind: str, uid: str) -> AttachmentView:
         ds = self._readable(user, dataset_uid)
-        return attachment_view(kind, KINDS[kind].find(ds, uid))
+        return self._view(kind, KINDS[kind].find(ds, uid))
 
     @mutation
     def attach(
@@ -59,11 +59,29 @@ class Attachments:
         filename: Any,
         mimetype: str | None,
         content: bytes,
+        title: str = "",
+        description: str = "",
     ) -> AttachmentView:
-        """Upload a file (as ``POST /files`` does) and expose it with the dataset."""
+        """Upload a file (as ``POST /files`` does) and expose it with the dataset.
+
+        ``title`` and ``description``: an alternative export's, as the Automation API
+        gives them (checked by the caller: any text).
+        """
         ds = self._editable(user, dataset_uid)
         stored = store_upload(self.state, user, filename, mimetype, content)
-        return self._add(user, ds, KINDS[kind], stored.url)
+        return self._add(user, ds, KINDS[kind], stored.url, title, description)
+
+    @mutation
+    def describe(
+        self, user: User, dataset_uid: str, kind: str, uid: str, title: str, description: str
+    ) -> AttachmentView:
+        """Give a file exposed with the dataset a title and a description."""
+        ds = self._editable(user, dataset_uid)
+        found = KINDS[kind].find(ds, uid)
+        before = history.snapshot(ds)
+        found.title, found.description = title, description
+        self.state.record(user, ds, before)
+        return self._view(kind, found)
 
     @mutation
     def detach(self, user: User, dataset_uid: str, kind: str, uid: str) -> None:
@@ -89,12 +107,17 @@ class Attachments:
             raise UnknownFile(url.removeprefix(ODSFILE))
         return Download(stored.content, stored.mimetype, stored.filename)
 
-    def _add(self, user: User, ds: Dataset, kind: Kind, url: str) -> AttachmentView:
+    def _add(
+        self, user: User, ds: Dataset, kind: Kind, url: str, title: str = "", description: str = ""
+    ) -> AttachmentView:
         before = history.snapshot(ds)
         uid = kind.new_uid(self.state.store, ds)
-        kind.of(ds)[uid] = Attachment(uid, url)
+        kind.of(ds)[uid] = Attachment(uid, url, title, description)
         self.state.record(user, ds, before)
-        return attachment_view(kind.name, kind.of(ds)[uid])
+        return self._view(kind.name, kind.of(ds)[uid])
+
+    def _view(self, kind: str, attached: Attachment) -> AttachmentView:
+        return attachment_view(kind, attached, self.state.store.file_at(attached.url))
 
     def _editable(self, user: User, dataset_uid: str) -> Dataset:
         return self.state.dataset(user, dataset_uid, "edit_dataset")

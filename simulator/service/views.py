@@ -161,6 +161,12 @@ class AttachmentView:
     kind: str
     uid: str
     url: str
+    title: str = ""
+    description: str = ""
+    #: The uploaded file behind it, if it is one: name, media type, upload time.
+    filename: str | None = None
+    mimetype: str | None = None
+    created: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -358,8 +364,23 @@ def file_view(stored: StoredFile) -> FileView:
     )
 
 
-def attachment_view(kind: str, attached: Attachment) -> AttachmentView:
-    return AttachmentView(kind, attached.uid, attached.url)
+def attachment_view(
+    kind: str, attached: Attachment, stored: StoredFile | None = None
+) -> AttachmentView:
+    if stored is None:
+        return AttachmentView(
+            kind, attached.uid, attached.url, attached.title, attached.description
+        )
+    return AttachmentView(
+        kind,
+        attached.uid,
+        attached.url,
+        attached.title,
+        attached.description,
+        stored.filename,
+        stored.mimetype,
+        stored.created,
+    )
 
 
 def processor_view(processor: Processor) -> ProcessorView:

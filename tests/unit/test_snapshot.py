@@ -9,7 +9,9 @@ from typing import Any
 
 import pytest
 
+from simulator.api.automation.attachment_surface import AttachmentsV1
 from simulator.api.automation.governance_surface import Governance
+from simulator.api.automation.resource_surface import ResourcesV1
 from simulator.api.automation.surface import AutomationV1
 from simulator.api.management.render import Ask
 from simulator.cli import main
@@ -177,6 +179,16 @@ def busy_day(sim: Simulated) -> None:
     automation.create_dataset(admin, {"default_security": {"visible_fields": None}})
     _automation_configuration(automation, admin, uid)
     _automation_governance(sim, admin, uid)
+    exports = AttachmentsV1(sim.simulator)
+    made = exports.create_export(
+        admin, uid, {"title": "T", "type": "uploaded_file"}, ("c.csv", b"a\n1\n", None)
+    )
+    exports.update_export(admin, uid, made["uid"], {"title": "T2", "type": "uploaded_file"})
+    ResourcesV1(sim.simulator).create_resource(
+        admin,
+        uid,
+        {"type": "http", "connection": {"url": "https://x.test"}, "relative_url": "a.json"},
+    )
     sim.realtime_action(admin, "da_trees1", _realtime(sim), "recover")
     sim.act_as_first_user("cars", "save_version")
     gone = sim.create_dataset(admin, {"dataset_id": "gone"}, Ask(), strict=True)

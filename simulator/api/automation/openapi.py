@@ -12,6 +12,7 @@ from ... import __version__
 from ...domain.statemachine import PUBLIC_NAMES
 from ..openapi import JSON, assemble, body, links_to, operation, query
 from ..schemas import BOOLEAN, DATASET_ID, DATETIME, STRING, Schema, nullable, obj, ref
+from . import openapi_attachments as attachments
 from . import openapi_configuration as configuration
 from . import openapi_connections as connections
 from . import openapi_directory as directory
@@ -308,6 +309,7 @@ def automation_document() -> dict[str, Any]:
             *({"name": t} for t in directory.TAGS),
             *({"name": t} for t in connections.TAGS),
             *({"name": t} for t in resources.TAGS),
+            *({"name": t} for t in attachments.TAGS),
         ],
         "paths": assemble(
             [
@@ -318,6 +320,7 @@ def automation_document() -> dict[str, Any]:
                 *directory.rows(),
                 *connections.rows(),
                 *resources.rows(),
+                *attachments.rows(),
             ]
         ),
         "components": {
@@ -329,6 +332,7 @@ def automation_document() -> dict[str, Any]:
                 **directory.schemas(),
                 **connections.schemas(),
                 **resources.schemas(),
+                **attachments.schemas(),
             },
             "responses": _responses(),
             "parameters": {
@@ -346,6 +350,7 @@ def automation_document() -> dict[str, Any]:
                 **directory.parameters(),
                 **connections.parameters(),
                 **resources.parameters(),
+                **attachments.parameters(),
             },
             "securitySchemes": {
                 "QueryAPIKey": {"type": "apiKey", "in": "query", "name": "apikey"},
