@@ -112,6 +112,8 @@ class Resource:
     revision: int = 1
     #: Fields of its sample records: name -> kind (see simulator.domain.datagen).
     fields: dict[str, str] = field(default_factory=dict)
+    #: A realtime resource takes pushed records only while its push is enabled.
+    push_enabled: bool = True
 
 
 @dataclass(slots=True)

@@ -171,7 +171,13 @@ class Resources:
 
         ``records`` is a record (a JSON object) or a list of them.
         """
-        ds, _ = self._realtime(user, dataset_uid, resource_uid)
+        ds, resource = self._realtime(user, dataset_uid, resource_uid)
+        if not resource.push_enabled:
+            raise BadRequest(
+                "The push of resource {resource_uid} is disabled: no record is added "
+                "until it is enabled again",
+                resource_uid=resource_uid,
+            )
         if records is not None and not isinstance(records, list):
             records = [records]
         if not records:
@@ -207,6 +213,20 @@ class Resources:
                 dataset_uid=ds.dataset_uid,
             )
         return self._realtime_job(user, ds, action, {resource_uid: resource.records})
+
+    @mutation
+    def set_push(
+        self, user: User, dataset_uid: str, resource_uid: str, enabled: bool
+    ) -> ResourceView:
+        """Enable or disable the push of a realtime resource; its records stay."""
+        _, resource = self._realtime(user, dataset_uid, resource_uid)
+        resource.push_enabled = enabled
+        return resource_view(resource)
+
+    @operation
+    def realtime(self, user: User, dataset_uid: str, resource_uid: str) -> ResourceView:
+        """A realtime resource, if the user may push to it."""
+        return resource_view(self._realtime(user, dataset_uid, resource_uid)[1])
 
     def _realtime(
         self, user: User, dataset_uid: str, resource_uid: str

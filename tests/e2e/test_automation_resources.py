@@ -376,3 +376,42 @@ def test_a_snapshot_round_trip_keeps_the_files_and_resources(client: Client, liv
     assert other.call("GET", f"/datasets/da_trees1/resources/{made['uid']}").json() == made
     again = other.call("GET", "/datasets/da_trees1/resources/files/points.json/download")
     assert again.content == b'[{"a": 1}, {"a": 2}]'
+
+
+def test_disable_stops_pushes_and_enable_lets_them_in(client: Client) -> None:
+    uid = client.call("GET", "/datasets/da_live01/resources/").json()["results"][0]["uid"]
+    base = f"/datasets/da_live01/resources/{uid}"
+    push = f"{client.live.api}/datasets/da_live01/resources/{uid}/push"
+    off = client.call("POST", f"{base}/disable/")
+    assert off.status_code == 200 and off.json()["uid"] == uid
+    refused = client.live.http.post(push, data=json.dumps({"a": 1}))
+    assert refused.status_code == 400
+    assert "disabled" in refused.json()["message"]
+    assert client.status("da_live01")["status"] == "idle"  # nothing started
+    on = client.call("POST", f"{base}/enable")
+    assert on.status_code == 200
+    assert client.live.http.post(push, data=json.dumps({"a": 1})).status_code == 200
+    renewed = client.call("POST", f"{base}/renew_api_key/")
+    assert renewed.status_code == 200 and renewed.json() == on.json()
+
+
+def test_enable_of_a_resource_that_is_not_realtime_is_a_bad_request(client: Client) -> None:
+    uid = client.call("GET", "/datasets/da_trees1/resources/").json()["results"][0]["uid"]
+    for action in ("enable", "disable", "renew_api_key"):
+        r = client.call("POST", f"/datasets/da_trees1/resources/{uid}/{action}/")
+        assert r.status_code == 400
+        assert r.json()["error_code"] == "bad_request"
+    missing = client.call("POST", "/datasets/da_trees1/resources/re_nope00/enable/")
+    assert missing.status_code == 404
+
+
+def test_a_disabled_push_stays_disabled_after_a_snapshot_round_trip(
+    client: Client, live: Live
+) -> None:
+    uid = client.call("GET", "/datasets/da_live01/resources/").json()["results"][0]["uid"]
+    assert client.call("POST", f"/datasets/da_live01/resources/{uid}/disable").status_code == 200
+    snapshot = requests.get(f"{live.url}/_sim/snapshot", timeout=10).content
+    assert requests.post(f"{live.url}/_sim/reset", timeout=10).status_code == 200
+    assert requests.put(f"{live.url}/_sim/snapshot", data=snapshot, timeout=10).status_code == 200
+    push = f"{live.api}/datasets/da_live01/resources/{uid}/push"
+    assert live.http.post(push, data=json.dumps({"a": 1})).status_code == 400

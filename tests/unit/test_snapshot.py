@@ -190,6 +190,8 @@ def busy_day(sim: Simulated) -> None:
         {"type": "http", "connection": {"url": "https://x.test"}, "relative_url": "a.json"},
     )
     sim.realtime_action(admin, "da_trees1", _realtime(sim), "recover")
+    for enabled in (False, True):
+        ResourcesV1(sim.simulator).set_push(admin, "da_trees1", _realtime(sim), enabled)
     sim.act_as_first_user("cars", "save_version")
     gone = sim.create_dataset(admin, {"dataset_id": "gone"}, Ask(), strict=True)
     sim.delete_dataset(admin, gone["dataset_uid"])

@@ -297,17 +297,30 @@ def _actions() -> list[Row]:
         ("recover", "recover-resource", "Recover a realtime resource's data"),
         ("delete_recover_data", "delete-recover-data-resource", "Delete its recover data"),
     ):
+        text = f"{text} (the dataset must be published)"
         rows.append(
             (
                 f"{RESOURCE}/{action}/",
                 "post",
                 operation(
                     operation_id,
-                    f"{text} (the dataset must be published)",
+                    text,
                     TAG,
                     ref("Resource"),
                     errors=E_ALL,
                 ),
+            )
+        )
+    for action, operation_id, text in (
+        ("enable", "enable-resource", "Enable a realtime resource's push"),
+        ("disable", "disable-resource", "Disable a realtime resource's push (its records stay)"),
+        ("renew_api_key", "resource-renew-api-key", "Renew a realtime resource's API key"),
+    ):
+        rows.append(
+            (
+                f"{RESOURCE}/{action}/",
+                "post",
+                operation(operation_id, text, TAG, ref("Resource"), errors=E_ALL),
             )
         )
     return rows

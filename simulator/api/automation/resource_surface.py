@@ -97,6 +97,17 @@ class ResourcesV1:
         self.simulator.resources.realtime_action(user, dataset_uid, resource_uid, action)
         return resource_json(found)
 
+    def set_push(
+        self, user: User, dataset_uid: str, resource_uid: str, enabled: bool
+    ) -> dict[str, Any]:
+        """``enable`` and ``disable``: whether a realtime resource takes pushed records."""
+        done = self.simulator.resources.set_push(user, dataset_uid, resource_uid, enabled)
+        return resource_json(done)
+
+    def renew_api_key(self, user: User, dataset_uid: str, resource_uid: str) -> dict[str, Any]:
+        """The simulator's pushes authenticate with API keys: a resource has no key to renew."""
+        return resource_json(self.simulator.resources.realtime(user, dataset_uid, resource_uid))
+
     # files -------------------------------------------------------------------------------
 
     def upload_file(

@@ -149,3 +149,18 @@ def recover_resource(dataset_uid: str, resource_uid: str) -> Response:
 @blueprint.post(f"{RESOURCE}/delete_recover_data", endpoint="delete-recover-data-resource")
 def delete_recover_data_resource(dataset_uid: str, resource_uid: str) -> Response:
     return jsonify(surface().realtime_action(g.user, dataset_uid, resource_uid, "scratch"))
+
+
+@blueprint.post(f"{RESOURCE}/enable", endpoint="enable-resource")
+def enable_resource(dataset_uid: str, resource_uid: str) -> Response:
+    return jsonify(surface().set_push(g.user, dataset_uid, resource_uid, True))
+
+
+@blueprint.post(f"{RESOURCE}/disable", endpoint="disable-resource")
+def disable_resource(dataset_uid: str, resource_uid: str) -> Response:
+    return jsonify(surface().set_push(g.user, dataset_uid, resource_uid, False))
+
+
+@blueprint.post(f"{RESOURCE}/renew_api_key", endpoint="resource-renew-api-key")
+def resource_renew_api_key(dataset_uid: str, resource_uid: str) -> Response:
+    return jsonify(surface().renew_api_key(g.user, dataset_uid, resource_uid))
