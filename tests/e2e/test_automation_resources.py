@@ -235,7 +235,7 @@ def test_update_keeps_what_is_left_out_and_delete_answers_204(client: Client) ->
             {"title": "x", "datasource": {"type": "uploaded_file", "file": {}}},
             "datasource.file.uid",
         ),
-        ({"datasource": {"type": "uploaded_file", "file": {"uid": "nope.csv"}}}, "url"),
+        ({"datasource": {"type": "uploaded_file", "file": {"uid": "nope.csv"}}}, "datasource"),
         (
             {
                 "title": "x",
@@ -415,3 +415,13 @@ def test_a_disabled_push_stays_disabled_after_a_snapshot_round_trip(
     assert requests.put(f"{live.url}/_sim/snapshot", data=snapshot, timeout=10).status_code == 200
     push = f"{live.api}/datasets/da_live01/resources/{uid}/push"
     assert live.http.post(push, data=json.dumps({"a": 1})).status_code == 400
+
+
+def test_a_scenario_resource_renamed_keeps_its_records(client: Client) -> None:
+    uid = client.call("GET", "/datasets/da_trees1/resources/").json()["results"][0]["uid"]
+    r = client.call("PUT", f"/datasets/da_trees1/resources/{uid}", {"title": "Renamed"})
+    assert r.status_code == 200, r.text
+    assert r.json()["title"] == "Renamed"
+    v2 = client.live.http.get(f"{client.live.api}/datasets/da_trees1/resources/{uid}").json()
+    assert v2["title"] == "Renamed" and v2["records"] == 30
+    assert client.call("PUT", f"/datasets/da_trees1/resources/{uid}/").status_code == 200

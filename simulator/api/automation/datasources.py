@@ -221,10 +221,13 @@ def _type(raw: Any, url: str) -> str:
     return raw
 
 
-def resource(body: Any, current: ResourceView | None = None) -> ResourceSpec:
+def resource(
+    body: Any, current: ResourceView | None = None, simulated: ResourceView | None = None
+) -> ResourceSpec:
     """A resource body: the specification's, or the flat one (see the module's text).
 
-    On an update, what is left out stays as it was.
+    On an update, what is left out stays as it was; ``simulated``: the resource is a
+    simulated source, whose records and fields stay while its URL does.
     """
     given = _object(body if body is not None else {}, "body")
     if "datasource" not in given and "connection" in given:
@@ -256,6 +259,8 @@ def resource(body: Any, current: ResourceView | None = None) -> ResourceSpec:
         if "params" in given
         else (dict(current.params) if current is not None else {})
     )
+    if simulated is not None and url == simulated.url:
+        return ResourceSpec(url, title, kind, params, simulated.records, dict(simulated.fields))
     return ResourceSpec(url, title, kind, params)
 
 

@@ -7,9 +7,11 @@ reads the same on the other.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from ...domain.errors import InvalidStatusPrecondition
+from ...domain.errors import InvalidParameter, InvalidStatusPrecondition, UnknownFile
 from ...domain.extractors import CATALOGUE as EXTRACTORS
 from ...domain.extractors import guess, guessed_params
 from ...domain.models import User
@@ -34,19 +36,35 @@ class ResourcesV1:
         return resource_json(self.simulator.resources.get(user, dataset_uid, resource_uid))
 
     def create_resource(self, user: User, dataset_uid: str, body: Any) -> dict[str, Any]:
-        made = self.simulator.resources.create_resource(
-            user, dataset_uid, Body(lambda: read.resource(body))
-        )
+        with _datasource_named():
+            made = self.simulator.resources.create_resource(
+                user, dataset_uid, Body(lambda: read.resource(body))
+            )
         return resource_json(made)
 
     def update_resource(
         self, user: User, dataset_uid: str, resource_uid: str, body: Any
     ) -> dict[str, Any]:
         current = self.simulator.resources.get(user, dataset_uid, resource_uid)
-        done = self.simulator.resources.replace_resource(
-            user, dataset_uid, resource_uid, Body(lambda: read.resource(body, current))
-        )
+        # a simulated source (no uploaded file behind it) keeps its counts while it stays
+        simulated = current if not self._uploaded(user, current.url) else None
+        with _datasource_named():
+            done = self.simulator.resources.replace_resource(
+                user,
+                dataset_uid,
+                resource_uid,
+                Body(lambda: read.resource(body, current, simulated)),
+            )
         return resource_json(done)
+
+    def _uploaded(self, user: User, url: str) -> bool:
+        if not url.startswith(ODSFILE):
+            return False
+        try:
+            self.simulator.files.file(user, url.removeprefix(ODSFILE))
+        except UnknownFile:
+            return False
+        return True
 
     def delete_resource(self, user: User, dataset_uid: str, resource_uid: str) -> None:
         self.simulator.resources.delete_resource(user, dataset_uid, resource_uid)
@@ -130,6 +148,17 @@ class ResourcesV1:
     def list_extractors(self, user: User) -> list[dict[str, Any]]:
         self.simulator.processing.processor_names(user)  # who may read the catalogues
         return [extractor_json(e) for e in EXTRACTORS.values()]
+
+
+@contextmanager
+def _datasource_named() -> Iterator[None]:
+    """The service names a resource's source ``url``; this API calls it ``datasource``."""
+    try:
+        yield
+    except InvalidParameter as exc:
+        if exc.raw_params.get("parameter") != "url":
+            raise
+        raise InvalidParameter("datasource", str(exc.raw_params.get("reason", ""))) from None
 
 
 def _datasource(body: Any) -> Any:
