@@ -425,3 +425,17 @@ def test_a_scenario_resource_renamed_keeps_its_records(client: Client) -> None:
     v2 = client.live.http.get(f"{client.live.api}/datasets/da_trees1/resources/{uid}").json()
     assert v2["title"] == "Renamed" and v2["records"] == 30
     assert client.call("PUT", f"/datasets/da_trees1/resources/{uid}/").status_code == 200
+
+
+def test_a_saved_connection_given_by_uid_is_its_url(client: Client) -> None:
+    r = client.call(
+        "POST", "/datasource_connections/", {"type": "http", "url": "https://data.example.org/x"}
+    )
+    assert r.status_code == 201, r.text
+    source = {"type": "http", "connection": {"uid": r.json()["uid"]}, "relative_url": "/t.csv"}
+    made = make(client, {"title": "Saved", "datasource": source})
+    assert made["display_name"] == "https://data.example.org/x/t.csv"
+    guessed = client.call(
+        "POST", "/datasets/da_trees1/resources/guess_extractors", {"datasource": source}
+    )
+    assert guessed.status_code == 200 and guessed.json()[0]["type"] == "csvfile"

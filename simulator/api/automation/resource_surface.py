@@ -11,9 +11,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from ...domain.errors import InvalidParameter, InvalidStatusPrecondition, UnknownFile
+from ...domain.errors import InvalidParameter, InvalidStatusPrecondition, NotFound, UnknownFile
 from ...domain.extractors import CATALOGUE as EXTRACTORS
 from ...domain.extractors import guess, guessed_params
+from ...domain.limits import echo
 from ...domain.models import User
 from ...domain.store import ODSFILE
 from ...service import Simulator
@@ -35,7 +36,28 @@ class ResourcesV1:
     def get_resource(self, user: User, dataset_uid: str, resource_uid: str) -> dict[str, Any]:
         return resource_json(self.simulator.resources.get(user, dataset_uid, resource_uid))
 
+    def _connected(self, user: User, body: Any) -> Any:
+        """The body with a saved connection (``connection: {uid}``) given as its URL."""
+        source = body.get("datasource") if isinstance(body, dict) else None
+        if not isinstance(source, dict):
+            return body
+        connection = source.get("connection")
+        if not isinstance(connection, dict) or "url" in connection or "uid" not in connection:
+            return body
+        uid = connection["uid"]
+        try:
+            found = self.simulator.connections.get(user, uid) if isinstance(uid, str) else None
+        except NotFound:
+            found = None
+        if found is None or found.type != "http" or not found.url:
+            raise InvalidParameter(
+                "datasource.connection", f"no http connection {echo(str(uid))} is known"
+            )
+        return {**body, "datasource": {**source, "connection": {"type": "http", "url": found.url}}}
+
     def create_resource(self, user: User, dataset_uid: str, body: Any) -> dict[str, Any]:
+        self.simulator.datasets.get(user, dataset_uid)  # an unknown dataset first
+        body = self._connected(user, body)
         with _datasource_named():
             made = self.simulator.resources.create_resource(
                 user, dataset_uid, Body(lambda: read.resource(body))
@@ -46,6 +68,7 @@ class ResourcesV1:
         self, user: User, dataset_uid: str, resource_uid: str, body: Any
     ) -> dict[str, Any]:
         current = self.simulator.resources.get(user, dataset_uid, resource_uid)
+        body = self._connected(user, body)
         # a simulated source (no uploaded file behind it) keeps its counts while it stays
         simulated = current if not self._uploaded(user, current.url) else None
         with _datasource_named():
@@ -75,6 +98,8 @@ class ResourcesV1:
         return preview_json(self.simulator.processing.preview(user, dataset_uid, resource_uid))
 
     def unsaved_preview(self, user: User, dataset_uid: str, body: Any) -> dict[str, Any]:
+        self.simulator.datasets.get(user, dataset_uid)
+        body = self._connected(user, body)
         done = self.simulator.processing.resource_preview(
             user, dataset_uid, Body(lambda: read.unsaved(body))
         )
@@ -86,7 +111,7 @@ class ResourcesV1:
 
     def guess_unsaved_extractors(self, user: User, dataset_uid: str, body: Any) -> list[Any]:
         self.simulator.datasets.get(user, dataset_uid)  # an unknown dataset first
-        url = read.source_url(_datasource(body))
+        url = read.source_url(_datasource(self._connected(user, body)))
         return [extractor_json(e) for e in guess(url)]
 
     def guess_params(self, user: User, dataset_uid: str, resource_uid: str) -> dict[str, Any]:
@@ -96,7 +121,7 @@ class ResourcesV1:
 
     def guess_unsaved_params(self, user: User, dataset_uid: str, body: Any) -> dict[str, Any]:
         self.simulator.datasets.get(user, dataset_uid)
-        spec = read.unsaved(body)
+        spec = read.unsaved(self._connected(user, body))
         extractor = spec.type or "csvfile"
         return {"extractor": extractor, "params": guessed_params(extractor)}
 
