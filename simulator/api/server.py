@@ -198,9 +198,11 @@ class LiveServer:
 
     def _close_waitress(self) -> None:
         server = self._server
+        # the requests under way finish first: each pulls the trigger as it ends, which
+        # must still be open then
+        server.task_dispatcher.shutdown()
         with contextlib.suppress(OSError):  # its loop already ended: nothing is left open
             server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
-        server.task_dispatcher.shutdown()
 
     def __enter__(self) -> LiveServer:
         return self.start()
