@@ -183,12 +183,19 @@ def test_pages_link_on_the_callers_host_keeping_other_parameters(client: Client)
     assert [d["uid"] for d in body["results"]] == ["da_count1"]
     following = urlsplit(body["next"])
     assert f"{following.scheme}://{following.netloc}" == client.live.url
-    assert following.path == f"{V1}/datasets"
+    assert following.path == f"{V1}/datasets/"  # the specification's form
     assert parse_qs(following.query) == {"apikey": ["x-ignored"], "limit": ["1"], "offset": ["2"]}
     preceding = parse_qs(urlsplit(body["previous"]).query)
     assert preceding == {"apikey": ["x-ignored"], "limit": ["1"]}  # offset 0 left out
     last = client.http.get(body["next"].replace("offset=2", "offset=3"), timeout=10).json()
     assert last["next"] is None and last["results"][0]["uid"] == "da_broke1"
+
+
+def test_an_empty_dataset_id_filters_nothing(client: Client) -> None:
+    everything = client.call("GET", "/datasets/?dataset_id=").json()
+    assert everything["total_count"] == 4
+    assert client.call("GET", "/datasets/?dataset_id=trees").json()["total_count"] == 1
+    assert client.call("GET", "/datasets?dataset_id=none-such").json()["total_count"] == 0
 
 
 def test_following_next_verbatim_walks_every_dataset(client: Client) -> None:

@@ -139,7 +139,7 @@ def test_create_answers_201_with_the_type_parameters_at_the_top_level(
     assert client.call("GET", "/harvesters/stata-ftp-csv").json() == made
     page = client.call("GET", "/harvesters/?limit=1").json()
     assert page["total_count"] == 2 and [h["uid"] for h in page["results"]] == ["nachbar-portal"]
-    assert page["next"].endswith("/api/automation/v1.0/harvesters?limit=1&offset=1")
+    assert page["next"].endswith("/api/automation/v1.0/harvesters/?limit=1&offset=1")
     assert client.call("GET", page["next"].split(V1)[1]).json()["results"][0] == made
 
 

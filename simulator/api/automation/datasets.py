@@ -20,7 +20,7 @@ blueprint = make_blueprint("automation")
 @blueprint.get("/datasets", endpoint="list-datasets")
 def list_datasets() -> Response:
     at = window()
-    dataset_id = request.args.get("dataset_id")
+    dataset_id = request.args.get("dataset_id") or None  # empty: no filter
     results, total = surface().list_datasets(g.user, at.limit, at.offset, dataset_id)
     return jsonify(page(results, total, at))
 

@@ -1,7 +1,8 @@
 """The Automation API's pagination: ``limit`` and ``offset`` in, links to the pages around.
 
 ``{"total_count", "next", "previous", "results"}``. The links are absolute, on the
-host the caller used, and keep the caller's other query parameters; ``previous``
+host the caller used, on the path with its trailing slash as the specification writes
+it, and keep the caller's other query parameters; ``previous``
 leaves ``offset`` out when it would be 0. ``limit=0`` counts: no results, no links.
 """
 
@@ -39,8 +40,10 @@ def _link(limit: int, offset: int) -> str:
     kept.append(("limit", str(limit)))
     if offset:
         kept.append(("offset", str(offset)))
-    base = request.host_url.rstrip("/") + request.script_root + request.path
-    return f"{base}?{urlencode(kept)}"
+    # the path as the specification writes it, with its trailing slash, whichever
+    # form the caller used
+    path = request.script_root + request.path.rstrip("/") + "/"
+    return f"{request.host_url.rstrip('/')}{path}?{urlencode(kept)}"
 
 
 def page(results: list[Any], total: int, at: Window) -> dict[str, Any]:
