@@ -105,9 +105,9 @@ def test_both_apis_and_the_control_api_answer_over_https(secure: Secure) -> None
 def test_page_links_keep_the_https_scheme_and_the_callers_host(secure: Secure) -> None:
     url = secure.url.replace("127.0.0.1", "localhost")
     page = secure.http.get(f"{url}{V1}/datasets?limit=1", verify=secure.ca_file, timeout=10)
-    assert page.json()["next"] == f"{url}{V1}/datasets?limit=1&offset=1"
+    assert page.json()["next"] == f"{url}{V1}/datasets/?limit=1&offset=1"
     follow = secure.http.get(page.json()["next"], verify=secure.ca_file, timeout=10)
-    assert follow.json()["previous"] == f"{url}{V1}/datasets?limit=1"
+    assert follow.json()["previous"] == f"{url}{V1}/datasets/?limit=1"
 
 
 def test_the_certificate_names_every_loopback_name_and_is_refused_untrusted(
