@@ -3,11 +3,10 @@ first, the surface that answers, and its two kinds of bodiless answers."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, g, jsonify, request
+from flask import Blueprint, Response, jsonify
 
-from ...domain.errors import InjectedFailure
-from ..app_context import LATENCY, simulator
-from ..management.common import credentials
+from ..admission import admit
+from ..app_context import simulator
 from . import errors
 from .surface import AutomationV1
 
@@ -16,24 +15,7 @@ PREFIX = "/api/automation/v1.0"
 
 def inject_faults_then_authenticate() -> Response | None:
     """The scenario's HTTP faults first, then the same credentials as the Management API."""
-    environ = request.environ
-    injection, user = simulator().access.admit(
-        environ["REQUEST_METHOD"], request.path, *credentials()
-    )
-    if injection is not None:
-        if injection.latency:
-            environ[LATENCY] = injection.latency
-        if injection.status is not None:
-            payload = injection.body
-            if payload is None:
-                payload = errors.body(InjectedFailure(injection.status))
-            response = jsonify(payload)
-            response.status_code = injection.status
-            response.headers.update(injection.headers)
-            response.headers["X-Sim-Fault"] = "http"
-            return response
-    g.user = user
-    return None
+    return admit(errors.body)
 
 
 def make_blueprint(name: str) -> Blueprint:
