@@ -131,7 +131,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--scenario",
         metavar="FILE",
-        help="YAML scenario describing the world at time zero (default: the built-in scenario)",
+        help="YAML scenario describing the world at time zero, or the name of one of the "
+        "library's (e.g. abort-midway; default: the built-in scenario)",
     )
     parser.add_argument(
         "--clock",
@@ -246,7 +247,9 @@ def build_simulate_parser() -> argparse.ArgumentParser:
         description=SIMULATE_DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("scenario", metavar="FILE", help="YAML scenario to play")
+    parser.add_argument(
+        "scenario", metavar="FILE", help="YAML scenario to play, or a library scenario's name"
+    )
     parser.add_argument(
         "--until",
         type=_time,

@@ -268,21 +268,51 @@ def load_scenario_text(
         raise exc from None
 
 
+def bundled_scenarios() -> list[str]:
+    """The names of the scenarios shipped with the package (the scenario library)."""
+    return sorted(
+        entry.name.removesuffix(".yaml")
+        for entry in files("simulator.scenarios").iterdir()
+        if entry.name.endswith(".yaml")
+    )
+
+
+def bundled_name(source: str | Path) -> str | None:
+    """The library scenario a bare name means (``abort-midway`` or ``abort-midway.yaml``),
+    if ``source`` is one and no file of that name is at hand."""
+    path = Path(source)
+    if path.parent != Path(".") or path.exists():
+        return None
+    name = path.name.removesuffix(".yaml")
+    return name if name in bundled_scenarios() else None
+
+
 def load_scenario(path: str | Path) -> Scenario:
+    """A scenario file; or, by its bare name, one of the scenario library's."""
+    name = bundled_name(path)
+    if name is not None:
+        return _bundled(name)
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise ScenarioError(str(path), "", f"cannot read the file: {exc.strerror}") from None
+        hint = ""
+        if path.parent == Path("."):
+            hint = f"; the library's scenarios, by name: {', '.join(bundled_scenarios())}"
+        raise ScenarioError(str(path), "", f"cannot read the file: {exc.strerror}{hint}") from None
     except UnicodeDecodeError:
         raise ScenarioError(str(path), "", "not UTF-8 text") from None
     return load_scenario_text(text, str(path))
 
 
+def _bundled(name: str) -> Scenario:
+    text = (files("simulator.scenarios") / f"{name}.yaml").read_text(encoding="utf-8")
+    return load_scenario_text(text, f"{name}.yaml")
+
+
 def default_scenario() -> Scenario:
     """The built-in scenario the quick start runs."""
-    text = (files("simulator.scenarios") / "default.yaml").read_text(encoding="utf-8")
-    return load_scenario_text(text, "default.yaml")
+    return _bundled("default")
 
 
 def line_of(text: str, path: str) -> int | None:

@@ -19,6 +19,7 @@ from ..scenario.loading import (
     DEFAULT_API_KEY,
     Scenario,
     ScenarioError,
+    bundled_name,
     load_scenario,
     load_scenario_text,
     parse_scenario,
@@ -39,13 +40,15 @@ ScenarioSource = str | Path | dict[str, Any] | Scenario
 
 
 def to_scenario(source: ScenarioSource, base: Path | None = None) -> Scenario:
-    """A scenario from a file path, YAML text, a mapping, or a Scenario."""
+    """A scenario from a file path, a library scenario's name (``"abort-midway"``),
+    YAML text, a mapping, or a Scenario."""
     if isinstance(source, Scenario):
         return source
     if isinstance(source, dict):
         return parse_scenario(source, "<dict>", yaml.safe_dump(source, sort_keys=False))
     if isinstance(source, Path) or (
-        "\n" not in source and source.endswith((".yaml", ".yml", ".json"))
+        "\n" not in source
+        and (source.endswith((".yaml", ".yml", ".json")) or bundled_name(source) is not None)
     ):
         path = Path(source)
         if not path.is_absolute() and base is not None and (base / path).exists():

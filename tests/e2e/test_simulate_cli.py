@@ -32,6 +32,18 @@ def test_a_story_that_holds_exits_0_with_a_table_and_its_script() -> None:
     assert "transitions over" in result.stderr
 
 
+def test_a_library_scenario_is_played_by_its_name_from_any_directory(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "run_simulator.py"), "simulate", "license-limit"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "expectations: 3 passed, 0 failed" in result.stdout
+
+
 def test_a_failed_expectation_exits_1_with_a_diff(tmp_path: Path) -> None:
     scenario = tmp_path / "wrong.yaml"
     scenario.write_text(

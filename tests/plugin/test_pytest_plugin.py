@@ -48,7 +48,9 @@ def test_one_server(ods):
     pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=3)
 
 
-def test_a_marker_loads_a_scenario_from_text_a_path_or_a_mapping(pytester: pytest.Pytester) -> None:
+def test_a_marker_loads_a_scenario_from_text_a_path_a_mapping_or_a_name(
+    pytester: pytest.Pytester,
+) -> None:
     pytester.makefile(
         ".yaml", story="datasets: [{dataset_id: from-file, resources: [{records: 10}]}]\n"
     )
@@ -68,13 +70,17 @@ def test_text(ods):
 def test_mapping(ods):
     assert ods.state("mapped")["exists"]
 
+@pytest.mark.ods_scenario("abort-midway")
+def test_library_name(ods):
+    assert ods.state("building-permits")["exists"]
+
 @pytest.mark.ods_scenario("datasets: [{dataset_id: a, datset_uid: x}]")
 def test_invalid(ods):
     pass
 """
     )
     result = pytester.runpytest("-p", "no:cacheprovider")
-    result.assert_outcomes(passed=3, errors=1)
+    result.assert_outcomes(passed=4, errors=1)
     result.stdout.fnmatch_lines(
         ["*invalid scenario: <inline>:1: datasets[[]0[]].datset_uid: unknown key*"]
     )

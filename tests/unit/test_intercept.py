@@ -120,3 +120,11 @@ def test_a_finished_interception_lets_its_world_go() -> None:
     with intercept() as ods:  # the pool's app serves the next one
         assert requests.get(f"{URL}/datasets", headers=KEY).json()["nhits"] == 0
         assert ods.simulator is not None
+
+
+def test_a_library_scenario_by_its_name() -> None:
+    with intercept("license-limit") as ods:
+        url = "https://city.opendatasoft.com/api/management/v2/datasets/"
+        answer = requests.get(url, headers={"Authorization": "Apikey prod"}, timeout=10)
+        ids = {d["dataset_id"] for d in answer.json()["datasets"]}
+        assert ids == {d.dataset_id for d in ods.simulator.scenario.datasets} and ids

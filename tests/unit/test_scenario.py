@@ -206,3 +206,30 @@ def test_clock_start_may_be_written_unquoted(written: str, epoch: str) -> None:
 def test_a_date_elsewhere_must_be_quoted() -> None:
     with pytest.raises(ScenarioError, match="quote it to make it text"):
         load_scenario_text("datasets: [{dataset_id: 2026-03-02}]")
+
+
+@pytest.mark.parametrize("name", ["abort-midway", "abort-midway.yaml"])
+def test_a_library_scenario_loads_by_its_bare_name_from_anywhere(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    s = load_scenario(name)
+    assert s.name == "abort-midway.yaml"
+    assert [d.dataset_id for d in s.datasets] == ["building-permits", "bus-stops"]
+
+
+def test_a_file_at_hand_wins_over_the_library(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "abort-midway.yaml").write_text("datasets: [{dataset_id: mine}]\n")
+    assert [d.dataset_id for d in load_scenario("abort-midway.yaml").datasets] == ["mine"]
+
+
+def test_an_unknown_name_lists_the_library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ScenarioError, match="by name: abort-midway, default, "):
+        load_scenario("abort-midwya")
+    with pytest.raises(ScenarioError) as err:
+        load_scenario("elsewhere/abort-midway")
+    assert "by name" not in str(err.value)
