@@ -20,7 +20,7 @@ from . import openapi_governance as governance
 from . import openapi_harvesters as harvesters
 from . import openapi_resources as resources
 from .errors import CODES
-from .paging import MAX_LIMIT
+from .paging import paging_params
 from .requests import QUOTA_UNITS, READ_ONLY
 from .surface import ACTIONS
 
@@ -209,12 +209,7 @@ def _datasets() -> list[tuple[str, str, dict[str, Any]]]:
                 ref("PaginatedDatasets"),
                 errors=E_TOP,
                 params=[
-                    query(
-                        "limit",
-                        {"type": "integer", "minimum": 0, "maximum": MAX_LIMIT},
-                        "Page size (default 20; 0: only the count).",
-                    ),
-                    query("offset", {"type": "integer", "minimum": 0}, "Results to skip."),
+                    *paging_params(),
                     query("dataset_id", STRING, "Only the dataset with this dataset_id."),
                 ],
             ),

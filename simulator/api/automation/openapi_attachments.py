@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..openapi import body, links_to, operation, query
+from ..openapi import body, links_to, operation
 from ..schemas import DATETIME, STRING, Schema, obj, ref
 from .attachment_surface import EXPORT_TYPES, MAX_DESCRIPTION, MAX_TITLE
-from .paging import MAX_LIMIT
+from .paging import paging_params
 
 DATASET = "/datasets/{dataset_uid}"
 E_ALL = (400, 401, 403, 404)
@@ -81,17 +81,6 @@ def parameters() -> dict[str, Any]:
     }
 
 
-def _paging() -> list[dict[str, Any]]:
-    return [
-        query(
-            "limit",
-            {"type": "integer", "minimum": 0, "maximum": MAX_LIMIT},
-            "Page size (default 20; 0: only the count).",
-        ),
-        query("offset", {"type": "integer", "minimum": 0}, "Results to skip."),
-    ]
-
-
 def _multipart(properties: dict[str, Schema], required: list[str]) -> dict[str, Any]:
     return {
         "required": True,
@@ -142,7 +131,7 @@ def rows() -> list[Row]:
                 tag,
                 ref("PaginatedDatasetAttachments"),
                 errors=E_ALL,
-                params=_paging(),
+                params=paging_params(),
             ),
         ),
         (
@@ -199,7 +188,7 @@ def rows() -> list[Row]:
                 tag,
                 ref("PaginatedDatasetAlternativeExports"),
                 errors=E_ALL,
-                params=_paging(),
+                params=paging_params(),
             ),
         ),
         (

@@ -13,7 +13,7 @@ from ...domain.processors import CATALOGUE as PROCESSORS
 from ...domain.templates import TYPES
 from ..openapi import body, operation, query
 from ..schemas import BOOLEAN, STRING, Schema, nullable, obj, ref
-from .paging import MAX_LIMIT
+from .paging import paging_params
 from .requests import FIELD_CONFIGURATIONS
 
 DATASET = "/datasets/{dataset_uid}"
@@ -277,17 +277,6 @@ def _metadata() -> list[Row]:
     ]
 
 
-def _paging() -> list[dict[str, Any]]:
-    return [
-        query(
-            "limit",
-            {"type": "integer", "minimum": 0, "maximum": MAX_LIMIT},
-            "Page size (default 20; 0: only the count).",
-        ),
-        query("offset", {"type": "integer", "minimum": 0}, "Results to skip."),
-    ]
-
-
 def _catalogue() -> list[Row]:
     tag = "Metadata templates"
     template = "/metadata/templates/{template_name}"
@@ -302,7 +291,7 @@ def _catalogue() -> list[Row]:
                 ref("PaginatedMetadataTemplates"),
                 errors=(400, 401, 403),
                 params=[
-                    *_paging(),
+                    *paging_params(),
                     query("is_active", {"type": "boolean"}, "Only the (in)active templates."),
                     query("type", {"enum": list(TYPES)}, "Only the templates of this type."),
                 ],
@@ -328,7 +317,7 @@ def _catalogue() -> list[Row]:
                 tag,
                 ref("PaginatedMetadataTemplateFields"),
                 errors=E_ALL,
-                params=_paging(),
+                params=paging_params(),
             ),
         ),
         (
@@ -361,7 +350,7 @@ def _crud(tag: str, base: str, item: str, ids: tuple[str, ...], what: str) -> li
                 tag,
                 ref(f"PaginatedDataset{what}s"),
                 errors=E_ALL,
-                params=_paging(),
+                params=paging_params(),
             ),
         ),
         (

@@ -11,7 +11,7 @@ from ...domain.connections import TYPES
 from ..openapi import body, operation, query
 from ..schemas import BOOLEAN, STRING, Schema, nullable, obj, ref
 from .connections import READ_ONLY, SORTS, WRITABLE
-from .paging import MAX_LIMIT
+from .paging import paging_params
 
 TAGS = ("Datasources connections",)
 CONNECTION = "/datasource_connections/{connection_uid}/"
@@ -93,12 +93,7 @@ def rows() -> list[Row]:
                 ref("PaginatedConnections"),
                 errors=E_TOP,
                 params=[
-                    query(
-                        "limit",
-                        {"type": "integer", "minimum": 0, "maximum": MAX_LIMIT},
-                        "Page size (default 20).",
-                    ),
-                    query("offset", {"type": "integer", "minimum": 0}, "Results to skip."),
+                    *paging_params(),
                     query("sort", STRING, f"One of {', '.join(SORTS)} (`-` first: descending)."),
                 ],
             ),

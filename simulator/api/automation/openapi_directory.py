@@ -19,7 +19,7 @@ from .directory import (
     USER_READ_ONLY,
     USER_WRITABLE,
 )
-from .paging import MAX_LIMIT
+from .paging import paging_params
 
 TAGS = ("Users", "User groups", "API keys")
 E_ALL = (400, 401, 403, 404)
@@ -151,16 +151,6 @@ def parameters() -> dict[str, Any]:
     }
 
 
-_PAGING = [
-    query(
-        "limit",
-        {"type": "integer", "minimum": 0, "maximum": MAX_LIMIT},
-        "Page size (default 20).",
-    ),
-    query("offset", {"type": "integer", "minimum": 0}, "Results to skip."),
-]
-
-
 def rows() -> list[Row]:
     return [*_users(), *_groups(), *_api_keys()]
 
@@ -178,7 +168,10 @@ def _users() -> list[Row]:
                 tag,
                 ref("PaginatedUsers"),
                 errors=E_TOP,
-                params=[*_PAGING, query("search", STRING, "In the names and e-mail address.")],
+                params=[
+                    *paging_params(),
+                    query("search", STRING, "In the names and e-mail address."),
+                ],
             ),
         ),
         (
@@ -237,7 +230,7 @@ def _groups() -> list[Row]:
                 ref("PaginatedUserGroups"),
                 errors=E_TOP,
                 params=[
-                    *_PAGING,
+                    *paging_params(),
                     query("search", STRING, "In the uid and title."),
                     query("sort", STRING, "`group__title`, `user_count` (`-` first: descending)."),
                 ],
@@ -287,7 +280,7 @@ def _groups() -> list[Row]:
                 tag,
                 ref("PaginatedUsers"),
                 errors=E_ALL,
-                params=_PAGING,
+                params=paging_params(),
             ),
         ),
         (
@@ -343,7 +336,7 @@ def _api_keys() -> list[Row]:
                 tag,
                 ref("PaginatedAPIKeys"),
                 errors=E_TOP,
-                params=_PAGING,
+                params=paging_params(),
             ),
         ),
         (

@@ -12,7 +12,7 @@ from ...domain.security import DATASET_PERMISSIONS
 from ..openapi import body, operation, query
 from ..schemas import BOOLEAN, DATETIME, STRING, Schema, nullable, obj, ref
 from .governance_surface import FEEDBACK_SORTS
-from .paging import MAX_LIMIT
+from .paging import paging_params
 from .requests import QUOTA_UNITS
 
 DATASET = "/datasets/{dataset_uid}"
@@ -159,17 +159,6 @@ def parameters() -> dict[str, Any]:
     }
 
 
-def _paging() -> list[dict[str, Any]]:
-    return [
-        query(
-            "limit",
-            {"type": "integer", "minimum": 0, "maximum": MAX_LIMIT},
-            "Page size (default 20; 0: only the count).",
-        ),
-        query("offset", {"type": "integer", "minimum": 0}, "Results to skip."),
-    ]
-
-
 def _rulesets(kind: str, item: str, ids: tuple[str, ...], what: str) -> list[Row]:
     tag = "Dataset security"
     base = f"{DATASET}/security/{kind}"
@@ -187,7 +176,7 @@ def _rulesets(kind: str, item: str, ids: tuple[str, ...], what: str) -> list[Row
                 tag,
                 ref(f"PaginatedDataset{what}Securitys"),
                 errors=E_ALL,
-                params=_paging(),
+                params=paging_params(),
             ),
         ),
         (
@@ -227,7 +216,7 @@ def _versions() -> list[Row]:
                 tag,
                 ref("PaginatedDatasetVersions"),
                 errors=E_ALL,
-                params=_paging(),
+                params=paging_params(),
             ),
         ),
         (
@@ -271,7 +260,7 @@ def _schedules() -> list[Row]:
                 tag,
                 ref("PaginatedDatasetSchedules"),
                 errors=E_ALL,
-                params=_paging(),
+                params=paging_params(),
             ),
         ),
         (
@@ -309,7 +298,7 @@ def _feedbacks() -> list[Row]:
     one = f"{base}/{{feedback_uid}}/"
     schema = ref("DatasetFeedback")
     params = [
-        *_paging(),
+        *paging_params(),
         query("record_id", STRING, "Only the feedbacks on this record."),
         query(
             "is_archived",

@@ -13,7 +13,7 @@ from ...domain.statemachine import HarvesterStatus
 from ..openapi import body, operation, query
 from ..schemas import BOOLEAN, DATETIME, STRING, Schema, nullable, obj, ref
 from .harvester_wire import READ_ONLY, SETTINGS
-from .paging import MAX_LIMIT
+from .paging import paging_params
 
 TAGS = ("Harvesters", "Harvester schedules")
 HARVESTER = "/harvesters/{harvester_uid}"
@@ -187,12 +187,7 @@ def _harvester_rows(tag: str, write: dict[str, Any], delete_flag: dict[str, Any]
                 ref("PaginatedHarvesters"),
                 errors=E_TOP,
                 params=[
-                    query(
-                        "limit",
-                        {"type": "integer", "minimum": 0, "maximum": MAX_LIMIT},
-                        "Page size (default 20).",
-                    ),
-                    query("offset", {"type": "integer", "minimum": 0}, "Results to skip."),
+                    *paging_params(),
                 ],
             ),
         ),
@@ -337,12 +332,7 @@ def schedule_rows() -> list[Row]:
                 ref("PaginatedHarvesterSchedules"),
                 errors=E_ALL,
                 params=[
-                    query(
-                        "limit",
-                        {"type": "integer", "minimum": 0, "maximum": MAX_LIMIT},
-                        "Page size (default 20).",
-                    ),
-                    query("offset", {"type": "integer", "minimum": 0}, "Results to skip."),
+                    *paging_params(),
                 ],
             ),
         ),

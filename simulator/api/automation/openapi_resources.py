@@ -11,7 +11,7 @@ from ...domain.extractors import CATALOGUE as EXTRACTORS
 from ..openapi import body, links_to, operation, query
 from ..schemas import ANY_OBJECT, BOOLEAN, DATETIME, STRING, Schema, nullable, obj, ref
 from .datasources import DATASOURCE_TYPES, EXPANDS, READ_ONLY
-from .paging import MAX_LIMIT
+from .paging import paging_params
 
 DATASET = "/datasets/{dataset_uid}"
 RESOURCES = f"{DATASET}/resources"
@@ -190,17 +190,6 @@ def _expand() -> dict[str, Any]:
         {"enum": list(EXPANDS)},
         "Accepted; the datasource is always written in full.",
     )
-
-
-def _paging() -> list[dict[str, Any]]:
-    return [
-        query(
-            "limit",
-            {"type": "integer", "minimum": 0, "maximum": MAX_LIMIT},
-            "Page size (default 20; 0: only the count).",
-        ),
-        query("offset", {"type": "integer", "minimum": 0}, "Results to skip."),
-    ]
 
 
 def _guesses() -> list[Row]:
@@ -406,7 +395,7 @@ def rows() -> list[Row]:
                 TAG,
                 ref("PaginatedResources"),
                 errors=E_ALL,
-                params=[*_paging(), _expand()],
+                params=[*paging_params(), _expand()],
             ),
         ),
         (

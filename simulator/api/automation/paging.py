@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 
 from flask import request
 
+from ..openapi import query
 from ..reading import int_param
 
 DEFAULT_LIMIT = 20
@@ -33,6 +34,18 @@ def window() -> Window:
         int_param("limit", args.get("limit"), DEFAULT_LIMIT, 0, MAX_LIMIT),
         int_param("offset", args.get("offset"), 0, 0),
     )
+
+
+def paging_params() -> list[dict[str, Any]]:
+    """``limit`` and ``offset`` as the OpenAPI document declares them."""
+    return [
+        query(
+            "limit",
+            {"type": "integer", "minimum": 0, "maximum": MAX_LIMIT},
+            f"Page size (default {DEFAULT_LIMIT}; 0: only the count).",
+        ),
+        query("offset", {"type": "integer", "minimum": 0}, "Results to skip."),
+    ]
 
 
 def _link(limit: int, offset: int) -> str:
