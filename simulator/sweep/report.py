@@ -1,0 +1,154 @@
+"""What a sweep found: each case survived or failed, and how; a table, JSON, replay files.
+
+A case fails in one of a few ways: the client raised (``exception``), the test's own
+checks found a wrong final state (``assertion``), the client waited past the sweep's
+virtual-time budget or request budget (``hang``), or a command exited non-zero
+(``exit``). Each failing case gets a scenario file that replays its timeline.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .plan import KINDS, Case, Recording
+
+SURVIVED = "survived"
+#: How a case can fail, and the letter the table shows for it.
+FAILURES = {"exception": "E", "assertion": "A", "hang": "H", "exit": "X"}
+#: The longest detail kept for a failure (the first line of its message).
+DETAIL_LIMIT = 300
+
+
+@dataclass(frozen=True)
+class Outcome:
+    case: Case
+    how: str = SURVIVED
+    detail: str = ""
+    #: The scenario file that replays a failing case, once written.
+    replay: str | None = None
+
+    @property
+    def survived(self) -> bool:
+        return self.how == SURVIVED
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "number": self.case.number,
+            "kind": self.case.kind,
+            "point": self.case.point,
+            "result": SURVIVED if self.survived else "failed",
+            "how": None if self.survived else self.how,
+            "detail": self.detail or None,
+            "replay": self.replay,
+        }
+
+
+def detail_of(message: str) -> str:
+    """The first line of a message, cut to a readable length."""
+    first = message.strip().splitlines()[0] if message.strip() else ""
+    return first if len(first) <= DETAIL_LIMIT else first[: DETAIL_LIMIT - 3] + "..."
+
+
+@dataclass(frozen=True)
+class Report:
+    subject: str
+    recording: Recording
+    outcomes: tuple[Outcome, ...]
+    #: How many cases the plan had before sampling.
+    planned: int
+
+    @property
+    def failures(self) -> list[Outcome]:
+        return [o for o in self.outcomes if not o.survived]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "subject": self.subject,
+            "cases": len(self.outcomes),
+            "planned": self.planned,
+            "survived": len(self.outcomes) - len(self.failures),
+            "failed": len(self.failures),
+            "calls": [
+                {"number": c.number, "method": c.method, "path": c.path}
+                for c in self.recording.calls
+            ],
+            "outcomes": [o.to_dict() for o in self.outcomes],
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2)
+
+    def table(self) -> str:
+        """The terminal's view: one line per fault kind, one mark per point, then failures."""
+        lines = [self._headline(), ""]
+        by_kind: dict[str, list[Outcome]] = {}
+        for outcome in self.outcomes:
+            by_kind.setdefault(outcome.case.kind, []).append(outcome)
+        width = max((len(k) for k in by_kind), default=0)
+        for kind in (k for k in KINDS if k in by_kind):
+            marks = "".join("." if o.survived else FAILURES.get(o.how, "?") for o in by_kind[kind])
+            lines.append(f"  {kind:<{width}}  {marks}")
+        lines += [
+            "",
+            "  . survived   E exception   A wrong final state   H hang   X non-zero exit",
+        ]
+        for outcome in self.failures:
+            lines.append("")
+            lines.append(
+                f"  FAILED #{outcome.case.number} {outcome.case.name}: {outcome.how}"
+                + (f": {outcome.detail}" if outcome.detail else "")
+            )
+            if outcome.replay:
+                lines.append(f"    replay: {outcome.replay}")
+        return "\n".join(lines)
+
+    def _headline(self) -> str:
+        sampled = (
+            f" (a seeded sample of {self.planned})" if self.planned > len(self.outcomes) else ""
+        )
+        return (
+            f"ods sweep: {self.subject}: {len(self.outcomes)} cases{sampled}, "
+            f"{len(self.outcomes) - len(self.failures)} survived, {len(self.failures)} failed"
+        )
+
+
+def write_replay(
+    directory: Path, subject: str, outcome: Outcome, base: dict[str, Any] | None
+) -> Path:
+    """Write the scenario of a failing case; its header says what failed and how to replay."""
+    case = outcome.case
+    folder = directory / _slug(subject)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"case-{case.number:03d}-{case.kind}.yaml"
+    header = [
+        f"# ods sweep of {subject}: case {case.number}, {case.name}",
+        f"# failed: {outcome.how}" + (f": {outcome.detail}" if outcome.detail else ""),
+        "# replay: run the same test with @pytest.mark.ods_scenario on this file,",
+        "# or the same command against `ods-simulator --clock step --scenario` this file",
+    ]
+    body = yaml.safe_dump(case.scenario(base), sort_keys=False, allow_unicode=True)
+    path.write_text("\n".join(header) + "\n" + body, encoding="utf-8")
+    return path
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-")[:120] or "sweep"
+
+
+def with_replays(
+    outcomes: Sequence[Outcome], directory: Path, subject: str, base: dict[str, Any] | None
+) -> tuple[Outcome, ...]:
+    """The outcomes, each failing one with the replay file written for it."""
+    return tuple(
+        o
+        if o.survived
+        else Outcome(o.case, o.how, o.detail, str(write_replay(directory, subject, o, base)))
+        for o in outcomes
+    )
