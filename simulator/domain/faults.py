@@ -162,9 +162,14 @@ FAILURE_KINDS: dict[str, tuple[frozenset[Status], str, dict[str, Any], int | Non
     ),
 }
 
+#: A processing stopped part-way as if another user had aborted it: the stage ends,
+#: then the job goes through ``aborting_processing`` as an abort does.
+ABORT = "abort_processing"
+
 #: Every fault type a scenario may name.
 FAULT_TYPES: tuple[str, ...] = (
     *FAILURE_KINDS,
+    ABORT,
     "record_errors",
     "slow_stage",
     "worker_outage",

@@ -18,7 +18,7 @@ from typing import Any
 
 import simpy
 
-from ..domain.faults import FaultBook, StageFailure, WorkerOutage
+from ..domain.faults import ABORT, FaultBook, StageFailure, WorkerOutage
 from ..domain.harvesters import Harvester
 from ..domain.models import Dataset, Failure, Job, Progress, RecordError, Version
 from ..domain.pipeline import renamed
@@ -353,6 +353,9 @@ class Engine:
                     stop = yield from self._abort(job, ds)
                     break
                 self._end(job, ds, step, progress, progress.target, stop)
+                if isinstance(stop, StageFailure) and stop.kind == ABORT:
+                    stop = yield from self._abort(job, ds)
+                    break
                 if stop is not None:
                     break
             else:

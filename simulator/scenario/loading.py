@@ -29,6 +29,7 @@ from ..domain.clock import DEFAULT_EPOCH, END_OF_TIME, ClockMode, horizon
 from ..domain.datagen import DEFAULT_FIELDS, DataGen
 from ..domain.errors import InvalidParameter, SimulatorError
 from ..domain.faults import (
+    ABORT,
     ANY_DATASET,
     FAILURE_KINDS,
     HttpFault,
@@ -800,6 +801,8 @@ def _faults(ctx: _Context, items: list[dict[str, Any]], platform: Platform) -> F
             _check_reference(ctx, (*path, "dataset"), item["dataset"])
         if kind in FAILURE_KINDS:
             failures.append(_failure(ctx, path, item))
+        elif kind == ABORT:
+            failures.append(_abort(ctx, path, item))
         elif kind == "record_errors":
             record_errors.append(_record_errors(ctx, path, item))
         elif kind == "slow_stage":
@@ -905,6 +908,21 @@ def _failure(ctx: _Context, path: KeyPath, item: dict[str, Any]) -> StageFailure
         raw_params=raw_params,
         after_records=item.get("after_records", after if fraction is None else None),
         at_fraction=fraction,
+        times=item.get("times"),
+    )
+
+
+def _abort(ctx: _Context, path: KeyPath, item: dict[str, Any]) -> StageFailure:
+    """An abort by someone else, part-way through a stage: a failure that aborts."""
+    if "at_fraction" in item and "after_records" in item:
+        raise ctx.fail((*path, "at_fraction"), "give either after_records or at_fraction, not both")
+    return StageFailure(
+        kind=ABORT,
+        dataset=item.get("dataset", ANY_DATASET),
+        stages=_stages(item, PROCESSING_STAGES),
+        raw_message="",
+        after_records=item.get("after_records"),
+        at_fraction=item.get("at_fraction"),
         times=item.get("times"),
     )
 

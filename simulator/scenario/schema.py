@@ -17,7 +17,7 @@ from typing import Any
 from ..domain import metadata as md
 from ..domain.clock import CLOCK_MODES, MAX_SPEED
 from ..domain.datagen import FIELD_KINDS
-from ..domain.faults import FAILURE_KINDS, FAULT_TYPES, HTTP_METHODS
+from ..domain.faults import ABORT, FAILURE_KINDS, FAULT_TYPES, HTTP_METHODS
 from ..domain.harvest_faults import HARVEST_STEPS
 from ..domain.harvesters import FETCHERS, MAX_REMOTE_DATASETS
 from ..domain.limits import CONTROL_TOKEN_PATTERN, MAX_RECORDS, MAX_SLOWDOWN, MAX_SPAN, MAX_WORKERS
@@ -156,6 +156,13 @@ def _faults() -> dict[str, Any]:
         _fault(kind, f"{kind.replace('_', ' ')}: the stage ends in error", failure)
         for kind in FAILURE_KINDS
     ]
+    kinds.append(
+        _fault(
+            ABORT,
+            "the processing is aborted part-way through a stage, as by another user",
+            {k: v for k, v in failure.items() if k not in _MESSAGE},
+        )
+    )
     kinds.append(
         _fault(
             "record_errors",

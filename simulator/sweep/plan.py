@@ -207,7 +207,7 @@ def _stage_fault(kind: str, stage: Stage, recording: Recording) -> dict[str, Any
     if status not in PROCESSING_STAGES:
         return None
     if kind == "abort":
-        return {"type": "abort", "dataset": dataset, "stage": stage.status, "times": 1}
+        return {"type": "abort_processing", "dataset": dataset, "stage": stage.status, "times": 1}
     return {
         "type": "processing_error",
         "dataset": dataset,

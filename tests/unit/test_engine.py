@@ -124,6 +124,27 @@ def test_abort_before_any_record_leaves_a_first_publish_unpublished() -> None:
     assert moves(w)[-2][2:4] == ("processing_dataset", "aborting_processing")
 
 
+def test_an_abort_fault_aborts_part_way_as_another_user_would() -> None:
+    faults = """
+faults:
+  - {type: abort_processing, dataset: a, stage: processing_all_dataset_data, times: 1}
+"""
+    w = world(ONE, extra=faults)
+    job = submit(w, "a")
+    w.engine.run_until_idle()
+    # half the stage's records: 10 s base and 500 records at 100/s after 5 s of metadata
+    assert moves(w)[-2:] == [
+        (20, "a", "processing_all_dataset_data", "aborting_processing", "abort_processing"),
+        (24, "a", "aborting_processing", "idle", "aborted"),
+    ]
+    a = get(w, "a")
+    assert (a.records, a.published, job.state) == (500, True, "aborted")
+    assert [f["kind"] for f in w.faults.log] == ["abort_processing"]
+    submit(w, "a")  # it fired its one time: the next publish goes through
+    w.engine.run_until_idle()
+    assert (get(w, "a").status, get(w, "a").records) == (S.IDLE, 1000)
+
+
 def test_license_limit_caps_records_and_ends_in_limit_reached_published() -> None:
     w = world(ONE, limit=600)
     job = submit(w, "a")
