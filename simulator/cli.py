@@ -137,8 +137,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--clock",
         choices=CLOCK_MODES,
-        help="manual: time moves only through the control API; realtime: scaled wall time "
-        "(default: the scenario's, else realtime)",
+        help="manual: time moves only through the control API; realtime: scaled wall time; "
+        "step: each call of the platform APIs first moves time to the next scheduled event, "
+        "for clients that never call the control API (default: the scenario's, else realtime)",
     )
     parser.add_argument(
         "--speed",
@@ -437,6 +438,8 @@ def banner(sim: Simulator, url: str, notes: Sequence[str] = (), ca_file: Path | 
     speed = (
         f" at {clock.speed:g}x"
         if clock.mode == "realtime"
+        else " (each API call moves it to the next event)"
+        if clock.steps
         else " (POST /_sim/clock/advance to move it)"
     )
     lines = [

@@ -3,7 +3,9 @@
 The engine owns virtual time; a policy only says where it should be. ``manual``
 never moves on its own. ``realtime`` moves ``speed`` virtual seconds per wall
 second, measured from an anchor, and catches up lazily whenever the simulator is
-asked anything, so no background thread is needed.
+asked anything, so no background thread is needed. ``step`` never moves on its own
+either: each call of a platform API moves it to the next scheduled event first
+(see :attr:`Clock.steps`; the service takes the step, the engine knows the event).
 """
 
 from __future__ import annotations
@@ -16,8 +18,8 @@ from email.utils import format_datetime
 from functools import lru_cache
 from typing import Any, Literal
 
-ClockMode = Literal["manual", "realtime"]
-CLOCK_MODES: tuple[ClockMode, ...] = ("manual", "realtime")
+ClockMode = Literal["manual", "realtime", "step"]
+CLOCK_MODES: tuple[ClockMode, ...] = ("manual", "realtime", "step")
 
 #: Virtual time zero, unless a scenario says otherwise.
 DEFAULT_EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
@@ -51,10 +53,15 @@ class Clock:
 
     def target(self, virtual_now: float) -> float:
         """Where virtual time should be now (never behind where it is)."""
-        if self.mode == "manual":
+        if self.mode != "realtime":
             return virtual_now
         elapsed = (self._wall() - self._anchor_wall) * self.speed
         return max(virtual_now, min(self.horizon, self._anchor_virtual + elapsed))
+
+    @property
+    def steps(self) -> bool:
+        """Whether each call of a platform API first moves time to the next event."""
+        return self.mode == "step"
 
     def anchor(self, virtual_now: float) -> None:
         """Count scaled time from here (after a jump, a reset or a change of mode)."""

@@ -668,7 +668,10 @@ def build_schema() -> dict[str, Any]:
                 "clock": _obj(
                     "The virtual clock",
                     {
-                        "mode": {"enum": list(CLOCK_MODES), "description": "manual or realtime"},
+                        "mode": {
+                            "enum": list(CLOCK_MODES),
+                            "description": "manual, realtime or step",
+                        },
                         "speed": _num(
                             "Virtual seconds per wall second in realtime mode",
                             exclusiveMinimum=0,

@@ -26,8 +26,10 @@ class Access:
 
         Faults apply before credentials are looked at, as they would in front of the
         real platform; a call a fault answers has no user. ``problem`` says why the
-        credentials could not be read, if they could not.
+        credentials could not be read, if they could not. On a ``step`` clock, the call
+        first moves time to the next scheduled event, whatever it then answers.
         """
+        self.state.step()
         injection = self._inject(method, path)
         if injection is not None and injection.status is not None:
             return injection, None

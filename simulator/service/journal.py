@@ -183,6 +183,8 @@ def mutation(method: Callable[Concatenate[Owner, P], R]) -> Callable[Concatenate
             journal.add(entry)
         else:
             journal.unjournaled = problem
+        if not journal.replaying:  # a world restored steps on its first call
+            state.changes += 1
         state.changed()
         return result
 

@@ -86,6 +86,10 @@ class State:
         self.built: Callable[[], None] = _nothing
         #: Callers worked out during the operation under way (see :meth:`caller`).
         self._callers: dict[str, Caller] = {}
+        #: How many changes calls made to the world (journaled operations), and how
+        #: many of them a call of a platform API was answered after (see :meth:`step`).
+        self.changes = 0
+        self.shown = 0
 
     # the world -------------------------------------------------------------------------
 
@@ -115,6 +119,29 @@ class State:
         self._callers.clear()
         self.engine.advance_to(self.clock.target(self.engine.now))
 
+    def step(self) -> bool:
+        """On a ``step`` clock, move to the next scheduled event; whether time moved.
+
+        A call of a platform API takes this step before anything else, so that a
+        client that never touches the clock still sees every change, one per call.
+        Everything due at that instant runs; with nothing scheduled, time stays. A
+        call made right after a change (a call that changed the world) takes no step:
+        it is answered at the instant of the change, so a poll that follows a publish
+        sees the dataset queued before time moves on.
+        """
+        engine = self.engine
+        if not self.clock.steps:
+            return False
+        unseen, self.shown = self.changes != self.shown, self.changes
+        if unseen:
+            return False
+        nxt = engine.next_event()
+        if nxt is None or nxt > self.clock.horizon:
+            return False
+        engine.advance_to(nxt)
+        self.clock.anchor(engine.now)
+        return True
+
     def reset(self, scenario: Scenario | None = None) -> None:
         """Start over from a scenario (the current one by default), at virtual time zero."""
         with self.lock:
@@ -129,6 +156,7 @@ class State:
             self.clock.epoch = s.epoch
             mode: ClockMode = s.clock_mode or self.default_clock_mode
             self.clock.configure(0.0, mode, s.speed or DEFAULT_SPEED)
+            self.shown = self.changes  # a new world: the first call may step
             self.built()
             self.engine.settle()
 

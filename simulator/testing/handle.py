@@ -153,6 +153,19 @@ class SimulatorHandle:
             )
         return clock.now
 
+    @property
+    def clock_mode(self) -> str:
+        """``manual`` (the plugin's), ``step`` or ``realtime``.
+
+        Set it for one test (``ods.clock_mode = "step"``: each call of the platform APIs
+        then moves time to the next event); the next test's reset puts it back.
+        """
+        return self.simulator.control.clock().mode
+
+    @clock_mode.setter
+    def clock_mode(self, mode: str) -> None:
+        self.simulator.control.configure_clock(mode=mode)
+
     # observing ----------------------------------------------------------------------------
 
     def state(self, dataset: str) -> dict[str, Any]:

@@ -172,3 +172,16 @@ def test_a_lane_per_harvester_with_its_datasets_linked(
     label = page.locator("#timeline .harvester-lane")
     expect(label).to_have_text("harvester:nachbar-portal")
     assert page.locator("#timeline rect").count() >= 3 + 4  # its statuses, and its datasets'
+
+
+def test_the_step_button_puts_the_clock_in_step_mode(
+    page: Page, make_live: Callable[..., Live]
+) -> None:
+    live = make_live(WORLD)
+    page.goto(f"{live.url}/_sim/ui")
+    expect(page.locator("#clock-mode")).to_have_text("paused")
+    page.click("#btn-step")
+    expect(page.locator("#clock-mode")).to_have_text("one step per API call")
+    assert live.control("GET", "clock")["mode"] == "step"
+    page.click("#btn-pause")
+    expect(page.locator("#clock-mode")).to_have_text("paused")

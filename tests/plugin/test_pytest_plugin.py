@@ -191,3 +191,46 @@ def test_hosts(ods_intercept):
 """
     )
     pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
+
+
+def test_a_test_may_put_the_clock_in_step_mode_until_its_reset(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(
+        """
+import requests
+
+def test_step(ods):
+    assert ods.clock_mode == "manual"
+    ods.clock_mode = "step"
+    headers = ods.headers
+    requests.put(f"{ods.api_url}/datasets/da_trees1/publish", headers=headers, timeout=10)
+    seen = []
+    while not seen or seen[-1] != "idle":
+        answer = requests.get(f"{ods.api_url}/datasets/da_trees1/status/", headers=headers)
+        seen.append(answer.json()["name"])
+    assert seen == ["processing", "processing", "idle"]
+    ods.assert_transitions("trees", "idle > queued > processing > idle")
+
+def test_manual_again(ods):
+    assert ods.clock_mode == "manual"
+
+def test_a_misspelt_mode(ods):
+    ods.clock_mode = "stepp"
+"""
+    )
+    pytester.makeconftest(
+        """
+import pytest
+
+@pytest.fixture(scope="session")
+def ods_default_scenario():
+    return '''
+datasets:
+  - {dataset_id: trees, dataset_uid: da_trees1, resources: [{records: 1800}]}
+'''
+"""
+    )
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=2, failed=1)
+    result.stdout.fnmatch_lines(["*expected one of manual, realtime, step, got 'stepp'*"])

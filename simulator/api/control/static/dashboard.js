@@ -103,7 +103,11 @@ function renderClock() {
   $("#clock-datetime").textContent = clock.datetime.replace("T", " ").replace("+00:00", " UTC");
   $("#clock-now").textContent = `t = ${formatSeconds(clock.now)}`;
   $("#clock-mode").textContent =
-    clock.mode === "realtime" ? `playing at ${clock.speed}\u00d7` : "paused";
+    clock.mode === "realtime"
+      ? `playing at ${clock.speed}\u00d7`
+      : clock.mode === "step"
+        ? "one step per API call"
+        : "paused";
 }
 
 function formatSeconds(t) {
@@ -451,6 +455,7 @@ function wire() {
   $("#btn-play").addEventListener("click", () =>
     clockAction("PUT", "/_sim/clock", { mode: "realtime", speed: Number($("#speed").value) }),
   );
+  $("#btn-step").addEventListener("click", () => clockAction("PUT", "/_sim/clock", { mode: "step" }));
   for (const seconds of [10, 60, 600]) {
     $(`#btn-advance-${seconds}`).addEventListener("click", () =>
       clockAction("POST", "/_sim/clock/advance", { seconds }),
