@@ -1,4 +1,4 @@
-"""What stands in front of every API surface: the scenario's HTTP faults, then credentials.
+"""What stands in front of every API surface: a step clock's step, HTTP faults, credentials.
 
 Both APIs read credentials the same way and let HTTP faults fire before looking at
 them, as a proxy in front of the real platform would; each surface only gives the
@@ -51,6 +51,8 @@ def credentials() -> Credentials:
 
 def admit(error_body: Callable[[SimulatorError], dict[str, Any]]) -> Response | None:
     """Apply the scenario's HTTP faults, then authenticate (``g.user``).
+
+    On a ``step`` clock, the call first moves time to the next scheduled event.
 
     An injected error answers here, in the surface's shape (``error_body``), unless
     the fault gives its own body; a refusal of the credentials is raised.

@@ -216,3 +216,17 @@ def test_the_help_offers_the_step_clock() -> None:
     text = " ".join(result.stdout.split())
     assert "--clock {manual,realtime,step}" in text
     assert "step: each call of the platform APIs first moves time to the next scheduled" in text
+
+
+def test_an_intercepted_client_steps_the_clock_as_one_over_http_does() -> None:
+    from simulator.testing import intercept
+
+    with intercept(ONE) as ods:
+        ods.clock_mode = "step"
+        api = "https://example.opendatasoft.com/api/management/v2/datasets/da_trees1"
+        session = requests.Session()
+        session.headers.update(AUTH)
+        assert session.put(f"{api}/publish", timeout=10).status_code == 200
+        seen = [session.get(f"{api}/status", timeout=10).json()["name"] for _ in range(4)]
+        assert seen == ["processing", "processing", "idle", "idle"]
+        assert (ods.now, ods.clock_mode) == (33.0, "step")
