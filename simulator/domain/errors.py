@@ -309,11 +309,37 @@ class InvalidScenario(SimulatorError):
 
     error_key = "InvalidScenarioException"
 
-    def __init__(self, source: str, line: int | None, path: str, problem: str) -> None:
+    def __init__(
+        self,
+        source: str,
+        line: int | None,
+        path: str,
+        problem: str,
+        mistakes: list[dict[str, Any]] | None = None,
+        more: int = 0,
+    ) -> None:
         where = f"{source}:{line}" if line else source
         template = "{where}: {path}: {problem}" if path else "{where}: {problem}"
-        super().__init__(template, where=where, path=path, problem=problem)
-        self.raw_params.update(source=source, line=line)
+        if mistakes is not None and (len(mistakes) > 1 or more):
+            template = "{source}: {count} mistakes\n{listed}"
+            lines = [f"  {_where(m)}" for m in mistakes] + ([f"  and {more} more"] if more else [])
+            super().__init__(
+                template,
+                source=source,
+                count=len(mistakes) + more,
+                listed="\n".join(lines),
+            )
+            self.raw_params.update(where=where, path=path, problem=problem)
+        else:
+            super().__init__(template, where=where, path=path, problem=problem)
+        #: Each mistake as data (the first is the one above), and how many more were found.
+        self.raw_params.update(source=source, line=line, mistakes=mistakes or [], more=more)
+
+
+def _where(mistake: dict[str, Any]) -> str:
+    line, path = mistake["line"], mistake["path"]
+    where = f"{mistake['source']}:{line}" if line else mistake["source"]
+    return f"{where}: {path}: {mistake['problem']}" if path else f"{where}: {mistake['problem']}"
 
 
 class InvalidSnapshot(SimulatorError):

@@ -46,6 +46,8 @@ MAX_ALIAS_NODES = 100_000
 MAX_URL = 2048
 #: Longest text a message repeats back from the input.
 MAX_ECHO = 200
+#: Mistakes a refused scenario lists one by one (the rest are counted).
+MAX_MISTAKES = 20
 
 
 class JSONProblem(ValueError):

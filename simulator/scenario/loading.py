@@ -11,10 +11,11 @@ reported with the file, the line and the key path, and a hint where one helps.
 
 from __future__ import annotations
 
+import difflib
 import fnmatch
 import random
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cache
@@ -47,7 +48,7 @@ from ..domain.harvest_faults import (
     SlowRemote,
 )
 from ..domain.harvesters import RemoteDataset
-from ..domain.limits import EARLIEST_START, LATEST_START
+from ..domain.limits import EARLIEST_START, LATEST_START, MAX_MISTAKES
 from ..domain.metadata import TEMPLATES, closest, coerce
 from ..domain.models import DOMAIN_PERMISSIONS
 from ..domain.pages import DEFAULT_TEMPLATE
@@ -72,15 +73,41 @@ DEFAULT_API_KEY = "ods-sim-admin-key"
 
 
 class ScenarioError(ValueError):
-    """A scenario that cannot be loaded: which file, which line, which key, why."""
+    """A scenario that cannot be loaded: which file, which line, which key, why.
+
+    A scenario with several independent mistakes is refused with all of them in
+    :attr:`mistakes` (at most :data:`~simulator.domain.limits.MAX_MISTAKES`, the rest
+    counted in :attr:`more`); its own attributes are the first mistake's.
+    """
 
     def __init__(self, source: str, path: str, problem: str, line: int | None = None) -> None:
         self.source = source
         self.path = path
         self.problem = problem
         self.line = line
-        where = f"{source}:{line}" if line else source
-        super().__init__(f"{where}: {path}: {problem}" if path else f"{where}: {problem}")
+        self.mistakes: tuple[ScenarioError, ...] = (self,)
+        self.more = 0
+        super().__init__(self.mistake)
+
+    @property
+    def mistake(self) -> str:
+        """This one mistake, on one line: ``file:line: key.path: problem``."""
+        where = f"{self.source}:{self.line}" if self.line else self.source
+        return f"{where}: {self.path}: {self.problem}" if self.path else f"{where}: {self.problem}"
+
+    @classmethod
+    def several(cls, mistakes: Sequence[ScenarioError], more: int = 0) -> ScenarioError:
+        """One error telling every mistake (a single mistake is told as it is)."""
+        if len(mistakes) == 1 and not more:
+            return mistakes[0]
+        first = mistakes[0]
+        error = cls(first.source, first.path, first.problem, first.line)
+        error.mistakes, error.more = tuple(mistakes), more
+        lines = [f"  {m.mistake}" for m in mistakes]
+        if more:
+            lines.append(f"  and {more} more")
+        error.args = (f"{first.source}: {len(mistakes) + more} mistakes\n" + "\n".join(lines),)
+        return error
 
 
 @dataclass(frozen=True)
@@ -264,9 +291,17 @@ def load_scenario_text(
     try:
         return parse_scenario(data, source, text)
     except ScenarioError as exc:
-        if exc.line is None:
-            exc = ScenarioError(exc.source, exc.path, exc.problem, line_of(text, exc.path))
-        raise exc from None
+        if all(m.line is not None for m in exc.mistakes):
+            raise
+        node = _compose(text)
+        located = [
+            m
+            if m.line is not None
+            else ScenarioError(m.source, m.path, m.problem, _line_in(node, m.path))
+            for m in exc.mistakes
+        ]
+        located.sort(key=lambda m: m.line or 0)
+        raise ScenarioError.several(located, exc.more) from None
 
 
 def bundled_scenarios() -> list[str]:
@@ -318,10 +353,18 @@ def default_scenario() -> Scenario:
 
 def line_of(text: str, path: str) -> int | None:
     """The line of a key path in YAML text (of its parent if the key is missing)."""
+    return _line_in(_compose(text), path)
+
+
+def _compose(text: str) -> yaml.Node | None:
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node: yaml.Node | None = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError:
         return None
+    return node
+
+
+def _line_in(node: yaml.Node | None, path: str) -> int | None:
     line = None if node is None else node.start_mark.line + 1
     for part in _split(path):
         if isinstance(node, yaml.MappingNode) and isinstance(part, str):
@@ -358,9 +401,7 @@ class _Context:
 
     def __init__(self, source: str, seed: int) -> None:
         self.source = source
-        self.seed = seed
-        self.gen = DataGen(seed)
-        self.rng = random.Random(f"{seed}:generate")
+        self.reseed(seed)
         self.dataset_names: set[str] = set()
         self.dataset_ids: list[str] = []
         #: The harvesters' ids (those that exist at time zero, and the catalogues).
@@ -368,6 +409,45 @@ class _Context:
 
         #: The last virtual second of this scenario's clock, once its start is known.
         self.horizon = horizon(DEFAULT_EPOCH)
+        #: The mistakes found so far (at most MAX_MISTAKES), and how many more.
+        self.mistakes: list[ScenarioError] = []
+        self.more = 0
+        #: The top-level keys found wrong: what depends on them is not checked.
+        self.wrong: set[str] = set()
+
+    def reseed(self, seed: int) -> None:
+        self.seed = seed
+        self.gen = DataGen(seed)
+        self.rng = random.Random(f"{seed}:generate")
+
+    def note(self, mistake: ScenarioError) -> None:
+        """Keep a mistake and go on checking what does not depend on it."""
+        if len(self.mistakes) < MAX_MISTAKES:
+            self.mistakes.append(mistake)
+        else:
+            self.more += 1
+
+    def section(
+        self, key: str, needs: Iterable[str], convert: Callable[[], Any], empty: Any
+    ) -> Any:
+        """Convert one top-level section, unless a section it depends on is wrong.
+
+        A section with a mistake is noted as wrong and stands as ``empty``, so that
+        the sections after it are still checked, except those that depend on it.
+        """
+        if key in self.wrong or not self.wrong.isdisjoint(needs):
+            self.wrong.add(key)
+            return empty
+        try:
+            return convert()
+        except ScenarioError as exc:
+            self.note(exc)
+            self.wrong.add(key)
+            return empty
+
+    def refuse(self) -> None:
+        if self.mistakes:
+            raise ScenarioError.several(self.mistakes, self.more)
 
     def fail(self, path: KeyPath, problem: str) -> ScenarioError:
         return ScenarioError(self.source, render_path(path), problem)
@@ -389,18 +469,47 @@ def parse_scenario(data: Any, source: str = "<scenario>", text: str | None = Non
         data = {}
     problem = validator().first_problem(data)
     if problem is not None:
-        raise ScenarioError(source, problem.where, problem.message)
-    ctx = _Context(source, data.get("seed", 0))
-    platform = _platform(data.get("platform", {}))
-    users = _users(ctx, data.get("users", []))
+        if not isinstance(data, dict):
+            raise ScenarioError(source, problem.where, problem.message)
+        _shape_mistakes(ctx := _Context(source, 0), data)
+        if "seed" not in ctx.wrong:
+            ctx.reseed(data.get("seed", 0))
+    else:
+        ctx = _Context(source, data.get("seed", 0))
+    platform = ctx.section("platform", (), lambda: _platform(data.get("platform", {})), None)
+    users = ctx.section("users", ("seed",), lambda: _users(ctx, data.get("users", [])), ())
     usernames = [u.username for u in users]
-    groups = _groups(ctx, data.get("groups", []), usernames)
-    datasets = _datasets(ctx, data.get("datasets", []), usernames, platform)
-    pages = _pages(ctx, data.get("pages", []), usernames)
-    harvesters = _harvesters(ctx, data.get("harvesters", []))
+    groups = ctx.section(
+        "groups", ("users",), lambda: _groups(ctx, data.get("groups", []), usernames), ()
+    )
+    datasets = ctx.section(
+        "datasets",
+        ("seed", "users", "platform"),
+        lambda: _datasets(ctx, data.get("datasets", []), usernames, platform),
+        (),
+    )
+    pages = ctx.section(
+        "pages", ("users",), lambda: _pages(ctx, data.get("pages", []), usernames), ()
+    )
+    harvesters = ctx.section(
+        "harvesters", ("seed",), lambda: _harvesters(ctx, data.get("harvesters", [])), ()
+    )
     clock = data.get("clock", {})
-    epoch = _epoch(ctx, clock.get("start"))
+    epoch = ctx.section("clock", (), lambda: _epoch(ctx, clock.get("start")), DEFAULT_EPOCH)
     ctx.horizon = horizon(epoch)
+    faults = ctx.section(
+        "faults",
+        ("platform", "datasets", "harvesters", "clock"),
+        lambda: _faults(ctx, data.get("faults", []), platform),
+        None,
+    )
+    script = ctx.section(
+        "script",
+        ("users", "datasets", "harvesters", "clock"),
+        lambda: _script(ctx, data.get("script", []), usernames),
+        (),
+    )
+    ctx.refuse()
     return Scenario(
         name=source,
         seed=data.get("seed", 0),
@@ -419,11 +528,26 @@ def parse_scenario(data: Any, source: str = "<scenario>", text: str | None = Non
         },
         pages=pages,
         harvesters=harvesters,
-        faults=_faults(ctx, data.get("faults", []), platform),
-        script=_script(ctx, data.get("script", []), usernames),
+        faults=faults,
+        script=script,
         retention=Retention(**data.get("retention", {})),
         text=text,
     )
+
+
+def _shape_mistakes(ctx: _Context, data: dict[str, Any]) -> None:
+    """Note every place the document does not fit the schema, and the sections they spoil.
+
+    An unknown top-level key may be a section misspelled: the section it resembles is
+    taken as wrong too (``datsets:`` leaves the faults naming datasets unchecked).
+    """
+    sections = list(validator().schema["properties"])
+    for problem in validator().problems(data):
+        ctx.note(ScenarioError(ctx.source, problem.where, problem.message))
+        key = problem.path[0] if problem.path else ""
+        ctx.wrong.add(str(key))
+        if key not in sections:
+            ctx.wrong.update(difflib.get_close_matches(str(key), sections, n=1))
 
 
 def _epoch(ctx: _Context, raw: Any) -> datetime:
@@ -792,31 +916,34 @@ def _faults(ctx: _Context, items: list[dict[str, Any]], platform: Platform) -> F
     http: list[HttpFault] = []
     harvests: dict[str, list[Any]] = {kind: [] for kind in HARVEST_FAULTS}
     for i, item in enumerate(items):
-        path: KeyPath = ("faults", i)
-        kind = item["type"]
-        if kind in HARVEST_FAULTS:
-            harvests[kind].append(_harvest_fault(ctx, path, item))
-            continue
-        if "dataset" in item:
-            _check_reference(ctx, (*path, "dataset"), item["dataset"])
-        if kind in FAILURE_KINDS:
-            failures.append(_failure(ctx, path, item))
-        elif kind == ABORT:
-            failures.append(_abort(ctx, path, item))
-        elif kind == "record_errors":
-            record_errors.append(_record_errors(ctx, path, item))
-        elif kind == "slow_stage":
-            slow.append(
-                SlowStage(
-                    item.get("dataset", ANY_DATASET),
-                    _stages(item, PROCESSING_STAGES),
-                    item["factor"],
+        try:
+            path: KeyPath = ("faults", i)
+            kind = item["type"]
+            if kind in HARVEST_FAULTS:
+                harvests[kind].append(_harvest_fault(ctx, path, item))
+                continue
+            if "dataset" in item:
+                _check_reference(ctx, (*path, "dataset"), item["dataset"])
+            if kind in FAILURE_KINDS:
+                failures.append(_failure(ctx, path, item))
+            elif kind == ABORT:
+                failures.append(_abort(ctx, path, item))
+            elif kind == "record_errors":
+                record_errors.append(_record_errors(ctx, path, item))
+            elif kind == "slow_stage":
+                slow.append(
+                    SlowStage(
+                        item.get("dataset", ANY_DATASET),
+                        _stages(item, PROCESSING_STAGES),
+                        item["factor"],
+                    )
                 )
-            )
-        elif kind == "worker_outage":
-            outages.append(_outage(ctx, path, item, platform))
-        else:
-            http.append(_http(ctx, path, item))
+            elif kind == "worker_outage":
+                outages.append(_outage(ctx, path, item, platform))
+            else:
+                http.append(_http(ctx, path, item))
+        except ScenarioError as exc:  # the other faults do not depend on this one
+            ctx.note(exc)
     return Faults(
         tuple(failures),
         tuple(record_errors),
@@ -1030,50 +1157,56 @@ def _script(
 ) -> tuple[ScriptStep, ...]:
     steps = []
     for i, item in enumerate(items):
-        path: KeyPath = ("script", i)
-        if ("action" in item) == ("expect" in item):
-            raise ctx.fail((*path, "action"), "a step has exactly one of action or expect")
-        user = item.get("user")
-        if user is not None and user not in usernames:
-            raise ctx.fail(
-                (*path, "user"), f"no user '{user}' in this scenario{closest(user, usernames)}"
-            )
-        if "action" not in item and ("dataset" in item or "harvester" in item or "user" in item):
-            inside = next(k for k in ("dataset", "harvester", "user") if k in item)
-            raise ctx.fail((*path, inside), "goes inside expect")
-        given = item if "action" in item else item["expect"]
-        where_path = path if "action" in item else (*path, "expect")
-        if "dataset" in given and "harvester" in given:
-            raise ctx.fail((*where_path, "harvester"), "give a dataset or a harvester, not both")
-        if "dataset" not in given and "harvester" not in given:
-            wanted = f"the dataset to {item['action']}" if "action" in item else "the dataset"
-            raise ctx.fail((*where_path, "dataset"), f"is required: {wanted} (or a harvester)")
-        expect = dict(item["expect"]) if "expect" in item else None
-        ctx.time((*path, "at"), item["at"])
-        if "harvester" in given:
-            harvester = _harvester_step(ctx, where_path, item, given, expect)
-            steps.append(
-                ScriptStep(i, float(item["at"]), "", item.get("action"), user, expect, harvester)
-            )
-            continue
-        if "action" in item and item["action"] not in SCRIPT_ACTIONS:
-            raise ctx.fail(
-                (*path, "action"),
-                f"'{item['action']}' is an action of harvesters, not of datasets; "
-                f"known: {', '.join(SCRIPT_ACTIONS)}",
-            )
-        if expect is not None:
-            for key in HARVESTER_EXPECTATIONS:
-                if key in expect:
-                    raise ctx.fail(
-                        (*path, "expect", key), "is a harvester's: give harvester, not dataset"
-                    )
-        dataset = given["dataset"]
-        steps += [
-            ScriptStep(i, float(item["at"]), target, item.get("action"), user, expect)
-            for target in _targets(ctx, (*where_path, "dataset"), dataset)
-        ]
+        try:
+            steps += _script_step(ctx, i, item, usernames)
+        except ScenarioError as exc:  # the other steps do not depend on this one
+            ctx.note(exc)
     return tuple(sorted(steps, key=lambda s: s.at))
+
+
+def _script_step(
+    ctx: _Context, i: int, item: dict[str, Any], usernames: list[str]
+) -> list[ScriptStep]:
+    path: KeyPath = ("script", i)
+    if ("action" in item) == ("expect" in item):
+        raise ctx.fail((*path, "action"), "a step has exactly one of action or expect")
+    user = item.get("user")
+    if user is not None and user not in usernames:
+        raise ctx.fail(
+            (*path, "user"), f"no user '{user}' in this scenario{closest(user, usernames)}"
+        )
+    if "action" not in item and ("dataset" in item or "harvester" in item or "user" in item):
+        inside = next(k for k in ("dataset", "harvester", "user") if k in item)
+        raise ctx.fail((*path, inside), "goes inside expect")
+    given = item if "action" in item else item["expect"]
+    where_path = path if "action" in item else (*path, "expect")
+    if "dataset" in given and "harvester" in given:
+        raise ctx.fail((*where_path, "harvester"), "give a dataset or a harvester, not both")
+    if "dataset" not in given and "harvester" not in given:
+        wanted = f"the dataset to {item['action']}" if "action" in item else "the dataset"
+        raise ctx.fail((*where_path, "dataset"), f"is required: {wanted} (or a harvester)")
+    expect = dict(item["expect"]) if "expect" in item else None
+    ctx.time((*path, "at"), item["at"])
+    if "harvester" in given:
+        harvester = _harvester_step(ctx, where_path, item, given, expect)
+        return [ScriptStep(i, float(item["at"]), "", item.get("action"), user, expect, harvester)]
+    if "action" in item and item["action"] not in SCRIPT_ACTIONS:
+        raise ctx.fail(
+            (*path, "action"),
+            f"'{item['action']}' is an action of harvesters, not of datasets; "
+            f"known: {', '.join(SCRIPT_ACTIONS)}",
+        )
+    if expect is not None:
+        for key in HARVESTER_EXPECTATIONS:
+            if key in expect:
+                raise ctx.fail(
+                    (*path, "expect", key), "is a harvester's: give harvester, not dataset"
+                )
+    dataset = given["dataset"]
+    return [
+        ScriptStep(i, float(item["at"]), target, item.get("action"), user, expect)
+        for target in _targets(ctx, (*where_path, "dataset"), dataset)
+    ]
 
 
 #: What a script may do to a dataset.

@@ -11,7 +11,7 @@ The test suite checks that it agrees with the jsonschema package.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -134,10 +134,23 @@ class Validator:
             raise ValueError(f"the schema uses keywords this validator lacks: {unknown}")
         self.schema = schema
         self._check = _compile(schema)
+        self._collect: Collect | None = None
 
     def first_problem(self, document: Any) -> Problem | None:
         """The first problem in document order, or ``None`` if the document fits."""
         return self._check(document)
+
+    def problems(self, document: Any) -> Iterator[Problem]:
+        """Every independent problem, in document order; the first is :meth:`first_problem`'s.
+
+        Within one value, the first check that fails is the only one reported (a value of
+        the wrong type is not also checked for its keys); the keys of a mapping and the
+        items of a list are each checked on their own. Compiled on first use, so that
+        documents that fit never pay for it.
+        """
+        if self._collect is None:
+            self._collect = _compile_all(self.schema)
+        return self._collect(document)
 
 
 def _under(key: str | int, problem: Problem) -> Problem:
@@ -372,6 +385,132 @@ def _describe(option: dict[str, Any]) -> str:
     if "enum" in option:
         return f"one of {_choices(option['enum'])}"
     return "something else"
+
+
+# every problem -------------------------------------------------------------------------
+
+Collect = Callable[[Any], Iterator[Problem]]
+
+
+def _one(step: Check | None) -> Collect | None:
+    """A step that has at most one problem to tell, as a collecting one."""
+    if step is None:
+        return None
+
+    def collect(value: Any) -> Iterator[Problem]:
+        problem = step(value)
+        if problem is not None:
+            yield problem
+
+    return collect
+
+
+def _compile_all(schema: dict[str, Any]) -> Collect:
+    """Like :func:`_compile`, each node telling all its independent problems."""
+    steps = [
+        step
+        for step in (
+            _one(_type_step(schema)),
+            _one(_const_step(schema)),
+            _one(_enum_step(schema)),
+            _object_all(schema),
+            _array_all(schema),
+            _one(_string_step(schema)),
+            _one(_number_step(schema)),
+            _all_of_all(schema),
+            _if_all(schema),
+            _one(_any_of_step(schema)),
+        )
+        if step is not None
+    ]
+
+    def collect(value: Any) -> Iterator[Problem]:
+        for step in steps:
+            told = False
+            for problem in step(value):
+                told = True
+                yield problem
+            if told:  # what follows would check a value already known to be wrong
+                return
+
+    return collect
+
+
+def _object_all(schema: dict[str, Any]) -> Collect | None:
+    keys = ("properties", "additionalProperties", "required")
+    if not any(k in schema for k in keys):
+        return None
+    props = {k: _compile_all(v) for k, v in schema.get("properties", {}).items()}
+    known = list(props)
+    extra = schema.get("additionalProperties", True)
+    extra_collect = _compile_all(extra) if isinstance(extra, dict) else None
+    required = tuple(schema.get("required", ()))
+
+    def collect(value: Any) -> Iterator[Problem]:
+        if not isinstance(value, dict):
+            return
+        for key, item in value.items():
+            child = props.get(key)
+            if child is None and extra is False:
+                hint = closest(str(key), known)
+                yield Problem((key,), f"unknown key{hint}; known: {_choices(known)}")
+                continue
+            child = child or extra_collect
+            if child is not None:
+                for problem in child(item):
+                    yield _under(key, problem)
+        for key in required:
+            if key not in value:
+                yield Problem((key,), "is required")
+
+    return collect
+
+
+def _array_all(schema: dict[str, Any]) -> Collect | None:
+    if "items" not in schema and "minItems" not in schema:
+        return None
+    least = schema.get("minItems", 0)
+    items = _compile_all(schema["items"]) if "items" in schema else None
+
+    def collect(value: Any) -> Iterator[Problem]:
+        if not isinstance(value, list):
+            return
+        if len(value) < least:
+            yield Problem((), f"must list at least {least} item(s)")
+            return
+        if items is not None:
+            for i, item in enumerate(value):
+                for problem in items(item):
+                    yield _under(i, problem)
+
+    return collect
+
+
+def _all_of_all(schema: dict[str, Any]) -> Collect | None:
+    if "allOf" not in schema:
+        return None
+    parts = [_compile_all(sub) for sub in schema["allOf"]]
+
+    def collect(value: Any) -> Iterator[Problem]:
+        for part in parts:
+            yield from part(value)
+
+    return collect
+
+
+def _if_all(schema: dict[str, Any]) -> Collect | None:
+    if "if" not in schema:
+        return None
+    condition = _compile(schema["if"])
+    then = _compile_all(schema["then"]) if "then" in schema else None
+    otherwise = _compile_all(schema["else"]) if "else" in schema else None
+
+    def collect(value: Any) -> Iterator[Problem]:
+        branch = then if condition(value) is None else otherwise
+        if branch is not None:
+            yield from branch(value)
+
+    return collect
 
 
 def _keywords(schema: Any) -> set[str]:

@@ -113,7 +113,13 @@ class Control:
         try:
             scenario = load_scenario_text(text, source)  # refused before anything changes
         except ScenarioError as exc:
-            raise InvalidScenario(exc.source, exc.line, exc.path, exc.problem) from None
+            mistakes = [
+                {"source": m.source, "line": m.line, "path": m.path, "problem": m.problem}
+                for m in exc.mistakes
+            ]
+            raise InvalidScenario(
+                exc.source, exc.line, exc.path, exc.problem, mistakes, exc.more
+            ) from None
         self.state.reset(scenario)
         return self.state.scenario
 

@@ -35,12 +35,13 @@ def test_there_are_at_least_fifteen_broken_fixtures() -> None:
 def test_each_broken_fixture_is_refused_with_its_message(
     path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    first = path.read_text(encoding="utf-8").splitlines()[0]
-    assert first.startswith("# expect: "), "a fixture states its message on its first line"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("# expect: "), "a fixture states its message on its first lines"
+    stated = [line.removeprefix("# expect: ") for line in lines if line.startswith("# expect: ")]
     monkeypatch.chdir(ROOT)
     with pytest.raises(ScenarioError) as err:
         load_scenario(path.relative_to(ROOT))
-    assert str(err.value) == first.removeprefix("# expect: ")
+    assert str(err.value) == "\n".join(stated)
     assert err.value.line is not None
 
 

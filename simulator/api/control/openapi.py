@@ -138,7 +138,8 @@ def _rows() -> list[tuple[str, str, dict[str, Any]]]:
          operation("load_scenario", "Load a scenario and reset to it", "scenario",
                    ref("ScenarioSummary"), errors=[400], request=scenario,
                    description="What was loaded; a scenario that cannot load changes nothing "
-                   "(`InvalidScenarioException` names the line and key).")),
+                   "(`InvalidScenarioException` names the line and key of each mistake, "
+                   "also listed in `raw_params.mistakes`).")),
         ("/_sim/script", "get",
          operation("script_results", "What the scenario's script did and found so far",
                    "scenario", ref("ScriptResults"))),
