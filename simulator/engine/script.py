@@ -37,16 +37,28 @@ class LateTimeout(Timeout):
 
 Perform = Callable[[ScriptStep], dict[str, Any]]
 Observe = Callable[[ScriptStep], dict[str, Any]]
+#: How many timeline entries there were when a step played.
+Position = Callable[[], int]
 
 
 class Script:
     """Plays steps in order and keeps what each did or found."""
 
-    def __init__(self, steps: tuple[ScriptStep, ...], perform: Perform, observe: Observe) -> None:
+    def __init__(
+        self,
+        steps: tuple[ScriptStep, ...],
+        perform: Perform,
+        observe: Observe,
+        position: Position | None = None,
+    ) -> None:
         self.steps = steps
         self.perform = perform
         self.observe = observe
         self.results: list[dict[str, Any]] = []
+        self.position = position
+        #: Where each step played among the timeline's entries (after how many), for the
+        #: steps played since this script was made, in order: a report interleaves them.
+        self.positions: list[int] = []
 
     @property
     def done(self) -> bool:
@@ -64,6 +76,8 @@ class Script:
     def _play(self, env: simpy.Environment) -> Generator[simpy.Event, Any, None]:
         for step in self.steps[len(self.results) :]:
             yield LateTimeout(env, max(0.0, step.at - env.now))
+            if self.position is not None:
+                self.positions.append(self.position())
             self.results.append(self._run(step, env.now))
 
     def _run(self, step: ScriptStep, now: float) -> dict[str, Any]:

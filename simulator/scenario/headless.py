@@ -7,7 +7,9 @@ Wall-clock figures go to standard error.
 
 from __future__ import annotations
 
+import csv
 import gc
+import io
 import json
 import sys
 import time
@@ -15,7 +17,16 @@ from dataclasses import replace
 from typing import Any, TextIO
 
 from ..api.control.render import script_json
-from ..domain.timeline import to_csv, to_ndjson, to_table
+from ..domain.timeline import (
+    COLUMNS,
+    HARVESTER_COLUMNS,
+    Entry,
+    HarvesterEntry,
+    Move,
+    to_csv,
+    to_ndjson,
+    to_table,
+)
 from ..service import Simulator
 from .loading import Scenario
 
@@ -57,10 +68,11 @@ def simulate(
             "faults": sim.control.fault_log(),
         }
         out.write(json.dumps(body, indent=2) + "\n")
-    elif fmt == "ndjson":
-        out.write(to_ndjson(entries))
+    elif not script["results"]:  # the timeline alone, as /_sim/timeline writes it
+        out.write(to_ndjson(entries) if fmt == "ndjson" else to_csv(entries))
     else:
-        out.write(to_csv(entries))
+        rows = interleaved(entries, script["results"], sim.state.script.positions)
+        out.write(rows_ndjson(rows) if fmt == "ndjson" else rows_csv(rows))
     if fmt != "table":
         for result in script["results"]:
             if "expect" in result and not result["ok"]:
@@ -71,6 +83,84 @@ def simulate(
         f"{wall * 1000:.0f} ms of wall time ({rate:,.0f} transitions/s)\n"
     )
     return 1 if script["failed"] else 0
+
+
+#: A line of a report: a move of the timeline, or a script step's result.
+Row = Move | dict[str, Any]
+
+#: The columns a CSV report adds when the scenario has a script.
+SCRIPT_COLUMNS = ("kind", "step", "action", "expect", "actual", "ok", "error")
+
+
+def interleaved(
+    entries: list[Move], results: list[dict[str, Any]], positions: list[int]
+) -> list[Row]:
+    """The timeline's moves and the script's results, in the order they happened.
+
+    A step comes after the dataset transitions logged before it played (its
+    position) and before those it caused; at the same position, after the
+    harvester moves logged there.
+    """
+    out: list[Row] = []
+    played = iter(zip(positions, results, strict=True))
+    pending = next(played, None)
+    seen = 0  # dataset transitions written so far
+    for entry in entries:
+        if isinstance(entry, Entry):
+            while pending is not None and pending[0] <= seen:
+                out.append(pending[1])
+                pending = next(played, None)
+            seen += 1
+        out.append(entry)
+    while pending is not None:
+        out.append(pending[1])
+        pending = next(played, None)
+    return out
+
+
+def script_row(result: dict[str, Any]) -> dict[str, Any]:
+    """A script step's result as a line of a report: its ``kind`` first."""
+    return {"kind": "step" if "action" in result else "expect", **result}
+
+
+def rows_ndjson(rows: list[Row]) -> str:
+    """One JSON object a line: moves as the timeline writes them, steps with their kind."""
+    return "".join(
+        json.dumps(script_row(r) if isinstance(r, dict) else r.to_dict(), separators=(",", ":"))
+        + "\n"
+        for r in rows
+    )
+
+
+def rows_csv(rows: list[Row]) -> str:
+    """The timeline's columns, then the script's; a move is of kind ``transition``."""
+    columns: tuple[str, ...] = COLUMNS
+    if any(isinstance(r, HarvesterEntry) for r in rows):
+        columns += HARVESTER_COLUMNS
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns + SCRIPT_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        if not isinstance(row, dict):
+            writer.writerow({**row.to_dict(), "kind": "transition"})
+            continue
+        line: dict[str, Any] = {"t": row["t"], "kind": script_row(row)["kind"]}
+        line["step"] = row["index"]
+        if "harvester" in row:
+            line["harvester_id"] = row["harvester"]
+        else:
+            line["dataset_id"] = row["dataset"]
+        if "action" in row:
+            line["action"] = row["action"]
+            line["job_id"] = row.get("job_id")
+            if "error" in row:
+                line["error"] = row["error"]["message"]
+        else:
+            line["expect"] = json.dumps(row["expect"], separators=(",", ":"))
+            line["actual"] = json.dumps(row["actual"], separators=(",", ":"))
+        line["ok"] = "true" if row["ok"] else "false"
+        writer.writerow(line)
+    return out.getvalue()
 
 
 def report(results: list[dict[str, Any]]) -> str:

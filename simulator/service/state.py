@@ -151,7 +151,7 @@ class State:
             self.world = World(s)
             self.generation += 1
             self.journal.restart()  # a new base: the scenario now in force
-            self.script = Script(s.script, self.perform, self.observe)
+            self.script = Script(s.script, self.perform, self.observe, self.script_position)
             self.script.start(self.engine.env)
             self.clock.epoch = s.epoch
             mode: ClockMode = s.clock_mode or self.default_clock_mode
@@ -163,10 +163,14 @@ class State:
     def resume(self, base: dict[str, Any]) -> None:
         """Take up the world a checkpoint wrote down, and its script where it stood."""
         self.world = World(self.scenario, base)
-        self.script = Script(self.scenario.script, self.perform, self.observe)
+        self.script = Script(self.scenario.script, self.perform, self.observe, self.script_position)
         self.script.results = list(base["script"])
         self.script.start(self.engine.env)
         self.built()
+
+    def script_position(self) -> int:
+        """How many timeline entries there are: where a script step plays among them."""
+        return len(self.world.timeline)
 
     def http_date(self) -> str:
         return self.clock.http_date(self.engine.now)

@@ -76,4 +76,6 @@ def test_machine_formats_and_until(tmp_path: Path) -> None:
         "scenarios/abort-midway.yaml", "--format", "csv", "--until", "30"
     ).stdout.splitlines()
     assert early[0].startswith("t,dataset_uid,dataset_id,from,to")
-    assert len(early) == 1 + 3  # header, queued, processing_dataset, processing_all_dataset_data
+    # header, the script's publish, queued, processing_dataset, processing_all_dataset_data
+    assert len(early) == 1 + 1 + 3
+    assert early[1].endswith(",step,0,publish,,,true,")
