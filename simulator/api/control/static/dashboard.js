@@ -108,6 +108,7 @@ function renderClock() {
       : clock.mode === "step"
         ? "one step per API call"
         : "paused";
+  renderSpeed();
 }
 
 function formatSeconds(t) {
@@ -124,6 +125,41 @@ async function clockAction(method, path, body) {
     setMessage(err.message, true);
   }
   await refresh();
+}
+
+// The speed selector shows the speed in force, however it was set (a speed not in its
+// list gets an option of its own); choosing one sets it, playing or paused.
+let speedChanges = 0;
+
+function renderSpeed() {
+  const select = $("#speed");
+  const speed = String(state.clock.speed);
+  if (speedChanges > 0 || select.value === speed) return; // a choice on its way wins
+  for (const option of select.querySelectorAll("option.speed-other")) option.remove();
+  if (![...select.options].some((option) => option.value === speed)) {
+    const option = document.createElement("option");
+    option.className = "speed-other";
+    option.value = speed;
+    option.textContent = `${speed}\u00d7`;
+    const after = [...select.options].find((o) => Number(o.value) > Number(speed));
+    select.insertBefore(option, after || null);
+  }
+  select.value = speed;
+}
+
+function wireSpeed() {
+  $("#speed").addEventListener("change", async () => {
+    speedChanges += 1;
+    try {
+      await call("PUT", "/_sim/clock", { speed: Number($("#speed").value) });
+      setMessage("");
+    } catch (err) {
+      setMessage(err.message, true);
+    } finally {
+      speedChanges -= 1;
+    }
+    await refresh();
+  });
 }
 
 // the datasets ----------------------------------------------------------------------
@@ -145,59 +181,104 @@ function cell(row, content, className) {
   return td;
 }
 
+// The table's rows, by dataset uid, are made once and updated in place: a row is never
+// replaced under the pointer (a click whose press and release land on two different
+// elements is no click), and a cell whose value did not change is left alone.
+const tableRows = new Map();
+
 function renderTable() {
   const body = $("#datasets tbody");
-  const rows = state.datasets.slice(0, MAX_ROWS).map((ds) => {
-    const row = document.createElement("tr");
-    row.dataset.uid = ds.dataset_uid;
-    row.dataset.id = ds.dataset_id;
-    if (ds.dataset_uid === state.selected) row.classList.add("selected");
-    const name = cell(row, ds.dataset_id);
-    if (ds.title && ds.title !== ds.dataset_id) {
-      const title = document.createElement("span");
-      title.className = "dataset-title";
-      title.textContent = ds.title;
-      name.appendChild(title);
+  const shown = state.datasets.slice(0, MAX_ROWS);
+  const kept = new Set();
+  shown.forEach((ds, i) => {
+    let entry = tableRows.get(ds.dataset_uid);
+    if (!entry) {
+      entry = datasetRow(ds.dataset_uid);
+      tableRows.set(ds.dataset_uid, entry);
     }
-    cell(row, badge(ds.public_status), "status-public");
-    cell(row, ds.status, "fine status-fine");
-    cell(row, ds.published ? "yes" : "no", "published");
-    cell(row, ds.records.toLocaleString("en"), "num records");
-    cell(row, ds.error || "", "error");
-    cell(row, jobSummary(ds.job), "job");
-    row.addEventListener("click", () => select(ds.dataset_uid));
-    return row;
+    kept.add(ds.dataset_uid);
+    updateRow(entry, ds);
+    if (body.children[i] !== entry.row) body.insertBefore(entry.row, body.children[i] || null);
   });
-  body.replaceChildren(...rows);
+  for (const [uid, entry] of tableRows) {
+    if (!kept.has(uid)) {
+      entry.row.remove();
+      tableRows.delete(uid);
+    }
+  }
   const hidden = state.datasets.length - MAX_ROWS;
-  $("#more").textContent = hidden > 0 ? `\u2026 and ${hidden} more datasets` : "";
+  setText($("#more"), hidden > 0 ? `\u2026 and ${hidden} more datasets` : "");
   const current = state.datasets.find((ds) => ds.dataset_uid === state.selected);
-  $("#selected").textContent = current ? current.dataset_id : "none";
+  setText($("#selected"), current ? current.dataset_id : "none");
   for (const button of document.querySelectorAll("[data-action]")) {
     button.disabled = !current;
   }
 }
 
-function jobSummary(job) {
-  const span = document.createElement("span");
-  if (!job) return span;
-  span.textContent = job.function;
-  if (job.records_total > 0) {
-    const bar = document.createElement("span");
-    bar.className = "progress";
-    bar.title = `${job.records_done} of ${job.records_total} records`;
-    const fill = document.createElement("span");
-    fill.style.width = `${Math.round((100 * job.records_done) / job.records_total)}%`;
-    bar.appendChild(fill);
-    span.appendChild(bar);
+function setText(node, text) {
+  if (node.textContent !== text) node.textContent = text;
+}
+
+function datasetRow(uid) {
+  const row = document.createElement("tr");
+  row.dataset.uid = uid;
+  const name = cell(row, "");
+  const id = name.appendChild(document.createElement("span"));
+  const title = name.appendChild(document.createElement("span"));
+  title.className = "dataset-title";
+  const status = cell(row, badge(""), "status-public").firstChild;
+  const fine = cell(row, "", "fine status-fine");
+  const published = cell(row, "", "published");
+  const records = cell(row, "", "num records");
+  const error = cell(row, "", "error");
+  const job = jobCell(cell(row, "", "job"));
+  row.addEventListener("click", () => select(uid));
+  return { row, id, title, status, fine, published, records, error, job, key: null };
+}
+
+function updateRow(entry, ds) {
+  entry.row.classList.toggle("selected", ds.dataset_uid === state.selected);
+  const key = JSON.stringify(ds);
+  if (key === entry.key) return; // nothing shown changed
+  entry.key = key;
+  entry.row.dataset.id = ds.dataset_id;
+  setText(entry.id, ds.dataset_id);
+  const titled = ds.title && ds.title !== ds.dataset_id;
+  setText(entry.title, titled ? ds.title : "");
+  entry.title.style.display = titled ? "" : "none";
+  setText(entry.status, ds.public_status);
+  entry.status.style.background = COLOURS[ds.public_status] || "#5f6368";
+  setText(entry.fine, ds.status);
+  setText(entry.published, ds.published ? "yes" : "no");
+  setText(entry.records, ds.records.toLocaleString("en"));
+  setText(entry.error, ds.error || "");
+  updateJob(entry.job, ds.job);
+}
+
+// A job's cell: its function, a progress bar while records are counted, "waiting"
+// while no worker runs it; made once, shown or hidden part by part.
+function jobCell(td) {
+  const span = td.appendChild(document.createElement("span"));
+  const name = span.appendChild(document.createElement("span"));
+  name.className = "job-function";
+  const bar = span.appendChild(document.createElement("span"));
+  bar.className = "progress";
+  const fill = bar.appendChild(document.createElement("span"));
+  const waiting = span.appendChild(document.createElement("span"));
+  waiting.className = "fine";
+  waiting.textContent = "waiting";
+  return { name, bar, fill, waiting };
+}
+
+function updateJob(parts, job) {
+  setText(parts.name, job ? job.function : "");
+  const counted = Boolean(job && job.records_total > 0);
+  parts.bar.style.display = counted ? "" : "none";
+  if (counted) {
+    parts.bar.title = `${job.records_done} of ${job.records_total} records`;
+    parts.fill.style.width = `${Math.round((100 * job.records_done) / job.records_total)}%`;
   }
-  if (!job.stage) {
-    const waiting = document.createElement("span");
-    waiting.className = "fine";
-    waiting.textContent = "waiting";
-    span.appendChild(waiting);
-  }
-  return span;
+  parts.waiting.style.display = job && !job.stage ? "" : "none";
 }
 
 function select(uid) {
@@ -471,6 +552,7 @@ function wire() {
 }
 
 wire();
+wireSpeed();
 renderLegend();
 loadDiagram();
 refresh();
