@@ -545,6 +545,8 @@ def _shape_mistakes(ctx: _Context, data: dict[str, Any]) -> None:
     for problem in validator().problems(data):
         ctx.note(ScenarioError(ctx.source, problem.where, problem.message))
         key = problem.path[0] if problem.path else ""
+        if key == "clock" and problem.path[1:2] not in ((), ("start",)):
+            continue  # the clock's mode or speed: what else is checked does not need them
         ctx.wrong.add(str(key))
         if key not in sections:
             ctx.wrong.update(difflib.get_close_matches(str(key), sections, n=1))

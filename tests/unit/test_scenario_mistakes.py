@@ -70,6 +70,12 @@ def test_a_wrong_section_leaves_the_checks_that_need_it_unmade() -> None:
     assert len(told) == 1 and told[0].startswith("s.yaml:1: users[0].permissions[0]: 'publsh'")
 
 
+def test_the_clock_s_mode_spoils_nothing_but_its_start_spoils_what_has_a_time() -> None:
+    fault = "faults: [{type: processing_error, dataset: nothing}]\n"
+    assert len(mistakes("clock: {mode: manuel}\n" + fault)) == 2
+    assert len(mistakes("clock: {start: 5}\n" + fault)) == 1
+
+
 def test_a_misspelled_section_does_not_make_its_references_unknown() -> None:
     text = "datsets: [{dataset_id: trees}]\nfaults: [{type: processing_error, dataset: trees}]\n"
     told = mistakes(text)
