@@ -438,12 +438,15 @@ class _Context:
         if key in self.wrong or not self.wrong.isdisjoint(needs):
             self.wrong.add(key)
             return empty
+        before = len(self.mistakes) + self.more
         try:
-            return convert()
+            converted = convert()
         except ScenarioError as exc:
             self.note(exc)
+        if len(self.mistakes) + self.more > before:  # noted item by item, or above
             self.wrong.add(key)
             return empty
+        return converted
 
     def refuse(self) -> None:
         if self.mistakes:
@@ -596,29 +599,32 @@ def _users(ctx: _Context, items: list[dict[str, Any]]) -> tuple[UserSpec, ...]:
     users: list[UserSpec] = []
     seen: set[str] = set()
     for i, item in enumerate(items):
-        username = item.get("username") or ctx.gen.username()
-        if username in seen:
-            raise ctx.fail(("users", i, "username"), f"'{username}' is used twice")
-        seen.add(username)
-        perms = item.get("permissions", [])
-        keys: list[str] = []
-        details: list[tuple[str, str | None, tuple[str, ...]]] = []
-        for key in item.get("api_keys", ()):
-            if isinstance(key, dict):  # {key, label, permissions}
-                carried = key.get("permissions", ["explore_restricted_dataset"])
-                ordered = [p for p in DOMAIN_PERMISSIONS if p in carried]
-                details.append((key["key"], key.get("label"), tuple(ordered)))
-                key = key["key"]
-            keys.append(key)
-        users.append(
-            UserSpec(
-                username,
-                item["password"] if "password" in item else ctx.gen.secret(12),
-                tuple(keys),
-                frozenset(DOMAIN_PERMISSIONS if perms == "all" else perms),
-                tuple(details),
+        try:
+            username = item.get("username") or ctx.gen.username()
+            if username in seen:
+                raise ctx.fail(("users", i, "username"), f"'{username}' is used twice")
+            seen.add(username)
+            perms = item.get("permissions", [])
+            keys: list[str] = []
+            details: list[tuple[str, str | None, tuple[str, ...]]] = []
+            for key in item.get("api_keys", ()):
+                if isinstance(key, dict):  # {key, label, permissions}
+                    carried = key.get("permissions", ["explore_restricted_dataset"])
+                    ordered = [p for p in DOMAIN_PERMISSIONS if p in carried]
+                    details.append((key["key"], key.get("label"), tuple(ordered)))
+                    key = key["key"]
+                keys.append(key)
+            users.append(
+                UserSpec(
+                    username,
+                    item["password"] if "password" in item else ctx.gen.secret(12),
+                    tuple(keys),
+                    frozenset(DOMAIN_PERMISSIONS if perms == "all" else perms),
+                    tuple(details),
+                )
             )
-        )
+        except ScenarioError as exc:  # the other users do not depend on this one
+            ctx.note(exc)
     return tuple(users) or (default_user(),)
 
 
@@ -630,42 +636,47 @@ def _groups(
     seen: set[str] = set()
     known = set(usernames)
     for i, item in enumerate(items):
-        path: KeyPath = ("groups", i)
-        title = item.get("title")
-        group_id = item.get("group_id")
-        if group_id is None:
-            if title is None:
-                raise ctx.fail(path, "a group needs a group_id or a title")
-            group_id = slugify(title)
-            if not group_id:
-                raise ctx.fail((*path, "title"), f"'{title}' gives no group_id: give the group one")
-            if group_id in seen:
-                raise ctx.fail(
-                    (*path, "title"),
-                    f"its group_id '{group_id}' (made from the title) is used twice: "
-                    "give the group another",
+        try:
+            path: KeyPath = ("groups", i)
+            title = item.get("title")
+            group_id = item.get("group_id")
+            if group_id is None:
+                if title is None:
+                    raise ctx.fail(path, "a group needs a group_id or a title")
+                group_id = slugify(title)
+                if not group_id:
+                    raise ctx.fail(
+                        (*path, "title"), f"'{title}' gives no group_id: give the group one"
+                    )
+                if group_id in seen:
+                    raise ctx.fail(
+                        (*path, "title"),
+                        f"its group_id '{group_id}' (made from the title) is used twice: "
+                        "give the group another",
+                    )
+            elif group_id in seen:
+                raise ctx.fail((*path, "group_id"), f"'{group_id}' is used twice")
+            seen.add(group_id)
+            members: list[str] = []
+            for j, username in enumerate(item.get("usernames", [])):
+                if username not in known:
+                    raise ctx.fail(
+                        (*path, "usernames", j),
+                        f"no user '{username}' in this scenario{closest(username, usernames)}",
+                    )
+                if username not in members:
+                    members.append(username)
+            perms = item.get("permissions", [])
+            groups.append(
+                GroupSpec(
+                    group_id,
+                    title if title is not None else group_id,
+                    frozenset(DOMAIN_PERMISSIONS if perms == "all" else perms),
+                    tuple(members),
                 )
-        elif group_id in seen:
-            raise ctx.fail((*path, "group_id"), f"'{group_id}' is used twice")
-        seen.add(group_id)
-        members: list[str] = []
-        for j, username in enumerate(item.get("usernames", [])):
-            if username not in known:
-                raise ctx.fail(
-                    (*path, "usernames", j),
-                    f"no user '{username}' in this scenario{closest(username, usernames)}",
-                )
-            if username not in members:
-                members.append(username)
-        perms = item.get("permissions", [])
-        groups.append(
-            GroupSpec(
-                group_id,
-                title if title is not None else group_id,
-                frozenset(DOMAIN_PERMISSIONS if perms == "all" else perms),
-                tuple(members),
             )
-        )
+        except ScenarioError as exc:  # the other groups do not depend on this one
+            ctx.note(exc)
     return tuple(groups)
 
 
@@ -675,29 +686,32 @@ def _pages(
     pages: list[PageSpec] = []
     seen: set[str] = set()
     for i, item in enumerate(items):
-        slug = item["slug"]
-        if slug in seen:
-            raise ctx.fail(("pages", i, "slug"), f"'{slug}' is used twice")
-        seen.add(slug)
-        author = item.get("author", usernames[0])
-        if author not in usernames:
-            raise ctx.fail(
-                ("pages", i, "author"),
-                f"no user '{author}' in this scenario{closest(author, usernames)}",
+        try:
+            slug = item["slug"]
+            if slug in seen:
+                raise ctx.fail(("pages", i, "slug"), f"'{slug}' is used twice")
+            seen.add(slug)
+            author = item.get("author", usernames[0])
+            if author not in usernames:
+                raise ctx.fail(
+                    ("pages", i, "author"),
+                    f"no user '{author}' in this scenario{closest(author, usernames)}",
+                )
+            title = item.get("title", slug)
+            pages.append(
+                PageSpec(
+                    slug,
+                    {"en": title} if isinstance(title, str) else dict(title),
+                    item.get("description", ""),
+                    item.get("template", DEFAULT_TEMPLATE),
+                    item.get("content", {"html": {}, "css": {}}),
+                    tuple(item.get("tags", ())),
+                    item.get("restricted", False),
+                    author,
+                )
             )
-        title = item.get("title", slug)
-        pages.append(
-            PageSpec(
-                slug,
-                {"en": title} if isinstance(title, str) else dict(title),
-                item.get("description", ""),
-                item.get("template", DEFAULT_TEMPLATE),
-                item.get("content", {"html": {}, "css": {}}),
-                tuple(item.get("tags", ())),
-                item.get("restricted", False),
-                author,
-            )
-        )
+        except ScenarioError as exc:  # the other pages do not depend on this one
+            ctx.note(exc)
     return tuple(pages)
 
 
@@ -707,51 +721,57 @@ def _harvesters(ctx: _Context, items: list[dict[str, Any]]) -> tuple[HarvesterSp
     if len(items) > harvester_rules.MAX_HARVESTERS:
         raise ctx.fail(("harvesters",), f"at most {harvester_rules.MAX_HARVESTERS} harvesters")
     for i, item in enumerate(items):
-        name = item["name"]
-        harvester = item.get("harvester_id") or harvester_rules.harvester_id(name)
-        if harvester in seen:
-            raise ctx.fail(("harvesters", i, "name"), f"the id '{harvester}' is used twice")
-        seen.add(harvester)
-        ctx.harvesters.append(harvester)
         try:
-            fetcher = harvester_rules.check_fetcher(item.get("fetcher", "ods"))
-            params = harvester_rules.check_params(fetcher, item.get("params", {}))
-        except SimulatorError as exc:
-            raise ctx.fail(("harvesters", i, "params"), exc.message) from None
-        try:
-            schedules = harvester_rules.check_schedules(item.get("schedules"))
-        except InvalidParameter as exc:
-            where = str(exc.raw_params["parameter"]).replace("[0]", ".0").split(".")
-            keys = [int(k) if k.isdigit() else k for k in where]
-            raise ctx.fail(("harvesters", i, *keys), str(exc.raw_params["reason"])) from None
-        given = item.get("remote_datasets", harvester_rules.DEFAULT_REMOTE_DATASETS)
-        if not isinstance(given, int) and len(given) > harvester_rules.MAX_REMOTE_DATASETS:
-            raise ctx.fail(
-                ("harvesters", i, "remote_datasets"),
-                f"at most {harvester_rules.MAX_REMOTE_DATASETS} remote datasets",
-            )
-        if isinstance(given, int):
-            remote = harvester_rules.remote_catalogue(ctx.seed, harvester, given)
-        else:
-            remote = tuple(
-                RemoteDataset(
-                    d["id"], d.get("title", d["id"]), d.get("description", ""), d.get("records", 0)
+            name = item["name"]
+            harvester = item.get("harvester_id") or harvester_rules.harvester_id(name)
+            if harvester in seen:
+                raise ctx.fail(("harvesters", i, "name"), f"the id '{harvester}' is used twice")
+            seen.add(harvester)
+            ctx.harvesters.append(harvester)
+            try:
+                fetcher = harvester_rules.check_fetcher(item.get("fetcher", "ods"))
+                params = harvester_rules.check_params(fetcher, item.get("params", {}))
+            except SimulatorError as exc:
+                raise ctx.fail(("harvesters", i, "params"), exc.message) from None
+            try:
+                schedules = harvester_rules.check_schedules(item.get("schedules"))
+            except InvalidParameter as exc:
+                where = str(exc.raw_params["parameter"]).replace("[0]", ".0").split(".")
+                keys = [int(k) if k.isdigit() else k for k in where]
+                raise ctx.fail(("harvesters", i, *keys), str(exc.raw_params["reason"])) from None
+            given = item.get("remote_datasets", harvester_rules.DEFAULT_REMOTE_DATASETS)
+            if not isinstance(given, int) and len(given) > harvester_rules.MAX_REMOTE_DATASETS:
+                raise ctx.fail(
+                    ("harvesters", i, "remote_datasets"),
+                    f"at most {harvester_rules.MAX_REMOTE_DATASETS} remote datasets",
                 )
-                for d in given
+            if isinstance(given, int):
+                remote = harvester_rules.remote_catalogue(ctx.seed, harvester, given)
+            else:
+                remote = tuple(
+                    RemoteDataset(
+                        d["id"],
+                        d.get("title", d["id"]),
+                        d.get("description", ""),
+                        d.get("records", 0),
+                    )
+                    for d in given
+                )
+            if len({d.remote_id for d in remote}) != len(remote):
+                raise ctx.fail(("harvesters", i, "remote_datasets"), "a remote id is used twice")
+            out.append(
+                HarvesterSpec(
+                    harvester,
+                    name,
+                    fetcher,
+                    params,
+                    remote,
+                    item.get("exists", True),
+                    tuple(schedules or ()),
+                )
             )
-        if len({d.remote_id for d in remote}) != len(remote):
-            raise ctx.fail(("harvesters", i, "remote_datasets"), "a remote id is used twice")
-        out.append(
-            HarvesterSpec(
-                harvester,
-                name,
-                fetcher,
-                params,
-                remote,
-                item.get("exists", True),
-                tuple(schedules or ()),
-            )
-        )
+        except ScenarioError as exc:  # the other harvesters do not depend on this one
+            ctx.note(exc)
     return tuple(out)
 
 
@@ -761,36 +781,42 @@ def _datasets(
     specs: list[DatasetSpec] = []
     uids: set[str] = set()
     for i, item in enumerate(items):
-        path: KeyPath = ("datasets", i)
-        owner = item.get("owner", usernames[0])
-        if owner not in usernames:
-            raise ctx.fail(
-                (*path, "owner"), f"no user '{owner}' in this scenario{closest(owner, usernames)}"
-            )
-        made = (
-            _generated(ctx, item, owner, path)
-            if "generate" in item
-            else [_explicit(ctx, item, owner, path)]
-        )
-        for spec in made:
-            if spec.dataset_id in ctx.dataset_names:
-                raise ctx.fail((*path, "dataset_id"), f"'{spec.dataset_id}' is used twice")
-            if spec.dataset_uid is not None:
-                if spec.dataset_uid in uids:
-                    raise ctx.fail((*path, "dataset_uid"), f"'{spec.dataset_uid}' is used twice")
-                uids.add(spec.dataset_uid)
-                ctx.dataset_names.add(spec.dataset_uid)
-            limit = platform.max_records_by_dataset
-            records = sum(r.records for r in spec.resources)
-            if spec.published and limit is not None and records > limit:
+        try:
+            path: KeyPath = ("datasets", i)
+            owner = item.get("owner", usernames[0])
+            if owner not in usernames:
                 raise ctx.fail(
-                    (*path, "published"),
-                    f"'{spec.dataset_id}' cannot start published with {records} records: "
-                    f"the license allows {limit}",
+                    (*path, "owner"),
+                    f"no user '{owner}' in this scenario{closest(owner, usernames)}",
                 )
-            ctx.dataset_names.add(spec.dataset_id)
-            ctx.dataset_ids.append(spec.dataset_id)
-            specs.append(spec)
+            made = (
+                _generated(ctx, item, owner, path)
+                if "generate" in item
+                else [_explicit(ctx, item, owner, path)]
+            )
+            for spec in made:
+                if spec.dataset_id in ctx.dataset_names:
+                    raise ctx.fail((*path, "dataset_id"), f"'{spec.dataset_id}' is used twice")
+                if spec.dataset_uid is not None:
+                    if spec.dataset_uid in uids:
+                        raise ctx.fail(
+                            (*path, "dataset_uid"), f"'{spec.dataset_uid}' is used twice"
+                        )
+                    uids.add(spec.dataset_uid)
+                    ctx.dataset_names.add(spec.dataset_uid)
+                limit = platform.max_records_by_dataset
+                records = sum(r.records for r in spec.resources)
+                if spec.published and limit is not None and records > limit:
+                    raise ctx.fail(
+                        (*path, "published"),
+                        f"'{spec.dataset_id}' cannot start published with {records} records: "
+                        f"the license allows {limit}",
+                    )
+                ctx.dataset_names.add(spec.dataset_id)
+                ctx.dataset_ids.append(spec.dataset_id)
+                specs.append(spec)
+        except ScenarioError as exc:  # the other datasets do not depend on this one
+            ctx.note(exc)
     return tuple(specs)
 
 

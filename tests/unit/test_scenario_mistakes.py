@@ -57,6 +57,31 @@ def test_independent_mistakes_across_sections_are_all_told_in_document_order() -
     ]
 
 
+def test_each_item_of_a_section_is_checked_on_its_own() -> None:
+    users = "users: [{username: ed}, {username: ed}, {username: al}, {username: al}]\n"
+    assert [m.split(": ", 2)[1] for m in mistakes(users)] == [
+        "users[1].username",
+        "users[3].username",
+    ]
+    pages = "pages: [{slug: a, author: bob}, {slug: b}, {slug: a}, {slug: c, author: eve}]\n"
+    assert [m.split(": ", 2)[1] for m in mistakes(pages)] == [
+        "pages[0].author",
+        "pages[2].slug",
+        "pages[3].author",
+    ]
+
+
+def test_datasets_with_mistakes_leave_the_faults_naming_datasets_unchecked() -> None:
+    text = (
+        "datasets: [{dataset_id: a, owner: bob}, {dataset_id: b}, {dataset_id: b}]\n"
+        "faults: [{type: processing_error, dataset: a}]\n"
+    )
+    assert [m.split(": ", 2)[1] for m in mistakes(text)] == [
+        "datasets[0].owner",
+        "datasets[2].dataset_id",
+    ]
+
+
 def test_a_value_of_the_wrong_type_is_one_mistake_not_one_per_check() -> None:
     assert mistakes("datasets: 5\nusers: {username: ed}\n") == [
         "s.yaml:1: datasets: expected a list, got an integer",
