@@ -2,7 +2,8 @@
 
 ``SimulatorHandle`` drives a simulator from a test (clock, scenarios, whole
 timelines); ``intercept`` sends a client's calls to the platform to an in-process
-simulator; the pytest plugin (``simulator.testing.pytest_plugin``, registered on
+simulator; ``virtual_sleep`` turns a client's ``time.sleep`` into virtual time; the
+pytest plugin (``simulator.testing.pytest_plugin``, registered on
 install) gives the ``ods`` and ``ods_intercept`` fixtures.
 """
 
@@ -10,13 +11,17 @@ from __future__ import annotations
 
 from .handle import ScenarioSource, SimulatorHandle, to_scenario
 from .intercept import Interceptor, NotIntercepted, current, intercept
+from .virtual_sleep import SleepBudgetExceeded, VirtualSleep, virtual_sleep
 
 __all__ = [
     "Interceptor",
     "NotIntercepted",
     "ScenarioSource",
     "SimulatorHandle",
+    "SleepBudgetExceeded",
+    "VirtualSleep",
     "current",
     "intercept",
     "to_scenario",
+    "virtual_sleep",
 ]

@@ -8,7 +8,9 @@ real platform, over HTTP or through interception.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 import yaml
@@ -24,6 +26,7 @@ from ..scenario.loading import (
     load_scenario_text,
     parse_scenario,
 )
+from .virtual_sleep import DEFAULT_BUDGET, VirtualSleep
 
 if TYPE_CHECKING:
     import requests
@@ -140,6 +143,15 @@ class SimulatorHandle:
     def sleep(self, seconds: float) -> None:
         """A stand-in for ``time.sleep`` to inject into client code: virtual time passes."""
         self.advance(seconds)
+
+    def virtual_sleep(
+        self, *, budget: float = DEFAULT_BUDGET, modules: Iterable[ModuleType | str] = ()
+    ) -> VirtualSleep:
+        """A context manager: ``time.sleep``/``asyncio.sleep`` of this thread move the clock.
+
+        See :mod:`simulator.testing.virtual_sleep`; ``budget`` is in virtual seconds.
+        """
+        return VirtualSleep(self, budget=budget, modules=modules)
 
     def next_event(self) -> float:
         return self.simulator.control.next_event()[0].now

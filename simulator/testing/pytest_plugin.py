@@ -13,7 +13,10 @@ Installing the package registers it (entry point ``pytest11``). It gives:
 - small session fixtures to override in a ``conftest.py``: ``ods_host``,
   ``ods_workers``, ``ods_status_names``, ``ods_seed``, ``ods_default_scenario``,
   ``ods_intercept_hosts``, ``ods_intercept_passthrough``, ``ods_tls`` (serve HTTPS:
-  the handle's ``url`` is ``https://``, its ``ca_file`` the local CA to trust).
+  the handle's ``url`` is ``https://``, its ``ca_file`` the local CA to trust);
+- virtual sleep: under ``@pytest.mark.ods_virtual_sleep`` (or ``ods_virtual_sleep``
+  returning True), ``time.sleep``/``asyncio.sleep`` of the test's thread move the
+  simulator's virtual clock (``ods_sleep_budget``, ``ods_sleep_modules``).
 
 Simulator modules are imported only when a fixture is used: pytest loads this
 module in every run where the package is installed.
@@ -34,6 +37,7 @@ if TYPE_CHECKING:
     from .handle import SimulatorHandle
 
 MARKER = "ods_scenario"
+SLEEP_MARKER = "ods_virtual_sleep"
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -41,6 +45,11 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers",
         f"{MARKER}(source): start the test from this scenario: a path (relative to the test "
         "file, or to the working directory), YAML text, or a mapping",
+    )
+    config.addinivalue_line(
+        "markers",
+        f"{SLEEP_MARKER}(on=True, *, budget=None, modules=()): time.sleep and asyncio.sleep "
+        "of the test's thread move the ods/ods_intercept simulator's virtual clock",
     )
 
 
@@ -93,6 +102,24 @@ def ods_intercept_passthrough() -> bool:
 def ods_tls() -> bool:
     """Serve HTTPS, with a certificate from a local test CA made for the session."""
     return False
+
+
+@pytest.fixture(scope="session")
+def ods_virtual_sleep() -> bool:
+    """Virtual sleep in every test that uses ``ods`` or ``ods_intercept`` (False: per marker)."""
+    return False
+
+
+@pytest.fixture(scope="session")
+def ods_sleep_budget() -> float:
+    """Virtual seconds a test may sleep before its sleep fails (one week)."""
+    return 7 * 24 * 3600.0
+
+
+@pytest.fixture(scope="session")
+def ods_sleep_modules() -> tuple[Any, ...]:
+    """Modules (or names) whose ``from time import sleep`` names virtual sleep rebinds too."""
+    return ()
 
 
 # the simulators ------------------------------------------------------------------------------
@@ -172,8 +199,45 @@ def _marked(request: pytest.FixtureRequest) -> Any:
     return source
 
 
+class _Sleeping:
+    """The session's virtual-sleep settings, read once a test asks for a simulator."""
+
+    def __init__(self, on: bool, budget: float, modules: tuple[Any, ...]) -> None:
+        self.on, self.budget, self.modules = on, budget, modules
+
+    def around(self, request: pytest.FixtureRequest, handle: SimulatorHandle) -> Any:
+        """A virtual sleep for this test, or a context that does nothing."""
+        from contextlib import nullcontext
+
+        on, budget, modules = self.on, self.budget, [*self.modules]
+        marker = request.node.get_closest_marker(SLEEP_MARKER)
+        if marker is not None:
+            if len(marker.args) > 1 or set(marker.kwargs) - {"on", "budget", "modules"}:
+                raise pytest.UsageError(
+                    f"@pytest.mark.{SLEEP_MARKER} takes on=True|False, budget= and modules="
+                )
+            on = bool(marker.args[0]) if marker.args else bool(marker.kwargs.get("on", True))
+            budget = marker.kwargs.get("budget", budget)
+            modules += list(marker.kwargs.get("modules", ()))
+        if not on:
+            return nullcontext()
+        module = getattr(request, "module", None)
+        return handle.virtual_sleep(
+            budget=budget, modules=[*([module] if module is not None else []), *modules]
+        )
+
+
 @pytest.fixture
-def ods(request: pytest.FixtureRequest, ods_server: SessionServer) -> SimulatorHandle:
+def _ods_sleeping(
+    ods_virtual_sleep: bool, ods_sleep_budget: float, ods_sleep_modules: tuple[Any, ...]
+) -> _Sleeping:
+    return _Sleeping(ods_virtual_sleep, ods_sleep_budget, ods_sleep_modules)
+
+
+@pytest.fixture
+def ods(
+    request: pytest.FixtureRequest, ods_server: SessionServer, _ods_sleeping: _Sleeping
+) -> Iterator[SimulatorHandle]:
     """The session's simulator, reset for this test (its marker's scenario, or the default)."""
     from .handle import SimulatorHandle
 
@@ -186,7 +250,8 @@ def ods(request: pytest.FixtureRequest, ods_server: SessionServer) -> SimulatorH
         ods_server.simulator.reset(ods_server.default)
     else:
         handle.load(source)
-    return handle
+    with _ods_sleeping.around(request, handle):
+        yield handle
 
 
 @pytest.fixture
@@ -198,6 +263,7 @@ def ods_intercept(
     ods_default_scenario: Any,
     ods_intercept_hosts: tuple[str, ...],
     ods_intercept_passthrough: bool,
+    _ods_sleeping: _Sleeping,
 ) -> Iterator[SimulatorHandle]:
     """Calls to ``https://*.opendatasoft.com`` go to an in-process simulator for this test."""
     from .intercept import Interceptor
@@ -218,5 +284,5 @@ def ods_intercept(
             if k != "clock_mode"
         },
     )
-    with interceptor as handle:
+    with interceptor as handle, _ods_sleeping.around(request, handle):
         yield handle
