@@ -251,8 +251,8 @@ class VirtualSleep:
         more = f" and {len(rows) - STATUSES_NAMED} more" if len(rows) > STATUSES_NAMED else ""
         return (
             f"slept {self.slept:g} virtual seconds and asked for {seconds:g} more, past the "
-            f"budget of {self.budget:g} (ods_sleep_budget); the client waits for something "
-            f"that does not come. At {view.clock.now:g} s, dataset statuses: "
+            f"budget of {self.budget:g} (budget=, ods_sleep_budget); the client waits for "
+            f"something that does not come. At {view.clock.now:g} s, dataset statuses: "
             f"{named or 'no datasets'}{more}; jobs waiting or running: {view.clock.active_jobs}"
         )
 
