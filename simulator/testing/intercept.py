@@ -1,9 +1,11 @@
 """Interception: client code that calls the real platform talks to a simulator instead.
 
-While an :class:`Interceptor` is active, ``requests`` (and ``httpx``, if installed)
-send calls to ``https://<anything>.opendatasoft.com/...``, to the platform's newer
-``https://<anything>.huwise.com/...`` and to any configured host to an in-process
-simulator, through WSGI: no socket, no change to the code under test. Calls to
+While an :class:`Interceptor` is active, ``urllib3`` (so ``requests``) and ``httpx``
+(sync and async, if installed) send calls to ``https://<anything>.opendatasoft.com/...``,
+to the platform's newer ``https://<anything>.huwise.com/...`` and to any configured host
+to an in-process simulator, through WSGI: no socket, no change to the code under test;
+what comes back is what the library builds from the network (a real
+``urllib3.HTTPResponse`` under ``requests``). Calls to
 other hosts fail loudly, except on loopback, unless ``passthrough=True`` lets them
 through. The transport methods of both libraries
 are patched while interception is active, and restored after.
@@ -24,7 +26,7 @@ from http import HTTPStatus
 from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
-from urllib.parse import unquote_to_bytes, urlsplit
+from urllib.parse import unquote_to_bytes, urljoin, urlsplit
 
 from flask import Flask
 
@@ -34,11 +36,11 @@ from ..api.app_context import EXTENSION
 from ..api.control.guard import IN_PROCESS
 from ..scenario.loading import load_scenario_text
 from ..service import Simulator
+from .guard import DEFAULT_HOSTS, NotIntercepted, pool_url, wrap_imported
 from .handle import ScenarioSource, SimulatorHandle, to_scenario
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-DEFAULT_HOSTS: tuple[str, ...] = ("*.opendatasoft.com", "*.huwise.com")
 LOOPBACK: frozenset[str] = frozenset({"localhost", "127.0.0.1", "::1"})
 _FRAMING = frozenset({"TRANSFER_ENCODING", "CONTENT_LENGTH"})
 
@@ -47,10 +49,6 @@ _active: list[Interceptor] = []
 _free_apps: list[Flask] = []
 _lock = threading.RLock()
 _originals: dict[str, Any] = {}
-
-
-class NotIntercepted(ConnectionError):
-    """A call to a host no interceptor serves, while passthrough is off."""
 
 
 class Interceptor:
@@ -89,6 +87,7 @@ class Interceptor:
             # building an app takes tens of milliseconds: borrow one that is free
             app = _free_apps.pop() if _free_apps else create_app(simulator=self.simulator)
             self.app = use_simulator(app, self.simulator)
+            wrap_imported()  # aiohttp, which is not intercepted, refuses the platform's hosts
             if not _active:
                 _patch()
             _active.append(self)
@@ -199,6 +198,8 @@ def current() -> SimulatorHandle:
 
 def _route(url: str) -> Interceptor | None:
     """The interceptor that serves this URL, or None to let it through; else raise."""
+    if not _active:  # between an interceptor's stop and the patch's removal
+        return None
     for interceptor in reversed(_active):
         if interceptor.serves(url):
             return interceptor
@@ -224,32 +225,101 @@ def _body(data: Any) -> bytes:
     return b"".join(chunk if isinstance(chunk, bytes) else chunk.encode() for chunk in data)
 
 
-# requests ---------------------------------------------------------------------------
+# urllib3 (and requests, which sends through it) -------------------------------------------
+
+_URLOPEN_ARGS = (
+    "body",
+    "headers",
+    "retries",
+    "redirect",
+    "assert_same_host",
+    "timeout",
+    "pool_timeout",
+    "release_conn",
+    "chunked",
+    "body_pos",
+    "preload_content",
+    "decode_content",
+)
 
 
-def _requests_send(adapter: Any, request: Any, *args: Any, **kwargs: Any) -> Any:
-    interceptor = _route(request.url)
+def _urlopen(pool: Any, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
+    """``HTTPConnectionPool.urlopen``: intercepted hosts answered by the app, as a socket would.
+
+    What comes back is a real ``urllib3.HTTPResponse`` over the answer's bytes, so
+    ``requests`` builds its response as it does from the network (``raw``, streaming,
+    ``iter_content``, ``raise_for_status``), and urllib3's own ``Retry`` (statuses,
+    ``Retry-After``, redirects) runs as it would.
+    """
+    full = pool_url(pool, url)
+    interceptor = _route(full)
     if interceptor is None:
-        return _originals["requests"](adapter, request, *args, **kwargs)
-    import requests
-    from requests.structures import CaseInsensitiveDict
-    from requests.utils import get_encoding_from_headers
+        return _originals["urllib3"](pool, method, url, *args, **kwargs)
+    params = dict(zip(_URLOPEN_ARGS, args, strict=False))
+    params.update(kwargs)
+    return _answer(pool, interceptor, method, full, params)
 
-    status, headers, content = interceptor.call(
-        request.method, request.url, request.headers, _body(request.body)
+
+def _answer(
+    pool: Any, interceptor: Interceptor, method: str, url: str, params: dict[str, Any]
+) -> Any:
+    from urllib3 import HTTPHeaderDict, HTTPResponse
+    from urllib3.util.retry import Retry
+
+    body = _body(params.get("body"))
+    headers = params.get("headers")
+    if headers is None:
+        headers = pool.headers
+    status, response_headers, content = interceptor.call(method, url, headers, body)
+    redirect = params.get("redirect", True)
+    retries = params.get("retries")
+    if not isinstance(retries, Retry):
+        retries = Retry.from_int(retries, redirect=redirect, default=pool.retries)
+    answered = HTTPHeaderDict()
+    for name, value in response_headers:
+        answered.add(name, value)
+    response = HTTPResponse(
+        body=io.BytesIO(content),
+        headers=answered,
+        status=status,
+        version=11,
+        version_string="HTTP/1.1",
+        reason=_phrase(status),
+        preload_content=params.get("preload_content", True),
+        decode_content=params.get("decode_content", True),
+        retries=retries,
+        request_method=method,
+        request_url=url,
     )
-    response = requests.Response()
-    response.status_code = status
-    response.headers = CaseInsensitiveDict(headers)
-    response._content = content
-    response._content_consumed = True  # type: ignore[attr-defined]  # requests' own flag, not in its stubs
-    response.raw = io.BytesIO(content)
-    response.reason = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else ""
-    response.encoding = get_encoding_from_headers(response.headers)
-    response.url = request.url
-    response.request = request
-    response.connection = adapter
+    again: dict[str, Any] = {**params, "body": body}
+    location = redirect and response.get_redirect_location()
+    if location:
+        if status == 303:
+            method, again["body"] = "GET", None
+        retries = retries.increment(method, url, response=response, _pool=pool)
+        response.drain_conn()
+        retries.sleep_for_retry(response)
+        return _answer(
+            pool, interceptor, method, urljoin(url, location), {**again, "retries": retries}
+        )
+    if retries.is_retry(method, status, bool(response.headers.get("Retry-After"))):
+        from urllib3.exceptions import MaxRetryError
+
+        try:
+            retries = retries.increment(method, url, response=response, _pool=pool)
+        except MaxRetryError:
+            if retries.raise_on_status:
+                response.drain_conn()
+                raise
+            return response
+        response.drain_conn()
+        retries.sleep(response)  # time.sleep: virtual under virtual sleep
+        return _answer(pool, interceptor, method, url, {**again, "retries": retries})
     return response
+
+
+def _phrase(status: int) -> str:
+    return HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else ""
 
 
 def _requests_settings(
@@ -302,11 +372,12 @@ async def _httpx_handle_async(transport: Any, request: Any) -> Any:
 
 
 def _patch() -> None:
-    import requests.adapters
     import requests.sessions
+    import urllib3.connectionpool
 
-    _originals["requests"] = requests.adapters.HTTPAdapter.send
-    requests.adapters.HTTPAdapter.send = _requests_send  # type: ignore[method-assign,assignment]  # patched, restored by _unpatch
+    pool = urllib3.connectionpool.HTTPConnectionPool
+    _originals["urllib3"] = pool.urlopen
+    pool.urlopen = _urlopen  # type: ignore[method-assign,assignment]  # patched, restored by _unpatch
     _originals["requests_settings"] = requests.sessions.Session.merge_environment_settings
     requests.sessions.Session.merge_environment_settings = _requests_settings  # type: ignore[method-assign,assignment]  # patched, restored by _unpatch
     try:
@@ -320,10 +391,10 @@ def _patch() -> None:
 
 
 def _unpatch() -> None:
-    import requests.adapters
     import requests.sessions
+    import urllib3.connectionpool
 
-    requests.adapters.HTTPAdapter.send = _originals.pop("requests")  # type: ignore[method-assign]  # the original, restored
+    urllib3.connectionpool.HTTPConnectionPool.urlopen = _originals.pop("urllib3")  # type: ignore[method-assign]  # the original, restored
     requests.sessions.Session.merge_environment_settings = _originals.pop("requests_settings")  # type: ignore[method-assign]  # the original, restored
     if "httpx" in _originals:
         import httpx

@@ -14,6 +14,8 @@ Installing the package registers it (entry point ``pytest11``). It gives:
   ``ods_workers``, ``ods_status_names``, ``ods_seed``, ``ods_default_scenario``,
   ``ods_intercept_hosts``, ``ods_intercept_passthrough``, ``ods_tls`` (serve HTTPS:
   the handle's ``url`` is ``https://``, its ``ca_file`` the local CA to trust);
+- a guard (``ods_platform_guard``): in every test, a call to the platform's hosts that
+  nothing intercepts raises ``NotIntercepted`` instead of reaching the network;
 - virtual sleep: under ``@pytest.mark.ods_virtual_sleep`` (or ``ods_virtual_sleep``
   returning True), ``time.sleep``/``asyncio.sleep`` of the test's thread move the
   simulator's virtual clock (``ods_sleep_budget``, ``ods_sleep_modules``).
@@ -120,6 +122,25 @@ def ods_sleep_budget() -> float:
 def ods_sleep_modules() -> tuple[Any, ...]:
     """Modules (or names) whose ``from time import sleep`` names virtual sleep rebinds too."""
     return ()
+
+
+@pytest.fixture(scope="session")
+def ods_platform_guard() -> bool:
+    """Refuse calls to the platform's hosts that nothing intercepts (False: let them out)."""
+    return True
+
+
+@pytest.fixture(autouse=True)
+def _ods_guard(ods_platform_guard: bool, ods_intercept_hosts: tuple[str, ...]) -> Iterator[None]:
+    """Every test: a call to ``*.opendatasoft.com``, ``*.huwise.com`` or the hosts of
+    ``ods_intercept_hosts`` that no interceptor answers raises ``NotIntercepted``."""
+    if not ods_platform_guard:
+        yield
+        return
+    from .guard import guard
+
+    with guard(ods_intercept_hosts):
+        yield
 
 
 # the simulators ------------------------------------------------------------------------------

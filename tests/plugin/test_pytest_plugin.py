@@ -174,6 +174,7 @@ def ods_intercept_hosts():
     pytester.makepyfile(
         """
 import pytest, requests
+from simulator.testing import NotIntercepted
 
 @pytest.mark.ods_scenario("datasets: [{dataset_id: t, dataset_uid: da_tttttt}]")
 def test_hosts(ods_intercept):
@@ -186,7 +187,7 @@ def test_hosts(ods_intercept):
         r = requests.get(url, headers={"Authorization": "apikey prod"})
         assert list(r.json())[:2] == ["status", "since"]
     assert ods_intercept.automation_url.endswith("/api/automation/v1.0")
-    with pytest.raises(ConnectionError, match="not intercepted"):
+    with pytest.raises(NotIntercepted, match="not intercepted"):
         requests.get("https://elsewhere.example.com/")
 """
     )

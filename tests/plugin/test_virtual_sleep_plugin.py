@@ -1,4 +1,4 @@
-"""Virtual sleep through the pytest plugin, as a user's test suite turns it on."""
+"""Virtual sleep and the platform guard through the pytest plugin, as a user meets them."""
 
 from __future__ import annotations
 
@@ -134,5 +134,29 @@ def test_a_misspelt_marker(ods):
             "*UsageError: @pytest.mark.ods_virtual_sleep takes on=True|False, budget= and modules=",
             "*SleepBudgetExceeded: slept 3600 virtual seconds and asked for 60 more, past the "
             "budget of 3600 (budget=, ods_sleep_budget)*dataset statuses: t=idle*",
+        ]
+    )
+
+
+def test_a_call_to_the_platform_outside_interception_fails_the_test_loudly(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(
+        """
+import requests
+
+
+def test_forgot_to_intercept(ods):
+    # the client still points at production, not at ods.url
+    requests.get("https://city.opendatasoft.com/api/management/v2/datasets")
+"""
+    )
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*NotIntercepted: https://city.opendatasoft.com/api/management/v2/datasets: a call "
+            "to the platform (*.opendatasoft.com, *.huwise.com) through urllib3 that nothing "
+            "intercepts*"
         ]
     )

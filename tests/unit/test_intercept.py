@@ -1,4 +1,4 @@
-"""Interception of requests and httpx, with no socket."""
+"""Interception of urllib3 (and requests), httpx, with no socket; the platform guard."""
 
 from __future__ import annotations
 
@@ -7,11 +7,15 @@ import gc
 import weakref
 from collections.abc import Callable
 
+import aiohttp
 import httpx
 import pytest
 import requests
-import requests.adapters
+import urllib3
+import urllib3.connectionpool
+from urllib3.util.retry import Retry
 
+from simulator.testing import virtual_sleep
 from simulator.testing.intercept import NotIntercepted, current, intercept
 from tests.conftest import Live
 
@@ -39,10 +43,13 @@ def test_credentials_can_be_checked_as_the_live_server_does() -> None:
 
 
 def test_the_transport_is_restored_afterwards() -> None:
-    original = requests.adapters.HTTPAdapter.send
+    original = urllib3.connectionpool.HTTPConnectionPool.urlopen
     with intercept():
-        assert requests.adapters.HTTPAdapter.send is not original
-    assert requests.adapters.HTTPAdapter.send is original
+        assert urllib3.connectionpool.HTTPConnectionPool.urlopen is not original
+    assert urllib3.connectionpool.HTTPConnectionPool.urlopen is original
+    # and the platform guard of the plugin, on in this session, refuses what is no longer
+    with pytest.raises(NotIntercepted, match="nothing intercepts; in a test, use the ods_int"):
+        requests.get(f"{URL}/datasets", headers=KEY)
 
 
 def test_other_hosts_fail_loudly_but_loopback_and_passthrough_go_through(
@@ -128,3 +135,77 @@ def test_a_library_scenario_by_its_name() -> None:
         answer = requests.get(url, headers={"Authorization": "Apikey prod"}, timeout=10)
         ids = {d["dataset_id"] for d in answer.json()["datasets"]}
         assert ids == {d.dataset_id for d in ods.simulator.scenario.datasets} and ids
+
+
+def test_plain_urllib3_is_intercepted_through_a_pool_manager_and_a_pool() -> None:
+    with intercept("datasets: [{dataset_id: t, dataset_uid: da_tttttt}]"):
+        answer = urllib3.request("GET", f"{URL}/datasets/da_tttttt", headers=KEY)
+        assert (answer.status, answer.json()["dataset_id"]) == (200, "t")
+        assert answer.headers["Content-Type"] == "application/json"
+        pool = urllib3.HTTPSConnectionPool("city.opendatasoft.com", 443)
+        answer = pool.request("GET", "/api/management/v2/datasets/da_tttttt", headers=KEY)
+        assert answer.json()["dataset_uid"] == "da_tttttt"
+        missing = pool.request("GET", "/api/management/v2/datasets/da_nope", headers=KEY)
+        assert missing.status == 404 and missing.json()["status_code"] == 404
+
+
+def test_requests_streams_and_raises_as_over_the_network() -> None:
+    with intercept("datasets: [{dataset_id: t, dataset_uid: da_tttttt}]"):
+        answer = requests.get(f"{URL}/datasets/da_tttttt", headers=KEY, stream=True)
+        assert isinstance(answer.raw, urllib3.HTTPResponse)
+        assert answer.raw.status == 200 and answer.reason == "OK"
+        streamed = b"".join(answer.iter_content(chunk_size=7))
+        assert b'"dataset_id": "t"' in streamed or b'"dataset_id":"t"' in streamed
+        missing = requests.get(f"{URL}/datasets/da_nope", headers=KEY)
+        with pytest.raises(requests.HTTPError, match="404 Client Error: Not Found for url"):
+            missing.raise_for_status()
+
+
+def test_urllib3_retries_a_429_after_its_retry_after_in_virtual_time() -> None:
+    world = """
+datasets: [{dataset_id: t, dataset_uid: da_tttttt}]
+faults:
+  - {type: http, method: PUT, path: /api/management/v2/datasets/*/publish, nth: 1,
+     status: 429, headers: {Retry-After: "5"}}
+"""
+    with intercept(world) as ods, virtual_sleep(ods):
+        session = requests.Session()
+        retry = Retry(total=3, status_forcelist=[429], allowed_methods=None)
+        session.mount("https://", requests.adapters.HTTPAdapter(max_retries=retry))
+        answer = session.put(f"{URL}/datasets/da_tttttt/publish", headers=KEY)
+        assert answer.status_code == 200 and "job_id" in answer.json()
+        assert ods.now == 5  # urllib3 slept as Retry-After said, virtually
+        assert [f["status"] for f in ods.faults()] == [429]
+
+
+def test_the_guard_refuses_every_library_outside_interception(
+    make_live: Callable[..., Live],
+) -> None:
+    live = make_live()
+    for call in (
+        lambda: requests.get("https://city.opendatasoft.com/api/"),
+        lambda: urllib3.request("GET", "https://data.huwise.com/api/"),
+        lambda: httpx.get("https://city.opendatasoft.com/api/"),
+    ):
+        with pytest.raises(NotIntercepted, match="a call to the platform"):
+            call()
+
+    async def with_aiohttp() -> None:
+        async with aiohttp.ClientSession() as session:
+            await session.get("https://city.opendatasoft.com/api/")
+
+    with pytest.raises(NotIntercepted, match="aiohttp is not intercepted"):
+        asyncio.run(with_aiohttp())
+    assert requests.get(f"{live.url}/_sim/health").json() == {"status": "ok"}  # loopback
+
+
+def test_aiohttp_is_refused_even_while_interception_is_on() -> None:
+    async def fetch() -> int:
+        async with (
+            aiohttp.ClientSession(headers=KEY) as session,
+            session.get(f"{URL}/datasets") as answer,
+        ):
+            return answer.status
+
+    with intercept(), pytest.raises(NotIntercepted, match="aiohttp is not intercepted"):
+        asyncio.run(fetch())
