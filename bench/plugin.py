@@ -6,6 +6,10 @@
 2. The per-test reset the ``ods`` fixture does. Target: under 5 ms median.
 3. A status call through interception (``requests``, no socket). Target: under
    1 ms median.
+4. A client that reads a status every 10 s (``time.sleep(10)``) through a publish and
+   an unpublish (8 transitions, 12 virtual sleeps), intercepted, under virtual sleep.
+   Target: under 20 ms. Beside it, the same client handed the handle's ``sleep``
+   (no patch of ``time``): what virtual sleep's patching costs on top.
 
     python bench/plugin.py [--repeat 200]
 """
@@ -17,6 +21,7 @@ import statistics
 import subprocess
 import sys
 import time
+from typing import Any
 
 COLD = """
 import time
@@ -98,6 +103,47 @@ def intercepted_status(runs: int) -> list[float]:
     return times
 
 
+POLLED = """
+status_names: fine
+datasets:
+  - {dataset_id: t, dataset_uid: da_tttttt, resources: [{records: 5000}, {records: 3000}]}
+"""
+
+
+def polling_client(runs: int, patched: bool) -> list[float]:
+    import requests
+
+    from simulator.testing import intercept
+
+    url = "https://demo.opendatasoft.com/api/management/v2/datasets/da_tttttt"
+    times = []
+    with intercept(POLLED) as ods:
+        session = requests.Session()
+        session.headers["Authorization"] = "Apikey any"
+
+        def wait(pause: Any) -> None:
+            while session.get(f"{url}/status").json()["name"] != "idle":
+                pause(10)
+
+        for _ in range(runs):
+            ods.reset()
+            started = time.perf_counter()
+            if patched:
+                with ods.virtual_sleep():
+                    session.put(f"{url}/publish")
+                    wait(time.sleep)
+                    session.put(f"{url}/unpublish")
+                    wait(time.sleep)
+            else:
+                session.put(f"{url}/publish")
+                wait(ods.sleep)
+                session.put(f"{url}/unpublish")
+                wait(ods.sleep)
+            times.append(time.perf_counter() - started)
+            assert len(ods.timeline("t")) == 8 and ods.now == 120, ods.timeline("t")
+    return times
+
+
 def line(label: str, times: list[float], unit: float = 1000.0, name: str = "ms") -> None:
     med, p90 = statistics.median(times), sorted(times)[int(len(times) * 0.9)]
     figures = f"median {med * unit:7.2f} {name}   p90 {p90 * unit:7.2f} {name}"
@@ -121,6 +167,9 @@ def main() -> None:
     line("to the built-in scenario (4 datasets)", resets(args.repeat, default_text))
     print("intercepted call (target: under 1 ms median)")
     line("GET .../status through requests", intercepted_status(args.repeat * 5))
+    print("a client polling every 10 s through 8 transitions, intercepted (target: under 20 ms)")
+    line("time.sleep under virtual sleep", polling_client(args.repeat // 4 or 1, patched=True))
+    line("reference: the handle's sleep passed in", polling_client(args.repeat // 4 or 1, False))
 
 
 if __name__ == "__main__":
