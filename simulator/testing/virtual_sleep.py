@@ -54,13 +54,15 @@ class SleepBudgetExceeded(BaseException):
     """A client slept past its virtual-time budget: it waits for something that never comes.
 
     A ``BaseException``, as pytest's own outcomes are, so that a client's ``except
-    Exception`` retry loop does not swallow it and sleep on.
+    Exception`` retry loop does not swallow it and sleep on. ``statuses`` maps each
+    dataset's id to its fine status when it was raised, for code that reads hangs.
     """
 
-    def __init__(self, message: str, slept: float, budget: float) -> None:
+    def __init__(self, message: str, slept: float, budget: float, statuses: dict[str, str]) -> None:
         super().__init__(message)
         self.slept = slept
         self.budget = budget
+        self.statuses = statuses
 
 
 class _Thread:
@@ -236,7 +238,7 @@ class VirtualSleep:
         if seconds < 0:
             raise ValueError("sleep length must be non-negative")
         if self.slept + seconds > self.budget:
-            raise SleepBudgetExceeded(self._exhausted(seconds), self.slept, self.budget)
+            raise self._exhausted(seconds)
         if seconds == 0:
             return
         self.simulator.control.advance(seconds)
@@ -244,17 +246,19 @@ class VirtualSleep:
         assert self._thread is not None
         _threads[self._thread].offset += seconds
 
-    def _exhausted(self, seconds: float) -> str:
+    def _exhausted(self, seconds: float) -> SleepBudgetExceeded:
         view = self.simulator.dashboard.poll(sys.maxsize)
         rows = view.datasets
+        statuses = {r["dataset_id"]: r["status"] for r in rows}
         named = ", ".join(f"{r['dataset_id']}={r['status']}" for r in rows[:STATUSES_NAMED])
         more = f" and {len(rows) - STATUSES_NAMED} more" if len(rows) > STATUSES_NAMED else ""
-        return (
+        message = (
             f"slept {self.slept:g} virtual seconds and asked for {seconds:g} more, past the "
             f"budget of {self.budget:g} (budget=, ods_sleep_budget); the client waits for "
             f"something that does not come. At {view.clock.now:g} s, dataset statuses: "
             f"{named or 'no datasets'}{more}; jobs waiting or running: {view.clock.active_jobs}"
         )
+        return SleepBudgetExceeded(message, self.slept, self.budget, statuses)
 
     # names bound before the patch ------------------------------------------------------------
 

@@ -156,6 +156,8 @@ def test_a_client_that_waits_forever_meets_the_budget_naming_the_statuses() -> N
             "slept 86400 virtual seconds and asked for 600 more, past the budget of 86400"
         )
         assert "dataset statuses: t=idle; jobs waiting or running: 0" in str(failed.value)
+        assert (failed.value.slept, failed.value.budget) == (86400, 86400)
+        assert failed.value.statuses == {"t": "idle"}
         assert ods.now == 86400
         with pytest.raises(SleepBudgetExceeded):  # and every sleep after it
             time.sleep(1)
@@ -204,3 +206,13 @@ def test_contexts_nest_and_the_innermost_sleeps() -> None:
         assert (outer.now, inner.now) == (6, 7)
     assert time.sleep is real_sleep
     real_sleep(0)
+
+
+def test_the_budgets_message_stays_short_in_a_big_world() -> None:
+    with intercept("datasets: [{generate: 25, prefix: counter}]") as ods:
+        with virtual_sleep(ods, budget=0), pytest.raises(SleepBudgetExceeded) as failed:
+            time.sleep(0)  # no time: within any budget
+            time.sleep(1)
+        message = str(failed.value)
+        assert "counter-20=idle and 5 more; jobs waiting" in message
+        assert "counter-21" not in message and len(failed.value.statuses) == 25
