@@ -6,7 +6,7 @@ Installing the package registers it (entry point ``pytest11``). It gives:
   xdist worker) and reset before each test; the fixture is a
   :class:`~simulator.testing.SimulatorHandle` (``url``, ``api_url``, ``apikey``,
   clock helpers, ``assert_transitions``...);
-- ``ods_intercept``: the same handle, but calls of ``requests``/``httpx`` to
+- ``ods_intercept``: the same handle, but calls of ``requests``/``urllib3``/``httpx`` to
   ``https://*.opendatasoft.com`` go to an in-process simulator, no socket;
 - the marker ``@pytest.mark.ods_scenario(source)``: the test starts from that
   scenario (a path, relative to the test file or not; YAML text; or a mapping);
