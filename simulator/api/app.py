@@ -12,7 +12,7 @@ from werkzeug.sansio.response import Response as AnyResponse
 from ..domain.limits import MAX_BODY, MAX_UPLOAD
 from ..scenario.loading import Scenario, default_scenario
 from ..service import Simulator
-from . import documents, errors
+from . import documents, errors, recording
 from .app_context import EXTENSION, LATENCY, MAX_UPLOAD_KEY, simulator
 from .automation import attachments as automation_attachments
 from .automation import connections as automation_connections
@@ -24,6 +24,7 @@ from .automation import metadata as automation_metadata
 from .automation import processing as automation_processing
 from .automation import resources as automation_resources
 from .control import guard
+from .control import request_log as control_request_log  # noqa: F401  # its routes join control's
 from .control import routes as control
 from .control.guard import LOOPBACK_HOSTS
 from .management import (
@@ -37,6 +38,7 @@ from .management import (
     resources,
     security,
 )
+from .recording import answer_recorded
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -54,6 +56,7 @@ class _Edge:
     and every answer carries the virtual time as its ``Date`` header (set here
     rather than in an ``after_request`` hook: the same header, for less work on
     each request), and ``X-Sim-Latency`` when an HTTP fault delayed the call.
+    Every request and its answer go to the request log (see :mod:`.recording`).
     """
 
     def __init__(self, app: WSGIApplication, extensions: dict[str, Any]) -> None:
@@ -79,7 +82,7 @@ class _Edge:
                 headers.append(("X-Sim-Latency", f"{latency:g}"))
             return start_response(status, headers, exc_info)
 
-        return self.app(environ, start_with_date)
+        return answer_recorded(self.app, environ, start_with_date, sim.requests, sim.now)
 
 
 class _JSONProvider(DefaultJSONProvider):
@@ -150,6 +153,7 @@ def create_app(
         app.register_blueprint(area.blueprint)
     errors.register(app)
     guard.register(app, control_hosts)
+    recording.register(app)
 
     @app.get("/")
     def home() -> AnyResponse:

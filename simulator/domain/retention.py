@@ -32,6 +32,8 @@ class Retention:
     #: Journal lines after which the world is written down whole and the journal
     #: starts again, as soon as no job waits or runs.
     journal: int = 10_000
+    #: Newest requests kept in the request log (see :mod:`.request_log`).
+    requests: int = 1_000
 
 
 def bound(limit: int) -> int:

@@ -640,6 +640,7 @@ def _retention() -> dict[str, Any]:
         "unused_files": "Uploads no resource uses kept, newest first",
         "unused_file_bytes": "Bytes of such uploads kept, at most",
         "journal": "Journal lines before the world is written down whole",
+        "requests": "Newest requests the request log keeps",
     }
     assert set(described) == {f.name for f in fields(Retention)}
     return _obj(

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..domain.clock import Clock, ClockMode
+from ..domain.request_log import RequestLog
 from ..domain.store import Store
 from ..engine import Engine
 from ..scenario.loading import Scenario, ScriptStep
@@ -172,6 +173,11 @@ class Simulator:
         return self.state.journal
 
     @property
+    def requests(self) -> RequestLog:
+        """The requests answered since the last reset (see :mod:`..domain.request_log`)."""
+        return self.state.requests
+
+    @property
     def any_credentials(self) -> bool:
         return self.state.any_credentials
 
@@ -194,6 +200,10 @@ class Simulator:
 
     def http_date(self) -> str:
         return self.state.http_date()
+
+    def now(self) -> float:
+        """Virtual seconds now, as last caught up (read without the lock: changes nothing)."""
+        return self.state.engine.now
 
     def reset(self, scenario: Scenario | None = None) -> None:
         """Back to a scenario's time zero (the current one by default)."""

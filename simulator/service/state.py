@@ -27,6 +27,7 @@ from ..domain.errors import (
 )
 from ..domain.history import Snapshot
 from ..domain.models import Dataset, User
+from ..domain.request_log import RequestLog
 from ..domain.security import Caller, can_see, rights
 from ..domain.statemachine import Status, Vocabulary
 from ..domain.store import Store
@@ -77,6 +78,8 @@ class State:
         self.save_lock = threading.Lock()
         self.clock = Clock(wall=wall)
         self.journal = Journal()
+        #: The requests answered since the last reset (not the world: never journaled).
+        self.requests = RequestLog()
         #: What a script's action does, and what its expectation observes.
         self.perform: StepHandler = _unset
         self.observe: StepHandler = _unset
@@ -151,6 +154,7 @@ class State:
             self.world = World(s)
             self.generation += 1
             self.journal.restart()  # a new base: the scenario now in force
+            self.requests.restart(s.retention.requests)
             self.script = Script(s.script, self.perform, self.observe, self.script_position)
             self.script.start(self.engine.env)
             self.clock.epoch = s.epoch

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from .handle import ScenarioSource, SimulatorHandle, to_scenario
 from .intercept import Interceptor, NotIntercepted, current, intercept
+from .request_log import Requests
 from .virtual_sleep import SleepBudgetExceeded, VirtualSleep, virtual_sleep
 
 __all__ = [
     "Interceptor",
     "NotIntercepted",
+    "Requests",
     "ScenarioSource",
     "SimulatorHandle",
     "SleepBudgetExceeded",

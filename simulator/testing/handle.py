@@ -26,6 +26,7 @@ from ..scenario.loading import (
     load_scenario_text,
     parse_scenario,
 )
+from .request_log import Requests
 from .virtual_sleep import DEFAULT_BUDGET, VirtualSleep
 
 if TYPE_CHECKING:
@@ -230,6 +231,12 @@ class SimulatorHandle:
 
     def faults(self) -> list[dict[str, Any]]:
         return self.simulator.control.fault_log()
+
+    @property
+    def requests(self) -> Requests:
+        """The requests client code made since the test began, with assertions on them:
+        ``ods.requests.assert_called("PUT", "*/publish")`` (see :mod:`.request_log`)."""
+        return Requests(self.simulator.requests)
 
 
 def _collapse(names: list[str]) -> list[str]:

@@ -10,6 +10,7 @@ from ...domain.statemachine import ACTIONS
 from ...domain.timeline import MEDIA_TYPES
 from ..openapi import JSON, assemble, body, error_responses, operation, query
 from ..schemas import NUMBER, STRING, control_schemas, nullable, ref
+from .openapi_request_log import request_log_rows, request_log_schemas
 from .snapshot_document import snapshot_rows, snapshot_schemas
 
 DESCRIPTION = """\
@@ -230,11 +231,12 @@ def control_document() -> dict[str, Any]:
                 "snapshots",
                 "dashboard",
                 "documents",
+                "requests",
             )
         ],
-        "paths": assemble(_guarded([*_rows(), *snapshot_rows()])),
+        "paths": assemble(_guarded([*_rows(), *snapshot_rows(), *request_log_rows()])),
         "components": {
-            "schemas": {**control_schemas(), **snapshot_schemas()},
+            "schemas": {**control_schemas(), **snapshot_schemas(), **request_log_schemas()},
             "responses": {
                 **{k: v for k, v in error_responses().items() if k in ("E400", "E404", "E413")},
                 **_GUARD_RESPONSES,
