@@ -59,7 +59,7 @@ class _Rejoined:
             return head + self._rest.read()
         if self._head:
             head, self._head = self._head[:size], self._head[size:]
-            return head
+            return head + self._rest.read(size - len(head)) if len(head) < size else head
         return self._rest.read(size)
 
     def readline(self, size: int | None = -1) -> bytes:
