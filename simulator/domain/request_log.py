@@ -31,8 +31,8 @@ BODY_EXCERPT = 8 * 1024
 MASK = "***"
 #: Where a request went: the platform's two APIs, the control API, anything else.
 SURFACES = ("management", "automation", "control", "other")
-#: The surfaces views show unless asked: the platform's.
-PLATFORM_SURFACES = frozenset({"management", "automation", "other"})
+#: The surfaces views show unless asked: the platform's two APIs.
+PLATFORM_SURFACES = frozenset({"management", "automation"})
 
 _PREFIXES = (
     ("/api/management/", "management"),

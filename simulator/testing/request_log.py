@@ -1,9 +1,9 @@
 """``ods.requests``: the requests client code made, and assertions on them.
 
 A live view of the simulator's request log (see :mod:`simulator.domain.request_log`):
-each read sees the requests answered so far, oldest first, of the platform's APIs
-unless ``surface=`` says otherwise. Paths are globs (``*`` spans slashes) or the
-route templates of the APIs' documents::
+each read sees the requests answered so far, oldest first, to the platform's two
+APIs unless ``surface=`` says otherwise (``control``, ``other``, ``all``). Paths are
+globs (``*`` spans slashes) or the route templates of the APIs' documents::
 
     ods.requests.assert_called("PUT", "/api/management/v2/datasets/*/publish")
     assert ods.requests.count("GET", "*/status") == 3

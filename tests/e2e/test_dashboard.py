@@ -185,3 +185,21 @@ def test_the_step_button_puts_the_clock_in_step_mode(
     assert live.control("GET", "clock")["mode"] == "step"
     page.click("#btn-pause")
     expect(page.locator("#clock-mode")).to_have_text("paused")
+
+
+def test_the_requests_panel_shows_the_newest_requests_status_coloured(
+    page: Page, make_live: Callable[..., Live]
+) -> None:
+    live = make_live(WORLD)
+    page.goto(f"{live.url}/_sim/ui")
+    expect(page.locator("#requests-empty")).to_be_visible()
+    live.http.get(f"{live.api}/datasets/da_trees1/status", timeout=10)
+    live.http.get(f"{live.api}/datasets/da_nothing", timeout=10)
+    rows = page.locator("#requests tbody tr")
+    expect(rows).to_have_count(2)  # the page's own reads are not in the log
+    newest = rows.first
+    expect(newest.locator(".path")).to_have_text("/api/management/v2/datasets/da_nothing")
+    expect(newest.locator(".http-status")).to_have_text("404")
+    expect(newest.locator(".http-4xx")).to_have_count(1)
+    expect(rows.nth(1).locator(".http-2xx")).to_have_text("200")
+    expect(page.locator("#requests-empty")).to_be_hidden()

@@ -49,7 +49,8 @@ def request_log_rows() -> list[tuple[str, str, dict[str, Any]]]:
         query("status", {"type": "string", "pattern": "^[1-5]([0-9]{2}|[xX]{2})$"},
               "A status code, or a class: `4xx`."),
         query("surface", STRING,
-              f"Comma-separated, of {', '.join(SURFACES)}, or `all` (default: all but control)."),
+              f"Comma-separated, of {', '.join(SURFACES)}, or `all` "
+              "(default: management,automation)."),
         query("since", {"type": "integer", "minimum": 0}, "Only entries whose `seq` is greater."),
         query("limit", {"type": "integer", "minimum": 1}, "The newest so many."),
         query("format", {"enum": ["json", "ndjson"]}, "The answer's format (default json)."),

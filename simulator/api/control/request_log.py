@@ -2,8 +2,9 @@
 
 Filters: ``method``, ``path`` (a glob, or a route template), ``status`` (a code or
 a class, ``4xx``), ``surface`` (comma-separated; ``all``; by default the platform's
-surfaces, not ``control``), ``since`` (entries whose ``seq`` is greater: for
-polling), ``limit`` (the newest so many); ``format=ndjson`` for one entry a line.
+two APIs, not ``control`` nor ``other`` paths such as a browser's ``/favicon.ico``),
+``since`` (entries whose ``seq`` is greater: for polling), ``limit`` (the newest so
+many); ``format=ndjson`` for one entry a line.
 """
 
 from __future__ import annotations

@@ -185,6 +185,7 @@ UI_FILES = {
     "dashboard.js": "text/javascript",
     "state-machine.svg": "image/svg+xml",
     "harvester-machine.svg": "image/svg+xml",
+    "requests-panel.js": "text/javascript",
 }
 
 
