@@ -10,6 +10,8 @@
    an unpublish (8 transitions, 12 virtual sleeps), intercepted, under virtual sleep.
    Target: under 20 ms. Beside it, the same client handed the handle's ``sleep``
    (no patch of ``time``): what virtual sleep's patching costs on top.
+5. The same status call with the request log recording it and with the log off,
+   alternated in one run. Target: the log adds under 5 %.
 
     python bench/plugin.py [--repeat 200]
 """
@@ -144,6 +146,29 @@ def polling_client(runs: int, patched: bool) -> list[float]:
     return times
 
 
+def status_with_and_without_log(runs: int) -> tuple[list[float], list[float]]:
+    """The intercepted status read, alternately recorded in the request log and not."""
+    import requests
+
+    from simulator.testing.intercept import intercept
+
+    url = "https://demo.opendatasoft.com/api/management/v2/datasets/da_trees1/status"
+    with intercept("datasets: [{dataset_id: trees, dataset_uid: da_trees1}]") as ods:
+        log = ods.simulator.requests
+        session = requests.Session()
+        session.headers["Authorization"] = "Apikey any"
+        session.get(url).raise_for_status()
+        recorded: list[float] = []
+        unrecorded: list[float] = []
+        for i in range(runs * 2):
+            log.enabled = i % 2 == 0
+            started = time.perf_counter()
+            session.get(url)
+            (recorded if log.enabled else unrecorded).append(time.perf_counter() - started)
+        log.enabled = True
+    return recorded, unrecorded
+
+
 def line(label: str, times: list[float], unit: float = 1000.0, name: str = "ms") -> None:
     med, p90 = statistics.median(times), sorted(times)[int(len(times) * 0.9)]
     figures = f"median {med * unit:7.2f} {name}   p90 {p90 * unit:7.2f} {name}"
@@ -170,6 +195,12 @@ def main() -> None:
     print("a client polling every 10 s through 8 transitions, intercepted (target: under 20 ms)")
     line("time.sleep under virtual sleep", polling_client(args.repeat // 4 or 1, patched=True))
     line("reference: the handle's sleep passed in", polling_client(args.repeat // 4 or 1, False))
+    print("request log on a status read (target: adds under 5 %)")
+    recorded, unrecorded = status_with_and_without_log(args.repeat * 5)
+    line("GET .../status, recorded", recorded)
+    line("GET .../status, log off (reference)", unrecorded)
+    added = statistics.median(recorded) / statistics.median(unrecorded) - 1
+    print(f"  {'added by the log (medians)':44} {added * 100:+7.1f} %")
 
 
 if __name__ == "__main__":

@@ -16,7 +16,8 @@ import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from flask import Flask, request
+from flask import Flask, Request
+from werkzeug.routing import Rule
 
 from ..domain.request_log import (
     BODY_EXCERPT,
@@ -36,14 +37,24 @@ _READS = frozenset({"GET", "HEAD", "OPTIONS"})
 ROUTE = "simulator.route"
 
 
-def register(app: Flask) -> None:
-    """Keep each request's route in its environ (Flask forgets the request at its end)."""
+class RecordedRequest(Request):
+    """Flask's request, which keeps the route it matched in its environ as Flask sets it
+    (Flask forgets the request at its end; the edge reads the route after that)."""
 
-    @app.teardown_request
-    def keep_route(_: BaseException | None) -> None:
-        rule = request.url_rule
+    @property
+    def url_rule(self) -> Rule | None:
+        return self.__dict__.get("_url_rule")
+
+    @url_rule.setter
+    def url_rule(self, rule: Rule | None) -> None:
+        self.__dict__["_url_rule"] = rule
         if rule is not None:
-            request.environ[ROUTE] = rule.rule
+            self.environ[ROUTE] = rule.rule
+
+
+def register(app: Flask) -> None:
+    """Have the app's requests keep their route for the log."""
+    app.request_class = RecordedRequest
 
 
 class _Rejoined:

@@ -20,9 +20,8 @@ import re
 import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import parse_qsl
 
 #: Bytes of a request body kept with its entry.
@@ -73,7 +72,7 @@ def mask_body(body: bytes) -> bytes:
 
     Only a body that names such a key is parsed; any other is kept as it came.
     """
-    if not _SECRET_HINT.search(body):
+    if not body or not _SECRET_HINT.search(body):
         return body
     try:
         data = json.loads(body)
@@ -100,9 +99,8 @@ def route_template(rule: str) -> str:
     return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule)
 
 
-@dataclass(frozen=True, slots=True)
-class LoggedRequest:
-    """One request and its answer, as the log keeps it."""
+class LoggedRequest(NamedTuple):
+    """One request and its answer, as the log keeps it (a tuple: made in a microsecond)."""
 
     #: 1 for the first request after a reset, then one more for each.
     seq: int
