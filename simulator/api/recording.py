@@ -21,6 +21,8 @@ from werkzeug.routing import Rule
 
 from ..domain.request_log import (
     BODY_EXCERPT,
+    PATH_EXCERPT,
+    QUERY_EXCERPT,
     RequestLog,
     mask_body,
     mask_query,
@@ -133,9 +135,9 @@ def answer_recorded(
         rule = environ.get(ROUTE)
         log.record(
             method=method,
-            path=path,
+            path=path[:PATH_EXCERPT],
             route=None if rule is None else route_template(rule),
-            query=mask_query(environ.get("QUERY_STRING", "")),
+            query=mask_query(environ.get("QUERY_STRING", "")[:QUERY_EXCERPT]),
             body=mask_body(body),
             size=size,
             truncated=size > len(body),  # the excerpt as read, before any masking

@@ -26,6 +26,10 @@ from urllib.parse import parse_qsl
 
 #: Bytes of a request body kept with its entry.
 BODY_EXCERPT = 8 * 1024
+#: Characters of a path, and of a query string, kept with an entry (through
+#: interception nothing else bounds them).
+PATH_EXCERPT = 2 * 1024
+QUERY_EXCERPT = 8 * 1024
 #: What stands in for a credential.
 MASK = "***"
 #: Where a request went: the platform's two APIs, the control API, anything else.
@@ -93,6 +97,12 @@ def _masked(data: Any, depth: int = 0) -> Any:
     return data
 
 
+@lru_cache(maxsize=64)
+def glob(pattern: str) -> re.Pattern[str]:
+    """A path glob, compiled (``*`` spans slashes); the newest few are kept compiled."""
+    return re.compile(fnmatch.translate(pattern))
+
+
 @lru_cache(maxsize=512)
 def route_template(rule: str) -> str:
     """A Flask rule as an OpenAPI path: ``/d/<dataset_uid>`` becomes ``/d/{dataset_uid}``."""
@@ -157,7 +167,7 @@ class LoggedRequest(NamedTuple):
         slashes) or the route template itself, ``status`` a code or a class (``4xx``)."""
         if method is not None and method != "*" and self.method != method.upper():
             return False
-        if path is not None and path != self.route and not fnmatch.fnmatchcase(self.path, path):
+        if path is not None and path != self.route and not glob(path).match(self.path):
             return False
         if status is not None and not _status_fits(self.status, str(status)):
             return False

@@ -161,3 +161,13 @@ def test_bad_filters_are_refused_naming_the_parameter(
     assert r.json()["error_key"] == "InvalidParameterException"
     assert r.json()["raw_params"]["parameter"] == parameter
     assert len(logged(live)) == 1  # nothing changed
+
+
+def test_a_long_query_is_kept_cut_short(make_live: MakeLive) -> None:
+    live = make_live()
+    where = " and ".join(["published=false"] * 600)
+    r = live.http.get(f"{live.api}/datasets", params={"where": where}, timeout=10)
+    assert r.status_code == 200, r.text
+    (entry,) = logged(live)
+    assert len(entry["query"]) == 8 * 1024
+    assert entry["query"].startswith("where=published")
