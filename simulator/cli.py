@@ -53,6 +53,9 @@ examples:
   %(prog)s simulate scenarios/abort-midway.yaml
                                        no server: play a scenario to its end and
                                        print its timeline (see: simulate --help)
+  %(prog)s sweep -- python my_client.py
+                                       run a client once per fault at each point
+                                       of its clean run (see: sweep --help)
 
 control API (no credentials needed):
   GET  /_sim/clock                     virtual time, mode, next event
@@ -70,7 +73,8 @@ control API (no credentials needed):
 """
 
 USAGE = """%(prog)s [options]
-       %(prog)s simulate FILE [--until SECONDS] [--format FORMAT]"""
+       %(prog)s simulate FILE [--until SECONDS] [--format FORMAT]
+       %(prog)s sweep [options] -- COMMAND [ARGS...]"""
 
 SIMULATE_DESCRIPTION = """\
 Play a scenario to its end on a virtual clock, without a server, and print its
@@ -540,6 +544,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "simulate":
         return run_simulate(argv[1:])
+    if argv and argv[0] == "sweep":
+        from .sweep.command import run as run_sweep
+
+        return run_sweep(argv[1:])
     args = build_parser().parse_args(argv)
     _return_large_buffers()
     try:

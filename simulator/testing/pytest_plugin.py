@@ -38,6 +38,9 @@ if TYPE_CHECKING:
     from ..service import Simulator
     from .handle import SimulatorHandle
 
+#: The fault sweep's marker, options and hooks.
+pytest_plugins = ["simulator.testing.sweep_plugin"]
+
 MARKER = "ods_scenario"
 SLEEP_MARKER = "ods_virtual_sleep"
 
