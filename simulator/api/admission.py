@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import base64
 import binascii
+import time
 from collections.abc import Callable
 from typing import Any
 
 from flask import Response, g, jsonify, request
 
-from ..domain.errors import InjectedFailure, SimulatorError
+from ..domain.errors import AuthenticationRequired, InjectedFailure, SimulatorError
 from .app_context import LATENCY, simulator
+from .control.guard import IN_PROCESS
+from .transport import TRANSPORT
 
 Credentials = tuple[str | None, tuple[str, str] | None, str | None]
 
@@ -59,10 +62,18 @@ def admit(error_body: Callable[[SimulatorError], dict[str, Any]]) -> Response | 
     """
     environ = request.environ
     method, path = environ["REQUEST_METHOD"], request.path
-    injection, user = simulator().access.admit(method, path, *credentials())
+    apikey, basic, problem = credentials()
+    injection, user = simulator().access.admit(method, path, apikey, basic, problem)
     if injection is not None:
         if injection.latency:  # the edge of the app tells the client (X-Sim-Latency)
             environ[LATENCY] = injection.latency
+        if injection.transport is not None and _transport(
+            environ, injection.transport, injection.wall_delay
+        ):  # the server resets the connection; anything else running the app sees this
+            response = jsonify(error_body(InjectedFailure(502)))
+            response.status_code = 502
+            response.headers["X-Sim-Fault"] = "reset"
+            return response
         if injection.status is not None:
             payload = injection.body
             if payload is None:
@@ -72,5 +83,22 @@ def admit(error_body: Callable[[SimulatorError], dict[str, Any]]) -> Response | 
             response.headers.update(injection.headers)
             response.headers["X-Sim-Fault"] = "http"
             return response
+        if user is None:  # failed on the wire after the answer: credentials as usual
+            if problem is not None:
+                raise AuthenticationRequired(problem)
+            user = simulator().access.authenticate(apikey, basic)
     g.user = user
     return None
+
+
+def _transport(environ: dict[str, Any], kind: str, wall_delay: float) -> bool:
+    """Mark the call for the server or the interception (see :mod:`.transport`);
+    whether it ends here, unprocessed (a reset).
+
+    A delay waits here, in the server's thread and out of the simulator's lock (under
+    interception, which has no wire, the interception decides instead).
+    """
+    environ[TRANSPORT] = (kind, wall_delay)
+    if kind == "delay" and not environ.get(IN_PROCESS):
+        time.sleep(wall_delay)
+    return kind == "reset"

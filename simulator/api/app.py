@@ -39,6 +39,7 @@ from .management import (
     security,
 )
 from .recording import answer_recorded
+from .transport import TRANSPORT, garble
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -80,9 +81,15 @@ class _Edge:
             latency = environ.get(LATENCY)
             if latency:
                 headers.append(("X-Sim-Latency", f"{latency:g}"))
+            transport = environ.get(TRANSPORT)
+            if transport and not any(h[0] == "X-Sim-Fault" for h in headers):
+                headers.append(("X-Sim-Fault", transport[0]))
             return start_response(status, headers, exc_info)
 
-        return answer_recorded(self.app, environ, start_with_date, sim.requests, sim.now)
+        chunks = answer_recorded(self.app, environ, start_with_date, sim.requests, sim.now)
+        if TRANSPORT in environ:  # an HTTP fault garbles the answer (see .transport)
+            return garble(environ, chunks)
+        return chunks
 
 
 class _JSONProvider(DefaultJSONProvider):

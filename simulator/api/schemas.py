@@ -1082,6 +1082,24 @@ def control_schemas() -> dict[str, Schema]:
         "StateMachine": machine,
         "Transition": _timeline_entry(),
         "HarvesterMove": _harvester_move(),
+        "FaultChange": obj(
+            "t fault_id fault_type change",
+            t={**NUMBER, "minimum": 0},
+            fault_id=STRING,
+            fault_type=STRING,
+            change={"enum": ["added", "removed"]},
+        ),
+        "FaultRule": obj(
+            "id origin added_at rule",
+            optional={
+                "fired": {**COUNT, "description": "Times it fired (HTTP rules, limited rules)."},
+                "calls": {**COUNT, "description": "Calls an HTTP rule counted."},
+            },
+            id=STRING,
+            origin={"enum": ["scenario", "run time"]},
+            added_at=nullable({**NUMBER, "minimum": 0}),
+            rule={**ANY_OBJECT, "description": "The rule, as a scenario's `faults:` item."},
+        ),
         "ScenarioSummary": _scenario_summary(),
         "ScriptResults": obj(
             "steps done failed results",

@@ -8,6 +8,7 @@ import logging
 import os
 import shutil
 import socket
+import struct
 import tempfile
 import threading
 from types import TracebackType
@@ -16,13 +17,14 @@ from typing import Any, cast
 from waitress import wasyncore
 from waitress.channel import HTTPChannel
 from waitress.server import create_server
-from waitress.task import ErrorTask
+from waitress.task import ErrorTask, WSGITask
 
 from ..domain.errors import BodyTooLarge, HTTPError
 from ..domain.limits import MAX_UPLOAD
 from .certificates import ServerCertificate
 from .management import errors as management
 from .tls import TLSFront
+from .transport import marked
 
 _QUEUE_LOGGER = logging.getLogger("simulator.http.queue")
 _QUEUE_LOGGER.setLevel(logging.ERROR)
@@ -57,8 +59,56 @@ class _JSONErrorTask(ErrorTask):
         self.write(payload)
 
 
+class _FaultTask(WSGITask):
+    """A call answered as waitress does, unless an HTTP fault fails it on the wire.
+
+    ``reset``: nothing is written and the connection closes with a TCP reset.
+    ``truncate``: the headers and half the body go out, then the connection closes,
+    short of the ``Content-Length`` the headers promised.
+    """
+
+    def _fault(self) -> str | None:
+        mark = marked(self.environ) if self.environ is not None else None
+        return None if mark is None else mark[0]
+
+    def write(self, data: bytes) -> None:
+        fault = self._fault()
+        if fault == "reset":  # nothing goes out
+            self.content_bytes_written += len(data)
+            return
+        if fault == "truncate" and self.content_length:
+            room = max(0, self.content_length // 2 - self.content_bytes_written)
+            super().write(data[:room])
+            self.content_bytes_written += len(data) - len(data[:room])  # as if all went
+            return
+        if fault == "truncate" and self.wrote_header and self.chunked_response:
+            return  # a chunked answer of unknown length: its first chunk's half only
+        if fault == "truncate" and self.complete and self.content_length is None:
+            data = data[: len(data) // 2]
+        super().write(data)
+
+    def finish(self) -> None:
+        fault = self._fault()
+        if fault == "reset":
+            # SO_LINGER with a zero timeout: closing the socket sends a reset
+            sock = self.channel.socket
+            with contextlib.suppress(OSError):  # gone already: nothing left to reset
+                if sock is not None:
+                    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.close_on_finish = True
+            return
+        if fault == "truncate":
+            self.close_on_finish = True
+            if not self.wrote_header:
+                super().write(b"")
+            self.chunked_response = False  # no last chunk: the answer never ends
+            return
+        super().finish()
+
+
 class _Channel(HTTPChannel):
     error_task_class = _JSONErrorTask
+    task_class = _FaultTask
 
 
 class LiveServer:

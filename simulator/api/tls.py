@@ -17,7 +17,9 @@ import asyncio
 import contextlib
 import socket
 import ssl
+import struct
 import threading
+from collections.abc import Callable
 from typing import Any
 
 #: Bytes read at once from either side.
@@ -150,8 +152,15 @@ class TLSFront:
                 back_reader, server = await asyncio.open_unix_connection(self._backend)
             else:
                 back_reader, server = await asyncio.open_connection(*self._backend)
-            upstream = loop.create_task(self._pump(reader, server))
-            downstream = loop.create_task(self._pump(back_reader, client))
+            # whether a request went to waitress since its last answer: if waitress
+            # then closes without answering (an injected reset), so does the relay
+            awaiting = [False]
+            upstream = loop.create_task(
+                self._pump(reader, server, lambda: awaiting.__setitem__(0, True))
+            )
+            downstream = loop.create_task(
+                self._pump(back_reader, client, lambda: awaiting.__setitem__(0, False), awaiting)
+            )
             try:
                 # the answer side decides: waitress closes when it is done with the
                 # connection (idle, half-sent, asked to, or the client went away)
@@ -160,6 +169,8 @@ class TLSFront:
                 upstream.cancel()
                 with contextlib.suppress(asyncio.CancelledError, *_DROPPED):
                     await upstream
+            if awaiting[0]:
+                _reset(client)
         except _DROPPED:
             pass
         finally:
@@ -169,15 +180,31 @@ class TLSFront:
             if client is None:
                 conn.close()
 
-    async def _pump(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        """Copy until one side ends; then close the other (what is buffered goes out first)."""
+    async def _pump(
+        self,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+        moved: Callable[[], object],
+        unanswered: list[bool] | None = None,
+    ) -> None:
+        """Copy until one side ends; then close the other (what is buffered goes out first).
+
+        ``moved`` is told of every chunk copied. The answer side is given ``unanswered``:
+        if the request it holds is unanswered when waitress closes, the client's
+        connection is left open for the relay to reset.
+        """
         try:
             while data := await reader.read(CHUNK):
                 writer.write(data)
+                moved()
                 # a peer that stops reading is given ``timeout`` seconds, then cut
                 await asyncio.wait_for(writer.drain(), self._timeout)
-        finally:
+        except BaseException:
             writer.close()
+            raise
+        if unanswered is not None and unanswered[0]:
+            return
+        writer.close()
         await asyncio.wait_for(writer.wait_closed(), self._timeout)
 
 
@@ -189,6 +216,14 @@ _DROPPED: tuple[type[Exception], ...] = (
     asyncio.IncompleteReadError,
     EOFError,
 )
+
+
+def _reset(writer: asyncio.StreamWriter | None) -> None:
+    """Make the connection's close a TCP reset (SO_LINGER with a zero timeout)."""
+    sock = None if writer is None else writer.transport.get_extra_info("socket")
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
 
 
 def _quiet(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:

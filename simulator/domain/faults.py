@@ -182,6 +182,13 @@ FAULT_TYPES: tuple[str, ...] = (
 
 HTTP_METHODS: tuple[str, ...] = ("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS")
 
+#: How an HTTP fault may fail on the wire: the connection reset before any answer
+#: (the call is not processed), the answer cut short or garbled after it was, or a
+#: real wall-clock wait before it.
+TRANSPORTS: tuple[str, ...] = ("reset", "truncate", "garble", "delay")
+#: The longest real wait a ``delay`` may ask for, in wall-clock seconds.
+MAX_WALL_DELAY = 60.0
+
 
 @dataclass(frozen=True)
 class HttpFault:
@@ -192,6 +199,8 @@ class HttpFault:
     ``probability``; at most ``times`` times; only between ``start`` and ``end``
     (virtual seconds). ``latency`` virtual seconds pass before the answer; ``status``
     (if any) replaces the answer with an error in the API's shape, or with ``body``.
+    ``transport`` (if any) fails the call on the wire (see :data:`TRANSPORTS`);
+    ``wall_delay`` is the real wait of a ``delay``.
     """
 
     path: str
@@ -205,6 +214,8 @@ class HttpFault:
     times: int | None = None
     start: float = 0.0
     end: float | None = None
+    transport: str | None = None
+    wall_delay: float = 0.0
 
     def matches(self, method: str, path: str, now: float) -> bool:
         return (
@@ -223,6 +234,46 @@ class Injection:
     status: int | None
     body: dict[str, Any] | None
     headers: dict[str, str]
+    transport: str | None = None
+    wall_delay: float = 0.0
+
+
+def book_list(fault_type: str) -> str:
+    """The :class:`FaultBook` list a rule of this type goes to."""
+    if fault_type in FAILURE_KINDS or fault_type == ABORT:
+        return "failures"
+    return {
+        "record_errors": "record_errors",
+        "slow_stage": "slow_stages",
+        "worker_outage": "outages",
+        "http": "http",
+        "harvest_error": "harvest_failures",
+        "slow_harvest": "slow_remotes",
+        "remote_outage": "remote_outages",
+    }[fault_type]
+
+
+#: Where a rule in force comes from.
+SCENARIO, RUN_TIME = "scenario", "run time"
+
+
+@dataclass(frozen=True)
+class RuleInForce:
+    """A rule of the book with its id: from the scenario, or added at run time.
+
+    ``item`` is the rule as it was given (a scenario's ``faults:`` item); ``added_at``
+    the virtual second it was added at run time (``None``: the scenario's).
+    """
+
+    fault_id: str
+    origin: str
+    item: dict[str, Any]
+    rule: Any
+    added_at: float | None = None
+
+    @property
+    def fault_type(self) -> str:
+        return str(self.item["type"])
 
 
 @dataclass
@@ -245,6 +296,48 @@ class FaultBook:
     log: list[dict[str, Any]] = field(default_factory=list)
     #: How many of them the log keeps (see :mod:`.retention`).
     log_limit: int = Retention().faults
+    #: Every rule in force with its id, scenario's first, then as added at run time.
+    rules: list[RuleInForce] = field(default_factory=list)
+    #: How many rules were ever added at run time: the next one is ``run-<added + 1>``.
+    added: int = 0
+    #: The scenario's rules taken out of force, by id.
+    withdrawn: list[str] = field(default_factory=list)
+
+    def find(self, fault_id: str) -> RuleInForce | None:
+        return next((r for r in self.rules if r.fault_id == fault_id), None)
+
+    def add(self, entry: RuleInForce) -> None:
+        """Put a rule in force. One added at run time comes before every other rule
+        of its kind: where rules are tried in order, the newest is tried first."""
+        rules: list[Any] = getattr(self, book_list(entry.fault_type))
+        if entry.origin == RUN_TIME:
+            rules.insert(0, entry.rule)
+        else:
+            rules.append(entry.rule)
+        self.rules.append(entry)
+
+    def remove(self, entry: RuleInForce) -> None:
+        """Take a rule out of force, with its counts."""
+        rules: list[Any] = getattr(self, book_list(entry.fault_type))
+        for i, rule in enumerate(rules):
+            if rule is entry.rule:
+                del rules[i]
+                break
+        self.rules = [r for r in self.rules if r is not entry]
+        if entry.origin == SCENARIO:
+            self.withdrawn.append(entry.fault_id)
+        self.fired.pop(id(entry.rule), None)
+        self._calls.pop(id(entry.rule), None)
+
+    def counts(self, entry: RuleInForce) -> dict[str, int]:
+        """How often a rule fired, and how many calls an HTTP rule counted: kept for
+        HTTP rules and rules limited by ``times`` only (others are not counted)."""
+        key = id(entry.rule)
+        if entry.fault_type == "http":
+            return {"fired": self.fired.get(key, 0), "calls": self._calls.get(key, 0)}
+        if getattr(entry.rule, "times", None) is not None:
+            return {"fired": self.fired.get(key, 0)}
+        return {}
 
     def note(self, t: float, kind: str, target: str, **detail: Any) -> None:
         self.log.append({"t": t, "kind": kind, "target": target, **detail})
@@ -329,8 +422,17 @@ class FaultBook:
                 status=rule.status,
                 latency=rule.latency,
                 call=call,
+                # only when given: a log without transport faults reads as it did
+                **({"transport": rule.transport} if rule.transport else {}),
             )
-            return Injection(rule.latency, rule.status, body, dict(rule.headers))
+            return Injection(
+                rule.latency,
+                rule.status,
+                body,
+                dict(rule.headers),
+                rule.transport,
+                rule.wall_delay,
+            )
         return None
 
 

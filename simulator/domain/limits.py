@@ -159,3 +159,7 @@ def echo(value: Any) -> str:
     """A value as a message repeats it: its ``repr``, cut short if long."""
     text = repr(value) if not isinstance(value, str) else f"'{value}'"
     return text if len(text) <= MAX_ECHO else f"{text[: MAX_ECHO - 3]}..."
+
+
+#: Fault rules that may be in force at once besides the scenario's (added at run time).
+MAX_FAULT_RULES = 1000

@@ -62,8 +62,28 @@ class HarvesterEntry(NamedTuple):
         }
 
 
-#: A line of the timeline: a dataset's transition or a harvester's move.
-Move = Entry | HarvesterEntry
+class FaultChange(NamedTuple):
+    """A fault rule put in force or taken out of it at run time; ``position`` as for
+    a harvester's move, and ``moves`` how many harvester moves came before it."""
+
+    t: float
+    fault_id: str
+    fault_type: str
+    change: str
+    position: int
+    moves: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "t": self.t,
+            "fault_id": self.fault_id,
+            "fault_type": self.fault_type,
+            "change": self.change,
+        }
+
+
+#: A line of the timeline: a dataset's transition, a harvester's move, a fault rule's change.
+Move = Entry | HarvesterEntry | FaultChange
 
 #: Reads a stored row as an Entry without copying it into a new tuple.
 _as_entry = tuple.__new__
@@ -91,6 +111,8 @@ class Timeline:
         self.harvester_moves: list[tuple[Any, ...]] = []
         #: How many of the oldest harvester moves were let go.
         self.harvester_dropped = 0
+        #: Fault rules added or removed at run time, rows in FaultChange's field order.
+        self.fault_changes: list[tuple[Any, ...]] = []
 
     def __len__(self) -> int:
         """How many entries were ever added (see :attr:`dropped`)."""
@@ -135,6 +157,14 @@ class Timeline:
             del moves[:cut]
             self.harvester_dropped += cut
 
+    def add_fault_change(self, t: float, fault_id: str, fault_type: str, change: str) -> None:
+        """Log a fault rule ``added`` or ``removed``, after every dataset transition so far."""
+        changes = self.fault_changes
+        moves = self.harvester_dropped + len(self.harvester_moves)
+        changes.append((t, fault_id, fault_type, change, len(self), moves))
+        if len(changes) > self.trim_at:
+            del changes[: len(changes) - self.limit]
+
     def merged(
         self,
         datasets: set[str] | None = None,
@@ -172,17 +202,42 @@ class Timeline:
                 and (since is None or h.t >= since)
                 and (until is None or h.t <= until)
             ]
-        if not hv_entries:
+        extra: list[HarvesterEntry | FaultChange] = list(hv_entries)
+        if datasets is None and harvesters is None and self.fault_changes:
+            extra = self._with_fault_changes(since, until)
+        if not extra:
             return [e for _, e in ds_entries]
         out: list[Move] = []
         k = 0
         for position, e in ds_entries:
-            while k < len(hv_entries) and hv_entries[k].position <= position:
-                out.append(hv_entries[k])
+            while k < len(extra) and extra[k].position <= position:
+                out.append(extra[k])
                 k += 1
             out.append(e)
-        out += hv_entries[k:]
+        out += extra[k:]
         return out
+
+    def _with_fault_changes(
+        self, since: float | None, until: float | None
+    ) -> list[HarvesterEntry | FaultChange]:
+        """Harvester moves and fault rules' changes, in the order they were logged."""
+
+        def within(t: float) -> bool:
+            return (since is None or t >= since) and (until is None or t <= until)
+
+        # a change comes after the moves logged before it (``moves``), before the others
+        keyed: list[tuple[tuple[int, int, int], HarvesterEntry | FaultChange]] = []
+        first = self.harvester_dropped
+        for i, row in enumerate(self.harvester_moves):
+            move = _as_entry(HarvesterEntry, row)
+            if within(move.t):
+                keyed.append(((move.position, first + i, 1), move))
+        for row in self.fault_changes:
+            change = _as_entry(FaultChange, row)
+            if within(change.t):
+                keyed.append(((change.position, change.moves, 0), change))
+        keyed.sort(key=lambda pair: pair[0])
+        return [line for _, line in keyed]
 
     def query(
         self,
@@ -215,6 +270,8 @@ COLUMNS = (
 
 #: The columns a CSV timeline adds once it holds harvester moves.
 HARVESTER_COLUMNS = ("harvester_id", "harvester_name")
+#: The columns a CSV timeline adds once it holds fault rules' changes.
+FAULT_COLUMNS = ("fault_id", "fault_type", "change")
 
 #: The text formats of a timeline, besides JSON, and the media type of each.
 MEDIA_TYPES = {"ndjson": "application/x-ndjson", "csv": "text/csv", "table": "text/plain"}
@@ -231,6 +288,8 @@ def to_csv(entries: Iterable[Move]) -> str:
     columns: tuple[str, ...] = COLUMNS
     if any(isinstance(e, HarvesterEntry) for e in entries):
         columns = COLUMNS + HARVESTER_COLUMNS
+    if any(isinstance(e, FaultChange) for e in entries):
+        columns = columns + FAULT_COLUMNS
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
@@ -240,10 +299,19 @@ def to_csv(entries: Iterable[Move]) -> str:
 
 
 def subject(e: Move) -> str:
-    """What a line is about: a dataset's id, or ``harvester:<id>``."""
+    """What a line is about: a dataset's id, ``harvester:<id>`` or ``fault:<id>``."""
     if isinstance(e, HarvesterEntry):
         return f"harvester:{e.harvester_id}"
+    if isinstance(e, FaultChange):
+        return f"fault:{e.fault_id}"
     return e.dataset_id
+
+
+def _transition(e: Move) -> tuple[str, str]:
+    """A line's transition and cause, as the table shows them."""
+    if isinstance(e, FaultChange):
+        return f"{e.change} {e.fault_type}", "run time"
+    return f"{e.source} -> {e.destination}", e.cause
 
 
 def to_table(entries: Iterable[Move]) -> str:
@@ -253,13 +321,11 @@ def to_table(entries: Iterable[Move]) -> str:
     ``subject`` once harvester moves are among them.
     """
     entries = list(entries)
-    rows = [
-        (f"{e.t:10.1f}", subject(e), f"{e.source} -> {e.destination}", e.cause) for e in entries
-    ]
+    rows = [(f"{e.t:10.1f}", subject(e), *_transition(e)) for e in entries]
     if not rows:
         return "(no transitions)\n"
     label = "dataset"
-    if any(isinstance(e, HarvesterEntry) for e in entries):
+    if any(not isinstance(e, Entry) for e in entries):
         label = "subject"
     ds_width = max(len(label), *(len(r[1]) for r in rows))
     arrow_width = max(len("transition"), *(len(r[2]) for r in rows))

@@ -111,6 +111,8 @@ class Engine:
         #: The processor misconfiguration that stops a dataset's records stages, if any.
         self.misconfigured: Callable[[Dataset], StageFailure | None] | None = None
         self._hire(self.capacity)
+        #: The outages under way (by rule), whose workers are away.
+        self._under_way: set[int] = set()
         self._start_outages(resume_at)
 
     # time --------------------------------------------------------------------
@@ -432,10 +434,29 @@ class Engine:
         for outage in to_begin:
             self.env.process(self._outage(outage))
         for outage in under_way:
+            self._under_way.add(id(outage))
             self.env.process(self._outage_end(outage))
 
+    def add_outage(self, outage: WorkerOutage) -> None:
+        """An outage put in force at run time: it begins at its start, or now if past."""
+        self.env.process(self._outage(outage))
+
+    def withdraw_outage(self, outage: WorkerOutage) -> None:
+        """An outage taken out of force (already out of the book): if it is under way,
+        its workers come back now; if it is still to begin, it never does."""
+        if id(outage) in self._under_way:
+            self._under_way.discard(id(outage))
+            self.set_capacity(self.capacity + outage.workers)
+            self.faults.note(self.env.now, "worker_outage", "*", workers=outage.workers)
+
+    def _in_force(self, outage: WorkerOutage) -> bool:
+        return any(o is outage for o in self.faults.outages)
+
     def _outage(self, outage: WorkerOutage) -> Generator[simpy.Event, Any, None]:
-        yield self.after(outage.start - self.env.now)
+        yield self.after(max(0.0, outage.start - self.env.now))
+        if not self._in_force(outage):
+            return
+        self._under_way.add(id(outage))
         self.set_capacity(self.capacity - outage.workers)
         self.faults.note(self.env.now, "worker_outage", "*", workers=-outage.workers)
         if outage.end is not None:
@@ -444,6 +465,9 @@ class Engine:
     def _outage_end(self, outage: WorkerOutage) -> Generator[simpy.Event, Any, None]:
         assert outage.end is not None
         yield self.after(outage.end - self.env.now)
+        if id(outage) not in self._under_way:  # withdrawn meanwhile: its workers came back
+            return
+        self._under_way.discard(id(outage))
         self.set_capacity(self.capacity + outage.workers)
         self.faults.note(self.env.now, "worker_outage", "*", workers=outage.workers)
 

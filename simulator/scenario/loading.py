@@ -202,6 +202,8 @@ class Faults:
     harvest_failures: tuple[HarvestFailure, ...] = ()
     slow_remotes: tuple[SlowRemote, ...] = ()
     remote_outages: tuple[RemoteOutage, ...] = ()
+    #: Each rule as the file gives it, in the file's order (its id follows from its place).
+    given: tuple[dict[str, Any], ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)
@@ -981,7 +983,67 @@ def _faults(ctx: _Context, items: list[dict[str, Any]], platform: Platform) -> F
         tuple(harvests["harvest_error"]),
         tuple(harvests["slow_harvest"]),
         tuple(harvests["remote_outage"]),
+        tuple(items),
     )
+
+
+def read_fault(
+    item: Any,
+    *,
+    datasets: Iterable[str],
+    harvesters: Iterable[str],
+    platform: Platform,
+    epoch: datetime,
+    source: str = "<fault>",
+) -> Any:
+    """One rule given on its own, as a scenario's ``faults:`` item: its book rule.
+
+    Checked as a scenario's would be, with the same messages; ``datasets`` and
+    ``harvesters`` are the names a rule may refer to. Raises :class:`ScenarioError`,
+    its key path relative to the rule.
+    """
+    problem = validator().first_problem({"faults": [item]})
+    if problem is not None:
+        raise ScenarioError(source, _within_rule(problem.where), problem.message)
+    ctx = _Context(source, 0)
+    ctx.dataset_names = set(datasets)
+    ctx.dataset_ids = sorted(ctx.dataset_names)
+    ctx.harvesters = list(harvesters)
+    ctx.horizon = horizon(epoch)
+    faults = _faults(ctx, [item], platform)  # a rule's mistake is noted, not raised
+    if ctx.mistakes:
+        exc = ctx.mistakes[0]
+        raise ScenarioError(source, _within_rule(exc.path), exc.problem)
+    return next(
+        rules[0]
+        for rules in (
+            faults.failures,
+            faults.record_errors,
+            faults.slow_stages,
+            faults.outages,
+            faults.http,
+            faults.harvest_failures,
+            faults.slow_remotes,
+            faults.remote_outages,
+        )
+        if rules
+    )
+
+
+def trusted_rule(item: dict[str, Any], scenario: Scenario) -> Any:
+    """A rule read back from what this simulator wrote (a checkpoint): its names trusted."""
+    return read_fault(
+        item,
+        datasets=[item.get("dataset", ANY_DATASET)],
+        harvesters=[item.get("harvester", ANY_HARVESTER)],
+        platform=scenario.platform,
+        epoch=scenario.epoch,
+    )
+
+
+def _within_rule(where: str) -> str:
+    """``faults[0].status`` as ``status``; the rule itself as ``""``."""
+    return where.removeprefix("faults[0]").removeprefix(".").removeprefix("faults")
 
 
 #: The fault types on harvests.
@@ -1130,9 +1192,28 @@ def _outage(ctx: _Context, path: KeyPath, item: dict[str, Any], platform: Platfo
 def _http(ctx: _Context, path: KeyPath, item: dict[str, Any]) -> HttpFault:
     start, end = _window(ctx, path, item)
     _check_headers(ctx, (*path, "headers"), item.get("headers", {}))
-    if "status" not in item and "latency" not in item:
-        raise ctx.fail((*path, "status"), "an http fault needs a status, a latency, or both")
-    if "body" in item and "status" not in item:
+    if not {"status", "latency", "transport", "retry_after"} & set(item):
+        raise ctx.fail(
+            (*path, "status"),
+            "an http fault needs a status, a latency, a transport or a retry_after",
+        )
+    transport = item.get("transport")
+    if transport == "delay" and "wall_delay" not in item:
+        raise ctx.fail(
+            (*path, "wall_delay"), "transport: delay needs wall_delay, the real seconds to wait"
+        )
+    if "wall_delay" in item and transport != "delay":
+        raise ctx.fail((*path, "wall_delay"), "goes with transport: delay only")
+    if transport == "reset" and ({"status", "body", "headers", "retry_after"} & set(item)):
+        raise ctx.fail(
+            (*path, "transport"), "a reset answers nothing: give no status, body or headers"
+        )
+    headers = dict(item.get("headers", {}))
+    status = item.get("status")
+    if "retry_after" in item:
+        headers["Retry-After"] = f"{item['retry_after']:d}"
+        status = 429 if status is None else status
+    if "body" in item and status is None:
         raise ctx.fail((*path, "body"), "a body needs a status to go with it")
     method = item.get("method", "*")
     methods = (
@@ -1142,15 +1223,17 @@ def _http(ctx: _Context, path: KeyPath, item: dict[str, Any]) -> HttpFault:
     return HttpFault(
         path=item["path"].rstrip("/") or "/",
         methods=methods,
-        status=item.get("status"),
+        status=status,
         body=item.get("body"),
-        headers=dict(item.get("headers", {})),
+        headers=headers,
         latency=item.get("latency", 0.0),
         nth=frozenset([nth] if isinstance(nth, int) else nth),
         probability=item.get("probability"),
         times=item.get("times"),
         start=start,
         end=end,
+        transport=transport,
+        wall_delay=float(item.get("wall_delay", 0.0)),
     )
 
 

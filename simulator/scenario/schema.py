@@ -17,7 +17,14 @@ from typing import Any
 from ..domain import metadata as md
 from ..domain.clock import CLOCK_MODES, MAX_SPEED
 from ..domain.datagen import FIELD_KINDS
-from ..domain.faults import ABORT, FAILURE_KINDS, FAULT_TYPES, HTTP_METHODS
+from ..domain.faults import (
+    ABORT,
+    FAILURE_KINDS,
+    FAULT_TYPES,
+    HTTP_METHODS,
+    MAX_WALL_DELAY,
+    TRANSPORTS,
+)
 from ..domain.harvest_faults import HARVEST_STEPS
 from ..domain.harvesters import FETCHERS, MAX_REMOTE_DATASETS
 from ..domain.limits import CONTROL_TOKEN_PATTERN, MAX_RECORDS, MAX_SLOWDOWN, MAX_SPAN, MAX_WORKERS
@@ -245,6 +252,19 @@ def _faults() -> dict[str, Any]:
                 "times": _int("Fire at most this many times", minimum=1),
                 "from": _num("Active from this virtual second"),
                 "until": _num("Active until this virtual second"),
+                "transport": {
+                    "enum": list(TRANSPORTS),
+                    "description": "Fail on the wire: reset (the connection is reset before "
+                    "any answer; the call is not processed), truncate (the answer stops short "
+                    "of its Content-Length), garble (an answer of the promised length that is "
+                    "not JSON), delay (a real wait of wall_delay seconds before the answer)",
+                },
+                "wall_delay": _num(
+                    "transport delay: real (wall-clock) seconds to wait", maximum=MAX_WALL_DELAY
+                ),
+                "retry_after": _int(
+                    "Set Retry-After to this many seconds (status 429 unless given)", minimum=0
+                ),
             },
             "path",
         )

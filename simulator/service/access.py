@@ -25,13 +25,16 @@ class Access:
         """One call of an API: its HTTP fault if one fires, else its user.
 
         Faults apply before credentials are looked at, as they would in front of the
-        real platform; a call a fault answers has no user. ``problem`` says why the
-        credentials could not be read, if they could not. On a ``step`` clock, the call
-        first moves time to the next scheduled event, whatever it then answers.
+        real platform; a call a fault answers, or fails on the wire, has no user.
+        ``problem`` says why the credentials could not be read, if they could not. On a
+        ``step`` clock, the call first moves time to the next scheduled event, whatever
+        it then answers.
         """
         self.state.step()
         injection = self._inject(method, path)
-        if injection is not None and injection.status is not None:
+        if injection is not None and (
+            injection.status is not None or injection.transport is not None
+        ):  # a transport fault's call is authenticated by its caller (see api.admission)
             return injection, None
         if problem is not None:
             raise AuthenticationRequired(problem)

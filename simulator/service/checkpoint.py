@@ -18,7 +18,7 @@ from typing import Any
 
 from ..domain import history
 from ..domain.connections import Connection
-from ..domain.faults import FaultBook
+from ..domain.faults import RUN_TIME, FaultBook, RuleInForce
 from ..domain.harvesters import Harvester
 from ..domain.models import (
     DOMAIN_PERMISSIONS,
@@ -47,6 +47,7 @@ from ..domain.statemachine import HarvesterStatus, Status
 from ..domain.store import Store
 from ..domain.timeline import Timeline
 from ..engine.pool import Engine
+from ..scenario.loading import Scenario, trusted_rule
 
 Data = dict[str, Any]
 
@@ -93,12 +94,15 @@ def capture(store: Store, timeline: Timeline, faults: FaultBook, engine: Engine)
                 if timeline.harvester_moves or timeline.harvester_dropped
                 else {}
             ),
+            **({"fault_changes": timeline.fault_changes} if timeline.fault_changes else {}),
         },
         "faults": {
             "rng": _rng(faults.rng),
             "fired": faults.counters(),
             "counted_calls": faults.counted_calls,
             "log": faults.log,
+            # only once rules changed at run time: a world without any writes what it wrote before
+            **({"rules": _rule_changes(faults)} if faults.added or faults.withdrawn else {}),
         },
         "engine": {
             "rng": _rng(engine.rng),
@@ -108,7 +112,13 @@ def capture(store: Store, timeline: Timeline, faults: FaultBook, engine: Engine)
     }
 
 
-def revive(data: Data, store: Store, faults: FaultBook, timeline: Timeline) -> None:
+def revive(
+    data: Data,
+    store: Store,
+    faults: FaultBook,
+    timeline: Timeline,
+    scenario: Scenario | None = None,
+) -> None:
     """Fill a new world's store, fault book and timeline from a checkpoint's data.
 
     Raises ``KeyError``, ``TypeError`` or ``ValueError`` on data no checkpoint holds.
@@ -149,11 +159,36 @@ def revive(data: Data, store: Store, faults: FaultBook, timeline: Timeline) -> N
     # a checkpoint written before harvester moves were logged has none
     timeline.harvester_dropped = data["timeline"].get("harvester_dropped", 0)
     timeline.harvester_moves = [tuple(row) for row in data["timeline"].get("harvester_moves", ())]
+    # a checkpoint written before fault rules changed at run time has none
+    timeline.fault_changes = [tuple(row) for row in data["timeline"].get("fault_changes", ())]
     book = data["faults"]
+    if "rules" in book:
+        assert scenario is not None, "a checkpoint with run-time fault rules needs its scenario"
+        _revive_rules(book["rules"], faults, scenario)
     faults.rng.setstate(_state(book["rng"]))
     faults.restore_counters(book["fired"])
     faults.counted_calls = book["counted_calls"]
     faults.log = list(book["log"])
+
+
+def _rule_changes(faults: FaultBook) -> Data:
+    """How the rules in force differ from the scenario's: those withdrawn, those added."""
+    return {
+        "withdrawn": list(faults.withdrawn),
+        "added": [[r.fault_id, r.added_at, r.item] for r in faults.rules if r.origin == RUN_TIME],
+        "count": faults.added,
+    }
+
+
+def _revive_rules(saved: Data, faults: FaultBook, scenario: Scenario) -> None:
+    for fault_id in saved["withdrawn"]:
+        entry = faults.find(fault_id)
+        if entry is None:
+            raise ValueError(f"no fault rule {fault_id!r} in the scenario")
+        faults.remove(entry)
+    for fault_id, added_at, item in saved["added"]:
+        faults.add(RuleInForce(fault_id, RUN_TIME, item, trusted_rule(item, scenario), added_at))
+    faults.added = saved["count"]
 
 
 def resume_engine(data: Data, engine: Engine) -> None:

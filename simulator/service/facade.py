@@ -33,6 +33,7 @@ from .dashboard import Dashboard
 from .dataset_metadata import DatasetMetadata
 from .datasets import Datasets
 from .directory import Directory
+from .fault_rules import FaultRules
 from .feedbacks import Feedbacks
 from .files import Files
 from .harvesters import Harvesters
@@ -84,6 +85,7 @@ class Simulator:
         self.control = Control(state)
         self.dashboard = Dashboard(state, self.control, self.datasets)
         self.directory = Directory(state)
+        self.fault_rules = FaultRules(state)
         owners = {
             type(part).__name__: part
             for part in (
@@ -103,6 +105,7 @@ class Simulator:
                 self.schedules,
                 self.feedbacks,
                 self.connections,
+                self.fault_rules,
             )
         }
         self.snapshots = Snapshots(state, owners, self.access.replay_call)

@@ -12,7 +12,7 @@ import random
 from typing import Any
 
 from ..domain.clock import horizon
-from ..domain.faults import FaultBook, StageFailure
+from ..domain.faults import FAULT_TYPES, SCENARIO, FaultBook, RuleInForce, StageFailure, book_list
 from ..domain.former import declared_fields, uses_former
 from ..domain.harvesters import Harvester
 from ..domain.models import ApiKey, Dataset, Feedback, Group, Resource, User
@@ -44,6 +44,28 @@ def _misconfigured(ds: Dataset, store: Store) -> StageFailure | None:
     )
 
 
+def scenario_rules(scenario: Scenario) -> list[RuleInForce]:
+    """The scenario's fault rules with their ids: ``scenario-<n>``, ``n`` their place
+    in the file's ``faults:`` list."""
+    taken: dict[str, int] = {}
+    rules: list[RuleInForce] = []
+    for i, item in enumerate(scenario.faults.given):
+        kind = book_list(item["type"])
+        place = taken.get(kind, 0)
+        taken[kind] = place + 1
+        rule = getattr(scenario.faults, kind)[place]
+        rules.append(RuleInForce(f"scenario-{i}", SCENARIO, item, rule))
+    # rules made in code rather than read from a file come with no item: their type only
+    for fault_type in FAULT_TYPES:
+        kind = book_list(fault_type)
+        for rule in getattr(scenario.faults, kind)[taken.get(kind, 0) :]:
+            named = getattr(rule, "kind", fault_type) if kind == "failures" else fault_type
+            if named != fault_type:
+                continue
+            rules.append(RuleInForce(f"scenario-{len(rules)}", SCENARIO, {"type": named}, rule))
+    return rules
+
+
 class World:
     """Everything one run of a scenario holds; a reset builds a new one.
 
@@ -68,8 +90,9 @@ class World:
             rng=random.Random(f"{seed}:http"),
             log_limit=retention.faults,
         )
+        self.faults.rules = scenario_rules(scenario)
         if checkpoint is not None:
-            checkpoints.revive(checkpoint, self.store, self.faults, self.timeline)
+            checkpoints.revive(checkpoint, self.store, self.faults, self.timeline, scenario)
         self.engine = Engine(
             scenario.platform,
             self.store,

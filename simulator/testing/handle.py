@@ -26,6 +26,7 @@ from ..scenario.loading import (
     load_scenario_text,
     parse_scenario,
 )
+from .injection import InjectedFault
 from .request_log import Requests
 from .virtual_sleep import DEFAULT_BUDGET, VirtualSleep
 
@@ -237,6 +238,21 @@ class SimulatorHandle:
         """The requests client code made since the test began, with assertions on them:
         ``ods.requests.assert_called("PUT", "*/publish")`` (see :mod:`.request_log`)."""
         return Requests(self.simulator.requests)
+
+    # fault rules at run time ------------------------------------------------------
+
+    def inject(self, rule: dict[str, Any]) -> InjectedFault:
+        """Put a fault rule in force now (a scenario's ``faults:`` item); usable as a
+        context manager that removes it on exit. A bad rule raises, naming the key."""
+        return InjectedFault(self.simulator, self.simulator.fault_rules.add_fault(rule))
+
+    def fault_rules(self) -> list[dict[str, Any]]:
+        """The rules in force, with their ids: the scenario's, then those added."""
+        return self.simulator.fault_rules.rules()
+
+    def remove_faults(self) -> None:
+        """Take every rule added at run time out of force."""
+        self.simulator.fault_rules.remove_added_faults()
 
 
 def _collapse(names: list[str]) -> list[str]:

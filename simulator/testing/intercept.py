@@ -34,10 +34,12 @@ from ..api import create_app
 from ..api.app import use_simulator
 from ..api.app_context import EXTENSION
 from ..api.control.guard import IN_PROCESS
+from ..api.transport import marked
 from ..scenario.loading import load_scenario_text
 from ..service import Simulator
 from .guard import DEFAULT_HOSTS, NotIntercepted, pool_url, wrap_imported
 from .handle import ScenarioSource, SimulatorHandle, to_scenario
+from .transport_errors import TransportFault, httpx_error, truncated, urllib3_error
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -181,7 +183,11 @@ class Interceptor:
             if close is not None:
                 close()
         status, response_headers = answer
-        return int(status.split(" ", 1)[0]), list(response_headers), content
+        result = int(status.split(" ", 1)[0]), list(response_headers), content
+        mark = marked(environ)
+        if mark is not None and mark[0] != "garble":  # the app garbles; the rest is ours
+            raise TransportFault(mark[0], mark[1], result)
+        return result
 
 
 def intercept(scenario: ScenarioSource | None = None, **options: Any) -> Interceptor:
@@ -270,16 +276,29 @@ def _answer(
     headers = params.get("headers")
     if headers is None:
         headers = pool.headers
-    status, response_headers, content = interceptor.call(method, url, headers, body)
     redirect = params.get("redirect", True)
     retries = params.get("retries")
     if not isinstance(retries, Retry):
         retries = Retry.from_int(retries, redirect=redirect, default=pool.retries)
+    again: dict[str, Any] = {**params, "body": body}
+    cut: bytes | None = None
+    try:
+        status, response_headers, content = interceptor.call(method, url, headers, body)
+    except TransportFault as fault:
+        error = urllib3_error(fault, pool, url, params.get("timeout"))
+        if error is not None:
+            # as urlopen does with an error off the network: retried if its Retry allows,
+            # else raised (requests turns it into ConnectionError or ReadTimeout)
+            retries = retries.increment(method, url, error=error, _pool=pool)
+            retries.sleep()
+            return _answer(pool, interceptor, method, url, {**again, "retries": retries})
+        status, response_headers, content = fault.answer
+        cut = truncated(fault)
     answered = HTTPHeaderDict()
     for name, value in response_headers:
         answered.add(name, value)
     response = HTTPResponse(
-        body=io.BytesIO(content),
+        body=io.BytesIO(content if cut is None else cut),
         headers=answered,
         status=status,
         version=11,
@@ -290,8 +309,8 @@ def _answer(
         retries=retries,
         request_method=method,
         request_url=url,
+        enforce_content_length=True,
     )
-    again: dict[str, Any] = {**params, "body": body}
     location = redirect and response.get_redirect_location()
     if location:
         if status == 303:
@@ -352,9 +371,15 @@ def _httpx_handle(transport: Any, request: Any) -> Any:
         return _originals["httpx"](transport, request)
     import httpx
 
-    status, headers, content = interceptor.call(
-        request.method, str(request.url), request.headers, request.read()
-    )
+    try:
+        status, headers, content = interceptor.call(
+            request.method, str(request.url), request.headers, request.read()
+        )
+    except TransportFault as fault:
+        error = httpx_error(fault, request)
+        if error is not None:
+            raise error from None
+        status, headers, content = fault.answer
     return httpx.Response(status, headers=headers, content=content, request=request)
 
 
@@ -365,9 +390,15 @@ async def _httpx_handle_async(transport: Any, request: Any) -> Any:
     import httpx
 
     body = await request.aread()
-    status, headers, content = interceptor.call(
-        request.method, str(request.url), request.headers, body
-    )
+    try:
+        status, headers, content = interceptor.call(
+            request.method, str(request.url), request.headers, body
+        )
+    except TransportFault as fault:
+        error = httpx_error(fault, request)
+        if error is not None:
+            raise error from None
+        status, headers, content = fault.answer
     return httpx.Response(status, headers=headers, content=content, request=request)
 
 

@@ -115,6 +115,7 @@ def everything(sim: Simulated) -> dict[str, Any]:
         "listed groups": sim.list_groups(admin),
         "keys": sim.list_api_keys(admin),
         "journal": list(sim.journal.lines()),
+        "fault rules": sim.simulator.fault_rules.rules(),
     }
 
 
@@ -209,6 +210,7 @@ def busy_day(sim: Simulated) -> None:
     sim.push(admin, "da_trees1", _realtime(sim), [{"a": 1}, {"a": 2}])  # buffered: a job runs
     _people(sim, admin)
     _harvesters(sim, admin)
+    _fault_rules(sim)
     sim.advance(12)  # the publish is half-way through its records
 
 
@@ -284,6 +286,15 @@ def _people(sim: Simulated, admin: Any) -> None:
     sim.update_api_key(admin, key, {"permissions": ["edit_dataset"]})
     other = sim.create_api_key(admin, None)["key"]
     sim.delete_api_key(admin, other)
+
+
+def _fault_rules(sim: Simulated) -> None:
+    rules = sim.simulator.fault_rules
+    rules.add_fault({"type": "http", "path": "/api/management/v2/jobs", "status": 503})
+    slow = rules.add_fault({"type": "slow_stage", "factor": 1.5})
+    rules.remove_fault(slow["id"])
+    rules.remove_added_faults()
+    rules.add_fault({"type": "http", "path": "/api/*/x", "status": 500, "nth": [2, 3]})
 
 
 def _realtime(sim: Simulated) -> str:

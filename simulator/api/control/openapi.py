@@ -31,7 +31,7 @@ TIMELINE_MEDIA = {
     JSON: {
         "schema": {
             "type": "array",
-            "items": {"oneOf": [ref("Transition"), ref("HarvesterMove")]},
+            "items": {"oneOf": [ref("Transition"), ref("HarvesterMove"), ref("FaultChange")]},
         }
     },
     **{media: {"schema": STRING} for media in MEDIA_TYPES.values()},
@@ -79,6 +79,7 @@ def _parameters() -> dict[str, Any]:
         "name": path("name", "A dataset's id or uid."),
         "action": path("action", "What to do.", {"enum": [*ACTIONS, "delete"]}),
         "file": path("file", "One of the dashboard's files."),
+        "fault_id": path("fault_id", "A fault rule's id: scenario-<n> or run-<n>."),
     }
 
 
@@ -152,6 +153,26 @@ def _rows() -> list[tuple[str, str, dict[str, Any]]]:
                    content=TIMELINE_MEDIA, errors=[400], params=timeline_params)),
         ("/_sim/faults", "get",
          operation("fault_log", "Every injected fault that took effect", "scenario", faults)),
+        ("/_sim/faults", "post",
+         operation("add_fault", "Put a fault rule in force now", "scenario",
+                   ref("FaultRule"), status=201, errors=[400], request=body(
+                       {"type": "object", "required": ["type"]},
+                       description="A rule as a scenario's `faults:` item, checked the same "
+                       "way (`InvalidScenarioException` names the key); times are virtual "
+                       "seconds, as in a scenario.",
+                   ))),
+        ("/_sim/faults", "delete",
+         operation("remove_added_faults", "Take every rule added at run time out of force",
+                   "scenario", {"type": "array", "items": ref("FaultRule")})),
+        ("/_sim/faults/rules", "get",
+         operation("fault_rules", "The fault rules in force", "scenario",
+                   {"type": "array", "items": ref("FaultRule")})),
+        ("/_sim/faults/{fault_id}", "get",
+         operation("fault_rule", "One fault rule in force", "scenario", ref("FaultRule"),
+                   errors=[404])),
+        ("/_sim/faults/{fault_id}", "delete",
+         operation("remove_fault", "Take one fault rule out of force", "scenario",
+                   ref("FaultRule"), errors=[404])),
         ("/_sim/datasets/{name}/records", "get",
          operation("sample_records", "Seeded sample records of a dataset", "scenario",
                    ref("Records"), errors=[400, 404], params=[records])),

@@ -149,6 +149,44 @@ def fault_log() -> Response:
     return jsonify(simulator().control.fault_log())
 
 
+@blueprint.get("/faults/rules")
+def fault_rules() -> Response:
+    """The fault rules in force: the scenario's (``scenario-<n>``), then those added."""
+    return jsonify(simulator().fault_rules.rules())
+
+
+@blueprint.post("/faults")
+def add_fault() -> Response:
+    """Put a fault rule in force now: a scenario's ``faults:`` item, as JSON."""
+    rule = json_body()
+    if not isinstance(rule, dict):
+        raise InvalidParameter(
+            "body",
+            "expected a JSON object: a fault rule, e.g. "
+            '{"type": "http", "path": "/api/*", "status": 503}',
+        )
+    response = jsonify(simulator().fault_rules.add_fault(rule))
+    response.status_code = 201
+    return response
+
+
+@blueprint.get("/faults/<fault_id>")
+def fault_rule(fault_id: str) -> Response:
+    return jsonify(simulator().fault_rules.rule(fault_id))
+
+
+@blueprint.delete("/faults/<fault_id>")
+def remove_fault(fault_id: str) -> Response:
+    """Take one rule out of force (one of the scenario's too); what it was."""
+    return jsonify(simulator().fault_rules.remove_fault(fault_id))
+
+
+@blueprint.delete("/faults")
+def remove_added_faults() -> Response:
+    """Take every rule added at run time out of force; the scenario's stay."""
+    return jsonify(simulator().fault_rules.remove_added_faults())
+
+
 @blueprint.get("/snapshot")
 def get_snapshot() -> Response:
     """The snapshot of the whole world as it stands: what ``POST`` would save."""
