@@ -95,10 +95,11 @@ def _transport(environ: dict[str, Any], kind: str, wall_delay: float) -> bool:
     """Mark the call for the server or the interception (see :mod:`.transport`);
     whether it ends here, unprocessed (a reset).
 
-    A delay waits here, in the server's thread and out of the simulator's lock (under
-    interception, which has no wire, the interception decides instead).
+    A delay or a stall waits here, in the server's thread and out of the simulator's
+    lock (under interception, which has no wire, the interception decides instead); a
+    stall then ends as a reset: no answer ever came.
     """
     environ[TRANSPORT] = (kind, wall_delay)
-    if kind == "delay" and not environ.get(IN_PROCESS):
+    if kind in ("delay", "stall") and not environ.get(IN_PROCESS):
         time.sleep(wall_delay)
-    return kind == "reset"
+    return kind in ("reset", "stall")

@@ -59,10 +59,15 @@ class _JSONErrorTask(ErrorTask):
         self.write(payload)
 
 
+#: Transport faults after which no answer goes out: the connection is reset.
+_UNANSWERED = frozenset({"reset", "stall"})
+
+
 class _FaultTask(WSGITask):
     """A call answered as waitress does, unless an HTTP fault fails it on the wire.
 
-    ``reset``: nothing is written and the connection closes with a TCP reset.
+    ``reset`` (and ``stall``, once its wait is over): nothing is written and the
+    connection closes with a TCP reset.
     ``truncate``: the headers and half the body go out, then the connection closes,
     short of the ``Content-Length`` the headers promised.
     """
@@ -73,7 +78,7 @@ class _FaultTask(WSGITask):
 
     def write(self, data: bytes) -> None:
         fault = self._fault()
-        if fault == "reset":  # nothing goes out
+        if fault in _UNANSWERED:  # nothing goes out
             self.content_bytes_written += len(data)
             return
         if fault == "truncate" and self.content_length:
@@ -89,7 +94,7 @@ class _FaultTask(WSGITask):
 
     def finish(self) -> None:
         fault = self._fault()
-        if fault == "reset":
+        if fault in _UNANSWERED:
             # SO_LINGER with a zero timeout: closing the socket sends a reset
             sock = self.channel.socket
             with contextlib.suppress(OSError):  # gone already: nothing left to reset

@@ -185,7 +185,7 @@ HTTP_METHODS: tuple[str, ...] = ("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD"
 #: How an HTTP fault may fail on the wire: the connection reset before any answer
 #: (the call is not processed), the answer cut short or garbled after it was, or a
 #: real wall-clock wait before it.
-TRANSPORTS: tuple[str, ...] = ("reset", "truncate", "garble", "delay")
+TRANSPORTS: tuple[str, ...] = ("reset", "truncate", "garble", "delay", "stall")
 #: The longest real wait a ``delay`` may ask for, in wall-clock seconds.
 MAX_WALL_DELAY = 60.0
 

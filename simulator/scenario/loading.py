@@ -1198,15 +1198,19 @@ def _http(ctx: _Context, path: KeyPath, item: dict[str, Any]) -> HttpFault:
             "an http fault needs a status, a latency, a transport or a retry_after",
         )
     transport = item.get("transport")
-    if transport == "delay" and "wall_delay" not in item:
+    if transport in ("delay", "stall") and "wall_delay" not in item:
         raise ctx.fail(
-            (*path, "wall_delay"), "transport: delay needs wall_delay, the real seconds to wait"
+            (*path, "wall_delay"),
+            f"transport: {transport} needs wall_delay, the real seconds to wait",
         )
-    if "wall_delay" in item and transport != "delay":
-        raise ctx.fail((*path, "wall_delay"), "goes with transport: delay only")
-    if transport == "reset" and ({"status", "body", "headers", "retry_after"} & set(item)):
+    if "wall_delay" in item and transport not in ("delay", "stall"):
+        raise ctx.fail((*path, "wall_delay"), "goes with transport: delay or stall only")
+    if transport in ("reset", "stall") and (
+        {"status", "body", "headers", "retry_after"} & set(item)
+    ):
         raise ctx.fail(
-            (*path, "transport"), "a reset answers nothing: give no status, body or headers"
+            (*path, "transport"),
+            f"a {transport} answers nothing: give no status, body or headers",
         )
     headers = dict(item.get("headers", {}))
     status = item.get("status")

@@ -257,10 +257,12 @@ def _faults() -> dict[str, Any]:
                     "description": "Fail on the wire: reset (the connection is reset before "
                     "any answer; the call is not processed), truncate (the answer stops short "
                     "of its Content-Length), garble (an answer of the promised length that is "
-                    "not JSON), delay (a real wait of wall_delay seconds before the answer)",
+                    "not JSON), delay (a real wait of wall_delay seconds before the answer), stall "
+                    "(no answer: the connection is held wall_delay seconds, then reset)",
                 },
                 "wall_delay": _num(
-                    "transport delay: real (wall-clock) seconds to wait", maximum=MAX_WALL_DELAY
+                    "transport delay or stall: real (wall-clock) seconds to wait",
+                    maximum=MAX_WALL_DELAY,
                 ),
                 "retry_after": _int(
                     "Set Retry-After to this many seconds (status 429 unless given)", minimum=0

@@ -130,13 +130,14 @@ def _run_case(
     budget: float,
     modules: Iterable[ModuleType | str],
 ) -> Outcome:
+    from ..testing.transport_errors import StalledForever
     from ..testing.virtual_sleep import SleepBudgetExceeded
 
     handle.load(case.scenario(base))
     try:
         with handle.virtual_sleep(budget=budget, modules=modules):
             run()
-    except SleepBudgetExceeded as exc:
+    except (SleepBudgetExceeded, StalledForever) as exc:
         return Outcome(case, "hang", detail_of(str(exc)))
     except AssertionError as exc:
         return Outcome(case, "assertion", detail_of(str(exc) or "assert failed"))

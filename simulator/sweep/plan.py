@@ -31,11 +31,11 @@ KINDS: tuple[str, ...] = (*CALL_KINDS, *STAGE_KINDS, *JOB_KINDS)
 RETRY_AFTER = 10
 #: How much longer a slowed stage takes.
 SLOW_FACTOR = 10
-#: Virtual seconds a worker outage keeps the queue still.
-OUTAGE_SECONDS = 3600
+#: Virtual seconds a worker outage keeps the queue still (a quarter of an hour).
+OUTAGE_SECONDS = 900
 #: Wall seconds a stalled call holds a connection before the server gives up on it
 #: (in-process, a client's own timeout fires at once instead).
-STALL_SECONDS = 30
+STALL_SECONDS = 5
 #: The cases a sweep runs at most, unless told otherwise.
 DEFAULT_MAX_CASES = 200
 

@@ -3,7 +3,9 @@
 Under interception nothing is on the wire: the interceptor raises what ``requests``
 or ``httpx`` would raise had the connection been reset, the answer cut short, or the
 answer been later than the client's own read timeout. A delay never waits: with no
-timeout, or one longer than ``wall_delay``, the answer comes at once. An answer
+timeout, or one longer than ``wall_delay``, the answer comes at once. A stall never
+answers: a client with a read timeout times out at once, one without fails the test
+(:class:`StalledForever`), since it would wait for ever. An answer
 without a body cannot be cut short: it comes whole, as from the server.
 """
 
@@ -20,6 +22,30 @@ class TransportFault(Exception):
     kind: str
     wall_delay: float
     answer: tuple[int, list[tuple[str, str]], bytes]
+
+
+class StalledForever(BaseException):
+    """A call the platform never answered (``transport: stall``) from a client that set
+    no read timeout: on the network it would wait for ever, so the test stops here.
+
+    A ``BaseException``, as :class:`~simulator.testing.virtual_sleep.SleepBudgetExceeded`
+    is, so that a client's ``except Exception`` retry loop does not swallow it.
+    """
+
+    def __init__(self, url: str) -> None:
+        super().__init__(
+            f"{url}: the platform never answered this call (transport: stall) and the "
+            "client set no read timeout: it would wait for ever"
+        )
+
+
+def stalled(fault: TransportFault, read_timeout: float | None, url: str) -> bool:
+    """Whether a stalled call times out on the client's side; raises if it never would."""
+    if fault.kind != "stall":
+        return False
+    if read_timeout is None:
+        raise StalledForever(url)
+    return True
 
 
 def _read_timeout(timeout: Any) -> float | None:
@@ -51,7 +77,7 @@ def urllib3_error(fault: TransportFault, pool: Any, url: str, timeout: Any) -> E
             "Connection aborted.", ConnectionResetError(104, "Connection reset by peer")
         )
     read = _read_timeout(timeout)
-    if fault.kind == "delay" and _late(fault, read):
+    if stalled(fault, read, url) or (fault.kind == "delay" and _late(fault, read)):
         return ReadTimeoutError(pool, url, f"Read timed out. (read timeout={read})")
     return None
 
@@ -78,7 +104,7 @@ def httpx_error(fault: TransportFault, request: Any) -> Exception | None:
             "peer closed connection without sending complete message body (incomplete read)",
             request=request,
         )
-    timeouts = request.extensions.get("timeout", {})
-    if fault.kind == "delay" and _late(fault, timeouts.get("read")):
+    read = request.extensions.get("timeout", {}).get("read")
+    if stalled(fault, read, str(request.url)) or (fault.kind == "delay" and _late(fault, read)):
         return httpx.ReadTimeout("timed out", request=request)
     return None

@@ -207,6 +207,23 @@ def test_a_delay_makes_the_clients_own_timeout_fire(make_live: Callable[..., Liv
     assert live.control("GET", "clock")["now"] == 0  # a wall delay moves no virtual time
 
 
+def test_a_stall_holds_the_connection_then_resets_it_unanswered(
+    make_live: Callable[..., Live],
+) -> None:
+    live = make_live("")
+    rule = {"type": "http", "path": LIST, "method": "POST", "transport": "stall"}
+    _add(live, {**rule, "wall_delay": 0.05, "times": 1})
+    with pytest.raises(requests.exceptions.ReadTimeout):
+        requests.post(f"{live.api}/datasets", data="{}", headers=AUTH, timeout=0.01)
+    _add(live, {**rule, "wall_delay": 0.02, "times": 1})
+    with pytest.raises(requests.exceptions.ConnectionError):  # no timeout: held, then reset
+        requests.post(f"{live.api}/datasets", data="{}", headers=AUTH)
+    assert live.http.get(f"{live.api}/datasets").json()["nhits"] == 0  # neither processed
+    refused = _add(live, {**rule, "status": 503, "wall_delay": 1})
+    assert refused.status_code == 400
+    assert "a stall answers nothing" in refused.json()["message"]
+
+
 def test_transport_faults_from_a_scenario_file(make_live: Callable[..., Live]) -> None:
     live = make_live(
         "faults:\n  - {type: http, path: /api/*, transport: reset, nth: 1}\n"
@@ -246,6 +263,20 @@ def test_interception_raises_what_requests_would() -> None:
             assert slow.fired == 3
         assert not slow.in_force and slow.fired == 3
         assert requests.get(PLATFORM, headers=AUTH).json()["nhits"] == 0
+
+
+def test_under_interception_a_stall_times_out_or_fails_a_client_without_timeout() -> None:
+    from simulator.testing.transport_errors import StalledForever
+
+    with intercept() as ods, ods.inject(_rule("stall", wall_delay=5)):
+        with pytest.raises(requests.exceptions.ReadTimeout):
+            requests.get(PLATFORM, headers=AUTH, timeout=60)  # at once, whatever the timeout
+        with pytest.raises(StalledForever, match="set no read timeout: it would wait for ever"):
+            requests.get(PLATFORM, headers=AUTH)
+        with httpx.Client(headers=AUTH) as client, pytest.raises(httpx.ReadTimeout):
+            client.get(PLATFORM)
+        with httpx.Client(headers=AUTH, timeout=None) as client, pytest.raises(StalledForever):
+            client.get(PLATFORM)
 
 
 def test_interception_raises_what_httpx_would() -> None:
