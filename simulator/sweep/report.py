@@ -22,6 +22,8 @@ from .plan import KINDS, Case, Recording
 SURVIVED = "survived"
 #: How a case can fail, and the letter the table shows for it.
 FAILURES = {"exception": "E", "assertion": "A", "hang": "H", "exit": "X"}
+#: Failing cases the table details for each fault kind; the rest are counted.
+SHOWN_PER_KIND = 2
 #: The longest detail kept for a failure (the first line of its message).
 DETAIL_LIMIT = 300
 
@@ -99,7 +101,12 @@ class Report:
             "",
             "  . survived   E exception   A wrong final state   H hang   X non-zero exit",
         ]
+        shown: dict[str, int] = {}
         for outcome in self.failures:
+            kind = outcome.case.kind
+            shown[kind] = shown.get(kind, 0) + 1
+            if shown[kind] > SHOWN_PER_KIND:
+                continue
             lines.append("")
             lines.append(
                 f"  FAILED #{outcome.case.number} {outcome.case.name}: {outcome.how}"
@@ -107,6 +114,10 @@ class Report:
             )
             if outcome.replay:
                 lines.append(f"    replay: {outcome.replay}")
+        hidden = {k: n - SHOWN_PER_KIND for k, n in shown.items() if n > SHOWN_PER_KIND}
+        if hidden:
+            more = ", ".join(f"{n} {k}" for k, n in hidden.items())
+            lines += ["", f"  and {more} failed cases more (each with its replay file)"]
         return "\n".join(lines)
 
     def _headline(self) -> str:

@@ -132,3 +132,11 @@ def test_the_report_marks_each_case_and_writes_a_replay_per_failure(tmp_path):
 
 def test_a_case_without_additions_is_the_base():
     assert Case(1, "x", "y").scenario({"seed": 2}) == {"seed": 2}
+
+
+def test_the_table_details_two_failures_a_kind_and_counts_the_rest():
+    many = Recording(calls=tuple(Call(n, "GET", "/api/x") for n in range(1, 6)))
+    outcomes = tuple(Outcome(c, "exception", "boom") for c in plan(many, ["http_500"]))
+    table = Report("t", many, outcomes, planned=5).table()
+    assert table.count("FAILED #") == 2
+    assert "and 3 http_500 failed cases more (each with its replay file)" in table
