@@ -19,7 +19,7 @@ from ..domain.statemachine import DELETING_STAGES, PROCESSING_STAGES
 from ..scenario.loading import parse_text
 from .plan import DEFAULT_MAX_CASES, KINDS, OUTAGE_SECONDS, SLOW_FACTOR, Call, Job, Recording, Stage
 from .plan import plan as plan_cases
-from .report import SURVIVED, Outcome, Report, detail_of, with_replays
+from .report import SURVIVED, ClientScript, Outcome, Report, detail_of, with_replays
 
 if TYPE_CHECKING:
     from ..testing.handle import SimulatorHandle
@@ -78,6 +78,41 @@ def record(handle: SimulatorHandle) -> Recording:
     )
 
 
+#: The calls that change a dataset's course, as the script step that does the same.
+_ACTIONS: dict[tuple[str, str], str] = {
+    **{
+        ("PUT", f"/api/management/v2/datasets/{{dataset_uid}}/{action}"): action
+        for action in ("publish", "unpublish", "abort_processing", "save_version")
+    },
+    ("PUT", "/api/management/v2/datasets/{dataset_uid}/publish_metadata"): "publish_metadata",
+    ("DELETE", "/api/management/v2/datasets/{dataset_uid}"): "delete",
+    **{
+        ("POST", f"/api/automation/v1.0/datasets/{{dataset_uid}}/{action}"): action
+        for action in ("publish", "unpublish", "publish_metadata")
+    },
+    ("DELETE", "/api/automation/v1.0/datasets/{dataset_uid}"): "delete",
+}
+
+
+def client_script(handle: SimulatorHandle) -> ClientScript:
+    """The run's accepted calls that changed a dataset's course, as script steps (at
+    their virtual time), for a headless replay; and how many such calls named a
+    dataset the scenario does not have (made by the client: no step can name it)."""
+    known = {d.dataset_uid for d in handle.simulator.scenario.datasets}
+    steps: list[dict[str, Any]] = []
+    unplayable = 0
+    for entry in handle.requests:
+        action = _ACTIONS.get((entry.method, entry.route or ""))
+        if action is None or entry.status >= 400:
+            continue
+        uid = entry.path.rstrip("/").split("/")[5]
+        if uid not in known:
+            unplayable += 1
+            continue
+        steps.append({"at": entry.time, "action": action, "dataset": uid})
+    return ClientScript(tuple(steps), unplayable)
+
+
 def base_document(handle: SimulatorHandle) -> dict[str, Any]:
     """The document of the scenario in force: what every case adds its fault to."""
     text = handle.simulator.scenario.text
@@ -134,16 +169,17 @@ def _run_case(
     from ..testing.virtual_sleep import SleepBudgetExceeded
 
     handle.load(case.scenario(base))
+    how, detail = SURVIVED, ""
     try:
         with handle.virtual_sleep(budget=budget, modules=modules):
             run()
     except (SleepBudgetExceeded, StalledForever) as exc:
-        return Outcome(case, "hang", detail_of(str(exc)))
+        how, detail = "hang", detail_of(str(exc))
     except AssertionError as exc:
-        return Outcome(case, "assertion", detail_of(str(exc) or "assert failed"))
+        how, detail = "assertion", detail_of(str(exc) or "assert failed")
     except Exception as exc:
-        return Outcome(case, "exception", detail_of(f"{type(exc).__name__}: {exc}"))
-    return Outcome(case, SURVIVED)
+        how, detail = "exception", detail_of(f"{type(exc).__name__}: {exc}")
+    return Outcome(case, how, detail, client=client_script(handle))
 
 
 def settings_from(options: dict[str, Any], directory: Path) -> Settings:

@@ -29,12 +29,23 @@ DETAIL_LIMIT = 300
 
 
 @dataclass(frozen=True)
+class ClientScript:
+    """What the client did to the world in a case's run, as script steps for a headless
+    replay; ``unplayable``: such calls on datasets it made itself (no step names them)."""
+
+    steps: tuple[dict[str, Any], ...] = ()
+    unplayable: int = 0
+
+
+@dataclass(frozen=True)
 class Outcome:
     case: Case
     how: str = SURVIVED
     detail: str = ""
     #: The scenario file that replays a failing case, once written.
     replay: str | None = None
+    #: The client's calls of the case's run that changed the world (in-process sweeps).
+    client: ClientScript | None = None
 
     @property
     def survived(self) -> bool:
@@ -144,9 +155,32 @@ def write_replay(
         "# replay: run the same test with @pytest.mark.ods_scenario on this file,",
         "# or the same command against `ods-simulator --clock step --scenario` this file",
     ]
-    body = yaml.safe_dump(case.scenario(base), sort_keys=False, allow_unicode=True)
+    document = case.scenario(base)
+    body = yaml.safe_dump(document, sort_keys=False, allow_unicode=True)
     path.write_text("\n".join(header) + "\n" + body, encoding="utf-8")
+    if outcome.client is not None:
+        _write_headless(path.with_suffix(".simulate.yaml"), header[:2], document, outcome.client)
     return path
+
+
+def _write_headless(
+    path: Path, header: list[str], document: dict[str, Any], client: ClientScript
+) -> None:
+    """The case's scenario with the client's own calls as its script: ``ods-simulator
+    simulate`` plays the case's timeline without the client."""
+    lines = [
+        *header,
+        f"# for `ods-simulator simulate`: the client's {len(client.steps)} calls that changed "
+        "the world are script steps",
+    ]
+    if client.unplayable:
+        lines.append(
+            f"# ({client.unplayable} such calls named datasets the client made itself, "
+            "which no step can name: they are missing)"
+        )
+    headless = {**document, "script": [*document.get("script", []), *client.steps]}
+    body = yaml.safe_dump(headless, sort_keys=False, allow_unicode=True)
+    path.write_text("\n".join(lines) + "\n" + body, encoding="utf-8")
 
 
 def _slug(text: str) -> str:
@@ -160,6 +194,8 @@ def with_replays(
     return tuple(
         o
         if o.survived
-        else Outcome(o.case, o.how, o.detail, str(write_replay(directory, subject, o, base)))
+        else Outcome(
+            o.case, o.how, o.detail, str(write_replay(directory, subject, o, base)), o.client
+        )
         for o in outcomes
     )

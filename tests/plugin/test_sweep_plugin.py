@@ -102,7 +102,11 @@ def test_naive(ods_intercept):
 """
     )
     pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(failed=1)
-    (replay,) = (pytester.path / ".ods-sweep").rglob("*.yaml")
+    headless, replay = sorted((pytester.path / ".ods-sweep").rglob("*.yaml"))
+    assert (replay.name, headless.name) == (
+        "case-001-http_429.yaml",
+        "case-001-http_429.simulate.yaml",
+    )
     pytester.makepyfile(
         test_replay=CLIENTS
         + f"""
