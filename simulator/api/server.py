@@ -127,6 +127,10 @@ class LiveServer:
     (``max_body``: the larger of the body and upload limits) are refused before
     waitress buffers them whole.
 
+    With ``private``, it listens on a Unix socket only this user can open
+    (:attr:`unix_socket`), as the HTTP answerer of an interception (see
+    :mod:`simulator.testing.intercept`).
+
     With ``tls`` (a :class:`~simulator.api.certificates.ServerCertificate`), the port
     speaks HTTPS: a TLS terminator (:mod:`simulator.api.tls`) accepts there and relays
     to waitress on a private Unix socket, so every bound above still holds.
@@ -142,14 +146,18 @@ class LiveServer:
         channel_timeout: int = CHANNEL_TIMEOUT,
         max_body: int = MAX_UPLOAD,
         tls: ServerCertificate | None = None,
+        private: bool = False,
     ) -> None:
         self.app = app
         self.tls = tls
         self._front: TLSFront | None = None
         self._private: str | None = None
         listen: dict[str, Any] = {"host": host, "port": port}
-        if tls is not None:
+        if tls is not None or private:
             listen = self._private_listen()
+        #: With ``private``, the Unix socket it listens on (None where there are none).
+        self.unix_socket: str | None = listen.get("unix_socket") if private else None
+        if tls is not None:
             # waitress counts its own socket and its trigger against its limit; behind
             # the terminator, which holds the limit, every connection it relays is served
             connection_limit += 2
@@ -181,8 +189,9 @@ class LiveServer:
         self._server.task_dispatcher.queue_logger = _QUEUE_LOGGER
         self._thread: threading.Thread | None = None
         if tls is None:
-            self.host: str = self._server.effective_host
-            self.port: int = self._server.effective_port
+            unix = listen.get("unix_socket") is not None
+            self.host: str = "localhost" if unix else self._server.effective_host
+            self.port: int = 0 if unix else self._server.effective_port
             return
         backend = listen.get("unix_socket") or (
             self._server.effective_host,

@@ -8,8 +8,8 @@ test (``ods_platform_guard``); other hosts, loopback included, are not touched.
 
 Each library is wrapped once, when a guard or an interceptor is first turned on after
 it was imported, and the wrapper stays: with no guard on it only hands the call on.
-``aiohttp`` is not intercepted: its calls to an intercepted host are refused too. Interception
-patches the same methods on top of it, so calls it answers never reach the guard.
+Interception patches the same methods (for ``aiohttp``, its connector) on top of it, so
+calls it answers never reach the guard.
 """
 
 from __future__ import annotations
@@ -68,17 +68,6 @@ def check(url: str, library: str) -> None:
         "point the client at the ods fixture's url. Real calls to the platform are refused "
         "while the guard is on (ods_platform_guard)"
     )
-
-
-def _refuse(url: str) -> None:
-    """For a library no interceptor answers: refuse the guard's hosts and intercepted ones."""
-    intercepting = sys.modules.get(f"{__package__}.intercept")
-    active = [] if intercepting is None else intercepting._active
-    if (_guards and matches(url, _guards[-1])) or any(i.serves(url) for i in active):
-        raise NotIntercepted(
-            f"{url}: aiohttp is not intercepted, and this host is the platform's; call it "
-            "with requests, urllib3 or httpx, or point the client at the ods fixture's url"
-        )
 
 
 @contextmanager
@@ -142,8 +131,9 @@ def _wrap_aiohttp() -> None:
     original = _wrapped["aiohttp"] = aiohttp.ClientSession._request
 
     async def request(session: Any, method: str, str_or_url: Any, *args: Any, **kwargs: Any) -> Any:
-        build = getattr(session, "_build_url", None)
-        _refuse(str(build(str_or_url) if build is not None else str_or_url))
+        if _guards:
+            build = getattr(session, "_build_url", None)
+            check(str(build(str_or_url) if build is not None else str_or_url), "aiohttp")
         return await original(session, method, str_or_url, *args, **kwargs)
 
     aiohttp.ClientSession._request = request  # type: ignore[method-assign,assignment]  # a wrapper for good

@@ -8,7 +8,9 @@ what comes back is what the library builds from the network (a real
 ``urllib3.HTTPResponse`` under ``requests``). Calls to
 other hosts fail loudly, except on loopback, unless ``passthrough=True`` lets them
 through. The transport methods of both libraries
-are patched while interception is active, and restored after.
+are patched while interception is active, and restored after; ``aiohttp``, which reads
+its answers from a connection, is connected to a private server of the same app on a
+Unix socket instead.
 
     with intercept(scenario="scenarios/license-limit.yaml") as ods:
         my_client.publish_everything()          # https://mydomain.opendatasoft.com/...
@@ -20,6 +22,7 @@ from __future__ import annotations
 import fnmatch
 import functools
 import io
+import sys
 import threading
 from collections.abc import Callable, Iterable
 from http import HTTPStatus
@@ -34,6 +37,7 @@ from ..api import create_app
 from ..api.app import use_simulator
 from ..api.app_context import EXTENSION
 from ..api.control.guard import IN_PROCESS
+from ..api.server import LiveServer
 from ..api.transport import marked
 from ..scenario.loading import load_scenario_text
 from ..service import Simulator
@@ -81,6 +85,8 @@ class Interceptor:
         self.simulator = simulator
         self.app: Flask | None = None
         self.handle = SimulatorHandle(simulator, "https://simulator.opendatasoft.com", base)
+        #: The server that answers ``aiohttp``'s calls, started at the first one.
+        self._bridge: LiveServer | None = None
 
     # activation ----------------------------------------------------------------------
 
@@ -89,7 +95,7 @@ class Interceptor:
             # building an app takes tens of milliseconds: borrow one that is free
             app = _free_apps.pop() if _free_apps else create_app(simulator=self.simulator)
             self.app = use_simulator(app, self.simulator)
-            wrap_imported()  # aiohttp, which is not intercepted, refuses the platform's hosts
+            wrap_imported()  # the guard's wrappers first: interception patches on top
             if not _active:
                 _patch()
             _active.append(self)
@@ -104,8 +110,20 @@ class Interceptor:
                 self.app.extensions.pop(EXTENSION, None)
                 _free_apps.append(self.app)
                 self.app = None
+            bridge, self._bridge = self._bridge, None
             if not _active:
                 _unpatch()
+        if bridge is not None:
+            bridge.stop()
+
+    def bridge(self) -> LiveServer:
+        """The server ``aiohttp``'s calls reach: the same app, on a private Unix socket
+        (``aiohttp`` reads its answers from a connection: it cannot be handed one)."""
+        with _lock:
+            if self._bridge is None:
+                assert self.app is not None, "the interceptor is not active"
+                self._bridge = LiveServer(self.app, threads=2, private=True).start()
+            return self._bridge
 
     def __enter__(self) -> SimulatorHandle:
         return self.start()
@@ -402,6 +420,24 @@ async def _httpx_handle_async(transport: Any, request: Any) -> Any:
     return httpx.Response(status, headers=headers, content=content, request=request)
 
 
+# aiohttp --------------------------------------------------------------------------------
+
+
+async def _aiohttp_connect(connector: Any, request: Any, traces: Any, timeout: Any) -> Any:
+    """``TCPConnector._create_connection``: an intercepted host's connection goes to its
+    interceptor's private server, whatever the URL's host, port and scheme say."""
+    interceptor = _route(str(request.url))
+    if interceptor is None:
+        return await _originals["aiohttp"](connector, request, traces, timeout)
+    bridge = interceptor.bridge()
+    loop = connector._loop
+    if bridge.unix_socket is not None:
+        _, protocol = await loop.create_unix_connection(connector._factory, bridge.unix_socket)
+    else:
+        _, protocol = await loop.create_connection(connector._factory, bridge.host, bridge.port)
+    return protocol
+
+
 def _patch() -> None:
     import requests.sessions
     import urllib3.connectionpool
@@ -411,6 +447,11 @@ def _patch() -> None:
     pool.urlopen = _urlopen  # type: ignore[method-assign,assignment]  # patched, restored by _unpatch
     _originals["requests_settings"] = requests.sessions.Session.merge_environment_settings
     requests.sessions.Session.merge_environment_settings = _requests_settings  # type: ignore[method-assign,assignment]  # patched, restored by _unpatch
+    if "aiohttp" in sys.modules:  # imported by the code under test: no import paid otherwise
+        import aiohttp
+
+        _originals["aiohttp"] = aiohttp.TCPConnector._create_connection
+        aiohttp.TCPConnector._create_connection = _aiohttp_connect  # type: ignore[method-assign,assignment]  # patched, restored by _unpatch
     try:
         import httpx
     except ImportError:
@@ -427,6 +468,10 @@ def _unpatch() -> None:
 
     urllib3.connectionpool.HTTPConnectionPool.urlopen = _originals.pop("urllib3")  # type: ignore[method-assign]  # the original, restored
     requests.sessions.Session.merge_environment_settings = _originals.pop("requests_settings")  # type: ignore[method-assign]  # the original, restored
+    if "aiohttp" in _originals:
+        import aiohttp
+
+        aiohttp.TCPConnector._create_connection = _originals.pop("aiohttp")  # type: ignore[method-assign]  # the original, restored
     if "httpx" in _originals:
         import httpx
 

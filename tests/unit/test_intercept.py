@@ -194,12 +194,31 @@ def test_the_guard_refuses_every_library_outside_interception(
         async with aiohttp.ClientSession() as session:
             await session.get("https://city.opendatasoft.com/api/")
 
-    with pytest.raises(NotIntercepted, match="aiohttp is not intercepted"):
+    with pytest.raises(NotIntercepted, match="a call to the platform .* through aiohttp"):
         asyncio.run(with_aiohttp())
     assert requests.get(f"{live.url}/_sim/health").json() == {"status": "ok"}  # loopback
 
 
-def test_aiohttp_is_refused_even_while_interception_is_on() -> None:
+def test_aiohttp_is_intercepted_too() -> None:
+    async def client() -> tuple[int, dict, int]:
+        async with aiohttp.ClientSession(headers=KEY) as session:
+            async with session.post(f"{URL}/datasets", data='{"dataset_id": "trees"}') as made:
+                uid = (await made.json())["dataset_uid"]
+            async with session.put(f"{URL}/datasets/{uid}/publish") as published:
+                assert published.status == 200
+            await asyncio.sleep(0)
+            async with session.get(f"{URL}/datasets/{uid}/status") as status:
+                return made.status, await status.json(), status.status
+
+    with intercept() as ods, ods.virtual_sleep():
+        made, status, code = asyncio.run(client())
+        assert (made, code, status["name"]) == (200, 200, "processing")
+        ods.requests.assert_order(["POST */datasets", "PUT */publish", "GET */status"])
+        ods.run_until_idle()
+        assert ods.status("trees") == "idle"
+
+
+def test_aiohttp_meets_transport_faults_on_a_real_connection() -> None:
     async def fetch() -> int:
         async with (
             aiohttp.ClientSession(headers=KEY) as session,
@@ -207,5 +226,8 @@ def test_aiohttp_is_refused_even_while_interception_is_on() -> None:
         ):
             return answer.status
 
-    with intercept(), pytest.raises(NotIntercepted, match="aiohttp is not intercepted"):
-        asyncio.run(fetch())
+    with intercept() as ods:
+        with ods.inject({"type": "http", "path": "/api/*", "transport": "reset"}):
+            with pytest.raises(aiohttp.ClientError):
+                asyncio.run(fetch())
+        assert asyncio.run(fetch()) == 200
