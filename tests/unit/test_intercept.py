@@ -194,7 +194,7 @@ def test_the_guard_refuses_every_library_outside_interception(
         async with aiohttp.ClientSession() as session:
             await session.get("https://city.opendatasoft.com/api/")
 
-    with pytest.raises(NotIntercepted, match="a call to the platform .* through aiohttp"):
+    with pytest.raises(NotIntercepted, match=r"a call to the platform .* through aiohttp"):
         asyncio.run(with_aiohttp())
     assert requests.get(f"{live.url}/_sim/health").json() == {"status": "ok"}  # loopback
 
@@ -227,7 +227,7 @@ def test_aiohttp_meets_transport_faults_on_a_real_connection() -> None:
             return answer.status
 
     with intercept() as ods:
-        with ods.inject({"type": "http", "path": "/api/*", "transport": "reset"}):
-            with pytest.raises(aiohttp.ClientError):
-                asyncio.run(fetch())
+        reset = {"type": "http", "path": "/api/*", "transport": "reset"}
+        with ods.inject(reset), pytest.raises(aiohttp.ClientError):
+            asyncio.run(fetch())
         assert asyncio.run(fetch()) == 200
