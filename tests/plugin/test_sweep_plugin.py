@@ -110,6 +110,7 @@ def test_naive(ods_intercept):
     pytester.makepyfile(
         test_replay=CLIENTS
         + f"""
+@pytest.mark.ods_virtual_sleep
 @pytest.mark.ods_scenario({str(replay)!r})
 def test_naive_again(ods_intercept):
     with pytest.raises(requests.HTTPError, match="429"):
