@@ -11,6 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
+import requests
 from playwright.sync_api import expect, sync_playwright
 
 from simulator.api import create_app
@@ -21,6 +22,18 @@ from simulator.service import Simulator
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # the browser settings are the suite's: tests/browser.py
 from tests.browser import CHROMIUM_ARGS, MISSING, find_chromium  # noqa: E402
+
+
+def client_polls(url: str) -> None:
+    """A client's calls, for the Requests panel: it polls two statuses, once refused."""
+    api = f"{url}/api/management/v2/datasets"
+    session = requests.Session()
+    session.headers["Authorization"] = "Apikey ods-sim-admin-key"
+    for uid in ("parking", "restaurants"):
+        found = session.get(api, params={"where": f"dataset_id='{uid}'"}).json()
+        dataset_uid = found["datasets"][0]["dataset_uid"]
+        session.get(f"{api}/{dataset_uid}/status")
+    requests.get(f"{api}/unknown/status")  # no credentials: 401
 
 
 def main() -> None:
@@ -38,11 +51,13 @@ def main() -> None:
     sim.control.advance(args.at)
     server = LiveServer(create_app(simulator=sim)).start()
     try:
+        client_polls(server.url)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1400, "height": 900})
             page.goto(f"{server.url}/_sim/ui")
             page.wait_for_selector("#diagram svg")
+            page.wait_for_selector("#requests tbody tr td")
             page.click('#datasets tbody tr[data-id="restaurants"]')
             expect(page.locator("#selected")).to_have_text("restaurants")
             expect(page.locator("#diagram .selected").first).to_be_visible()
