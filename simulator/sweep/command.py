@@ -26,7 +26,7 @@ from ..scenario.loading import ScenarioError, default_scenario, load_scenario
 from ..service import Simulator
 from ..testing.handle import SimulatorHandle
 from .inprocess import DEFAULT_DIRECTORY, base_document, record
-from .plan import DEFAULT_MAX_CASES, KINDS, Case, plan
+from .plan import DEFAULT_MAX_CASES, KINDS, planned_cases
 from .report import SURVIVED, Outcome, Report, detail_of, with_replays
 
 DESCRIPTION = """\
@@ -126,19 +126,18 @@ def _sweep(handle: SimulatorHandle, command: list[str], args: Any, kinds: Any) -
     subject = " ".join(command)
     base = base_document(handle)
     handle.reset()
-    clean = _run_command(command, environment, handle, args.case_timeout, None)
-    if not clean.survived:
-        print(f"error: the command fails without any fault: {clean.detail}", file=sys.stderr)
+    how, detail = _run_command(command, environment, handle, args.case_timeout, None)
+    if how != SURVIVED:
+        print(f"error: the command fails without any fault: {detail}", file=sys.stderr)
         return 2
     recording = record(handle)
     budget = args.request_budget or 10 * len(handle.requests) + 100
-    cases = plan(recording, kinds, args.max_cases, args.seed)
-    planned = len(plan(recording, kinds, max_cases=1 << 30))
+    cases, planned = planned_cases(recording, kinds, args.max_cases, args.seed)
     outcomes = []
     for case in cases:
         handle.load(case.scenario(base))
-        outcome = _run_command(command, environment, handle, args.case_timeout, budget)
-        outcomes.append(Outcome(case, outcome.how, outcome.detail))
+        how, detail = _run_command(command, environment, handle, args.case_timeout, budget)
+        outcomes.append(Outcome(case, how, detail))
     report = Report(
         subject, recording, with_replays(outcomes, Path(args.out), subject, base), planned
     )
@@ -154,14 +153,14 @@ def _run_command(
     handle: SimulatorHandle,
     timeout: float,
     budget: int | None,
-) -> Outcome:
-    """Run the command once against the world as it stands; how it went."""
-    placeholder = Case(0, "clean", "")
+) -> tuple[str, str]:
+    """Run the command once against the world as it stands: how it went (``survived``,
+    ``exit`` or ``hang``), and a detail."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         try:
             process = subprocess.Popen(command, env=environment, stdout=out, stderr=err)
         except OSError as exc:
-            return Outcome(placeholder, "exit", f"cannot run {command[0]}: {exc.strerror}")
+            return "exit", f"cannot run {command[0]}: {exc.strerror}"
         deadline = time.monotonic() + timeout
         while True:
             try:
@@ -171,13 +170,13 @@ def _run_command(
                 pass
             if budget is not None and len(handle.requests) > budget:
                 _stop(process)
-                return Outcome(placeholder, "hang", f"more than {budget} requests")
+                return "hang", f"more than {budget} requests"
             if time.monotonic() > deadline:
                 _stop(process)
-                return Outcome(placeholder, "hang", f"still running after {timeout:g} s")
+                return "hang", f"still running after {timeout:g} s"
         if code == 0:
-            return Outcome(placeholder, SURVIVED)
-        return Outcome(placeholder, "exit", f"exit status {code}: {_tail(err)}")
+            return SURVIVED, ""
+        return "exit", f"exit status {code}: {_tail(err)}"
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:

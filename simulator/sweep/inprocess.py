@@ -17,8 +17,17 @@ from typing import TYPE_CHECKING, Any
 
 from ..domain.statemachine import DELETING_STAGES, PROCESSING_STAGES
 from ..scenario.loading import parse_text
-from .plan import DEFAULT_MAX_CASES, KINDS, OUTAGE_SECONDS, SLOW_FACTOR, Call, Job, Recording, Stage
-from .plan import plan as plan_cases
+from .plan import (
+    DEFAULT_MAX_CASES,
+    KINDS,
+    OUTAGE_SECONDS,
+    SLOW_FACTOR,
+    Call,
+    Job,
+    Recording,
+    Stage,
+    planned_cases,
+)
 from .report import SURVIVED, ClientScript, Outcome, Report, detail_of, with_replays
 
 if TYPE_CHECKING:
@@ -144,8 +153,7 @@ def sweep(
         run()
     recording = record(handle)
     budget = settings.budget if settings.budget is not None else budget_for(handle.now - started)
-    cases = plan_cases(recording, settings.kinds, settings.max_cases, settings.seed)
-    planned = len(plan_cases(recording, settings.kinds, max_cases=1 << 30))
+    cases, planned = planned_cases(recording, settings.kinds, settings.max_cases, settings.seed)
     mine = cases[settings.shard :: settings.shards]
     outcomes = [_run_case(handle, run, base, case, budget, settings.modules) for case in mine]
     handle.simulator.reset(scenario)

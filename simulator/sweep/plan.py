@@ -120,6 +120,16 @@ def plan(
     seed: int = 0,
 ) -> list[Case]:
     """Every case of the chosen kinds, or a seeded sample of ``max_cases`` of them."""
+    return planned_cases(recording, kinds, max_cases, seed)[0]
+
+
+def planned_cases(
+    recording: Recording,
+    kinds: Iterable[str] | None = None,
+    max_cases: int = DEFAULT_MAX_CASES,
+    seed: int = 0,
+) -> tuple[list[Case], int]:
+    """The cases :func:`plan` gives, and how many there were before sampling."""
     chosen = KINDS if kinds is None else tuple(kinds)
     unknown = [k for k in chosen if k not in KINDS]
     if unknown:
@@ -127,13 +137,15 @@ def plan(
     drafts: list[tuple[str, str, tuple[dict[str, Any], ...], dict[str, Any]]] = []
     for kind in (k for k in KINDS if k in chosen):
         drafts += _drafts(kind, recording)
-    if len(drafts) > max_cases:
+    total = len(drafts)
+    if total > max_cases:
         keep = sorted(random.Random(seed).sample(range(len(drafts)), max_cases))
         drafts = [drafts[i] for i in keep]
-    return [
+    cases = [
         Case(number, kind, point, faults, platform)
         for number, (kind, point, faults, platform) in enumerate(drafts, 1)
     ]
+    return cases, total
 
 
 Draft = tuple[str, str, tuple[dict[str, Any], ...], dict[str, Any]]
